@@ -1,0 +1,174 @@
+// swift-tools-version:6.1
+//
+// Stylecast: one package, five independently deployable gRPC services, one command-line
+// client, and the libraries they share. See docs/architecture.md for the layout.
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+// MARK: - Dependencies
+
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+]
+
+extension Target.Dependency {
+    static let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-2")
+    static let grpcHTTP2 = Target.Dependency.product(
+        name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")
+    static let grpcProtobuf = Target.Dependency.product(
+        name: "GRPCProtobuf", package: "grpc-swift-protobuf")
+    static let swiftProtobuf = Target.Dependency.product(
+        name: "SwiftProtobuf", package: "swift-protobuf")
+    static let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+    static let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+    static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+    static let serviceLifecycle = Target.Dependency.product(
+        name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+    static let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+    static let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+    static let argumentParser = Target.Dependency.product(
+        name: "ArgumentParser", package: "swift-argument-parser")
+}
+
+// MARK: - Shared libraries
+
+var targets: [Target] = [
+    // C lives only in these two system-library targets; nothing above them sees a C pointer.
+    .systemLibrary(
+        name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis",
+        providers: [.apt(["libhiredis-dev"])]),
+    .systemLibrary(
+        name: "CBLAS", path: "Shared/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+
+    // Generated protobuf and gRPC code for every .proto under Protos/ (scripts/generate-protos.sh).
+    .target(
+        name: "StylecastProto",
+        dependencies: [.grpcCore, .grpcProtobuf, .swiftProtobuf],
+        path: "Shared/StylecastProto",
+        swiftSettings: [.swiftLanguageMode(.v6)]),
+
+    // Redis over libhiredis: connection pool, scripts, pipelining, the Streams work queue.
+    .target(
+        name: "StylecastRedis",
+        dependencies: ["CHiredis", .logging, .nioPosix],
+        path: "Shared/StylecastRedis",
+        swiftSettings: swiftSettings),
+
+    // Configuration, logging, gRPC server bootstrap, health, reflection, error mapping,
+    // metrics, BLAS start-up, graceful shutdown: everything a service needs around its core.
+    .target(
+        name: "StylecastServiceKit",
+        dependencies: [
+            "StylecastProto", "StylecastRedis", "CBLAS",
+            .grpcCore, .grpcHTTP2, .grpcProtobuf, .swiftProtobuf,
+            .logging, .metrics, .prometheus, .serviceLifecycle,
+            .nioCore, .nioPosix, .nioHTTP1,
+        ],
+        path: "Shared/StylecastServiceKit",
+        swiftSettings: swiftSettings),
+]
+
+// MARK: - Services: a testable library plus a thin executable each
+
+/// (folder under Services/, library target, executable name)
+let services: [(folder: String, library: String, executable: String)] = [
+    ("Ingest", "IngestService", "ingest"),
+    ("TextEmbedding", "TextEmbeddingService", "text-embedding"),
+    ("ImageGeneration", "ImageGenerationService", "image-generation"),
+    ("Recommendation", "RecommendationService", "recommendation"),
+    ("TrendAggregation", "TrendAggregationService", "trend-aggregation"),
+]
+
+for service in services {
+    targets.append(
+        .target(
+            name: service.library,
+            dependencies: ["StylecastServiceKit", "StylecastProto", "StylecastRedis", .grpcCore, .logging],
+            path: "Services/\(service.folder)/\(service.library)",
+            swiftSettings: swiftSettings))
+    targets.append(
+        .executableTarget(
+            name: service.executable,
+            dependencies: [.target(name: service.library), "StylecastServiceKit"],
+            path: "Services/\(service.folder)/\(service.executable)",
+            swiftSettings: swiftSettings))
+}
+
+// MARK: - The command-line client
+
+targets += [
+    .target(
+        name: "StylecastClient",
+        dependencies: ["StylecastProto", .grpcCore, .grpcHTTP2, .swiftProtobuf],
+        path: "Services/Client/StylecastClient",
+        swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "stylecast",
+        dependencies: ["StylecastClient", "StylecastProto", .argumentParser, .grpcCore],
+        path: "Services/Client/stylecast",
+        swiftSettings: swiftSettings),
+]
+
+// MARK: - Tests
+
+targets += [
+    .testTarget(
+        name: "StylecastRedisTests",
+        dependencies: ["StylecastRedis", "StylecastTestSupport"],
+        path: "Tests/StylecastRedisTests",
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StylecastServiceKitTests",
+        dependencies: [
+            "StylecastServiceKit", "StylecastProto", "StylecastTestSupport",
+            .grpcCore, .grpcHTTP2, .swiftProtobuf,
+        ],
+        path: "Tests/StylecastServiceKitTests",
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "EndToEndTests",
+        dependencies: [
+            "StylecastClient", "StylecastProto", "StylecastRedis", "StylecastTestSupport",
+            .grpcCore, .grpcHTTP2,
+        ],
+        path: "Tests/EndToEndTests",
+        swiftSettings: swiftSettings),
+    // Helpers shared by the test targets: the test Redis from scripts/test.sh, child processes.
+    .target(
+        name: "StylecastTestSupport",
+        dependencies: ["StylecastRedis"],
+        path: "Tests/StylecastTestSupport",
+        swiftSettings: swiftSettings),
+    // A real work-queue consumer process, killed and restarted by the work-queue tests.
+    .executableTarget(
+        name: "queue-drill",
+        dependencies: ["StylecastRedis", .argumentParser, .logging],
+        path: "Tests/QueueDrill",
+        swiftSettings: swiftSettings),
+]
+
+let package = Package(
+    name: "Stylecast",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
+        .executable(name: "stylecast", targets: ["stylecast"]),
+        .executable(name: "queue-drill", targets: ["queue-drill"]),
+    ],
+    dependencies: dependencies,
+    targets: targets
+)
