@@ -50,10 +50,13 @@ extension Target.Dependency {
 var targets: [Target] = [
     // C lives only in these two system-library targets; nothing above them sees a C pointer.
     .systemLibrary(
-        name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis",
+        name: "CHiredis", path: "Shared/CHiredis",
         providers: [.apt(["libhiredis-dev"])]),
     .systemLibrary(
         name: "CBLAS", path: "Shared/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+
+    // Transport-free error classification shared by every library (no gRPC here).
+    .target(name: "StylecastErrors", path: "Shared/StylecastErrors", swiftSettings: swiftSettings),
 
     // Generated protobuf and gRPC code for every .proto under Protos/ (scripts/generate-protos.sh).
     .target(
@@ -65,7 +68,7 @@ var targets: [Target] = [
     // Redis over libhiredis: connection pool, scripts, pipelining, the Streams work queue.
     .target(
         name: "StylecastRedis",
-        dependencies: ["CHiredis", .logging, .nioPosix],
+        dependencies: ["CHiredis", "StylecastErrors", .logging, .nioPosix],
         path: "Shared/StylecastRedis",
         swiftSettings: swiftSettings),
 
@@ -74,7 +77,7 @@ var targets: [Target] = [
     .target(
         name: "StylecastServiceKit",
         dependencies: [
-            "StylecastProto", "StylecastRedis", "CBLAS",
+            "StylecastProto", "StylecastRedis", "StylecastErrors", "CBLAS",
             .grpcCore, .grpcHTTP2, .grpcProtobuf, .swiftProtobuf,
             .logging, .metrics, .prometheus, .serviceLifecycle,
             .nioCore, .nioPosix, .nioHTTP1,
@@ -119,7 +122,7 @@ targets += [
         swiftSettings: swiftSettings),
     .executableTarget(
         name: "stylecast",
-        dependencies: ["StylecastClient", "StylecastProto", .argumentParser, .grpcCore],
+        dependencies: ["StylecastClient", .argumentParser],
         path: "Services/Client/stylecast",
         swiftSettings: swiftSettings),
 ]

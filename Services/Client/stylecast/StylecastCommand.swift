@@ -1,0 +1,72 @@
+import ArgumentParser
+import StylecastClient
+
+/// `stylecast`: the command-line client of the Stylecast services.
+@main
+struct StylecastCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stylecast",
+        abstract: "Talk to the Stylecast services over gRPC.",
+        subcommands: [HealthCommand.self, ServicesCommand.self])
+}
+
+/// The five services' default gRPC endpoints on this machine.
+let defaultEndpoints: [(name: String, endpoint: Endpoint)] = [
+    ("ingest", Endpoint(host: "127.0.0.1", port: 50051)),
+    ("text-embedding", Endpoint(host: "127.0.0.1", port: 50052)),
+    ("image-generation", Endpoint(host: "127.0.0.1", port: 50053)),
+    ("recommendation", Endpoint(host: "127.0.0.1", port: 50054)),
+    ("trend-aggregation", Endpoint(host: "127.0.0.1", port: 50055)),
+]
+
+extension Endpoint: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let endpoint = try? Endpoint(parsing: argument) else { return nil }
+        self = endpoint
+    }
+}
+
+struct HealthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "Check grpc.health.v1 of services; exits 1 unless all are SERVING.")
+
+    @Option(name: .customLong("target"), help: "host:port to check (repeatable); default: the five local services.")
+    var targets: [Endpoint] = []
+
+    @Option(help: "Call deadline in milliseconds.")
+    var timeoutMs: Int = 2000
+
+    func run() async throws {
+        let endpoints = targets.isEmpty ? defaultEndpoints : targets.map { ($0.description, $0) }
+        var allServing = true
+        for (name, endpoint) in endpoints {
+            let status: String
+            do {
+                status = try await withStylecastConnection(to: endpoint) { client in
+                    try await ServiceProbe(client: client).health(timeout: .milliseconds(timeoutMs))
+                }
+            } catch {
+                status = "UNREACHABLE (\(error))"
+            }
+            if status != "SERVING" { allServing = false }
+            print("\(name)\t\(endpoint)\t\(status)")
+        }
+        if !allServing { throw ExitCode(1) }
+    }
+}
+
+struct ServicesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "services", abstract: "List a server's gRPC services by reflection.")
+
+    @Option(help: "host:port of the server.")
+    var target: Endpoint
+
+    func run() async throws {
+        let names = try await withStylecastConnection(to: target) { client in
+            try await ServiceProbe(client: client).services()
+        }
+        for name in names { print(name) }
+    }
+}

@@ -1,0 +1,181 @@
+import Logging
+import StylecastRedis
+
+/// Identity and defaults of one Stylecast service.
+public struct ServiceSpec: Sendable, Equatable {
+    /// Executable and log name, e.g. `"text-embedding"`.
+    public var name: String
+    /// Fully-qualified gRPC service names it serves besides health and reflection,
+    /// e.g. `["stylecast.v1.TextEmbedding"]`; each gets its own health status.
+    public var grpcServiceNames: [String]
+    /// gRPC port when `STYLECAST_GRPC_PORT` is unset.
+    public var defaultGRPCPort: Int
+    /// Prometheus port when `STYLECAST_METRICS_PORT` is unset.
+    public var defaultMetricsPort: Int
+
+    /// Creates a service description.
+    public init(name: String, grpcServiceNames: [String], defaultGRPCPort: Int, defaultMetricsPort: Int) {
+        self.name = name
+        self.grpcServiceNames = grpcServiceNames
+        self.defaultGRPCPort = defaultGRPCPort
+        self.defaultMetricsPort = defaultMetricsPort
+    }
+
+    /// The ingest service: 50051, metrics 9101.
+    public static let ingest = ServiceSpec(
+        name: "ingest", grpcServiceNames: ["stylecast.v1.Ingest"],
+        defaultGRPCPort: 50051, defaultMetricsPort: 9101)
+    /// The text-embedding service: 50052, metrics 9102.
+    public static let textEmbedding = ServiceSpec(
+        name: "text-embedding", grpcServiceNames: ["stylecast.v1.TextEmbedding"],
+        defaultGRPCPort: 50052, defaultMetricsPort: 9102)
+    /// The image-generation service: 50053, metrics 9103.
+    public static let imageGeneration = ServiceSpec(
+        name: "image-generation", grpcServiceNames: ["stylecast.v1.ImageGeneration"],
+        defaultGRPCPort: 50053, defaultMetricsPort: 9103)
+    /// The recommendation service: 50054, metrics 9104.
+    public static let recommendation = ServiceSpec(
+        name: "recommendation", grpcServiceNames: ["stylecast.v1.Recommendation"],
+        defaultGRPCPort: 50054, defaultMetricsPort: 9104)
+    /// The trend-aggregation service: 50055, metrics 9105.
+    public static let trendAggregation = ServiceSpec(
+        name: "trend-aggregation", grpcServiceNames: ["stylecast.v1.TrendAggregation"],
+        defaultGRPCPort: 50055, defaultMetricsPort: 9105)
+
+    /// All five services, in port order.
+    public static let all: [ServiceSpec] = [
+        .ingest, .textEmbedding, .imageGeneration, .recommendation, .trendAggregation,
+    ]
+}
+
+/// The configuration every service shares, read from `STYLECAST_*` environment variables.
+///
+/// Every variable is listed, with its default and meaning, in ``ServiceConfiguration/variables``
+/// and in `docs/operations.md`.
+public struct ServiceConfiguration: Sendable {
+    /// Address the gRPC server binds to.
+    public var grpcHost: String
+    /// gRPC port.
+    public var grpcPort: Int
+    /// Address the Prometheus endpoint binds to.
+    public var metricsHost: String
+    /// Prometheus port (`GET /metrics`).
+    public var metricsPort: Int
+    /// Where Redis is.
+    public var redis: RedisURL
+    /// Connections in the Redis pool.
+    public var redisPoolSize: Int
+    /// Connect and command timeout for Redis.
+    public var redisTimeout: Duration
+    /// How often readiness (Redis, model) is checked for health.
+    public var healthCheckInterval: Duration
+    /// Longest time SIGTERM waits for in-flight RPCs and work before exiting anyway.
+    public var shutdownGracePeriod: Duration
+    /// Minimum log level.
+    public var logLevel: Logger.Level
+    /// `json` (one JSON object per line) or `text`.
+    public var logFormat: String
+    /// Consumer name in the Redis consumer groups; must be unique per running replica.
+    public var consumerName: String
+    /// A work-queue entry idle this long in a dead consumer's pending list is claimed.
+    public var queueClaimIdle: Duration
+    /// Deliveries after which a failing entry moves to the dead-letter stream.
+    public var queueMaxDeliveries: Int
+    /// Largest gRPC message accepted, in bytes.
+    public var maxMessageBytes: Int
+
+    /// A documented environment variable.
+    public struct Variable: Sendable {
+        /// The variable's name.
+        public var name: String
+        /// Its default, as text (`"service default"` where it depends on the service).
+        public var defaultValue: String
+        /// What it sets.
+        public var meaning: String
+    }
+
+    /// Every variable read by ``read(spec:environment:)``; docs/operations.md lists the same.
+    public static let variables: [Variable] = [
+        .init(name: "STYLECAST_REDIS_URL", defaultValue: "redis://127.0.0.1:6379/0",
+              meaning: "Redis location, `redis://[:password@]host:port/db`"),
+        .init(name: "STYLECAST_REDIS_POOL_SIZE", defaultValue: "4",
+              meaning: "connections in the Redis pool (1-64)"),
+        .init(name: "STYLECAST_REDIS_TIMEOUT_MS", defaultValue: "2000",
+              meaning: "Redis connect and command timeout in ms (10-60000)"),
+        .init(name: "STYLECAST_GRPC_HOST", defaultValue: "0.0.0.0",
+              meaning: "address the gRPC server binds to"),
+        .init(name: "STYLECAST_GRPC_PORT", defaultValue: "service default (50051-50055)",
+              meaning: "gRPC port"),
+        .init(name: "STYLECAST_METRICS_HOST", defaultValue: "0.0.0.0",
+              meaning: "address the Prometheus endpoint binds to"),
+        .init(name: "STYLECAST_METRICS_PORT", defaultValue: "service default (9101-9105)",
+              meaning: "Prometheus port, `GET /metrics`"),
+        .init(name: "STYLECAST_HEALTH_INTERVAL_MS", defaultValue: "1000",
+              meaning: "how often Redis and the model are checked for health (50-60000)"),
+        .init(name: "STYLECAST_SHUTDOWN_GRACE_MS", defaultValue: "8000",
+              meaning: "longest drain on SIGTERM before in-flight work is cancelled (0-600000)"),
+        .init(name: "STYLECAST_LOG_LEVEL", defaultValue: "info",
+              meaning: "trace, debug, info, notice, warning, error or critical"),
+        .init(name: "STYLECAST_LOG_FORMAT", defaultValue: "json",
+              meaning: "`json` (one object per line) or `text`"),
+        .init(name: "STYLECAST_CONSUMER_NAME", defaultValue: "<service>-<hostname>-<pid>",
+              meaning: "consumer name in Redis consumer groups, unique per replica"),
+        .init(name: "STYLECAST_QUEUE_CLAIM_IDLE_MS", defaultValue: "30000",
+              meaning: "idle time after which a dead consumer's pending entry is claimed (100-86400000)"),
+        .init(name: "STYLECAST_QUEUE_MAX_DELIVERIES", defaultValue: "5",
+              meaning: "deliveries after which a failing entry goes to the dead-letter stream (1-1000)"),
+        .init(name: "STYLECAST_MAX_MESSAGE_BYTES", defaultValue: "4194304",
+              meaning: "largest gRPC message accepted, in bytes (1024-268435456)"),
+    ]
+
+    /// Reads and validates the configuration of a service.
+    /// - Parameters:
+    ///   - spec: The service whose default ports apply.
+    ///   - environment: The process environment.
+    ///   - hostname: Used in the default consumer name.
+    ///   - processID: Used in the default consumer name.
+    /// - Throws: ``ConfigurationError`` listing every invalid variable.
+    public static func read(
+        spec: ServiceSpec, environment: [String: String], hostname: String, processID: Int32
+    ) throws(ConfigurationError) -> ServiceConfiguration {
+        var reader = EnvironmentReader(environment: environment)
+        let redis = reader.parsed(
+            "STYLECAST_REDIS_URL", default: "redis://127.0.0.1:6379/0",
+            redact: environment["STYLECAST_REDIS_URL"]?.contains("@") ?? false
+        ) { try RedisURL(parsing: $0) }
+        let configuration = ServiceConfiguration(
+            grpcHost: reader.string("STYLECAST_GRPC_HOST", default: "0.0.0.0"),
+            grpcPort: reader.port("STYLECAST_GRPC_PORT", default: spec.defaultGRPCPort),
+            metricsHost: reader.string("STYLECAST_METRICS_HOST", default: "0.0.0.0"),
+            metricsPort: reader.port("STYLECAST_METRICS_PORT", default: spec.defaultMetricsPort),
+            redis: redis ?? RedisURL(host: "127.0.0.1"),
+            redisPoolSize: reader.integer("STYLECAST_REDIS_POOL_SIZE", default: 4, range: 1...64),
+            redisTimeout: reader.milliseconds(
+                "STYLECAST_REDIS_TIMEOUT_MS", default: 2000, range: 10...60_000),
+            healthCheckInterval: reader.milliseconds(
+                "STYLECAST_HEALTH_INTERVAL_MS", default: 1000, range: 50...60_000),
+            shutdownGracePeriod: reader.milliseconds(
+                "STYLECAST_SHUTDOWN_GRACE_MS", default: 8000, range: 0...600_000),
+            logLevel: Logger.Level(
+                rawValue: reader.choice(
+                    "STYLECAST_LOG_LEVEL", default: "info",
+                    allowed: Logger.Level.allCases.map(\.rawValue)))!,
+            logFormat: reader.choice("STYLECAST_LOG_FORMAT", default: "json", allowed: ["json", "text"]),
+            consumerName: reader.string(
+                "STYLECAST_CONSUMER_NAME", default: "\(spec.name)-\(hostname)-\(processID)"),
+            queueClaimIdle: reader.milliseconds(
+                "STYLECAST_QUEUE_CLAIM_IDLE_MS", default: 30_000, range: 100...86_400_000),
+            queueMaxDeliveries: reader.integer(
+                "STYLECAST_QUEUE_MAX_DELIVERIES", default: 5, range: 1...1000),
+            maxMessageBytes: reader.integer(
+                "STYLECAST_MAX_MESSAGE_BYTES", default: 4 << 20, range: 1024...(256 << 20)))
+        if configuration.grpcPort == configuration.metricsPort, configuration.grpcHost == configuration.metricsHost {
+            reader.report(
+                .init(
+                    variable: "STYLECAST_METRICS_PORT", value: "\(configuration.metricsPort)",
+                    rule: "must differ from STYLECAST_GRPC_PORT"))
+        }
+        guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
+        return configuration
+    }
+}

@@ -1,0 +1,83 @@
+import Synchronization
+
+/// The serving status of each gRPC service of a process, observable by the health service.
+///
+/// The empty name `""` stands for the server as a whole, as the gRPC health protocol defines.
+/// Statuses change only through ``set(_:for:)`` and ``setAll(_:)``; watchers see every change.
+public final class HealthState: Sendable {
+    /// A service's status, mirroring `grpc.health.v1.HealthCheckResponse.ServingStatus`.
+    public enum Status: String, Sendable, Equatable {
+        case serving = "SERVING"
+        case notServing = "NOT_SERVING"
+    }
+
+    private struct State {
+        var statuses: [String: Status]
+        var watchers: [Int: (service: String, continuation: AsyncStream<Status?>.Continuation)] = [:]
+        var nextWatcherID = 0
+    }
+
+    private let state: Mutex<State>
+
+    /// Creates the state with every named service, and the server itself, NOT_SERVING.
+    /// - Parameter services: Fully-qualified gRPC service names.
+    public init(services: [String]) {
+        var statuses: [String: Status] = ["": .notServing]
+        for service in services { statuses[service] = .notServing }
+        self.state = Mutex(State(statuses: statuses))
+    }
+
+    /// The status of a service, `nil` when the service is unknown.
+    public func status(of service: String) -> Status? {
+        state.withLock { $0.statuses[service] }
+    }
+
+    /// Every known service and its status.
+    public var all: [String: Status] {
+        state.withLock { $0.statuses }
+    }
+
+    /// Sets one service's status; a no-op for unknown services.
+    public func set(_ status: Status, for service: String) {
+        state.withLock { state in
+            guard let old = state.statuses[service], old != status else { return }
+            state.statuses[service] = status
+            for watcher in state.watchers.values where watcher.service == service {
+                watcher.continuation.yield(status)
+            }
+        }
+    }
+
+    /// Sets every service, the server included, to one status.
+    public func setAll(_ status: Status) {
+        for service in all.keys { set(status, for: service) }
+    }
+
+    /// A stream that yields the current status at once and then every change. It yields `nil`
+    /// for a service that is unknown (`SERVICE_UNKNOWN` in the protocol) and ends when the
+    /// consumer stops iterating.
+    public func watch(_ service: String) -> AsyncStream<Status?> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Status?.self, bufferingPolicy: .bufferingNewest(8))
+        let id = state.withLock { state in
+            let id = state.nextWatcherID
+            state.nextWatcherID += 1
+            state.watchers[id] = (service, continuation)
+            continuation.yield(state.statuses[service])
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Ends every watch stream (on shutdown, so that Watch calls can complete).
+    public func finishWatchers() {
+        let continuations = state.withLock { state in
+            defer { state.watchers.removeAll() }
+            return state.watchers.values.map(\.continuation)
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+}

@@ -1,0 +1,104 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+
+/// A small HTTP/1.1 server for Prometheus: `GET /metrics` answers the registry in the text
+/// exposition format; anything else is 404. It runs on its own port so that scraping never
+/// competes with gRPC traffic, and stops on graceful shutdown.
+public struct MetricsServer: Service {
+    private let host: String
+    private let port: Int
+    private let registry: PrometheusCollectorRegistry
+    private let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+
+    /// Creates the server.
+    /// - Parameters:
+    ///   - host: Address to bind.
+    ///   - port: TCP port to bind (0 picks a free one).
+    ///   - registry: The metrics to serve.
+    ///   - logger: Logs the bound address.
+    ///   - eventLoopGroup: Where connections are handled.
+    public init(
+        host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.host = host
+        self.port = port
+        self.registry = registry
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    public func run() async throws {
+        let registry = self.registry
+        let channel = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(MetricsHTTPHandler(registry: registry))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+        logger.info(
+            "metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        await withGracefulShutdownHandler {
+            try? await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+    }
+}
+
+/// Answers one HTTP request at a time on a connection.
+private final class MetricsHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let registry: PrometheusCollectorRegistry
+    private var requestHead: HTTPRequestHead?
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            requestHead = head
+        case .body:
+            break
+        case .end:
+            guard let head = requestHead else { return }
+            requestHead = nil
+            respond(to: head, context: context)
+        }
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let (status, contentType, body): (HTTPResponseStatus, String, [UInt8]) =
+            if head.method == .GET && path == "/metrics" {
+                (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
+            } else {
+                (.notFound, "text/plain; charset=utf-8", Array("not found: try GET /metrics\n".utf8))
+            }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: "\(body.count)")
+        let keepAlive = head.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import StylecastProto
+import StylecastRedis
+
+/// What a service contributes to its process: RPC handlers and background work (queue
+/// consumers, model loaders). Health, reflection, metrics and shutdown come from the kit.
+public struct ServiceParts: Sendable {
+    /// The service's gRPC handlers.
+    public var rpcServices: [any RegistrableRPCService]
+    /// Long-running work started with the server and drained on SIGTERM.
+    public var backgroundServices: [any Service]
+
+    /// Creates the parts.
+    public init(rpcServices: [any RegistrableRPCService], backgroundServices: [any Service] = []) {
+        self.rpcServices = rpcServices
+        self.backgroundServices = backgroundServices
+    }
+}
+
+/// The entry point every service executable calls: configuration, logging, Redis, health,
+/// reflection, metrics, the gRPC server and graceful shutdown, in one place.
+///
+/// Exit codes: 0 after a graceful shutdown (SIGTERM or SIGINT), 1 when the service fails at
+/// run time (for example its port is taken), 2 when the configuration is invalid.
+public enum ServiceMain {
+    /// Runs a service until SIGTERM or SIGINT and exits the process.
+    /// - Parameters:
+    ///   - spec: The service's identity and default ports.
+    ///   - build: Makes the service's parts from the context the kit prepared.
+    public static func run(
+        spec: ServiceSpec,
+        build: @escaping @Sendable (ServiceContext) async throws -> ServiceParts
+    ) async -> Never {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration.read(
+                spec: spec, environment: environment,
+                hostname: ProcessInfo.processInfo.hostName,
+                processID: ProcessInfo.processInfo.processIdentifier)
+        } catch {
+            FileHandle.standardError.write(Data("\(spec.name): \(error)\n".utf8))
+            exit(2)
+        }
+        let format = LineLogHandler.Format(rawValue: configuration.logFormat) ?? .json
+        LoggingSystem.bootstrap { label in
+            LineLogHandler(label: label, level: configuration.logLevel, format: format)
+        }
+        let logger = Logger(label: spec.name)
+        do {
+            try await runUntilShutdown(spec: spec, configuration: configuration, logger: logger, build: build)
+            logger.info("stopped")
+            exit(0)
+        } catch {
+            logger.critical("failed", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+
+    /// Runs a configured service until graceful shutdown completes.
+    ///
+    /// Used by ``run(spec:build:)``; tests may call it in-process.
+    public static func runUntilShutdown(
+        spec: ServiceSpec,
+        configuration: ServiceConfiguration,
+        logger: Logger,
+        build: @escaping @Sendable (ServiceContext) async throws -> ServiceParts
+    ) async throws {
+        BLASRuntime.useSingleThread()
+        logger.info(
+            "starting",
+            metadata: [
+                "grpc_port": "\(configuration.grpcPort)", "metrics_port": "\(configuration.metricsPort)",
+                "redis": "\(configuration.redis)", "blas_kernel": "\(BLASRuntime.kernelName)",
+                "consumer": "\(configuration.consumerName)",
+            ])
+
+        let registry = PrometheusCollectorRegistry()
+        let redis = RedisClient(
+            configuration: .init(
+                url: configuration.redis, poolSize: configuration.redisPoolSize,
+                connectTimeout: configuration.redisTimeout, commandTimeout: configuration.redisTimeout),
+            logger: logger)
+        let readiness = ReadinessConditions()
+        let context = ServiceContext(
+            spec: spec, configuration: configuration, logger: logger, redis: redis,
+            readiness: readiness, metrics: registry)
+        let parts = try await build(context)
+
+        let health = HealthState(services: spec.grpcServiceNames)
+        let index = try DescriptorIndex(base64: stylecastFileDescriptorSetBase64)
+        let reflectedNames =
+            spec.grpcServiceNames + ["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"]
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: configuration.grpcHost, port: configuration.grpcPort),
+            transportSecurity: .plaintext,
+            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+        let server = GRPCServer(
+            transport: transport,
+            services: parts.rpcServices + [
+                HealthService(state: health),
+                ReflectionService(index: index, serviceNames: reflectedNames),
+            ],
+            interceptors: [
+                RPCMetricsInterceptor(registry: registry),
+                ErrorMappingInterceptor(logger: logger),
+            ])
+
+        let monitor = ReadinessMonitor(
+            redis: redis, conditions: readiness, health: health,
+            interval: configuration.healthCheckInterval, logger: logger)
+        let metricsServer = MetricsServer(
+            host: configuration.metricsHost, port: configuration.metricsPort, registry: registry,
+            logger: logger)
+        // Shutdown runs in reverse order: the gRPC server drains first, then background work
+        // finishes its current entries, then health and metrics stop.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: metricsServer),
+                    .init(service: monitor),
+                ] + parts.backgroundServices.map { .init(service: $0) } + [
+                    .init(service: GRPCServerService(server: server, health: health, logger: logger))
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger
+            ).withMaximumGracefulShutdownDuration(configuration.shutdownGracePeriod))
+        do {
+            try await group.run()
+        } catch {
+            await redis.shutdown()
+            throw error
+        }
+        await redis.shutdown()
+    }
+}
+
+extension ServiceGroupConfiguration {
+    fileprivate func withMaximumGracefulShutdownDuration(_ duration: Duration) -> Self {
+        var copy = self
+        copy.maximumGracefulShutdownDuration = duration
+        return copy
+    }
+}
