@@ -29,7 +29,7 @@ public struct ReflectionService: Grpc_Reflection_V1alpha_ServerReflection.Simple
     }
 
     /// The answer to one reflection request.
-    func answer(
+    public func answer(
         _ request: Grpc_Reflection_V1alpha_ServerReflectionRequest
     ) -> Grpc_Reflection_V1alpha_ServerReflectionResponse {
         var response = Grpc_Reflection_V1alpha_ServerReflectionResponse()

@@ -1,0 +1,86 @@
+"""Starts the five built Stylecast services against the test Redis for the interop tests.
+
+scripts/test.sh sets STYLECAST_BIN_DIR (the SwiftPM bin folder) and STYLECAST_TEST_REDIS_URL
+(a throwaway redis-server). Each service gets free gRPC and metrics ports.
+"""
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+SERVICES = [
+    ("ingest", "stylecast.v1.Ingest"),
+    ("text-embedding", "stylecast.v1.TextEmbedding"),
+    ("image-generation", "stylecast.v1.ImageGeneration"),
+    ("recommendation", "stylecast.v1.Recommendation"),
+    ("trend-aggregation", "stylecast.v1.TrendAggregation"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RunningService:
+    def __init__(self, name: str, grpc_service: str, process: subprocess.Popen, port: int, metrics_port: int):
+        self.name = name
+        self.grpc_service = grpc_service
+        self.process = process
+        self.target = f"127.0.0.1:{port}"
+        self.metrics_port = metrics_port
+        self.channel = grpc.insecure_channel(self.target)
+
+    def health(self, service: str = "", timeout: float = 2.0) -> int:
+        stub = health_pb2_grpc.HealthStub(self.channel)
+        return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout).status
+
+
+@pytest.fixture(scope="session")
+def services():
+    bin_dir = os.environ.get("STYLECAST_BIN_DIR", ".build/debug")
+    redis_url = os.environ.get("STYLECAST_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.fail("STYLECAST_TEST_REDIS_URL is not set: run the interop tests through scripts/test.sh")
+    running = []
+    for name, grpc_service in SERVICES:
+        port, metrics_port = free_port(), free_port()
+        env = dict(os.environ)
+        env.update(
+            STYLECAST_REDIS_URL=redis_url,
+            STYLECAST_GRPC_HOST="127.0.0.1",
+            STYLECAST_GRPC_PORT=str(port),
+            STYLECAST_METRICS_HOST="127.0.0.1",
+            STYLECAST_METRICS_PORT=str(metrics_port),
+            STYLECAST_HEALTH_INTERVAL_MS="200",
+        )
+        process = subprocess.Popen(
+            [os.path.join(bin_dir, name)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        running.append(RunningService(name, grpc_service, process, port, metrics_port))
+    deadline = time.monotonic() + 60
+    for service in running:
+        while True:
+            try:
+                if service.health() == health_pb2.HealthCheckResponse.SERVING:
+                    break
+            except grpc.RpcError:
+                pass
+            if service.process.poll() is not None:
+                pytest.fail(f"{service.name} exited with {service.process.returncode}: {service.process.stderr.read().decode()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{service.name} did not become SERVING within 60 s")
+            time.sleep(0.1)
+    yield {service.name: service for service in running}
+    for service in running:
+        service.channel.close()
+        service.process.send_signal(signal.SIGTERM)
+    for service in running:
+        code = service.process.wait(timeout=15)
+        assert code == 0, f"{service.name} exited with {code} after SIGTERM"

@@ -1,0 +1,55 @@
+import StylecastServiceKit
+import Testing
+
+@Suite("Health state")
+struct HealthStateTests {
+    @Test("everything starts NOT_SERVING, unknown services have no status")
+    func startsNotServing() {
+        let state = HealthState(services: ["stylecast.v1.Ingest"])
+        #expect(state.status(of: "") == .notServing)
+        #expect(state.status(of: "stylecast.v1.Ingest") == .notServing)
+        #expect(state.status(of: "stylecast.v1.Other") == nil)
+        #expect(state.all.count == 2)
+    }
+
+    @Test("setAll changes the server and every service")
+    func setAll() {
+        let state = HealthState(services: ["a", "b"])
+        state.setAll(.serving)
+        #expect(state.all.values.allSatisfy { $0 == .serving })
+        state.set(.notServing, for: "a")
+        #expect(state.status(of: "a") == .notServing)
+        #expect(state.status(of: "b") == .serving)
+    }
+
+    @Test("a watcher sees the current status, then each change, and ends on finish")
+    func watch() async {
+        let state = HealthState(services: ["a"])
+        let stream = state.watch("a")
+        state.set(.serving, for: "a")
+        state.set(.serving, for: "a")  // no change: not repeated
+        state.set(.notServing, for: "a")
+        state.finishWatchers()
+        var seen: [HealthState.Status?] = []
+        for await status in stream { seen.append(status) }
+        #expect(seen == [.notServing, .serving, .notServing])
+    }
+
+    @Test("watching an unknown service yields nil (SERVICE_UNKNOWN)")
+    func watchUnknown() async {
+        let state = HealthState(services: [])
+        var iterator = state.watch("nope").makeAsyncIterator()
+        let first = await iterator.next()
+        #expect(first == .some(nil))
+    }
+
+    @Test("readiness conditions list what is still unmet")
+    func conditions() {
+        let conditions = ReadinessConditions(["model", "vocab"])
+        #expect(conditions.unmet == ["model", "vocab"])
+        conditions.satisfy("vocab")
+        #expect(conditions.unmet == ["model"])
+        conditions.satisfy("model")
+        #expect(conditions.unmet.isEmpty)
+    }
+}

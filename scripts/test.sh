@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: generated-code check, build, compose-file validation, the
+# Python grpcio interop tests and the Swift test suite, against a throwaway redis-server on a
+# free loopback port that is stopped at the end, also when a step fails.
+#
+#   scripts/test.sh            everything
+#   SWIFT_JOBS=1 scripts/test.sh   fewer parallel compile jobs (default 2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=${SWIFT_JOBS:-2}
+started=$(date +%s)
+step() { echo; echo "== $* ($(( $(date +%s) - started )) s)"; }
+
+step "setup"
+scripts/setup.sh
+
+step "generated protobuf code matches Protos/"
+if command -v protoc >/dev/null 2>&1; then
+  scripts/generate-protos.sh --check
+else
+  echo "SKIPPED: protoc is not installed, so the generated code cannot be checked" >&2
+fi
+
+step "python venv for the interop tests (.venv-test)"
+if [ ! -x .venv-test/bin/python ] || ! .venv-test/bin/python -c 'import grpc_health, grpc_reflection, pytest' 2>/dev/null; then
+  python3 -m venv .venv-test
+  .venv-test/bin/pip install -q --disable-pip-version-check \
+    'grpcio>=1.60' 'grpcio-health-checking>=1.60' 'grpcio-reflection>=1.60' 'pytest>=8'
+fi
+
+step "throwaway redis-server"
+redis_dir=$(mktemp -d)
+redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$redis_dir" --save "" --appendonly no \
+  --logfile "$redis_dir/redis.log" &
+redis_pid=$!
+cleanup() {
+  kill "$redis_pid" 2>/dev/null || true
+  wait "$redis_pid" 2>/dev/null || true
+  rm -rf "$redis_dir"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$redis_port" ping >/dev/null
+export STYLECAST_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+echo "redis-server pid $redis_pid on port $redis_port"
+
+step "build (debug, -j $jobs)"
+swift build --build-tests -j "$jobs"
+
+step "docker-compose.yml"
+if command -v docker-compose >/dev/null 2>&1; then
+  docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
+else
+  echo "SKIPPED: docker-compose is not installed" >&2
+fi
+
+step "interop tests with Python grpcio"
+STYLECAST_BIN_DIR="$(swift build --show-bin-path)" .venv-test/bin/python -m pytest -q Tests/Interop
+
+step "swift test"
+swift test --skip-build
