@@ -1,0 +1,132 @@
+import Foundation
+import StylecastClient
+import StylecastTestSupport
+import Testing
+
+/// One of the five built service executables, running against a test Redis.
+struct RunningService {
+    var name: String
+    var grpcService: String
+    var process: ChildProcess
+    var endpoint: Endpoint
+
+    /// The health status of the whole server, or `UNREACHABLE`.
+    func health() async -> String {
+        do {
+            return try await withStylecastConnection(to: endpoint) { client in
+                try await ServiceProbe(client: client).health(timeout: .seconds(1))
+            }
+        } catch {
+            return "UNREACHABLE"
+        }
+    }
+
+    /// Waits until `health()` answers `status`; returns how long that took, `nil` past `timeout`.
+    func waitFor(_ status: String, timeout: Duration) async -> Duration? {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < timeout {
+            if await health() == status { return ContinuousClock.now - start }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+}
+
+let serviceExecutables = [
+    ("ingest", "stylecast.v1.Ingest"),
+    ("text-embedding", "stylecast.v1.TextEmbedding"),
+    ("image-generation", "stylecast.v1.ImageGeneration"),
+    ("recommendation", "stylecast.v1.Recommendation"),
+    ("trend-aggregation", "stylecast.v1.TrendAggregation"),
+]
+
+@Suite("The five service executables, end to end", .serialized)
+struct ServiceLifecycleTests {
+    /// Starts every service with free ports and default health settings against `redisPort`.
+    func startServices(redisPort: Int) throws -> [RunningService] {
+        try serviceExecutables.map { name, grpcService in
+            let port = try TestRedisServer.freeLoopbackPort()
+            let process = try ChildProcess(
+                BuiltExecutables.path(of: name), arguments: [],
+                environment: [
+                    "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
+                    "STYLECAST_GRPC_HOST": "127.0.0.1",
+                    "STYLECAST_GRPC_PORT": "\(port)",
+                    "STYLECAST_METRICS_HOST": "127.0.0.1",
+                    "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
+                ])
+            return RunningService(
+                name: name, grpcService: grpcService, process: process,
+                endpoint: Endpoint(host: "127.0.0.1", port: port))
+        }
+    }
+
+    @Test("health follows Redis (NOT_SERVING within 5 s of it stopping, SERVING after it returns) and SIGTERM exits 0 within 10 s")
+    func healthFollowsRedisAndShutdownIsClean() async throws {
+        let redis = try await TestRedisServer.start()
+        defer { redis.stop() }
+        let services = try startServices(redisPort: redis.port)
+        defer { for service in services where service.process.isRunning { service.process.send(signal: SIGKILL) } }
+
+        for service in services {
+            let took = await service.waitFor("SERVING", timeout: .seconds(30))
+            #expect(took != nil, "\(service.name) never became SERVING:\n\(service.process.output())")
+        }
+
+        await redis.send(signal: SIGTERM)
+        for service in services {
+            let took = await service.waitFor("NOT_SERVING", timeout: .seconds(5))
+            #expect(took != nil, "\(service.name) still SERVING 5 s after Redis stopped")
+        }
+
+        let restarted = try await TestRedisServer.start(port: redis.port)
+        defer { restarted.stop() }
+        for service in services {
+            let took = await service.waitFor("SERVING", timeout: .seconds(10))
+            #expect(took != nil, "\(service.name) did not return to SERVING after Redis came back")
+        }
+
+        for service in services { service.process.send(signal: SIGTERM) }
+        for service in services {
+            let start = ContinuousClock.now
+            let status = await service.process.waitForExit(timeout: .seconds(10))
+            #expect(status == 0, "\(service.name) exit status \(String(describing: status)) after SIGTERM:\n\(service.process.output())")
+            #expect(ContinuousClock.now - start < .seconds(10))
+        }
+    }
+
+    @Test("a service whose Redis is down from the start runs, NOT_SERVING, and turns SERVING when Redis appears")
+    func startsWithoutRedis() async throws {
+        let port = try TestRedisServer.freeLoopbackPort()
+        let services = try startServices(redisPort: port).prefix(1)
+        defer { for service in services where service.process.isRunning { service.process.send(signal: SIGKILL) } }
+        let service = try #require(services.first)
+        #expect(await service.waitFor("NOT_SERVING", timeout: .seconds(30)) != nil)
+        let redis = try await TestRedisServer.start(port: port)
+        defer { redis.stop() }
+        #expect(await service.waitFor("SERVING", timeout: .seconds(10)) != nil)
+        service.process.send(signal: SIGTERM)
+        #expect(await service.process.waitForExit(timeout: .seconds(10)) == 0)
+    }
+
+    @Test(
+        "a bad configuration exits 2 with a message naming the variable",
+        arguments: [
+            ("STYLECAST_GRPC_PORT", "abc", "must be an integer"),
+            ("STYLECAST_REDIS_URL", "redis//localhost:6379", "STYLECAST_REDIS_URL"),
+            ("STYLECAST_REDIS_URL", "redis://localhost:port/0", "port"),
+            ("STYLECAST_METRICS_PORT", "0", "must be between 1 and 65535"),
+            ("STYLECAST_LOG_LEVEL", "loud", "must be one of"),
+        ])
+    func badConfiguration(variable: String, value: String, expected: String) async throws {
+        for (name, _) in serviceExecutables {
+            let child = try ChildProcess(BuiltExecutables.path(of: name), arguments: [], environment: [variable: value])
+            let status = await child.waitForExit(timeout: .seconds(10))
+            let output = child.output()
+            #expect(status == 2, "\(name) exit status \(String(describing: status)):\n\(output)")
+            #expect(output.contains(variable), "\(name) did not name \(variable):\n\(output)")
+            #expect(output.contains(expected), "\(name) did not say '\(expected)':\n\(output)")
+            #expect(!output.contains("Fatal error"))
+        }
+    }
+}
