@@ -1,61 +1,57 @@
 import Foundation
+import Synchronization
 
 /// A child process for tests: launched with its output captured to a file, killable with any
 /// signal, awaited with a deadline.
-public final class ChildProcess: @unchecked Sendable {
-    // @unchecked: Process is only touched through its thread-safe members (pid, isRunning,
-    // terminationStatus) after launch.
-    private let process: Process
+public final class ChildProcess: Sendable {
+    /// The process ID.
+    public let pid: pid_t
     /// Where its standard output and error go.
     public let logFile: URL
+    private let exitCode = Mutex<Int32?>(nil)
 
-    /// The process ID.
-    public var pid: pid_t { process.processIdentifier }
-
-    /// Launches an executable.
+    /// Launches an executable (environment inherited).
     /// - Parameters:
     ///   - executable: Path of the program.
     ///   - arguments: Its arguments.
-    ///   - environment: Extra environment variables.
-    public init(_ executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    public init(_ executable: URL, arguments: [String]) throws {
         logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(executable.lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
+        let fd = open(logFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Spawn.Failure(description: "cannot create \(logFile.path)") }
+        defer { close(fd) }
+        pid = try Spawn.start(executable.path, arguments, standardOutput: fd)
     }
 
     /// Sends a signal (e.g. `SIGKILL`).
     /// - Parameter signal: The signal number.
     public func send(signal: Int32) {
-        kill(process.processIdentifier, signal)
+        if isRunning { kill(pid, signal) }
     }
 
-    /// Whether it is still running.
-    public var isRunning: Bool { process.isRunning }
+    /// Whether it is still running (reaps it once it has exited).
+    public var isRunning: Bool {
+        exitCode.withLock { code in
+            if code == nil { code = Spawn.poll(pid) }
+            return code == nil
+        }
+    }
 
     /// Waits until it exits or the timeout passes; kills it (SIGKILL) on timeout.
     /// - Parameter timeout: Longest wait.
-    /// - Returns: Its exit status, or `nil` if it had to be killed.
+    /// - Returns: Its exit code (128 + signal if killed by one), or `nil` if it had to be killed.
     @discardableResult
     public func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while isRunning {
             if ContinuousClock.now >= deadline {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                kill(pid, SIGKILL)
+                while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
                 return nil
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return process.terminationStatus
+        return exitCode.withLock { $0 }
     }
 
     /// The captured output.
@@ -68,7 +64,7 @@ public final class ChildProcess: @unchecked Sendable {
     ///   - executable: Path of the program.
     ///   - arguments: Its arguments.
     ///   - timeout: Longest wait.
-    /// - Returns: Exit status (`nil` if killed on timeout) and output.
+    /// - Returns: Exit code (`nil` if killed on timeout) and output.
     public static func run(
         _ executable: URL, arguments: [String], timeout: Duration = .seconds(60)
     ) async throws -> (status: Int32?, output: String) {

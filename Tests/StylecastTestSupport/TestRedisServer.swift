@@ -6,8 +6,8 @@ import Synchronization
 /// persistence, for tests that need a real Redis (or need to kill and restart one).
 ///
 /// It runs under a small shell watchdog whose standard input is a pipe from this process: when
-/// this process ends, even by a crash, the pipe closes and the watchdog stops the server, so no
-/// `redis-server` outlives the tests.
+/// this process ends, even by a crash, the pipe closes and the watchdog stops the server; a
+/// normal exit also stops it through an `atexit` hook. So no `redis-server` outlives the tests.
 public final class TestRedisServer: Sendable {
     /// Why a server could not be started.
     public enum StartError: Error, CustomStringConvertible {
@@ -31,13 +31,14 @@ public final class TestRedisServer: Sendable {
     public let pid: pid_t
     /// Its temporary working directory (holds `redis.log`).
     public let directory: URL
-    private let watchdog: Process
-    private let watchdogInput: FileHandle
+    private let watchdog: pid_t
+    private let watchdogInput: Int32
+    private let exitCode = Mutex<Int32?>(nil)
 
     /// The URL of this server, database 0.
     public var url: RedisURL { RedisURL(host: "127.0.0.1", port: port) }
 
-    private init(port: Int, pid: pid_t, directory: URL, watchdog: Process, input: FileHandle) {
+    private init(port: Int, pid: pid_t, directory: URL, watchdog: pid_t, input: Int32) {
         self.port = port
         self.pid = pid
         self.directory = directory
@@ -56,30 +57,36 @@ public final class TestRedisServer: Sendable {
             .appendingPathComponent("stylecast-redis-\(port)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = [
-            "-c", #"redis-server "$@" & echo $!; read _; kill $! 2>/dev/null; wait"#, "redis-watchdog",
-            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path,
-        ]
-        let input = Pipe()
-        let output = Pipe()
-        watchdog.standardInput = input
-        watchdog.standardOutput = output
+        // The shell reaps redis-server as soon as it exits (so the shell's exit means the server
+        // is gone) while a background reader kills the server when the input pipe closes.
+        // (A background job's stdin is /dev/null unless redirected, hence fd 3.)
+        let script =
+            #"exec 3<&0; redis-server "$@" </dev/null & r=$!; echo $r; (read _ <&3; kill $r 2>/dev/null) & wait $r"#
+        let input = try Spawn.pipe()
+        let output = try Spawn.pipe()
+        let watchdog: pid_t
         do {
-            try watchdog.run()
+            watchdog = try Spawn.start(
+                "/bin/sh",
+                [
+                    "-c", script, "redis-watchdog", "--port", String(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", directory.path,
+                    "--logfile", directory.appendingPathComponent("redis.log").path,
+                ],
+                standardInput: input.read, standardOutput: output.write)
         } catch {
-            throw StartError.launchFailed("\(error)")
+            throw StartError.launchFailed(error.description)
         }
-        let line = output.fileHandleForReading.readLine()
+        close(input.read)
+        close(output.write)
+        let line = readLine(from: output.read)
+        close(output.read)
         guard let pid = pid_t(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw StartError.launchFailed("watchdog printed '\(line)' instead of a process ID")
         }
         let server = TestRedisServer(
-            port: port, pid: pid, directory: directory, watchdog: watchdog,
-            input: input.fileHandleForWriting)
-        ShutdownRegistry.register(pid)
+            port: port, pid: pid, directory: directory, watchdog: watchdog, input: input.write)
+        ShutdownRegistry.register(pid, directory: directory.path)
 
         let client = RedisClient(
             configuration: .init(
@@ -93,8 +100,17 @@ public final class TestRedisServer: Sendable {
         }
         await client.shutdown()
         if ready { return server }
+        let log = server.logTail()
         server.stop()
-        throw StartError.notReady(server.logTail())
+        throw StartError.notReady(log)
+    }
+
+    /// Whether the server process has exited (checks without waiting).
+    public var hasExited: Bool {
+        exitCode.withLock { code in
+            if code == nil { code = Spawn.poll(watchdog) }
+            return code != nil
+        }
     }
 
     /// Sends a signal to `redis-server` (e.g. `SIGTERM`, `SIGKILL`) and, unless it is
@@ -103,16 +119,20 @@ public final class TestRedisServer: Sendable {
     public func send(signal: Int32) async {
         kill(pid, signal)
         guard signal != SIGSTOP, signal != SIGCONT else { return }
-        for _ in 0..<500 where kill(pid, 0) == 0 {
+        for _ in 0..<500 where !hasExited {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
-    /// Stops the server and its watchdog and removes the temporary directory.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its temporary directory.
     public func stop() {
         kill(pid, SIGTERM)
-        try? watchdogInput.close()
-        watchdog.waitUntilExit()
+        close(watchdogInput)
+        for _ in 0..<500 where !hasExited { usleep(10_000) }
+        if !hasExited {
+            kill(pid, SIGKILL)
+            for _ in 0..<100 where !hasExited { usleep(10_000) }
+        }
         ShutdownRegistry.unregister(pid)
         try? FileManager.default.removeItem(at: directory)
     }
@@ -143,36 +163,37 @@ public final class TestRedisServer: Sendable {
     }
 }
 
-/// Servers still running, killed by an `atexit` hook so that none outlives the test process.
+/// Servers still running, stopped by an `atexit` hook so that none outlives the test process.
 enum ShutdownRegistry {
-    private static let pids = Mutex<Set<pid_t>>([])
+    private static let servers = Mutex<[pid_t: String]>([:])
     private static let installed = Mutex(false)
 
-    static func register(_ pid: pid_t) {
+    static func register(_ pid: pid_t, directory: String) {
         let install = installed.withLock { installed in
             defer { installed = true }
             return !installed
         }
         if install {
             atexit {
-                for pid in ShutdownRegistry.pids.withLock({ $0 }) { kill(pid, SIGTERM) }
+                for (pid, directory) in ShutdownRegistry.servers.withLock({ $0 }) {
+                    kill(pid, SIGTERM)
+                    for _ in 0..<200 where kill(pid, 0) == 0 { usleep(5_000) }
+                    try? FileManager.default.removeItem(atPath: directory)
+                }
             }
         }
-        pids.withLock { _ = $0.insert(pid) }
+        servers.withLock { $0[pid] = directory }
     }
 
     static func unregister(_ pid: pid_t) {
-        pids.withLock { _ = $0.remove(pid) }
+        servers.withLock { _ = $0.removeValue(forKey: pid) }
     }
 }
 
-extension FileHandle {
-    /// Reads bytes up to a newline or end of file (small outputs only).
-    fileprivate func readLine() -> String {
-        var bytes: [UInt8] = []
-        while let chunk = try? read(upToCount: 1), let byte = chunk.first, byte != UInt8(ascii: "\n") {
-            bytes.append(byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+/// Reads bytes up to a newline or end of file.
+private func readLine(from fd: Int32) -> String {
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
+    return String(decoding: bytes, as: UTF8.self)
 }
