@@ -1,0 +1,251 @@
+import Logging
+import NIOPosix
+import Synchronization
+
+/// A fixed number of connection slots and as many dedicated threads.
+///
+/// A command checks a slot out (waiting while all are busy), runs on a pool thread with that
+/// slot's connection, and checks it back in, so a connection is only ever used by one thread
+/// at a time. A slot without a live connection connects on use; failures to connect start an
+/// exponential backoff (shared by all slots) during which commands fail at once with
+/// ``RedisError/connectionFailed(_:)`` instead of waiting for a connect timeout.
+final class ConnectionPool: Sendable {
+    private struct Slot: Sendable {
+        var connection: RedisConnection?
+        /// The pool's epoch when `connection` was made; older connections are presumed dead.
+        var epoch: Int
+    }
+
+    private struct Waiter {
+        var id: UInt64
+        var continuation: CheckedContinuation<Slot, any Error>
+    }
+
+    private struct State {
+        var idle: [Slot]
+        var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
+        var closed = false
+        /// Bumped when a connection is found lost: the server restarted or went away, so the
+        /// other idle connections are dropped rather than each failing one command first.
+        var epoch = 0
+        var backoff: Duration
+        var retryAt: ContinuousClock.Instant?
+        var lastFailure = ""
+    }
+
+    private let configuration: RedisClient.Configuration
+    private let logger: Logger
+    private let threads: NIOThreadPool
+    private let state: Mutex<State>
+
+    init(configuration: RedisClient.Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        let size = Swift.max(1, configuration.poolSize)
+        self.threads = NIOThreadPool(numberOfThreads: size)
+        self.threads.start()
+        self.state = Mutex(
+            State(
+                idle: Array(repeating: Slot(connection: nil, epoch: 0), count: size),
+                backoff: configuration.reconnectBackoff))
+    }
+
+    deinit {
+        // NIOThreadPool must be shut down before it is released; shutdown() may not have run.
+        if !state.withLock({ $0.closed }) {
+            threads.shutdownGracefully { _ in }
+        }
+    }
+
+    /// Runs `body` with a live connection on a pool thread.
+    /// - Parameter body: Blocking work on the connection; it must not keep the connection.
+    func withConnection<Value: Sendable>(
+        _ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> Value
+    ) async throws(RedisError) -> Value {
+        let slot = try await checkOut()
+        let outcome: Result<Value, RedisError>
+        var returned = slot
+        do {
+            let (result, updated) = try await threads.runIfActive { [self] in
+                var slot = slot
+                let result = self.run(on: &slot, body)
+                return (result, slot)
+            }
+            outcome = result
+            returned = updated
+        } catch {
+            // The work never ran: the task was cancelled first, or the pool shut down.
+            outcome = .failure(state.withLock { $0.closed } ? .clientShutDown : .cancelled)
+        }
+        checkIn(returned)
+        return try outcome.get()
+    }
+
+    /// Fails waiting and later commands with ``RedisError/clientShutDown``, closes idle
+    /// connections and stops the threads once running commands have finished.
+    func shutdown() async {
+        let (waiters, idle) = state.withLock { state in
+            state.closed = true
+            defer {
+                state.waiters = []
+                state.idle = []
+            }
+            return (state.waiters, state.idle)
+        }
+        for waiter in waiters {
+            waiter.continuation.resume(throwing: RedisError.clientShutDown)
+        }
+        _ = idle  // released here, outside the lock: their deinit closes the sockets
+        try? await threads.shutdownGracefully()
+    }
+
+    // MARK: - On a pool thread
+
+    private func run<Value>(
+        on slot: inout Slot, _ body: (RedisConnection) throws(RedisError) -> Value
+    ) -> Result<Value, RedisError> {
+        let currentEpoch = state.withLock { $0.epoch }
+        if let connection = slot.connection, connection.isBroken || slot.epoch < currentEpoch {
+            slot.connection = nil
+        }
+        if slot.connection == nil {
+            switch connect() {
+            case .success(let (connection, epoch)):
+                slot.connection = connection
+                slot.epoch = epoch
+            case .failure(let error):
+                return .failure(error)
+            }
+        }
+        guard let connection = slot.connection else {
+            return .failure(.connectionFailed("no connection"))
+        }
+        do {
+            return .success(try body(connection))
+        } catch {
+            if connection.isBroken {
+                slot.connection = nil
+                if case .connectionLost = error {
+                    let lostEpoch = slot.epoch
+                    state.withLock { state in
+                        if state.epoch == lostEpoch { state.epoch += 1 }
+                    }
+                    logger.warning(
+                        "Redis connection lost",
+                        metadata: ["redis": "\(configuration.url)", "error": "\(error)"])
+                }
+            }
+            return .failure(error)
+        }
+    }
+
+    private func connect() -> Result<(RedisConnection, Int), RedisError> {
+        let now = ContinuousClock.now
+        let waiting: RedisError? = state.withLock { state in
+            guard let retryAt = state.retryAt, now < retryAt else { return nil }
+            let left = "\((retryAt - now).milliseconds) ms"
+            return .connectionFailed("\(state.lastFailure) (next attempt in \(left))")
+        }
+        if let waiting { return .failure(waiting) }
+
+        do {
+            let connection = try RedisConnection(
+                url: configuration.url, connectTimeout: configuration.connectTimeout,
+                commandTimeout: configuration.commandTimeout)
+            let (epoch, recovered) = state.withLock { state in
+                let recovered = state.retryAt != nil
+                state.backoff = configuration.reconnectBackoff
+                state.retryAt = nil
+                return (state.epoch, recovered)
+            }
+            if recovered {
+                logger.info("Redis connection restored", metadata: ["redis": "\(configuration.url)"])
+            }
+            return .success((connection, epoch))
+        } catch {
+            let delay = state.withLock { state in
+                let delay = state.backoff
+                state.retryAt = ContinuousClock.now + delay
+                state.backoff = Swift.min(delay * 2, configuration.maximumReconnectBackoff)
+                state.lastFailure = error.description
+                return delay
+            }
+            logger.warning(
+                "Redis connect failed",
+                metadata: [
+                    "redis": "\(configuration.url)", "error": "\(error)",
+                    "retry_in_ms": "\(delay.milliseconds)",
+                ])
+            return .failure(error)
+        }
+    }
+
+    // MARK: - Check-out and check-in
+
+    private func checkOut() async throws(RedisError) -> Slot {
+        enum Immediate {
+            case slot(Slot)
+            case failure(RedisError)
+            case wait(UInt64)
+        }
+        let immediate: Immediate = state.withLock { state in
+            if state.closed { return .failure(.clientShutDown) }
+            if let slot = state.idle.popLast() { return .slot(slot) }
+            state.nextWaiterID += 1
+            return .wait(state.nextWaiterID)
+        }
+        let id: UInt64
+        switch immediate {
+        case .slot(let slot): return slot
+        case .failure(let error): throw error
+        case .wait(let waiterID): id = waiterID
+        }
+
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Slot, any Error>) in
+                    let ready: Result<Slot, RedisError>? = state.withLock { state in
+                        if state.closed { return .failure(.clientShutDown) }
+                        if let slot = state.idle.popLast() { return .success(slot) }
+                        // Checked under the lock: onCancel either ran before (flag set) or
+                        // will find the waiter below.
+                        if Task.isCancelled { return .failure(.cancelled) }
+                        state.waiters.append(Waiter(id: id, continuation: continuation))
+                        return nil
+                    }
+                    if let ready { continuation.resume(with: ready) }
+                }
+            } onCancel: {
+                let waiter = state.withLock { state -> Waiter? in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return state.waiters.remove(at: index)
+                }
+                waiter?.continuation.resume(throwing: RedisError.cancelled)
+            }
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .cancelled
+        }
+    }
+
+    private func checkIn(_ slot: Slot) {
+        let (waiter, released) = state.withLock { state -> (Waiter?, Slot?) in
+            if state.closed { return (nil, slot) }
+            if !state.waiters.isEmpty { return (state.waiters.removeFirst(), nil) }
+            state.idle.append(slot)
+            return (nil, nil)
+        }
+        waiter?.continuation.resume(returning: slot)
+        _ = released  // a slot returned after shutdown: its connection closes here
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

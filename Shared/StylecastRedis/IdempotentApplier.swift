@@ -1,0 +1,115 @@
+/// Applies the writes for one stream entry at most once, so that a redelivered entry
+/// changes nothing: the building block of idempotent consumers.
+///
+/// One Lua script, atomically: if the marker key for (scope, entry ID) exists it does nothing
+/// and returns `false`; otherwise it runs the writes, then sets the marker (with an optional
+/// lifetime) and returns `true`.
+///
+/// Key layout: the marker is `stylecast:{<hashTag>}:applied:<scope>:<entryID>`. On Redis
+/// Cluster all keys of one script must share a slot, so every key the writes touch must carry
+/// the same hash tag, e.g. with `hashTag: "items.ingested"` the writes may touch
+/// `stylecast:{items.ingested}:counts`; ``apply(entryID:writes:)`` refuses other keys.
+///
+/// Redis does not roll a script back: if a write fails halfway (e.g. `WRONGTYPE`), the writes
+/// before it remain and no marker is set, so a redelivery would repeat them. Such failures
+/// are bugs in the writes, not outages.
+public struct IdempotentApplier: Sendable {
+    /// The client scripts run through.
+    public let client: RedisClient
+    /// The hash tag (without braces) shared by the marker and every written key.
+    public let hashTag: String
+    /// What the markers are for, e.g. the consuming service's group; entries applied under one
+    /// scope are applied again under another.
+    public let scope: String
+    /// How long a marker is kept, or `nil` for ever. It must outlive any redelivery of the
+    /// entry, i.e. the time until the entry is acknowledged or dead-lettered.
+    public let markerLifetime: Duration?
+
+    /// Creates an applier.
+    /// - Parameters:
+    ///   - client: The Redis client.
+    ///   - hashTag: The hash tag without braces, e.g. `items.ingested`.
+    ///   - scope: A name for the consumer whose writes these are.
+    ///   - markerLifetime: Marker expiry, at least 1 ms, or `nil` to keep markers (default 24 h).
+    public init(
+        client: RedisClient, hashTag: String, scope: String,
+        markerLifetime: Duration? = .seconds(86_400)
+    ) {
+        self.client = client
+        self.hashTag = hashTag
+        self.scope = scope
+        self.markerLifetime = markerLifetime
+    }
+
+    /// The marker key for an entry.
+    /// - Parameter entryID: The stream entry ID (or any unique ID of the unit of work).
+    public func markerKey(for entryID: String) -> String {
+        "stylecast:{\(hashTag)}:applied:\(scope):\(entryID)"
+    }
+
+    /// Runs `writes` unless they already ran for `entryID`, atomically.
+    /// - Parameters:
+    ///   - entryID: The ID of the unit of work, e.g. the stream entry ID.
+    ///   - writes: The commands to run, in order; their keys must carry ``hashTag``.
+    /// - Returns: `true` if the writes ran now, `false` if they had already run.
+    /// - Throws: ``RedisError/invalidArgument(_:)`` for a key without the hash tag,
+    ///   ``RedisError/server(_:)`` when a write fails, or a connection error.
+    @discardableResult
+    public func apply(entryID: String, writes: [RedisWrite]) async throws(RedisError) -> Bool {
+        var keys = [markerKey(for: entryID)]
+        var arguments: [RedisArgument] = [
+            RedisArgument(markerLifetime.map { Swift.max(1, $0.milliseconds) } ?? 0),
+            RedisArgument(writes.count),
+        ]
+        for write in writes {
+            guard !write.parts.isEmpty else { throw .invalidArgument("empty write command") }
+            arguments.append(RedisArgument(write.parts.count))
+            for part in write.parts {
+                switch part {
+                case .key(let key):
+                    guard RedisKey.hashSlotKey(of: key) == hashTag else {
+                        throw .invalidArgument("key '\(key)' does not carry the hash tag {\(hashTag)}")
+                    }
+                    keys.append(key)
+                    arguments.append(RedisArgument("k\(keys.count)"))
+                case .argument(let argument):
+                    arguments.append(RedisArgument([UInt8(ascii: "a")] + argument.bytes))
+                }
+            }
+        }
+        let reply = try await client.evaluate(
+            Self.script, keys: keys.map { RedisArgument($0) }, arguments: arguments)
+        return reply.integer == 1
+    }
+
+    /// KEYS[1]: the marker; KEYS[2...]: the writes' keys. ARGV[1]: marker lifetime in ms (0 =
+    /// none); ARGV[2]: number of writes; then per write its word count and words, each either
+    /// `k<index into KEYS>` or `a<argument bytes>`.
+    static let script = RedisScript(
+        """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        local i = 3
+        for _ = 1, tonumber(ARGV[2]) do
+            local count = tonumber(ARGV[i])
+            i = i + 1
+            local call = {}
+            for w = 1, count do
+                local word = ARGV[i]
+                i = i + 1
+                if string.sub(word, 1, 1) == 'k' then
+                    call[w] = KEYS[tonumber(string.sub(word, 2))]
+                else
+                    call[w] = string.sub(word, 2)
+                end
+            end
+            redis.call(unpack(call))
+        end
+        local lifetime = tonumber(ARGV[1])
+        if lifetime > 0 then
+            redis.call('SET', KEYS[1], '1', 'PX', lifetime)
+        else
+            redis.call('SET', KEYS[1], '1')
+        end
+        return 1
+        """)
+}

@@ -1,0 +1,56 @@
+/// Why a Redis operation failed.
+///
+/// `connectionFailed`, `connectionLost` and `timeout` mean Redis is (for now) unreachable: the
+/// client reconnects by itself, with backoff, on a later command. The others are answers.
+public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No connection could be made (refused, unreachable, `AUTH` or `SELECT` rejected), or the
+    /// client is waiting out its reconnect backoff after such a failure. Carries the reason.
+    case connectionFailed(String)
+    /// An established connection broke while a command was on it (the server closed it or
+    /// died). Whether that command ran is unknown. Carries the reason.
+    case connectionLost(String)
+    /// Redis answered with an error reply; carries its message, e.g. `NOSCRIPT No matching script`.
+    case server(String)
+    /// No reply arrived within the command timeout; the connection was dropped, and whether
+    /// the command ran is unknown. Carries what timed out.
+    case timeout(String)
+    /// A reply could not be read, or had a shape the caller cannot use. Carries details.
+    case protocolError(String)
+    /// An argument cannot be used, e.g. keys of one script that would land in different
+    /// Redis Cluster slots. Carries which and why.
+    case invalidArgument(String)
+    /// The task was cancelled while waiting for a connection.
+    case cancelled
+    /// ``RedisClient/shutdown()`` has been called.
+    case clientShutDown
+
+    /// The first word of a server error reply (`NOSCRIPT`, `BUSYGROUP`, `WRONGTYPE`, `ERR`, ...),
+    /// or `nil` for other errors.
+    public var serverErrorCode: String? {
+        guard case .server(let message) = self else { return nil }
+        return message.split(separator: " ", maxSplits: 1).first.map(String.init)
+    }
+
+    /// Whether the error means Redis is unreachable (worth retrying after a delay), as opposed
+    /// to an answer that would be the same on retry.
+    public var isUnavailable: Bool {
+        switch self {
+        case .connectionFailed, .connectionLost, .timeout: return true
+        default: return false
+        }
+    }
+
+    /// A sentence describing the failure.
+    public var description: String {
+        switch self {
+        case .connectionFailed(let reason): return "Redis connection failed: \(reason)"
+        case .connectionLost(let reason): return "Redis connection lost: \(reason)"
+        case .server(let message): return "Redis error reply: \(message)"
+        case .timeout(let what): return "Redis timed out: \(what)"
+        case .protocolError(let details): return "Redis protocol error: \(details)"
+        case .invalidArgument(let details): return "invalid Redis argument: \(details)"
+        case .cancelled: return "Redis operation cancelled"
+        case .clientShutDown: return "Redis client is shut down"
+        }
+    }
+}

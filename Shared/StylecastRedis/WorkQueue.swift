@@ -1,0 +1,327 @@
+import Logging
+
+/// An at-least-once work queue on a Redis stream with a consumer group.
+///
+/// Producers ``enqueue(_:)`` entries; each consumer of a group reads new entries, handles them,
+/// and acknowledges an entry only after its handler returned. Entries a consumer took but did
+/// not acknowledge (it failed, or its process died) stay pending and are claimed by any
+/// consumer of the group once idle for ``Configuration/claimIdleTime``. An entry that has
+/// failed ``Configuration/maxDeliveries`` times is moved, with the reason, to the dead-letter
+/// stream. Handlers must therefore be idempotent (see ``IdempotentApplier``).
+///
+/// Key layout: the caller names the stream and the dead-letter stream; both must carry the
+/// same hash tag (e.g. `stylecast:{items.ingested}` and `stylecast:{items.ingested}:dead`)
+/// because dead-lettering moves an entry atomically with one script.
+///
+/// A dead-letter entry has the fields `original-id`, `original-stream`, `group`, `consumer`,
+/// `reason`, `delivery-count`, then each original field as `field:<name>`.
+public struct WorkQueue: Sendable {
+    /// The client commands go through.
+    public let client: RedisClient
+    /// The stream key.
+    public let stream: String
+    /// The consumer group name.
+    public let group: String
+    /// This consumer's name, unique within the group (e.g. host name plus process ID).
+    public let consumer: String
+    /// Claim, retry and dead-letter settings.
+    public let configuration: Configuration
+    private let logger: Logger
+
+    /// Creates a queue handle; nothing is sent until a method is called.
+    /// - Parameters:
+    ///   - client: The Redis client.
+    ///   - stream: The stream key, e.g. `stylecast:{items.ingested}`.
+    ///   - group: The consumer group, one per consuming service.
+    ///   - consumer: This consumer's name, unique within the group.
+    ///   - configuration: Claim, retry and dead-letter settings.
+    ///   - logger: Receives handler failures, dead-lettering and outages.
+    /// - Throws: ``RedisError/invalidArgument(_:)`` when the dead-letter stream does not share
+    ///   the stream's hash slot, or a count or duration is not positive.
+    public init(
+        client: RedisClient, stream: String, group: String, consumer: String,
+        configuration: Configuration, logger: Logger = Logger(label: "stylecast.workqueue")
+    ) throws(RedisError) {
+        guard RedisKey.shareHashSlot([stream, configuration.deadLetterStream]) else {
+            throw .invalidArgument(
+                "dead-letter stream '\(configuration.deadLetterStream)' must carry the hash tag of '\(stream)'")
+        }
+        guard configuration.maxDeliveries >= 1, configuration.batchSize >= 1 else {
+            throw .invalidArgument("maxDeliveries and batchSize must be at least 1")
+        }
+        guard configuration.claimIdleTime > .zero, configuration.blockTime > .zero else {
+            throw .invalidArgument("claimIdleTime and blockTime must be positive")
+        }
+        self.client = client
+        self.stream = stream
+        self.group = group
+        self.consumer = consumer
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "stream"] = "\(stream)"
+        logger[metadataKey: "group"] = "\(group)"
+        logger[metadataKey: "consumer"] = "\(consumer)"
+        self.logger = logger
+    }
+
+    /// Creates the consumer group (and the stream, if missing); does nothing if it exists.
+    /// - Parameter startID: Where a new group starts reading: `"0"` (default) takes entries
+    ///   already in the stream, `"$"` only later ones.
+    /// - Throws: A ``RedisError`` other than the group already existing.
+    public func ensureGroup(startingAt startID: String = "0") async throws(RedisError) {
+        do {
+            try await client.send([
+                "XGROUP", "CREATE", RedisArgument(stream), RedisArgument(group), RedisArgument(startID),
+                "MKSTREAM",
+            ])
+        } catch where error.serverErrorCode == "BUSYGROUP" {
+            return
+        }
+    }
+
+    /// Appends an entry to the stream.
+    /// - Parameter fields: Field names and values, in order (at least one).
+    /// - Returns: The new entry's ID.
+    /// - Throws: A ``RedisError``.
+    @discardableResult
+    public func enqueue(_ fields: [(name: String, value: String)]) async throws(RedisError) -> String {
+        guard !fields.isEmpty else { throw .invalidArgument("a stream entry needs at least one field") }
+        var arguments: [RedisArgument] = ["XADD", RedisArgument(stream), "*"]
+        for (name, value) in fields {
+            arguments.append(RedisArgument(name))
+            arguments.append(RedisArgument(value))
+        }
+        let reply = try await client.send(arguments)
+        guard let id = reply.string else { throw .protocolError("XADD answered \(reply)") }
+        return id
+    }
+
+    /// Appends an entry to the stream, fields sorted by name.
+    /// - Parameter fields: Field names and values (at least one).
+    /// - Returns: The new entry's ID.
+    /// - Throws: A ``RedisError``.
+    @discardableResult
+    public func enqueue(fields: [String: String]) async throws(RedisError) -> String {
+        try await enqueue(fields.sorted(by: { $0.key < $1.key }).map { (name: $0.key, value: $0.value) })
+    }
+
+    /// Reads entries never delivered to this group (`XREADGROUP ... >`); they become pending
+    /// for this consumer with delivery count 1.
+    /// - Parameters:
+    ///   - count: Most entries (default ``Configuration/batchSize``).
+    ///   - block: How long to wait when there are none, or `nil` not to wait.
+    /// - Returns: The entries, possibly none.
+    /// - Throws: A ``RedisError`` (`NOGROUP` as ``RedisError/server(_:)`` if the group is missing).
+    public func readNew(count: Int? = nil, block: Duration? = nil) async throws(RedisError) -> [Entry] {
+        var arguments: [RedisArgument] = [
+            "XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(consumer),
+            "COUNT", RedisArgument(count ?? configuration.batchSize),
+        ]
+        var timeout: Duration?
+        if let block {
+            arguments += ["BLOCK", RedisArgument(Swift.max(1, block.milliseconds))]
+            timeout = client.configuration.commandTimeout + block
+        }
+        arguments += ["STREAMS", RedisArgument(stream), ">"]
+        let reply = try await client.send(arguments, timeout: timeout)
+        if reply.isNull { return [] }
+        guard let streams = reply.array else { throw .protocolError("XREADGROUP answered \(reply)") }
+        var entries: [Entry] = []
+        for streamReply in streams {
+            guard let pair = streamReply.array, pair.count == 2, let list = pair[1].array else {
+                throw .protocolError("XREADGROUP stream reply \(streamReply)")
+            }
+            for item in list {
+                entries.append(try Self.parseEntry(item, deliveryCount: 1))
+            }
+        }
+        return entries
+    }
+
+    /// Acknowledges handled entries (`XACK`), removing them from the pending list.
+    /// - Parameter ids: Entry IDs.
+    /// - Returns: How many were pending and are now acknowledged.
+    /// - Throws: A ``RedisError``.
+    @discardableResult
+    public func acknowledge(_ ids: [String]) async throws(RedisError) -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let reply = try await client.send(
+            ["XACK", RedisArgument(stream), RedisArgument(group)] + ids.map { RedisArgument($0) })
+        return Int(reply.integer ?? 0)
+    }
+
+    /// Claims entries of any consumer of the group that have been pending for at least
+    /// ``Configuration/claimIdleTime`` (`XAUTOCLAIM`), so that entries of a dead or failed
+    /// consumer are delivered again. Each claim counts as a delivery.
+    /// - Parameter count: Most entries (default ``Configuration/batchSize``).
+    /// - Returns: The claimed entries with their delivery counts (from `XPENDING`).
+    /// - Throws: A ``RedisError``.
+    public func claimStale(count: Int? = nil) async throws(RedisError) -> [Entry] {
+        let reply = try await client.send([
+            "XAUTOCLAIM", RedisArgument(stream), RedisArgument(group), RedisArgument(consumer),
+            RedisArgument(configuration.claimIdleTime.milliseconds), "0-0",
+            "COUNT", RedisArgument(count ?? configuration.batchSize),
+        ])
+        guard let parts = reply.array, parts.count >= 2, let list = parts[1].array else {
+            throw .protocolError("XAUTOCLAIM answered \(reply)")
+        }
+        var entries: [Entry] = []
+        for item in list where !item.isNull {
+            entries.append(try Self.parseEntry(item, deliveryCount: 0))
+        }
+        guard !entries.isEmpty else { return [] }
+
+        // XAUTOCLAIM does not report delivery counts; one XPENDING per entry, one round trip.
+        let counts = try await client.pipeline(
+            entries.map { entry in
+                [
+                    "XPENDING", RedisArgument(stream), RedisArgument(group), RedisArgument(entry.id),
+                    RedisArgument(entry.id), "1",
+                ]
+            })
+        for index in entries.indices {
+            guard let rows = counts[index].array else {
+                throw .protocolError("XPENDING answered \(counts[index])")
+            }
+            // An entry acknowledged by someone else in between has no row; it is done.
+            guard let row = rows.first?.array, row.count == 4, let deliveries = row[3].integer else {
+                entries[index].deliveryCount = 0
+                continue
+            }
+            entries[index].deliveryCount = Int(deliveries)
+        }
+        return entries.filter { $0.deliveryCount > 0 }
+    }
+
+    /// Moves an entry to the dead-letter stream with the reason and acknowledges it, atomically
+    /// (one script). Does nothing if the entry is no longer pending (someone acknowledged it).
+    /// - Parameters:
+    ///   - entry: The entry that keeps failing.
+    ///   - reason: Why, e.g. the last error's description.
+    /// - Returns: The dead-letter entry's ID, or `nil` if the entry was no longer pending.
+    /// - Throws: A ``RedisError``.
+    @discardableResult
+    public func deadLetter(_ entry: Entry, reason: String) async throws(RedisError) -> String? {
+        var arguments: [RedisArgument] = [
+            RedisArgument(group), RedisArgument(consumer), RedisArgument(entry.id), RedisArgument(reason),
+            RedisArgument(entry.deliveryCount),
+        ]
+        for field in entry.fields {
+            arguments.append(RedisArgument("field:" + field.name))
+            arguments.append(RedisArgument(field.value))
+        }
+        let reply = try await client.evaluate(
+            Self.deadLetterScript,
+            keys: [RedisArgument(stream), RedisArgument(configuration.deadLetterStream)],
+            arguments: arguments)
+        logger.warning(
+            "Entry moved to the dead-letter stream",
+            metadata: [
+                "entry": "\(entry.id)", "deliveries": "\(entry.deliveryCount)", "reason": "\(reason)",
+            ])
+        return reply.isNull ? nil : reply.string
+    }
+
+    /// Consumes until the task is cancelled: claims stale entries, reads new ones, calls
+    /// `handler` for each, one at a time, and acknowledges an entry only after `handler`
+    /// returned. An entry whose handler throws stays pending and is delivered again after
+    /// ``Configuration/claimIdleTime``; once it has failed on its
+    /// ``Configuration/maxDeliveries``-th delivery it goes to the dead-letter stream with the
+    /// error's description as reason. An entry claimed with more deliveries than that (its
+    /// consumers kept dying on it) is dead-lettered without calling `handler`.
+    ///
+    /// Creates the group if needed. While Redis is unreachable it waits
+    /// ``Configuration/retryDelay`` and tries again. Returns within about
+    /// ``Configuration/blockTime`` of cancellation (the blocking read is not interrupted).
+    /// - Parameter handler: Handles one entry; must be idempotent.
+    /// - Throws: A ``RedisError`` that retrying cannot fix (e.g. a wrong key type).
+    public func run(handler: @escaping @Sendable (Entry) async throws -> Void) async throws(RedisError) {
+        var groupReady = false
+        while !Task.isCancelled {
+            do {
+                if !groupReady {
+                    try await ensureGroup()
+                    groupReady = true
+                }
+                let stale = try await claimStale()
+                for entry in stale {
+                    guard !Task.isCancelled else { return }
+                    try await process(entry, handler: handler)
+                }
+                guard !Task.isCancelled else { return }
+                // Block only when there was nothing stale, so claimed work is not delayed.
+                let fresh = try await readNew(block: stale.isEmpty ? configuration.blockTime : nil)
+                for entry in fresh {
+                    guard !Task.isCancelled else { return }
+                    try await process(entry, handler: handler)
+                }
+            } catch where error.isUnavailable || error == .cancelled {
+                guard !Task.isCancelled else { return }
+                logger.warning("Redis unavailable; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: configuration.retryDelay)
+            } catch where error.serverErrorCode == "NOGROUP" {
+                // The stream or group was deleted under us: recreate and go on.
+                groupReady = false
+            }
+        }
+    }
+
+    private func process(
+        _ entry: Entry, handler: @Sendable (Entry) async throws -> Void
+    ) async throws(RedisError) {
+        if entry.deliveryCount > configuration.maxDeliveries {
+            try await deadLetter(
+                entry,
+                reason:
+                    "delivered \(entry.deliveryCount) times without acknowledgement (max \(configuration.maxDeliveries))"
+            )
+            return
+        }
+        do {
+            try await handler(entry)
+        } catch {
+            // Cancelled mid-handler: not the entry's fault; it stays pending for a later claim.
+            if Task.isCancelled { return }
+            if entry.deliveryCount >= configuration.maxDeliveries {
+                try await deadLetter(entry, reason: "\(error)")
+            } else {
+                logger.notice(
+                    "Handler failed; entry stays pending for redelivery",
+                    metadata: [
+                        "entry": "\(entry.id)", "deliveries": "\(entry.deliveryCount)", "error": "\(error)",
+                    ])
+            }
+            return
+        }
+        try await acknowledge([entry.id])
+    }
+
+    private static func parseEntry(_ value: RedisValue, deliveryCount: Int) throws(RedisError) -> Entry {
+        guard let pair = value.array, pair.count == 2, let id = pair[0].string else {
+            throw .protocolError("stream entry \(value)")
+        }
+        var fields: [Entry.Field] = []
+        if let flat = pair[1].array {
+            var index = 0
+            while index + 1 < flat.count {
+                fields.append(Entry.Field(name: flat[index].string ?? "", value: flat[index + 1].string ?? ""))
+                index += 2
+            }
+        }
+        return Entry(id: id, fields: fields, deliveryCount: deliveryCount)
+    }
+
+    /// KEYS: stream, dead-letter stream. ARGV: group, consumer, id, reason, delivery count,
+    /// then `field:<name>`, value pairs.
+    static let deadLetterScript = RedisScript(
+        """
+        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+        if #pending == 0 then return false end
+        local fields = {'original-id', ARGV[3], 'original-stream', KEYS[1], 'group', ARGV[1],
+            'consumer', ARGV[2], 'reason', ARGV[4], 'delivery-count', ARGV[5]}
+        for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+        local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
+        redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+        return id
+        """)
+}

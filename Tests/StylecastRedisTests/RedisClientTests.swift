@@ -1,0 +1,107 @@
+import StylecastRedis
+import StylecastTestSupport
+import Testing
+
+@Suite("RedisClient against a real Redis")
+struct RedisClientTests {
+    @Test("Binary values round-trip byte for byte, NUL and invalid UTF-8 included")
+    func binaryRoundTrip() async throws {
+        let client = try await TestRedis.client()
+        let key = "test:{\(TestRedis.uniqueTag("binary"))}:blob"
+        let bytes: [UInt8] = [0, 1, 2, 0xFF, 0xFE, 0, 13, 10] + Array(repeating: 0x80, count: 100_000)
+        try await client.send(["SET", RedisArgument(key), RedisArgument(bytes)])
+        let reply = try await client.send("GET", RedisArgument(key))
+        #expect(reply.bytes == bytes)
+        #expect(try await client.send("STRLEN", RedisArgument(key)).integer == Int64(bytes.count))
+        #expect(try await client.send("GET", "test:{missing}:nothing").isNull)
+        try await client.send("DEL", RedisArgument(key))
+        await client.shutdown()
+    }
+
+    @Test("An error reply is thrown as a server error with its message")
+    func errorReply() async throws {
+        let client = try await TestRedis.client()
+        let key = "test:{\(TestRedis.uniqueTag("wrongtype"))}:list"
+        try await client.send("RPUSH", RedisArgument(key), "a")
+        await #expect(throws: RedisError.self) { try await client.send("INCR", RedisArgument(key)) }
+        do {
+            try await client.send("INCR", RedisArgument(key))
+        } catch {
+            #expect(error.serverErrorCode == "WRONGTYPE")
+        }
+        try await client.send("DEL", RedisArgument(key))
+        await client.shutdown()
+    }
+
+    @Test("A pipeline returns every reply in order, error replies in place")
+    func pipelineOrder() async throws {
+        let client = try await TestRedis.client()
+        let key = "test:{\(TestRedis.uniqueTag("pipeline"))}:counter"
+        var commands: [[RedisArgument]] = (1...200).map { _ in ["INCR", RedisArgument(key)] }
+        commands.insert(["HGET", RedisArgument(key), "x"], at: 100)
+        let replies = try await client.pipeline(commands)
+        #expect(replies.count == 201)
+        #expect(replies[..<100].map(\.integer) == (1...100).map { Int64($0) })
+        #expect(replies[100].errorMessage?.hasPrefix("WRONGTYPE") == true)
+        #expect(replies[101...].map(\.integer) == (101...200).map { Int64($0) })
+        try await client.send("DEL", RedisArgument(key))
+        await client.shutdown()
+    }
+
+    @Test("Many concurrent commands share a small pool")
+    func concurrentCommands() async throws {
+        let client = try await TestRedis.client(poolSize: 3)
+        let key = "test:{\(TestRedis.uniqueTag("concurrent"))}:counter"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<500 {
+                group.addTask { try await client.send("INCR", RedisArgument(key)) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await client.send("GET", RedisArgument(key)).integer == 500)
+        try await client.ping()
+        #expect(await client.isReachable())
+        try await client.send("DEL", RedisArgument(key))
+        await client.shutdown()
+        await #expect(throws: RedisError.clientShutDown) { try await client.ping() }
+    }
+
+    @Test("Scripts run by SHA-1, which matches SCRIPT LOAD, and fall back to EVAL after SCRIPT FLUSH")
+    func scriptsFallBackAfterFlush() async throws {
+        let client = try await TestRedis.client()
+        let key = "test:{\(TestRedis.uniqueTag("script"))}:value"
+        let script = RedisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+        #expect(try await client.send("SCRIPT", "LOAD", RedisArgument(script.source)).string == script.sha1)
+        #expect(try await client.evaluate(script, keys: [RedisArgument(key)], arguments: [5]).integer == 5)
+        try await client.send("SCRIPT", "FLUSH")
+        #expect(try await client.send("SCRIPT", "EXISTS", RedisArgument(script.sha1)).array == [.integer(0)])
+        #expect(try await client.evaluate(script, keys: [RedisArgument(key)], arguments: [2]).integer == 7)
+        #expect(try await client.send("SCRIPT", "EXISTS", RedisArgument(script.sha1)).array == [.integer(1)])
+        await #expect(throws: RedisError.self) {
+            try await client.evaluate(RedisScript("return redis.call('NOPE')"))
+        }
+        try await client.send("DEL", RedisArgument(key))
+        await client.shutdown()
+    }
+
+    @Test("A client with a wrong password fails to connect with a typed error")
+    func wrongPassword() async throws {
+        var url = try await TestRedis.url()
+        url.password = "not-the-password"
+        url.username = "nobody"
+        let client = RedisClient(url: url, poolSize: 1)
+        do {
+            try await client.ping()
+            Issue.record("PING succeeded with a wrong password")
+        } catch {
+            guard case .connectionFailed(let reason) = error else {
+                Issue.record("expected connectionFailed, got \(error)")
+                await client.shutdown()
+                return
+            }
+            #expect(reason.contains("AUTH rejected"))
+            #expect(!reason.contains("not-the-password"))
+        }
+        await client.shutdown()
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import StylecastRedis
+import Synchronization
+
+/// A throwaway `redis-server` on a loopback port with its own temporary directory and no
+/// persistence, for tests that need a real Redis (or need to kill and restart one).
+///
+/// It runs under a small shell watchdog whose standard input is a pipe from this process: when
+/// this process ends, even by a crash, the pipe closes and the watchdog stops the server; a
+/// normal exit also stops it through an `atexit` hook. So no `redis-server` outlives the tests.
+public final class TestRedisServer: Sendable {
+    /// Why a server could not be started.
+    public enum StartError: Error, CustomStringConvertible {
+        /// `redis-server` could not be launched; carries the reason.
+        case launchFailed(String)
+        /// It did not answer `PING` in time; carries the log's tail.
+        case notReady(String)
+
+        /// What went wrong.
+        public var description: String {
+            switch self {
+            case .launchFailed(let reason): return "could not launch redis-server: \(reason)"
+            case .notReady(let log): return "redis-server did not become ready; log:\n\(log)"
+            }
+        }
+    }
+
+    /// The loopback port it listens on.
+    public let port: Int
+    /// The process ID of `redis-server` itself.
+    public let pid: pid_t
+    /// Its temporary working directory (holds `redis.log`).
+    public let directory: URL
+    private let watchdog: pid_t
+    private let watchdogInput: Int32
+    private let exitCode = Mutex<Int32?>(nil)
+
+    /// The URL of this server, database 0.
+    public var url: RedisURL { RedisURL(host: "127.0.0.1", port: port) }
+
+    private init(port: Int, pid: pid_t, directory: URL, watchdog: pid_t, input: Int32) {
+        self.port = port
+        self.pid = pid
+        self.directory = directory
+        self.watchdog = watchdog
+        self.watchdogInput = input
+    }
+
+    /// Starts a server and waits until it answers `PING`.
+    /// - Parameters:
+    ///   - port: The port, or `nil` for a free one.
+    ///   - readyTimeout: How long to wait for `PING` to succeed.
+    /// - Returns: The running server.
+    public static func start(port: Int? = nil, readyTimeout: Duration = .seconds(10)) async throws -> TestRedisServer {
+        let port = try port ?? freeLoopbackPort()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stylecast-redis-\(port)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        // The shell reaps redis-server as soon as it exits (so the shell's exit means the server
+        // is gone) while a background reader kills the server when the input pipe closes.
+        // (A background job's stdin is /dev/null unless redirected, hence fd 3.)
+        let script =
+            #"exec 3<&0; redis-server "$@" </dev/null & r=$!; echo $r; (read _ <&3; kill $r 2>/dev/null) & wait $r"#
+        let input = try Spawn.pipe()
+        let output = try Spawn.pipe()
+        let watchdog: pid_t
+        do {
+            watchdog = try Spawn.start(
+                "/bin/sh",
+                [
+                    "-c", script, "redis-watchdog", "--port", String(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", directory.path,
+                    "--logfile", directory.appendingPathComponent("redis.log").path,
+                ],
+                standardInput: input.read, standardOutput: output.write)
+        } catch {
+            throw StartError.launchFailed(error.description)
+        }
+        close(input.read)
+        close(output.write)
+        let line = readLine(from: output.read)
+        close(output.read)
+        guard let pid = pid_t(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw StartError.launchFailed("watchdog printed '\(line)' instead of a process ID")
+        }
+        let server = TestRedisServer(
+            port: port, pid: pid, directory: directory, watchdog: watchdog, input: input.write)
+        ShutdownRegistry.register(pid, directory: directory.path)
+
+        let client = RedisClient(
+            configuration: .init(
+                url: server.url, poolSize: 1, reconnectBackoff: .milliseconds(10),
+                maximumReconnectBackoff: .milliseconds(50)))
+        let deadline = ContinuousClock.now + readyTimeout
+        var ready = false
+        while !ready, ContinuousClock.now < deadline {
+            ready = await client.isReachable()
+            if !ready { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        await client.shutdown()
+        if ready { return server }
+        let log = server.logTail()
+        server.stop()
+        throw StartError.notReady(log)
+    }
+
+    /// Whether the server process has exited (checks without waiting).
+    public var hasExited: Bool {
+        exitCode.withLock { code in
+            if code == nil { code = Spawn.poll(watchdog) }
+            return code != nil
+        }
+    }
+
+    /// Sends a signal to `redis-server` (e.g. `SIGTERM`, `SIGKILL`) and, unless it is
+    /// `SIGSTOP`/`SIGCONT`, waits until the process is gone.
+    /// - Parameter signal: The signal number.
+    public func send(signal: Int32) async {
+        kill(pid, signal)
+        guard signal != SIGSTOP, signal != SIGCONT else { return }
+        for _ in 0..<500 where !hasExited {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its temporary directory.
+    public func stop() {
+        kill(pid, SIGTERM)
+        close(watchdogInput)
+        for _ in 0..<500 where !hasExited { usleep(10_000) }
+        if !hasExited {
+            kill(pid, SIGKILL)
+            for _ in 0..<100 where !hasExited { usleep(10_000) }
+        }
+        ShutdownRegistry.unregister(pid)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The last lines of the server's log, for failure messages.
+    public func logTail() -> String {
+        let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").suffix(20).joined(separator: "\n")
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
+    public static func freeLoopbackPort() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw StartError.launchFailed("socket() failed") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(socketFD, raw, length) == 0 && getsockname(socketFD, raw, &length) == 0
+            }
+        }
+        guard bound else { throw StartError.launchFailed("could not bind a loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Servers still running, stopped by an `atexit` hook so that none outlives the test process.
+enum ShutdownRegistry {
+    private static let servers = Mutex<[pid_t: String]>([:])
+    private static let installed = Mutex(false)
+
+    static func register(_ pid: pid_t, directory: String) {
+        let install = installed.withLock { installed in
+            defer { installed = true }
+            return !installed
+        }
+        if install {
+            atexit {
+                for (pid, directory) in ShutdownRegistry.servers.withLock({ $0 }) {
+                    kill(pid, SIGTERM)
+                    for _ in 0..<200 where kill(pid, 0) == 0 { usleep(5_000) }
+                    try? FileManager.default.removeItem(atPath: directory)
+                }
+            }
+        }
+        servers.withLock { $0[pid] = directory }
+    }
+
+    static func unregister(_ pid: pid_t) {
+        servers.withLock { _ = $0.removeValue(forKey: pid) }
+    }
+}
+
+/// Reads bytes up to a newline or end of file.
+private func readLine(from fd: Int32) -> String {
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
+    return String(decoding: bytes, as: UTF8.self)
+}
