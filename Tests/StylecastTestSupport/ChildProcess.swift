@@ -10,17 +10,21 @@ public final class ChildProcess: Sendable {
     public let logFile: URL
     private let exitCode = Mutex<Int32?>(nil)
 
-    /// Launches an executable (environment inherited).
+    /// Launches an executable with this process's environment plus `environment`.
     /// - Parameters:
     ///   - executable: Path of the program.
     ///   - arguments: Its arguments.
-    public init(_ executable: URL, arguments: [String]) throws {
+    ///   - environment: Variables to add or override.
+    public init(_ executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
         logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(executable.lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
         let fd = open(logFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Spawn.Failure(description: "cannot create \(logFile.path)") }
         defer { close(fd) }
-        pid = try Spawn.start(executable.path, arguments, standardOutput: fd)
+        pid = try Spawn.start(
+            executable.path, arguments, standardOutput: fd,
+            environment: environment.isEmpty
+                ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 })
     }
 
     /// Sends a signal (e.g. `SIGKILL`).

@@ -20,9 +20,11 @@ public enum Spawn {
     ///   - arguments: Its arguments (without the program name).
     ///   - standardInput: File descriptor to use as its standard input, or `nil` for /dev/null.
     ///   - standardOutput: File descriptor for its standard output and error, or `nil` for /dev/null.
+    ///   - environment: The child's whole environment, or `nil` to inherit this process's.
     /// - Returns: The child's process ID.
     public static func start(
-        _ path: String, _ arguments: [String], standardInput: Int32? = nil, standardOutput: Int32? = nil
+        _ path: String, _ arguments: [String], standardInput: Int32? = nil, standardOutput: Int32? = nil,
+        environment: [String: String]? = nil
     ) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -53,8 +55,17 @@ public enum Spawn {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
+            variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
+        defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let result =
+            if let envp {
+                posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+            } else {
+                posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+            }
         guard result == 0 else {
             throw Failure(description: "posix_spawn \(path): \(String(cString: strerror(result)))")
         }
