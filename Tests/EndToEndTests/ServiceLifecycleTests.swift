@@ -77,6 +77,7 @@ struct ServiceLifecycleTests {
         for service in services {
             let took = await service.waitFor("NOT_SERVING", timeout: .seconds(5))
             #expect(took != nil, "\(service.name) still SERVING 5 s after Redis stopped")
+            print("\(service.name): NOT_SERVING \(took.map { "\($0)" } ?? "never") after Redis stopped")
         }
 
         let restarted = try await TestRedisServer.start(port: redis.port)
@@ -84,6 +85,7 @@ struct ServiceLifecycleTests {
         for service in services {
             let took = await service.waitFor("SERVING", timeout: .seconds(10))
             #expect(took != nil, "\(service.name) did not return to SERVING after Redis came back")
+            print("\(service.name): SERVING again \(took.map { "\($0)" } ?? "never") after Redis returned")
         }
 
         for service in services { service.process.send(signal: SIGTERM) }
@@ -92,6 +94,7 @@ struct ServiceLifecycleTests {
             let status = await service.process.waitForExit(timeout: .seconds(10))
             #expect(status == 0, "\(service.name) exit status \(String(describing: status)) after SIGTERM:\n\(service.process.output())")
             #expect(ContinuousClock.now - start < .seconds(10))
+            print("\(service.name): exit \(String(describing: status)) \(ContinuousClock.now - start) after SIGTERM")
         }
     }
 
@@ -106,6 +109,30 @@ struct ServiceLifecycleTests {
         defer { redis.stop() }
         #expect(await service.waitFor("SERVING", timeout: .seconds(10)) != nil)
         service.process.send(signal: SIGTERM)
+        #expect(await service.process.waitForExit(timeout: .seconds(10)) == 0)
+    }
+
+    @Test("on SIGTERM a health watcher sees NOT_SERVING before its stream ends, and the process exits 0")
+    func drainingIsVisibleToWatchers() async throws {
+        let redis = try await TestRedisServer.start()
+        defer { redis.stop() }
+        let service = try #require(try startServices(redisPort: redis.port).last)
+        defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
+        #expect(await service.waitFor("SERVING", timeout: .seconds(30)) != nil)
+
+        let firstStatus = AsyncStream.makeStream(of: String.self)
+        let watcher = Task {
+            try await withStylecastConnection(to: service.endpoint) { client in
+                try await ServiceProbe(client: client).watchHealth(service: service.grpcService) { status in
+                    firstStatus.continuation.yield(status)
+                }
+            }
+        }
+        var received = firstStatus.stream.makeAsyncIterator()
+        #expect(await received.next() == "SERVING")
+        service.process.send(signal: SIGTERM)
+        let seen = try await watcher.value
+        #expect(seen == ["SERVING", "NOT_SERVING"])
         #expect(await service.process.waitForExit(timeout: .seconds(10)) == 0)
     }
 

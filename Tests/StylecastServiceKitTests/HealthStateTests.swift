@@ -22,6 +22,17 @@ struct HealthStateTests {
         #expect(state.status(of: "b") == .serving)
     }
 
+    @Test("once draining, nothing turns a service SERVING again")
+    func drainingLatches() {
+        let state = HealthState(services: ["a"])
+        state.setAll(.serving)
+        state.beginDraining()
+        #expect(state.isDraining)
+        state.setAll(.serving)
+        state.set(.serving, for: "a")
+        #expect(state.all.values.allSatisfy { $0 == .notServing })
+    }
+
     @Test("a watcher sees the current status, then each change, and ends on finish")
     func watch() async {
         let state = HealthState(services: ["a"])

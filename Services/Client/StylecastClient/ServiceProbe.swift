@@ -21,7 +21,32 @@ public struct ServiceProbe: Sendable {
         var options = CallOptions.defaults
         options.timeout = timeout
         let response = try await health.check(.with { $0.service = service }, options: options)
-        return switch response.status {
+        return Self.name(of: response.status)
+    }
+
+    /// Follows `grpc.health.v1.Health/Watch` until the server ends the stream, calling
+    /// `onStatus` with each status as it arrives.
+    /// - Parameters:
+    ///   - service: Fully-qualified service name, or empty for the whole server.
+    ///   - onStatus: Receives `"SERVING"`, `"NOT_SERVING"`, `"SERVICE_UNKNOWN"` or `"UNKNOWN"`.
+    /// - Returns: Every status received, in order.
+    public func watchHealth(
+        service: String = "", onStatus: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> [String] {
+        let health = Grpc_Health_V1_Health.Client(wrapping: client)
+        return try await health.watch(.with { $0.service = service }) { response in
+            var seen: [String] = []
+            for try await message in response.messages {
+                let status = Self.name(of: message.status)
+                seen.append(status)
+                onStatus(status)
+            }
+            return seen
+        }
+    }
+
+    private static func name(of status: Grpc_Health_V1_HealthCheckResponse.ServingStatus) -> String {
+        switch status {
         case .serving: "SERVING"
         case .notServing: "NOT_SERVING"
         case .serviceUnknown: "SERVICE_UNKNOWN"

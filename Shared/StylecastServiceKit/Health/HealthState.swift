@@ -15,6 +15,7 @@ public final class HealthState: Sendable {
         var statuses: [String: Status]
         var watchers: [Int: (service: String, continuation: AsyncStream<Status?>.Continuation)] = [:]
         var nextWatcherID = 0
+        var draining = false
     }
 
     private let state: Mutex<State>
@@ -37,10 +38,12 @@ public final class HealthState: Sendable {
         state.withLock { $0.statuses }
     }
 
-    /// Sets one service's status; a no-op for unknown services.
+    /// Sets one service's status; a no-op for unknown services, and for SERVING once the
+    /// process is draining.
     public func set(_ status: Status, for service: String) {
         state.withLock { state in
             guard let old = state.statuses[service], old != status else { return }
+            if status == .serving && state.draining { return }
             state.statuses[service] = status
             for watcher in state.watchers.values where watcher.service == service {
                 watcher.continuation.yield(status)
@@ -51,6 +54,18 @@ public final class HealthState: Sendable {
     /// Sets every service, the server included, to one status.
     public func setAll(_ status: Status) {
         for service in all.keys { set(status, for: service) }
+    }
+
+    /// Marks every service NOT_SERVING for good: the process is shutting down, and nothing
+    /// (such as a readiness check that still sees Redis) may turn it SERVING again.
+    public func beginDraining() {
+        state.withLock { $0.draining = true }
+        setAll(.notServing)
+    }
+
+    /// Whether ``beginDraining()`` was called.
+    public var isDraining: Bool {
+        state.withLock { $0.draining }
     }
 
     /// A stream that yields the current status at once and then every change. It yields `nil`

@@ -31,7 +31,7 @@ public struct GRPCServerService: Service {
                 try await server.serve()
             } onGracefulShutdown: {
                 logger.info("draining: no new RPCs, finishing in-flight ones")
-                health.setAll(.notServing)
+                health.beginDraining()
                 health.finishWatchers()
                 server.beginGracefulShutdown()
             }
