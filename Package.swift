@@ -58,6 +58,11 @@ var targets: [Target] = [
     // Transport-free error classification shared by every library (no gRPC here).
     .target(name: "StylecastErrors", path: "Shared/StylecastErrors", swiftSettings: swiftSettings),
 
+    // Float32 tensors and the operations the models need, over OpenBLAS.
+    .target(
+        name: "StylecastTensor", dependencies: ["CBLAS", "StylecastErrors"],
+        path: "Shared/StylecastTensor", swiftSettings: swiftSettings),
+
     // Generated protobuf and gRPC code for every .proto under Protos/ (scripts/generate-protos.sh).
     .target(
         name: "StylecastProto",
@@ -130,6 +135,12 @@ targets += [
 // MARK: - Tests
 
 targets += [
+    .testTarget(
+        name: "StylecastTensorTests",
+        dependencies: ["StylecastTensor"],
+        path: "Tests/StylecastTensorTests",
+        resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastRedisTests",
         dependencies: ["StylecastRedis", "StylecastTestSupport"],
