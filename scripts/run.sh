@@ -45,6 +45,7 @@ if [ -z "${STYLECAST_REDIS_URL:-}" ]; then
   echo "run: throwaway redis-server on port $port (append-only, in $workdir)" >&2
 fi
 
+. scripts/lib/blas-kernel.sh
 export STYLECAST_LOG_FORMAT=${STYLECAST_LOG_FORMAT:-text}
 for service in ingest text-embedding image-generation recommendation trend-aggregation; do
   "$bin/$service" 2>"$workdir/$service.log" &
