@@ -29,3 +29,16 @@ struct TensorBasicsTests {
         }
     }
 }
+
+@Suite("Slicing along the first axis")
+struct TensorSlicingTests {
+    @Test("a slice shares storage and sees the right rows")
+    func slice() throws {
+        let tensor = try Tensor(shape: [3, 2], values: [1, 2, 3, 4, 5, 6])
+        let rows = try tensor.slice(from: 1, count: 2)
+        #expect(rows.shape == [2, 2])
+        #expect(rows.scalars == [3, 4, 5, 6])
+        #expect(rows.storage === tensor.storage)
+        #expect(throws: TensorError.self) { try tensor.slice(from: 2, count: 2) }
+    }
+}
