@@ -23,5 +23,6 @@ public struct Size2D: Sendable, Hashable, ExpressibleByIntegerLiteral, CustomStr
         self.init(value, value)
     }
 
+    /// `(height, width)`, as used in error messages.
     public var description: String { "(\(height), \(width))" }
 }
