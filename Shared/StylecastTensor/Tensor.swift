@@ -50,6 +50,13 @@ public struct Tensor: Sendable {
         self.offset = offset
     }
 
+    /// A tensor over storage known to hold at least the shape's element count (internal fast path).
+    init(unchecked shape: [Int], storage: TensorStorage) {
+        self.shape = shape
+        self.storage = storage
+        self.offset = 0
+    }
+
     /// The elements in row-major order.
     public var scalars: [Float] {
         withUnsafeBufferPointer { Array($0) }

@@ -26,6 +26,12 @@ public final class TensorStorage: @unchecked Sendable {
         owner = nil
     }
 
+    /// Takes ownership of memory allocated by the library (freed when this storage is).
+    init(allocated buffer: UnsafeMutableBufferPointer<Float>) {
+        self.buffer = buffer
+        self.owner = nil
+    }
+
     /// Borrows memory that `owner` keeps alive and valid for as long as this storage lives.
     /// - Parameters:
     ///   - buffer: The elements; never freed by this storage.
