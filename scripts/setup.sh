@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   libhiredis-dev        # the Redis client library wrapped by Shared/CHiredis
   libopenblas-dev       # BLAS for the tensor library (Shared/CBLAS)
+  zlib1g-dev            # gzip/PNG (de)compression for Shared/CZlib
   redis-server          # work queue and cache; tests start throwaway servers
   protobuf-compiler     # protoc, for scripts/generate-protos.sh
   nghttp2-client        # h2load, for the load benchmarks
