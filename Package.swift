@@ -48,12 +48,13 @@ extension Target.Dependency {
 // MARK: - Shared libraries
 
 var targets: [Target] = [
-    // C lives only in these two system-library targets; nothing above them sees a C pointer.
+    // C lives only in these system-library targets; nothing above them sees a C pointer.
     .systemLibrary(
         name: "CHiredis", path: "Shared/CHiredis",
         providers: [.apt(["libhiredis-dev"])]),
     .systemLibrary(
         name: "CBLAS", path: "Shared/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Shared/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
     // Transport-free error classification shared by every library (no gRPC here).
     .target(name: "StylecastErrors", path: "Shared/StylecastErrors", swiftSettings: swiftSettings),
@@ -62,6 +63,24 @@ var targets: [Target] = [
     .target(
         name: "StylecastTensor", dependencies: ["CBLAS", "StylecastErrors"],
         path: "Shared/StylecastTensor", swiftSettings: swiftSettings),
+
+    // safetensors: validated, memory-mapped reading and writing.
+    .target(
+        name: "StylecastModelFormat", dependencies: ["StylecastTensor", "StylecastErrors"],
+        path: "Shared/StylecastModelFormat", swiftSettings: swiftSettings),
+
+    // Gzip, idx (Fashion-MNIST) and PNG decoding and encoding.
+    .target(
+        name: "StylecastImageIO", dependencies: ["CZlib", "StylecastTensor", "StylecastErrors"],
+        path: "Shared/StylecastImageIO", swiftSettings: swiftSettings),
+
+    // Vision models on the tensor library: the Fashion-MNIST garment classifier.
+    .target(
+        name: "StylecastVision",
+        dependencies: ["StylecastTensor", "StylecastModelFormat", "StylecastImageIO", "StylecastErrors"],
+        path: "Shared/StylecastVision",
+        resources: [.copy("Resources/garment-classifier.safetensors")],
+        swiftSettings: swiftSettings),
 
     // Generated protobuf and gRPC code for every .proto under Protos/ (scripts/generate-protos.sh).
     .target(
@@ -127,7 +146,7 @@ targets += [
         swiftSettings: swiftSettings),
     .executableTarget(
         name: "stylecast",
-        dependencies: ["StylecastClient", .argumentParser],
+        dependencies: ["StylecastClient", "StylecastVision", "StylecastImageIO", "StylecastTensor", .argumentParser],
         path: "Services/Client/stylecast",
         swiftSettings: swiftSettings),
 ]
@@ -135,6 +154,30 @@ targets += [
 // MARK: - Tests
 
 targets += [
+    .testTarget(
+        name: "StylecastModelFormatTests",
+        dependencies: ["StylecastModelFormat", "StylecastTensor"],
+        path: "Tests/StylecastModelFormatTests",
+        resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StylecastImageIOTests",
+        dependencies: ["StylecastImageIO", "StylecastTensor"],
+        path: "Tests/StylecastImageIOTests",
+        resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StylecastVisionTests",
+        dependencies: ["StylecastVision", "StylecastImageIO", "StylecastModelFormat", "StylecastTensor"],
+        path: "Tests/StylecastVisionTests",
+        resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings),
+    // Benchmarks' Swift side (scripts/bench/tensor.sh runs it from a release build).
+    .executableTarget(
+        name: "tensor-bench",
+        dependencies: ["StylecastTensor", "StylecastVision", "StylecastImageIO", "CBLAS"],
+        path: "Tests/Benchmarks/TensorBench",
+        swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastTensorTests",
         dependencies: ["StylecastTensor"],
@@ -158,7 +201,7 @@ targets += [
         name: "EndToEndTests",
         dependencies: [
             "StylecastClient", "StylecastProto", "StylecastRedis", "StylecastTestSupport",
-            .grpcCore, .grpcHTTP2,
+            "StylecastVision", "StylecastImageIO", .grpcCore, .grpcHTTP2,
         ],
         path: "Tests/EndToEndTests",
         swiftSettings: swiftSettings),
@@ -182,6 +225,7 @@ let package = Package(
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "stylecast", targets: ["stylecast"]),
         .executable(name: "queue-drill", targets: ["queue-drill"]),
+        .executable(name: "tensor-bench", targets: ["tensor-bench"]),
     ],
     dependencies: dependencies,
     targets: targets
