@@ -187,8 +187,8 @@ Training/.venv/bin/python Training/export_classifier.py
 |---|---|
 {chr(10).join(f"| {k} | {v} |" for k, v in hp.items())}
 
-Per epoch (test columns are reports only; the machine is shared by several engineers, so
-epoch times vary with their load, not only with this run):
+Per epoch (test columns are reports only). The 2-core machine is shared, so epoch times
+vary with other load on it; about 45 s is the time of an epoch with the machine to itself:
 
 | epoch | train loss | train acc (augmented, dropout on) | test loss | test acc | seconds |
 |---|---|---|---|---|---|
@@ -197,12 +197,13 @@ epoch times vary with their load, not only with this run):
 ## Known limits
 - Fashion-MNIST only: centred 28x28 grey garments on a black background. Real photos, other
   crops, inverted polarity or colour images must be brought to that form first, and even
-  then accuracy will be far lower than the figure above.
+  then expect lower accuracy than the figure above (not measured).
 - Shirt / T-shirt / Pullover / Coat are the usual confusions (see the matrix); Shirt is
   the weakest class.
 - Logits are not calibrated probabilities; softmax confidences are over-confident on
   out-of-distribution images. There is no "not a garment" class.
-- One seed, one run: the accuracy carries roughly +/-0.2 points of seed-to-seed noise.
+- One seed, one run: seed-to-seed spread was not measured (typically a few tenths of a point
+  for this kind of model).
 - CPU training with 2 threads is not bit-reproducible across machines or torch versions.
 """
     path.write_text(text)
