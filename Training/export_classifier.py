@@ -3,10 +3,10 @@
 1. Loads the training checkpoint (BatchNorm form) and folds each BatchNorm into the
    convolution before it, checking that the folded model gives the eval-mode BN model's
    logits on the 10,000 test images (max abs difference must be < 1e-4).
-2. Writes artifacts/garment-classifier/model.safetensors (float32, names conv1..conv4,
+2. Writes Shared/StylecastVision/Resources/garment-classifier.safetensors (float32, names conv1..conv4,
    fc1, fc2) with metadata, and MODEL_CARD.md beside it.
 3. Reloads the written file and writes the Swift tests' fixture
-   Tests/Fixtures/garment_classifier_reference.safetensors: `logits` [10000, 10] float32 and
+   Tests/StylecastVisionTests/Fixtures/garment_classifier_reference.safetensors: `logits` [10000, 10] float32 and
    `predicted` [10000] int64 of the folded model on the test images in file order.
 
     Training/.venv/bin/python Training/export_classifier.py
@@ -38,6 +38,8 @@ HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent
 FOLD_TOLERANCE = 1e-4
 EVAL_BATCH = 1000
+# The Swift library bundles the weights as a resource of StylecastVision.
+MODEL_PATH = REPOSITORY / "Shared" / "StylecastVision" / "Resources" / "garment-classifier.safetensors"
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -45,7 +47,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--checkpoint", type=Path, default=HERE / "checkpoints" / "garment-classifier.pt")
     parser.add_argument("--log", type=Path, default=HERE / "artifacts" / "garment-classifier" / "training_log.json")
     parser.add_argument("--out-dir", type=Path, default=HERE / "artifacts" / "garment-classifier")
-    parser.add_argument("--fixture", type=Path, default=REPOSITORY / "Tests" / "Fixtures" / "garment_classifier_reference.safetensors")
+    parser.add_argument("--model", type=Path, default=MODEL_PATH, help="where the Swift library loads the weights from")
+    parser.add_argument("--fixture", type=Path, default=REPOSITORY / "Tests" / "StylecastVisionTests" / "Fixtures" / "garment_classifier_reference.safetensors")
     parser.add_argument("--data-dir", type=Path, default=fashion_mnist.DEFAULT_DIR)
     parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args()
@@ -112,7 +115,7 @@ def write_model_card(path: Path, *, log: dict, accuracy: float, per_class: list[
 A small CNN that tells which of ten garment classes a 28x28 grey image shows. The ingest
 service uses it to label images, and the image-generation evaluation uses it to score
 conditional accuracy. Trained by `Training/train_classifier.py`, exported by
-`Training/export_classifier.py`; run in Swift from `model.safetensors`.
+`Training/export_classifier.py`; run in Swift from `Shared/StylecastVision/Resources/garment-classifier.safetensors`.
 
 ## Result
 - **Test accuracy: {accuracy:.4f}** ({int(round(accuracy * len(labels)))} / {len(labels)} Fashion-MNIST test images), computed
@@ -138,7 +141,7 @@ head:   Flatten (NCHW order, 64*7*7 = 3136) -> Linear(3136, 128) -> ReLU -> Drop
 {sum(t.numel() for t in FoldedGarmentClassifier().parameters()):,} in the exported form.
 
 ## The exported file
-`model.safetensors` ({model_bytes:,} bytes, sha256 `{model_sha}`), all float32:
+`Shared/StylecastVision/Resources/garment-classifier.safetensors` ({model_bytes:,} bytes, sha256 `{model_sha}`), all float32:
 
 | tensor | shape |
 |---|---|
@@ -163,7 +166,7 @@ Check: on the 10,000 test images the folded model's logits differ from the eval-
 model's by at most **{fold_diff:.2e}** (required < {FOLD_TOLERANCE:g}).
 
 ### Swift fixture
-`Tests/Fixtures/garment_classifier_reference.safetensors`: `logits` [10000, 10] float32
+`Tests/StylecastVisionTests/Fixtures/garment_classifier_reference.safetensors`: `logits` [10000, 10] float32
 (PyTorch, float32, this file's weights reloaded from disk, the test images in file order,
 batches of {EVAL_BATCH}) and `predicted` [10000] int64 (argmax), metadata `test_accuracy`
 and `model_sha256`. Logits of a correct Swift engine should match to about 1e-4
@@ -236,7 +239,8 @@ def main() -> None:
     accuracy = float((folded_logits.argmax(1).numpy() == labels).mean())
 
     arguments.out_dir.mkdir(parents=True, exist_ok=True)
-    model_path = arguments.out_dir / "model.safetensors"
+    model_path = arguments.model
+    model_path.parent.mkdir(parents=True, exist_ok=True)
     save_file(
         tensors,
         str(model_path),

@@ -50,8 +50,8 @@ def forward(tensors: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=HERE / "artifacts" / "garment-classifier" / "model.safetensors")
-    parser.add_argument("--fixture", type=Path, default=REPOSITORY / "Tests" / "Fixtures" / "garment_classifier_reference.safetensors")
+    parser.add_argument("--model", type=Path, default=REPOSITORY / "Shared" / "StylecastVision" / "Resources" / "garment-classifier.safetensors")
+    parser.add_argument("--fixture", type=Path, default=REPOSITORY / "Tests" / "StylecastVisionTests" / "Fixtures" / "garment_classifier_reference.safetensors")
     parser.add_argument("--count", type=int, default=1000, help="first N test images to check")
     arguments = parser.parse_args()
 

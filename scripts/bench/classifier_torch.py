@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch CPU throughput of the exported garment classifier: the anchor for the Swift engine.
 
-Loads Training/artifacts/garment-classifier/model.safetensors into the folded plain-conv
+Loads Shared/StylecastVision/Resources/garment-classifier.safetensors into the folded plain-conv
 PyTorch model (the same network the Swift engine runs), then, with one intra-op thread,
 runs the Fashion-MNIST test images at each batch size: a warm-up, then as many batches as
 fit in a fixed number of seconds. Prints one JSON line per batch size, e.g.
@@ -32,7 +32,7 @@ from garment_classifier import load_folded  # noqa: E402
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=REPOSITORY / "Training" / "artifacts" / "garment-classifier" / "model.safetensors")
+    parser.add_argument("--model", type=Path, default=REPOSITORY / "Shared" / "StylecastVision" / "Resources" / "garment-classifier.safetensors")
     parser.add_argument("--batch-sizes", default="1,256", help="comma-separated batch sizes")
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per batch size")
     parser.add_argument("--warmup-seconds", type=float, default=1.0)
