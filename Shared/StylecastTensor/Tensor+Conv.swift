@@ -16,12 +16,66 @@ struct ConvGeometry {
     var kernelArea: Int { kernel.height * kernel.width }
     /// Columns of the im2col matrix.
     var outArea: Int { outHeight * outWidth }
+
+    /// Stride 1, dilation 1 and "same" padding: the output has the input's size, so each im2col
+    /// row is the input plane shifted by (ki - ph, kj - pw), copyable in one block.
+    var isSameSizeUnitStride: Bool {
+        stride == 1 && dilation == 1 && outHeight == height && outWidth == width
+    }
+}
+
+/// im2col for ``ConvGeometry/isSameSizeUnitStride``: per channel and kernel tap, the rows that
+/// fall inside the image are one contiguous copy of the plane, shifted by `dy * width + dx`;
+/// the few pixels that wrapped across a row edge (columns within `|dx|` of the edge) and the
+/// rows above or below the image are then set to zero.
+func sameSizeIm2col(_ image: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    let (height, width) = (g.height, g.width)
+    let area = height * width
+    for c in 0..<g.channels {
+        let plane = image + c * area
+        for ki in 0..<g.kernel.height {
+            let dy = ki - g.padding.height
+            let firstRow = Swift.max(0, -dy)
+            let endRow = Swift.min(height, height - dy)
+            for kj in 0..<g.kernel.width {
+                let dx = kj - g.padding.width
+                let row = columns + ((c * g.kernel.height + ki) * g.kernel.width + kj) * area
+                guard endRow > firstRow else {
+                    row.update(repeating: 0, count: area)
+                    continue
+                }
+                row.update(repeating: 0, count: firstRow * width)
+                (row + endRow * width).update(repeating: 0, count: (height - endRow) * width)
+                // Copy source indices (firstRow + dy) * width + dx ..< (endRow + dy) * width + dx,
+                // clipped to the plane; what the clipping skips is an edge column, zeroed below.
+                let destinationStart = firstRow * width
+                let sourceStart = (firstRow + dy) * width + dx
+                let clippedStart = Swift.max(sourceStart, 0)
+                let clippedEnd = Swift.min(sourceStart + (endRow - firstRow) * width, area)
+                if clippedEnd > clippedStart {
+                    (row + destinationStart + (clippedStart - sourceStart))
+                        .update(from: plane + clippedStart, count: clippedEnd - clippedStart)
+                }
+                if dx != 0 {
+                    let edge = dx > 0 ? width - dx : 0
+                    for oy in firstRow..<endRow {
+                        let line = row + oy * width + edge
+                        for ox in 0..<Swift.abs(dx) { line[ox] = 0 }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Unfolds one image `[channels, height, width]` into `columns`, `[channels * kh * kw, outH * outW]`
 /// (row `(c * kh + i) * kw + j` holds input pixel `(c, oy * sh - ph + i * dh, ox * sw - pw + j * dw)`
 /// for every output position, 0 outside the image).
 func im2col(_ image: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    if g.isSameSizeUnitStride {
+        sameSizeIm2col(image, columns, g)
+        return
+    }
     let area = g.outArea
     for c in 0..<g.channels {
         let plane = image + c * g.height * g.width
@@ -37,10 +91,20 @@ func im2col(_ image: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float
                     }
                     let source = plane + iy * g.width
                     let shift = kj * g.dilation.width - g.padding.width
-                    for ox in 0..<g.outWidth {
-                        let ix = ox * g.stride.width + shift
-                        line[ox] = ix >= 0 && ix < g.width ? source[ix] : 0
+                    // Output columns whose input column ix = ox * sw + shift lies inside the row;
+                    // those outside are padding. Bounds first, so the copy loop has no branch.
+                    let sw = g.stride.width
+                    let first = shift >= 0 ? 0 : Swift.min(g.outWidth, (-shift + sw - 1) / sw)
+                    let last = g.width - shift <= 0 ? first : Swift.min(g.outWidth, (g.width - shift + sw - 1) / sw)
+                    for ox in 0..<first { line[ox] = 0 }
+                    if last > first {
+                        if sw == 1 {
+                            (line + first).update(from: source + first + shift, count: last - first)
+                        } else {
+                            for ox in first..<last { line[ox] = source[ox * sw + shift] }
+                        }
                     }
+                    for ox in Swift.max(last, first)..<g.outWidth { line[ox] = 0 }
                 }
             }
         }

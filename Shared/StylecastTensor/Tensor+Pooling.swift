@@ -10,7 +10,12 @@ extension Tensor {
     /// - Throws: ``TensorError/shapeMismatch`` when the tensor is not rank 4,
     ///   ``TensorError/invalidArgument`` for a bad kernel, stride or padding.
     public func maxPooled2d(kernel: Size2D, stride: Size2D? = nil, padding: Size2D = 0) throws(TensorError) -> Tensor {
-        try pooled(operation: "maxPooled2d", kernel: kernel, stride: stride ?? kernel, padding: padding) {
+        if rank == 4, padding == 0, stride == nil || stride == kernel, kernel.height > 0, kernel.width > 0,
+            shape[2] >= kernel.height, shape[3] >= kernel.width
+        {
+            return tiledMaxPooled2d(kernel: kernel)
+        }
+        return try pooled(operation: "maxPooled2d", kernel: kernel, stride: stride ?? kernel, padding: padding) {
             window in
             var best = -Float.infinity
             for value in window where value > best || value.isNaN {
@@ -41,6 +46,39 @@ extension Tensor {
     }
 
     /// Applies `reduce` to the in-image values of each window.
+    /// Max pooling over non-overlapping windows without padding (the common CNN case), with
+    /// direct indexing instead of the general window walk. NaN propagates as in PyTorch.
+    private func tiledMaxPooled2d(kernel: Size2D) -> Tensor {
+        let (planes, height, width) = (shape[0] * shape[1], shape[2], shape[3])
+        let outHeight = height / kernel.height
+        let outWidth = width / kernel.width
+        return Tensor.make(shape: [shape[0], shape[1], outHeight, outWidth]) { out in
+            withUnsafeBufferPointer { input in
+                guard let base = input.baseAddress, let outBase = out.baseAddress else { return }
+                for p in 0..<planes {
+                    let plane = base + p * height * width
+                    let target = outBase + p * outHeight * outWidth
+                    for oy in 0..<outHeight {
+                        let top = plane + oy * kernel.height * width
+                        for ox in 0..<outWidth {
+                            var best = -Float.infinity
+                            var sawNaN = false
+                            for i in 0..<kernel.height {
+                                let row = top + i * width + ox * kernel.width
+                                for j in 0..<kernel.width {
+                                    let value = row[j]
+                                    best = value > best ? value : best
+                                    sawNaN = sawNaN || value != value
+                                }
+                            }
+                            target[oy * outWidth + ox] = sawNaN ? .nan : best
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private func pooled(
         operation: String, kernel: Size2D, stride: Size2D, padding: Size2D,
         _ reduce: (PoolingWindow) -> Float

@@ -77,6 +77,22 @@ public struct GarmentClassifier: Sendable {
         guard images.rank == 4, Array(images.shape.dropFirst()) == [1, Self.imageSide, Self.imageSide] else {
             throw .shapeMismatch(operation: "GarmentClassifier.logits", shapes: [images.shape, [-1, 1, 28, 28]])
         }
+        let count = images.shape[0]
+        guard count > Self.chunkSize else { return try chunkLogits(images) }
+        // Large batches run in chunks so that each layer's activations stay in cache; the
+        // chunks' logits are then joined.
+        var chunks: [Tensor] = []
+        for start in stride(from: 0, to: count, by: Self.chunkSize) {
+            chunks.append(try chunkLogits(images.slice(from: start, count: Swift.min(Self.chunkSize, count - start))))
+        }
+        return try Tensor.concatenated(chunks, axis: 0)
+    }
+
+    /// Images per forward pass inside ``logits(_:)``: 16 images of 32 x 28 x 28 activations
+    /// are 1.6 MB, about what the L2 cache holds.
+    static let chunkSize = 16
+
+    private func chunkLogits(_ images: Tensor) throws(TensorError) -> Tensor {
         var x = try images.conv2d(weight: conv1.weight, bias: conv1.bias, padding: 1).relu()
         x = try x.conv2d(weight: conv2.weight, bias: conv2.bias, padding: 1).relu()
         x = try x.maxPooled2d(kernel: 2)
