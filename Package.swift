@@ -156,19 +156,21 @@ targets += [
 targets += [
     .testTarget(
         name: "StylecastModelFormatTests",
-        dependencies: ["StylecastModelFormat", "StylecastTensor"],
+        dependencies: ["StylecastModelFormat", "StylecastTensor", "StylecastTestSupport"],
         path: "Tests/StylecastModelFormatTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastImageIOTests",
-        dependencies: ["StylecastImageIO", "StylecastTensor"],
+        dependencies: ["StylecastImageIO", "StylecastTensor", "StylecastTestSupport"],
         path: "Tests/StylecastImageIOTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastVisionTests",
-        dependencies: ["StylecastVision", "StylecastImageIO", "StylecastModelFormat", "StylecastTensor"],
+        dependencies: [
+            "StylecastVision", "StylecastImageIO", "StylecastModelFormat", "StylecastTensor", "StylecastTestSupport",
+        ],
         path: "Tests/StylecastVisionTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),

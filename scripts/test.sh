@@ -63,4 +63,6 @@ step "interop tests with Python grpcio"
 STYLECAST_BIN_DIR="$(swift build --show-bin-path)" .venv-test/bin/python -m pytest -q Tests/Interop
 
 step "swift test"
-swift test --skip-build
+# Serially: several tests compute for tens of seconds on a cooperative-pool thread, and run in
+# parallel on 2 cores they would starve the timing-sensitive Redis and lifecycle tests.
+swift test --skip-build --no-parallel

@@ -40,19 +40,17 @@ struct ClassifyCommandTests {
     @Test("the gzipped test set and a PNG are accepted; a file of another kind is an error naming it")
     func inputs() async throws {
         let stylecast = try BuiltExecutables.path(of: "stylecast")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("classify-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory()
 
         let image = try FashionMNIST(split: .test).image(at: 0)
-        let pngPath = directory.appendingPathComponent("garment.png").path
+        let pngPath = directory.path("garment.png")
         try PNGImage(width: 28, height: 28, format: .grey, pixels: image).write(to: pngPath)
         let png = try await ChildProcess.run(stylecast, arguments: ["classify", pngPath])
         #expect(png.status == 0, "\(png.output)")
         let expected = try GarmentClassifier.load(environment: [:]).classify(try GarmentInput.tensor(greyscale: [image]))
         #expect(png.output.hasPrefix("0\t\(expected[0].className)\t"), "\(png.output)")
 
-        let junkPath = directory.appendingPathComponent("junk.bin").path
+        let junkPath = directory.path("junk.bin")
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: junkPath))
         let junk = try await ChildProcess.run(stylecast, arguments: ["classify", junkPath])
         #expect(junk.status != 0)

@@ -42,9 +42,12 @@ let serviceExecutables = [
 
 @Suite("The five service executables, end to end", .serialized)
 struct ServiceLifecycleTests {
-    /// Starts every service with free ports and default health settings against `redisPort`.
-    func startServices(redisPort: Int) throws -> [RunningService] {
-        try serviceExecutables.map { name, grpcService in
+    /// Starts services (all five by default) with free ports and default health settings
+    /// against `redisPort`.
+    func startServices(
+        redisPort: Int, only names: Set<String>? = nil
+    ) throws -> [RunningService] {
+        try serviceExecutables.filter { names?.contains($0.0) ?? true }.map { name, grpcService in
             let port = try TestRedisServer.freeLoopbackPort()
             let process = try ChildProcess(
                 BuiltExecutables.path(of: name), arguments: [],
@@ -101,7 +104,7 @@ struct ServiceLifecycleTests {
     @Test("a service whose Redis is down from the start runs, NOT_SERVING, and turns SERVING when Redis appears")
     func startsWithoutRedis() async throws {
         let port = try TestRedisServer.freeLoopbackPort()
-        let services = try startServices(redisPort: port).prefix(1)
+        let services = try startServices(redisPort: port, only: ["ingest"])
         defer { for service in services where service.process.isRunning { service.process.send(signal: SIGKILL) } }
         let service = try #require(services.first)
         #expect(await service.waitFor("NOT_SERVING", timeout: .seconds(30)) != nil)
@@ -116,7 +119,7 @@ struct ServiceLifecycleTests {
     func drainingIsVisibleToWatchers() async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let service = try #require(try startServices(redisPort: redis.port).last)
+        let service = try #require(try startServices(redisPort: redis.port, only: ["trend-aggregation"]).first)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         #expect(await service.waitFor("SERVING", timeout: .seconds(30)) != nil)
 

@@ -1,4 +1,5 @@
 import StylecastImageIO
+import StylecastTestSupport
 import Testing
 
 let fashionDirectory = FashionMNIST.defaultDirectory

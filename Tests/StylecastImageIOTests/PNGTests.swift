@@ -1,5 +1,6 @@
 import StylecastImageIO
 import StylecastTensor
+import StylecastTestSupport
 import Testing
 
 /// The pixel formula of scripts/fixtures/make_png_fixtures.py.

@@ -1,5 +1,6 @@
 import StylecastModelFormat
 import StylecastTensor
+import StylecastTestSupport
 import Testing
 
 @Suite("Safetensors reading and writing")

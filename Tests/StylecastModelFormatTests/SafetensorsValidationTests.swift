@@ -1,5 +1,6 @@
 import StylecastErrors
 import StylecastModelFormat
+import StylecastTestSupport
 import Testing
 
 /// A safetensors file assembled byte by byte, so each test can break exactly one rule.

@@ -2,6 +2,7 @@ import Foundation
 import StylecastImageIO
 import StylecastModelFormat
 import StylecastTensor
+import StylecastTestSupport
 import StylecastVision
 import Testing
 
@@ -74,14 +75,12 @@ struct GarmentClassifierTests {
 
     @Test("weights with a missing tensor or a wrong shape are typed errors naming the tensor")
     func badWeights() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("classifier-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory()
         let good = try SafetensorsFile(contentsOf: GarmentClassifier.bundledWeightsPath!)
 
         var missing = SafetensorsWriter()
         for name in good.tensorNames where name != "fc2.bias" { try missing.add(try good.tensor(named: name), named: name) }
-        let missingPath = directory.appendingPathComponent("missing.safetensors").path
+        let missingPath = directory.path("missing.safetensors")
         try missing.write(to: missingPath)
         #expect { try GarmentClassifier(weightsAt: missingPath) } throws: { "\($0)".contains("fc2.bias") }
 
@@ -90,7 +89,7 @@ struct GarmentClassifierTests {
             let tensor = try good.tensor(named: name)
             try reshaped.add(name == "fc1.weight" ? try tensor.reshaped([3136, 128]) : tensor, named: name)
         }
-        let reshapedPath = directory.appendingPathComponent("reshaped.safetensors").path
+        let reshapedPath = directory.path("reshaped.safetensors")
         try reshaped.write(to: reshapedPath)
         #expect { try GarmentClassifier(weightsAt: reshapedPath) } throws: { error in
             guard case .unexpectedShape(let name, _, _) = error as? GarmentClassifierError else { return false }
