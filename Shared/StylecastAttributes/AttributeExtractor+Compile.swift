@@ -49,6 +49,10 @@ extension AttributeExtractor {
             }
             for surface in entry.english + entry.chinese { add(surface, payloads, entry: entry, number: number, generated: false) }
         }
+        for phrase in lexicon.ignoredPhrases {
+            let form = FoldedText.folded(phrase)
+            if !form.isEmpty, owners[form] == nil { trie.insertIgnored(form) }
+        }
         for (number, entry) in lexicon.entries.enumerated() {
             let payloads = ([AttributeValue(entry.kind, entry.value)] + entry.also).map {
                 SurfacePayload(attribute: $0, shade: nil)

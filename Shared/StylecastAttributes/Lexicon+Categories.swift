@@ -142,7 +142,7 @@ extension Lexicon {
                      zh: ["首饰", "饰品", "耳环", "耳钉", "项链", "吊坠", "手链", "手镯", "戒指", "胸针"]),
         // Underwear, night and swim
         LexiconEntry(.category, "underwear", en: ["underwear", "briefs", "boxers", "boxer shorts", "trunks",
-                                                   "innerwear", "knickers", "panties", "hipster briefs"],
+                                                   "innerwear", "knickers", "panties", "hipster briefs", "bikini brief"],
                      zh: ["内裤", "内衣", "平角裤", "三角裤"]),
         LexiconEntry(.category, "bra", en: ["bra", "bralette", "push-up bra", "balconette", "t-shirt bra"],
                      zh: ["文胸", "胸罩", "内衣文胸", "运动文胸"]),

@@ -15,6 +15,9 @@ public struct Lexicon: Sendable {
     public var englishNegations: [String]
     /// Chinese prefixes that cancel the match right after them ("不是黑色", "无蕾丝").
     public var chineseNegations: [String]
+    /// Names that contain attribute words but describe nothing, mostly brands ("Red Tape",
+    /// "Pepe Jeans", "U.S. Polo Assn."): matched like surface forms, longest first, and dropped.
+    public var ignoredPhrases: [String]
     /// Kinds whose English forms also match the regular plural of their last word ("stripe" ->
     /// "stripes", "dress" -> "dresses", "sports shoe" -> "sports shoes"); irregular plurals are
     /// listed as surface forms.
@@ -26,11 +29,13 @@ public struct Lexicon: Sendable {
     ///   - shades: Shade words combined with colour forms.
     ///   - englishNegations: English negation words.
     ///   - chineseNegations: Chinese negation prefixes.
+    ///   - ignoredPhrases: Names that contain attribute words but describe nothing.
     ///   - pluralizedKinds: Kinds whose English words also match their regular plural.
     public init(
         entries: [LexiconEntry], shades: [ShadeModifier] = [], englishNegations: [String] = [],
-        chineseNegations: [String] = [], pluralizedKinds: Set<AttributeKind> = []
+        chineseNegations: [String] = [], ignoredPhrases: [String] = [], pluralizedKinds: Set<AttributeKind> = []
     ) {
+        self.ignoredPhrases = ignoredPhrases
         self.entries = entries
         self.shades = shades
         self.englishNegations = englishNegations
@@ -44,6 +49,7 @@ public struct Lexicon: Sendable {
         shades: colorShades,
         englishNegations: ["not", "no", "non", "without"],
         chineseNegations: ["不是", "没有", "不含", "无", "非"],
+        ignoredPhrases: brandNames,
         pluralizedKinds: [.pattern, .category])
 
     /// The canonical values of one kind, sorted.

@@ -34,7 +34,7 @@ struct SurfaceTrie: Sendable {
     }
 
     /// Adds `payload` to `form`'s list (creating the form), unless it is there already.
-    mutating func insert(_ form: [UInt32], _ payload: SurfacePayload) {
+    mutating func insert(_ form: [UInt32], _ payload: SurfacePayload?) {
         var node: Int32 = 0
         for scalar in form {
             let key = Self.key(node, scalar)
@@ -49,10 +49,15 @@ struct SurfaceTrie: Sendable {
         }
         if terminal[Int(node)] < 0 {
             terminal[Int(node)] = Int32(payloads.count)
-            payloads.append([payload])
-        } else if !payloads[Int(terminal[Int(node)])].contains(payload) {
+            payloads.append(payload.map { [$0] } ?? [])
+        } else if let payload, !payloads[Int(terminal[Int(node)])].contains(payload) {
             payloads[Int(terminal[Int(node)])].append(payload)
         }
+    }
+
+    /// Adds `form` with no payload: a match consumes its text and yields nothing.
+    mutating func insertIgnored(_ form: [UInt32]) {
+        insert(form, nil)
     }
 
     /// The longest form starting at `start` that ends on a word boundary, as (end, payload index).
