@@ -1,0 +1,147 @@
+// attributes-eval: the Swift side of scripts/bench/attributes.sh. Measures lexicon attribute
+// extraction against real labels and prints Markdown.
+//
+//   attributes-eval [--data DIR]      evaluation table (DIR: --data, else $STYLECAST_DATA_DIR,
+//                                     else ../shared/data)
+//   attributes-eval mappings          the label -> canonical tables, as Markdown
+//   attributes-eval lexicon           lexicon size per kind
+//
+// Colour vs Myntra baseColour and H&M colour_group_name, pattern vs H&M
+// graphical_appearance_name, category vs Myntra articleType. Texts: Myntra productDisplayName;
+// H&M prod_name + ". " + detail_desc.
+
+import Foundation
+import StylecastAttributes
+import StylecastImageIO
+
+func readGzippedCSV(_ path: String) throws(EvaluationError) -> CSVTable {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw .cannotRead(path: path, reason: "no such file or not readable")
+    }
+    do {
+        return CSVTable(bytes: try Gzip.decompress([UInt8](data)))
+    } catch {
+        throw .cannotRead(path: path, reason: error.description)
+    }
+}
+
+func dataDirectory(_ arguments: [String]) -> String {
+    if let index = arguments.firstIndex(of: "--data"), index + 1 < arguments.count { return arguments[index + 1] }
+    return ProcessInfo.processInfo.environment["STYLECAST_DATA_DIR"] ?? "../shared/data"
+}
+
+/// One evaluated column: the texts, the labels and the mapping they are read through.
+struct Column {
+    let mapping: LabelMapping
+    let texts: [String]
+    let labels: [String]
+    let malformed: Int
+}
+
+func printMappings() {
+    for mapping in LabelMapping.all {
+        print("### \(mapping.name) -> \(mapping.kind)\n")
+        print("| label | canonical (any counts as correct) |")
+        print("|---|---|")
+        for (label, values) in mapping.table.sorted(by: { $0.key < $1.key }) {
+            print("| \(label) | \(values.isEmpty ? "unmapped" : values.joined(separator: ", ")) |")
+        }
+        print()
+    }
+}
+
+func printLexiconSize() {
+    print("| kind | canonical values | English forms | Chinese forms |")
+    print("|---|---|---|---|")
+    for kind in AttributeKind.allCases {
+        let entries = Lexicon.standard.entries.filter { $0.kind == kind }
+        let english = Set(entries.flatMap(\.english)).count
+        let chinese = Set(entries.flatMap(\.chinese)).count
+        print("| \(kind.rawValue) | \(Lexicon.standard.values(of: kind).count) | \(english) | \(chinese) |")
+    }
+    print("\nCompiled surface forms (with generated plurals and shade forms): \(AttributeExtractor.standard.surfaceFormCount)")
+}
+
+func evaluate(dataDirectory directory: String) throws(EvaluationError) {
+    let myntra = try readGzippedCSV("\(directory)/myntra/styles.csv.gz")
+    let hm = try readGzippedCSV("\(directory)/hm/articles_train.csv.gz")
+    let myntraText = try myntra.column("productDisplayName")
+    let myntraColour = try myntra.column("baseColour")
+    let myntraType = try myntra.column("articleType")
+    let hmName = try hm.column("prod_name")
+    let hmDescription = try hm.column("detail_desc")
+    let hmColour = try hm.column("colour_group_name")
+    let hmPattern = try hm.column("graphical_appearance_name")
+    let myntraTexts = myntra.rows.map { $0[myntraText] }
+    let hmTexts = hm.rows.map { "\($0[hmName]). \($0[hmDescription])" }
+    let columns = [
+        Column(mapping: .myntraColour, texts: myntraTexts, labels: myntra.rows.map { $0[myntraColour] },
+               malformed: myntra.malformedRecords.count),
+        Column(mapping: .hmColour, texts: hmTexts, labels: hm.rows.map { $0[hmColour] },
+               malformed: hm.malformedRecords.count),
+        Column(mapping: .hmPattern, texts: hmTexts, labels: hm.rows.map { $0[hmPattern] },
+               malformed: hm.malformedRecords.count),
+        Column(mapping: .myntraCategory, texts: myntraTexts, labels: myntra.rows.map { $0[myntraType] },
+               malformed: myntra.malformedRecords.count),
+    ]
+
+    let extractor = AttributeExtractor.standard
+    // Extraction timed once per distinct text set (Myntra names, H&M name + description).
+    var timings: [(String, Int, Double)] = []
+    func extractAll(_ name: String, _ texts: [String]) -> [[ExtractedAttribute]] {
+        let start = ContinuousClock.now
+        let results = texts.map(extractor.extract)
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        timings.append((name, texts.count, seconds))
+        return results
+    }
+    let myntraResults = extractAll("Myntra productDisplayName", myntraTexts)
+    let hmResults = extractAll("H&M prod_name + detail_desc", hmTexts)
+
+    print("| kind | labels | labelled items | unmapped | malformed rows skipped | predictions | precision | recall | coverage | first-match precision |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    var unmappedLines: [String] = []
+    for column in columns {
+        let results = column.mapping.name.hasPrefix("Myntra") ? myntraResults : hmResults
+        var score = Score()
+        for (label, found) in zip(column.labels, results) {
+            let predicted = found.filter { $0.kind.rawValue == column.mapping.kind }.map(\.value)
+            score.add(label: label, accepted: column.mapping.accepted(label), predicted: predicted)
+        }
+        if ProcessInfo.processInfo.environment["ATTRIBUTES_EVAL_ERRORS"] != nil {
+            // Diagnostic: the most frequent wrong (surface -> value | label) pairs, to stderr.
+            var errors: [String: Int] = [:]
+            for (label, found) in zip(column.labels, results) {
+                guard let accepted = column.mapping.accepted(label) else { continue }
+                for attribute in found where attribute.kind.rawValue == column.mapping.kind && !accepted.contains(attribute.value) {
+                    errors["\(attribute.surface) -> \(attribute.value) | \(label)", default: 0] += 1
+                }
+            }
+            let top = errors.sorted { $0.value > $1.value }.prefix(40).map { "  \($0.value)  \($0.key)" }
+            FileHandle.standardError.write(Data("\(column.mapping.name) errors:\n\(top.joined(separator: "\n"))\n".utf8))
+        }
+        print("| \(column.mapping.kind) | \(column.mapping.name) | \(score.labelled) | \(score.unmapped) | \(column.malformed) | \(score.predictions) | \(score.precision) | \(score.recall) | \(score.coverage) | \(score.firstPrecision) |")
+        let unmapped = score.unmappedLabels.sorted { $0.value > $1.value }.map { "\($0.key) (\($0.value))" }
+        unmappedLines.append("- \(column.mapping.name): \(unmapped.isEmpty ? "none" : unmapped.joined(separator: ", "))")
+    }
+    print("\nUnmapped labels (excluded):")
+    unmappedLines.forEach { print($0) }
+    print("\nExtraction speed (one thread, standard lexicon):")
+    for (name, count, seconds) in timings {
+        print("- \(name): \(count) texts in \(format3(seconds)) s = \(Int(Double(count) / seconds)) texts/s")
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "mappings": printMappings()
+    case "lexicon": printLexiconSize()
+    case nil, "--data": try evaluate(dataDirectory: dataDirectory(arguments))
+    default: throw EvaluationError.usage("usage: attributes-eval [--data DIR] | mappings | lexicon")
+    }
+} catch {
+    FileHandle.standardError.write(Data("attributes-eval: \(error)\n".utf8))
+    exit(1)
+}

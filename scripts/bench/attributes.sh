@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Attribute extraction measured on real labels: precision, recall and coverage of the lexicon
+# extractor per kind (micro-averaged), plus the lexicon's size and extraction speed.
+#   colour   vs Myntra baseColour (text: productDisplayName) and H&M colour_group_name
+#   pattern  vs H&M graphical_appearance_name (text: prod_name + ". " + detail_desc)
+#   category vs Myntra articleType (text: productDisplayName)
+# Prints Markdown (paste it into docs/benchmarks.md).
+#
+#   scripts/bench/attributes.sh [--data DIR]     DIR: else $STYLECAST_DATA_DIR, else ../shared/data
+# ATTRIBUTES_EVAL_ERRORS=1 also writes the most frequent wrong predictions to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+echo "attributes-eval: release build ..." >&2
+swift build -c release -j "${SWIFT_JOBS:-2}" --product attributes-eval >&2
+bin=$(swift build -c release --show-bin-path)
+echo "Lexicon (\`attributes-eval lexicon\`):"
+echo
+"$bin/attributes-eval" lexicon
+echo
+echo "Evaluation (\`scripts/bench/attributes.sh $*\`):"
+echo
+"$bin/attributes-eval" "$@"
