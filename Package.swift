@@ -74,6 +74,11 @@ var targets: [Target] = [
         name: "StylecastImageIO", dependencies: ["CZlib", "StylecastTensor", "StylecastErrors"],
         path: "Shared/StylecastImageIO", swiftSettings: swiftSettings),
 
+    // Fashion attribute extraction: the English and Chinese lexicon and its matcher.
+    .target(
+        name: "StylecastAttributes", dependencies: ["StylecastErrors"],
+        path: "Shared/StylecastAttributes", swiftSettings: swiftSettings),
+
     // Vision models on the tensor library: the Fashion-MNIST garment classifier.
     .target(
         name: "StylecastVision",
@@ -174,6 +179,17 @@ targets += [
         path: "Tests/StylecastVisionTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StylecastAttributesTests",
+        dependencies: ["StylecastAttributes"],
+        path: "Tests/StylecastAttributesTests",
+        swiftSettings: swiftSettings),
+    // Attribute extraction measured on real labels (scripts/bench/attributes.sh runs it).
+    .executableTarget(
+        name: "attributes-eval",
+        dependencies: ["StylecastAttributes", "StylecastImageIO"],
+        path: "Tests/Benchmarks/AttributesEval",
+        swiftSettings: swiftSettings),
     // Benchmarks' Swift side (scripts/bench/tensor.sh runs it from a release build).
     .executableTarget(
         name: "tensor-bench",
@@ -228,6 +244,7 @@ let package = Package(
         .executable(name: "stylecast", targets: ["stylecast"]),
         .executable(name: "queue-drill", targets: ["queue-drill"]),
         .executable(name: "tensor-bench", targets: ["tensor-bench"]),
+        .executable(name: "attributes-eval", targets: ["attributes-eval"]),
     ],
     dependencies: dependencies,
     targets: targets

@@ -4,7 +4,7 @@ import StylecastTestSupport
 import StylecastVision
 import Testing
 
-@Suite("stylecast classify")
+@Suite("stylecast classify", .timeLimit(.minutes(2)))
 struct ClassifyCommandTests {
     /// Writes the first `count` Fashion-MNIST test images as a plain idx file.
     func writeIDX(count: Int, to path: String) throws {

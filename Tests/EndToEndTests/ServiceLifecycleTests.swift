@@ -40,7 +40,7 @@ let serviceExecutables = [
     ("trend-aggregation", "stylecast.v1.TrendAggregation"),
 ]
 
-@Suite("The five service executables, end to end", .serialized)
+@Suite("The five service executables, end to end", .serialized, .timeLimit(.minutes(2)))
 struct ServiceLifecycleTests {
     /// Starts services (all five by default) with free ports and default health settings
     /// against `redisPort`.
@@ -125,7 +125,9 @@ struct ServiceLifecycleTests {
 
         let firstStatus = AsyncStream.makeStream(of: String.self)
         let watcher = Task {
-            try await withStylecastConnection(to: service.endpoint) { client in
+            // Ends the stream of first statuses however the watch ends, so the test cannot hang.
+            defer { firstStatus.continuation.finish() }
+            return try await withStylecastConnection(to: service.endpoint) { client in
                 try await ServiceProbe(client: client).watchHealth(service: service.grpcService) { status in
                     firstStatus.continuation.yield(status)
                 }

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Work queue with real consumer processes")
+@Suite("Work queue with real consumer processes", .timeLimit(.minutes(3)))
 struct QueueDrillProcessTests {
     @Test(
         "10,000 entries, two consumers, one SIGKILLed mid-way: each counted exactly once, the poison entry dead-lettered",

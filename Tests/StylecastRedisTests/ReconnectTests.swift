@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Reconnecting after Redis restarts")
+@Suite("Reconnecting after Redis restarts", .timeLimit(.minutes(1)))
 struct ReconnectTests {
     @Test("Commands fail fast with a typed error while Redis is down and succeed again once it is back")
     func recoversAfterRestart() async throws {

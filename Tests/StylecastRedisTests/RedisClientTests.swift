@@ -2,7 +2,7 @@ import StylecastRedis
 import StylecastTestSupport
 import Testing
 
-@Suite("RedisClient against a real Redis")
+@Suite("RedisClient against a real Redis", .timeLimit(.minutes(1)))
 struct RedisClientTests {
     @Test("Binary values round-trip byte for byte, NUL and invalid UTF-8 included")
     func binaryRoundTrip() async throws {

@@ -15,7 +15,7 @@ final class Seen: Sendable {
     func append(_ entry: WorkQueue.Entry) { entries.withLock { $0.append(entry) } }
 }
 
-@Suite("WorkQueue against a real Redis")
+@Suite("WorkQueue against a real Redis", .timeLimit(.minutes(1)))
 struct WorkQueueTests {
     /// A queue on fresh keys sharing one hash tag.
     static func makeQueue(

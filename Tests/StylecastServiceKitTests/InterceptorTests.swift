@@ -29,7 +29,7 @@ struct FailingEmbeddingService: Stylecast_V1_TextEmbedding.SimpleServiceProtocol
     }
 }
 
-@Suite("Interceptors over a real HTTP/2 server")
+@Suite("Interceptors over a real HTTP/2 server", .timeLimit(.minutes(1)))
 struct InterceptorTests {
     @Test("errors become their table status over the wire and every call is counted by code")
     func errorsAndMetrics() async throws {
