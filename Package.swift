@@ -69,6 +69,12 @@ var targets: [Target] = [
         name: "StylecastModelFormat", dependencies: ["StylecastTensor", "StylecastErrors"],
         path: "Shared/StylecastModelFormat", swiftSettings: swiftSettings),
 
+    // all-MiniLM-L6-v2 in Swift: WordPiece tokenizer, BERT encoder, sentence embeddings.
+    .target(
+        name: "StylecastText",
+        dependencies: ["StylecastTensor", "StylecastModelFormat", "StylecastErrors"],
+        path: "Shared/StylecastText", swiftSettings: swiftSettings),
+
     // Gzip, idx (Fashion-MNIST) and PNG decoding and encoding.
     .target(
         name: "StylecastImageIO", dependencies: ["CZlib", "StylecastTensor", "StylecastErrors"],
@@ -178,6 +184,12 @@ targets += [
         ],
         path: "Tests/StylecastVisionTests",
         resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings),
+    // Needs models/all-MiniLM-L6-v2 (scripts/setup.sh) and ../shared/reference.
+    .testTarget(
+        name: "StylecastTextTests",
+        dependencies: ["StylecastText", "StylecastTensor", "StylecastModelFormat"],
+        path: "Tests/StylecastTextTests",
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastAttributesTests",
