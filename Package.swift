@@ -132,11 +132,17 @@ let services: [(folder: String, library: String, executable: String)] = [
     ("TrendAggregation", "TrendAggregationService", "trend-aggregation"),
 ]
 
+/// Libraries a service needs beyond the shared kit.
+let serviceDependencies: [String: [Target.Dependency]] = [
+    "TextEmbeddingService": ["StylecastText", "StylecastAttributes", "StylecastErrors", .nioPosix]
+]
+
 for service in services {
     targets.append(
         .target(
             name: service.library,
-            dependencies: ["StylecastServiceKit", "StylecastProto", "StylecastRedis", .grpcCore, .logging],
+            dependencies: ["StylecastServiceKit", "StylecastProto", "StylecastRedis", .grpcCore, .logging]
+                + (serviceDependencies[service.library] ?? []),
             path: "Services/\(service.folder)/\(service.library)",
             swiftSettings: swiftSettings))
     targets.append(

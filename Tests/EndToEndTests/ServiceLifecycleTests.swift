@@ -57,6 +57,8 @@ struct ServiceLifecycleTests {
                     "STYLECAST_GRPC_PORT": "\(port)",
                     "STYLECAST_METRICS_HOST": "127.0.0.1",
                     "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
+                    "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
+                        ?? MiniLMReference.packageRoot + "/models",
                 ])
             return RunningService(
                 name: name, grpcService: grpcService, process: process,

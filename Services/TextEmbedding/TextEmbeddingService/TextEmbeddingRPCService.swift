@@ -1,36 +1,119 @@
 import GRPCCore
+import StylecastAttributes
+import StylecastErrors
 import StylecastProto
 import StylecastServiceKit
+import StylecastText
 
-/// `stylecast.v1.TextEmbedding`: translates messages and calls the service's core.
-///
-/// The v1 contract is complete in `Protos/`; each RPC answers UNIMPLEMENTED, naming
-/// issue #4, until that issue builds it.
+/// `stylecast.v1.TextEmbedding`: validates requests, calls the ``EmbeddingEngine`` and
+/// translates its results into messages.
 public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceProtocol {
+    private let engine: EmbeddingEngine
+    private let configuration: TextEmbeddingConfiguration
+
     /// Creates the service.
-    public init() {}
+    public init(engine: EmbeddingEngine, configuration: TextEmbeddingConfiguration) {
+        self.engine = engine
+        self.configuration = configuration
+    }
 
     public func embed(request: Stylecast_V1_EmbedRequest, context: ServerContext) async throws -> Stylecast_V1_EmbedResponse {
-        throw plannedRPC("stylecast.v1.TextEmbedding/Embed", issue: 4)
+        try validate(request.texts)
+        let started = ContinuousClock.now
+        let (embeddings, timings) = try await engine.embed(request.texts)
+        return .with { response in
+            response.embeddings = embeddings.map { embedding in
+                .with {
+                    $0.values = embedding.vector
+                    $0.tokenCount = UInt32(embedding.tokenCount)
+                }
+            }
+            response.timings = .with {
+                $0.queueMs = timings.queueMilliseconds
+                $0.tokenizationMs = timings.tokenizationMilliseconds
+                $0.inferenceMs = timings.inferenceMilliseconds
+                $0.totalMs = (ContinuousClock.now - started).milliseconds
+            }
+        }
     }
 
     public func tokenize(request: Stylecast_V1_TokenizeRequest, context: ServerContext) async throws -> Stylecast_V1_TokenizeResponse {
-        throw plannedRPC("stylecast.v1.TextEmbedding/Tokenize", issue: 4)
+        try validate(request.texts)
+        let tokenizer = engine.embedder.tokenizer
+        return .with { response in
+            response.results = request.texts.map { text in
+                let tokenized = tokenizer.tokenize(text)
+                return .with {
+                    $0.ids = tokenized.ids.map(UInt32.init)
+                    $0.tokens = tokenized.ids.map { tokenizer.token(for: $0) ?? "[UNK]" }
+                    $0.truncated = tokenized.isTruncated
+                }
+            }
+        }
     }
 
-    public func extractAttributes(request: Stylecast_V1_ExtractAttributesRequest, context: ServerContext) async throws -> Stylecast_V1_ExtractAttributesResponse {
-        throw plannedRPC("stylecast.v1.TextEmbedding/ExtractAttributes", issue: 4)
+    public func extractAttributes(
+        request: Stylecast_V1_ExtractAttributesRequest, context: ServerContext
+    ) async throws -> Stylecast_V1_ExtractAttributesResponse {
+        try validate(request.texts)
+        let started = ContinuousClock.now
+        let extractor = engine.extractor
+        return .with { response in
+            response.results = request.texts.map { text in
+                .with {
+                    $0.attributes = extractor.extract(text).map { attribute in
+                        .with {
+                            $0.kind = attribute.kind.rawValue
+                            $0.value = attribute.value
+                            $0.confidence = attribute.confidence
+                            $0.origin = attribute.origin.rawValue
+                        }
+                    }
+                }
+            }
+            response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
+        }
     }
 
     public func info(request: Stylecast_V1_InfoRequest, context: ServerContext) async throws -> Stylecast_V1_InfoResponse {
-        throw plannedRPC("stylecast.v1.TextEmbedding/Info", issue: 4)
+        .with {
+            $0.modelName = "sentence-transformers/all-MiniLM-L6-v2"
+            $0.dimensions = UInt32(engine.embedder.encoder.config.hiddenSize)
+            $0.maxTokens = UInt32(engine.embedder.tokenizer.config.maxSequenceLength)
+            $0.maxTextsPerCall = UInt32(configuration.maxTextsPerCall)
+            $0.blasKernel = BLASRuntime.kernelName
+        }
+    }
+
+    /// Checks the per-call limits, naming the field and the limit.
+    private func validate(_ texts: [String]) throws(InvalidInput) {
+        guard texts.count <= configuration.maxTextsPerCall else {
+            throw InvalidInput(
+                field: "texts", rule: "must hold at most \(configuration.maxTextsPerCall) texts per call, got \(texts.count)")
+        }
+        for (index, text) in texts.enumerated() where text.utf8.count > configuration.maxTextBytes {
+            throw InvalidInput(
+                field: "texts[\(index)]",
+                rule: "must be at most \(configuration.maxTextBytes) bytes of UTF-8, got \(text.utf8.count)")
+        }
     }
 }
 
-/// Builds the text-embedding service's parts for ``ServiceMain``.
+/// Builds the text-embedding service's parts for ``ServiceMain``: reads its settings, loads the
+/// model (the service is NOT_SERVING until it is loaded) and serves the RPCs.
 public enum TextEmbeddingServiceBuilder {
-    /// The RPC handlers and background work of the text-embedding service.
+    /// The RPC handlers of the text-embedding service.
     public static func parts(context: ServiceContext) async throws -> ServiceParts {
-        ServiceParts(rpcServices: [TextEmbeddingRPCService()])
+        let configuration = try TextEmbeddingConfiguration.read(environment: context.environment)
+        context.readiness.require("model")
+        let engine = try EmbeddingEngine(modelDirectory: configuration.modelDirectory)
+        context.readiness.satisfy("model")
+        context.logger.info(
+            "model loaded",
+            metadata: [
+                "model": "all-MiniLM-L6-v2", "directory": "\(configuration.modelDirectory)",
+                "max_texts": "\(configuration.maxTextsPerCall)",
+            ])
+        return ServiceParts(rpcServices: [TextEmbeddingRPCService(engine: engine, configuration: configuration)])
     }
 }

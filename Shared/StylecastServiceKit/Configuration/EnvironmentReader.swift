@@ -122,6 +122,12 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     /// All problems found, at least one.
     public var problems: [ConfigurationProblem]
 
+    /// Creates the error.
+    /// - Parameter problems: Every problem found, at least one.
+    public init(problems: [ConfigurationProblem]) {
+        self.problems = problems
+    }
+
     public var description: String {
         "invalid configuration (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n"
             + problems.map { "  - \($0)" }.joined(separator: "\n")

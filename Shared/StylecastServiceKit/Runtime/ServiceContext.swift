@@ -17,4 +17,7 @@ public struct ServiceContext: Sendable {
     public var readiness: ReadinessConditions
     /// Prometheus metrics of this process.
     public var metrics: PrometheusCollectorRegistry
+    /// The process environment, for the service's own settings (read them with
+    /// ``EnvironmentReader`` so that problems are reported like the shared ones).
+    public var environment: [String: String]
 }

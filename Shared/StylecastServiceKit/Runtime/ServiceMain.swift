@@ -54,9 +54,14 @@ public enum ServiceMain {
         }
         let logger = Logger(label: spec.name)
         do {
-            try await runUntilShutdown(spec: spec, configuration: configuration, logger: logger, build: build)
+            try await runUntilShutdown(
+                spec: spec, configuration: configuration, environment: environment, logger: logger, build: build)
             logger.info("stopped")
             exit(0)
+        } catch let error as ConfigurationError {
+            // A service's own settings are checked by its builder: same report, same exit code.
+            FileHandle.standardError.write(Data("\(spec.name): \(error)\n".utf8))
+            exit(2)
         } catch {
             logger.critical("failed", metadata: ["error": "\(error)"])
             exit(1)
@@ -69,6 +74,7 @@ public enum ServiceMain {
     public static func runUntilShutdown(
         spec: ServiceSpec,
         configuration: ServiceConfiguration,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger,
         build: @escaping @Sendable (ServiceContext) async throws -> ServiceParts
     ) async throws {
@@ -90,8 +96,14 @@ public enum ServiceMain {
         let readiness = ReadinessConditions()
         let context = ServiceContext(
             spec: spec, configuration: configuration, logger: logger, redis: redis,
-            readiness: readiness, metrics: registry)
-        let parts = try await build(context)
+            readiness: readiness, metrics: registry, environment: environment)
+        let parts: ServiceParts
+        do {
+            parts = try await build(context)
+        } catch {
+            await redis.shutdown()
+            throw error
+        }
 
         let health = HealthState(services: spec.grpcServiceNames)
         let index = try DescriptorIndex(base64: stylecastFileDescriptorSetBase64)

@@ -1,0 +1,129 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import StylecastClient
+import StylecastProto
+import StylecastTestSupport
+import Testing
+
+/// The reference file's items: text, token ids and the sentence-transformers embedding.
+struct MiniLMReference: Decodable {
+    struct Item: Decodable {
+        var text: String
+        var input_ids: [Int]
+        var embedding: [Float]
+    }
+    var items: [Item]
+    var extras: [Item]
+
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func load() throws -> MiniLMReference {
+        let directory = ProcessInfo.processInfo.environment["STYLECAST_REFERENCE_DIR"]
+            ?? packageRoot + "/../shared/reference"
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/minilm_reference.json"))
+        return try JSONDecoder().decode(MiniLMReference.self, from: data)
+    }
+}
+
+@Suite("text-embedding over gRPC", .serialized, .timeLimit(.minutes(2)))
+struct TextEmbeddingServiceTests {
+    /// Runs `body` against a started text-embedding service, then stops it with SIGTERM.
+    func withService(
+        _ body: (Stylecast_V1_TextEmbedding.Client<HTTP2ClientTransport.Posix>) async throws -> Void
+    ) async throws {
+        let redis = try await TestRedisServer.start()
+        defer { redis.stop() }
+        let port = try TestRedisServer.freeLoopbackPort()
+        let process = try ChildProcess(
+            BuiltExecutables.path(of: "text-embedding"), arguments: [],
+            environment: [
+                "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redis.port)/0",
+                "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(port)",
+                "STYLECAST_METRICS_HOST": "127.0.0.1",
+                "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
+                "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
+                    ?? MiniLMReference.packageRoot + "/models",
+            ])
+        defer { if process.isRunning { process.send(signal: SIGKILL) } }
+        let endpoint = Endpoint(host: "127.0.0.1", port: port)
+        let service = RunningService(name: "text-embedding", grpcService: "stylecast.v1.TextEmbedding", process: process, endpoint: endpoint)
+        let ready = await service.waitFor("SERVING", timeout: .seconds(60))
+        try #require(ready != nil, "text-embedding never became SERVING:\n\(process.output())")
+        try await withStylecastConnection(to: endpoint) { client in
+            try await body(Stylecast_V1_TextEmbedding.Client(wrapping: client))
+        }
+        process.send(signal: SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+    }
+
+    @Test("Embed equals sentence-transformers (cosine >= 0.9999, max |diff| <= 1e-4) and Tokenize gives the reference ids")
+    func matchesReference() async throws {
+        let reference = try MiniLMReference.load()
+        let items = reference.items + reference.extras
+        try await withService { client in
+            let response = try await client.embed(.with { $0.texts = items.map(\.text) })
+            #expect(response.embeddings.count == items.count)
+            var worstCosine: Float = 1
+            var worstDifference: Float = 0
+            for (embedding, item) in zip(response.embeddings, items) {
+                let cosine = zip(embedding.values, item.embedding).map(*).reduce(0, +)
+                worstCosine = min(worstCosine, cosine)
+                worstDifference = max(worstDifference, zip(embedding.values, item.embedding).map { abs($0 - $1) }.max() ?? 1)
+                #expect(Int(embedding.tokenCount) == item.input_ids.count)
+            }
+            print("text-embedding over gRPC: worst cosine \(worstCosine), worst max |diff| \(worstDifference)")
+            #expect(worstCosine >= 0.9999)
+            #expect(worstDifference <= 1e-4)
+            #expect(response.timings.totalMs > 0)
+
+            let tokenized = try await client.tokenize(.with { $0.texts = items.map(\.text) })
+            for (result, item) in zip(tokenized.results, items) {
+                #expect(result.ids.map(Int.init) == item.input_ids)
+            }
+            #expect(tokenized.results.last?.truncated == true)
+        }
+    }
+
+    @Test("empty and 10,000-character texts are embedded; too many texts is INVALID_ARGUMENT naming the limit")
+    func edgeCases() async throws {
+        try await withService { client in
+            let long = String(repeating: "oversized wool coat with patch pockets ", count: 260).prefix(10_000)
+            let response = try await client.embed(.with { $0.texts = ["", String(long)] })
+            #expect(response.embeddings.map(\.tokenCount) == [2, 256])
+            for embedding in response.embeddings {
+                let norm = embedding.values.map { $0 * $0 }.reduce(0, +).squareRoot()
+                #expect(abs(norm - 1) < 1e-4)
+                #expect(embedding.values.count == 384)
+            }
+            await #expect {
+                _ = try await client.embed(.with { $0.texts = Array(repeating: "dress", count: 257) })
+            } throws: { error in
+                guard let error = error as? RPCError else { return false }
+                return error.code == .invalidArgument && error.message.contains("texts")
+                    && error.message.contains("at most 256")
+            }
+            let info = try await client.info(.init())
+            #expect(info.dimensions == 384)
+            #expect(info.maxTokens == 256)
+            #expect(info.maxTextsPerCall == 256)
+        }
+    }
+
+    @Test("ExtractAttributes reads the design prompt in English and in Chinese")
+    func attributes() async throws {
+        try await withService { client in
+            let response = try await client.extractAttributes(.with {
+                $0.texts = [
+                    "futuristic design, bright neon colours, intricate geometric patterns",
+                    "未来感十足的设计，鲜艳的荧光色，复杂的几何图案",
+                ]
+            })
+            for result in response.results {
+                let found = Set(result.attributes.map { "\($0.kind)=\($0.value)" })
+                #expect(found.isSuperset(of: ["style=futuristic", "color=neon", "pattern=geometric"]), "\(found)")
+            }
+        }
+    }
+}
