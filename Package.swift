@@ -134,7 +134,9 @@ let services: [(folder: String, library: String, executable: String)] = [
 
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
-    "TextEmbeddingService": ["StylecastText", "StylecastAttributes", "StylecastErrors", .nioPosix]
+    "TextEmbeddingService": [
+        "StylecastText", "StylecastAttributes", "StylecastErrors", .nioPosix, .serviceLifecycle, .prometheus,
+    ]
 ]
 
 for service in services {

@@ -1,8 +1,9 @@
-/// SHA-1 (FIPS 180-4), only to name Lua scripts the way Redis does (`EVALSHA`); not for security.
-enum SHA1 {
+/// SHA-1 (FIPS 180-4), to name Lua scripts the way Redis does (`EVALSHA`) and to derive
+/// content-addressed cache keys; not for security.
+public enum SHA1 {
     /// The lowercase hex digest of `bytes`, as `SCRIPT LOAD` returns it.
     /// - Parameter bytes: The message.
-    static func hexDigest(_ bytes: [UInt8]) -> String {
+    public static func hexDigest(_ bytes: [UInt8]) -> String {
         var state: (UInt32, UInt32, UInt32, UInt32, UInt32) =
             (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
         var message = bytes

@@ -1,8 +1,12 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
 import StylecastProto
+import StylecastRedis
 import StylecastTestSupport
 import Testing
 
@@ -29,20 +33,22 @@ struct MiniLMReference: Decodable {
 
 @Suite("text-embedding over gRPC", .serialized, .timeLimit(.minutes(2)))
 struct TextEmbeddingServiceTests {
-    /// Runs `body` against a started text-embedding service, then stops it with SIGTERM.
+    /// Runs `body` against a started text-embedding service (with its own fresh Redis), then
+    /// stops it with SIGTERM.
     func withService(
-        _ body: (Stylecast_V1_TextEmbedding.Client<HTTP2ClientTransport.Posix>) async throws -> Void
+        _ body: (Stylecast_V1_TextEmbedding.Client<HTTP2ClientTransport.Posix>, RedisURL, Int) async throws -> Void
     ) async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
         let port = try TestRedisServer.freeLoopbackPort()
+        let metricsPort = try TestRedisServer.freeLoopbackPort()
         let process = try ChildProcess(
             BuiltExecutables.path(of: "text-embedding"), arguments: [],
             environment: [
                 "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redis.port)/0",
                 "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(port)",
                 "STYLECAST_METRICS_HOST": "127.0.0.1",
-                "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
+                "STYLECAST_METRICS_PORT": "\(metricsPort)",
                 "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
                     ?? MiniLMReference.packageRoot + "/models",
             ])
@@ -52,7 +58,7 @@ struct TextEmbeddingServiceTests {
         let ready = await service.waitFor("SERVING", timeout: .seconds(60))
         try #require(ready != nil, "text-embedding never became SERVING:\n\(process.output())")
         try await withStylecastConnection(to: endpoint) { client in
-            try await body(Stylecast_V1_TextEmbedding.Client(wrapping: client))
+            try await body(Stylecast_V1_TextEmbedding.Client(wrapping: client), redis.url, metricsPort)
         }
         process.send(signal: SIGTERM)
         #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
@@ -62,7 +68,7 @@ struct TextEmbeddingServiceTests {
     func matchesReference() async throws {
         let reference = try MiniLMReference.load()
         let items = reference.items + reference.extras
-        try await withService { client in
+        try await withService { client, _, _ in
             let response = try await client.embed(.with { $0.texts = items.map(\.text) })
             #expect(response.embeddings.count == items.count)
             var worstCosine: Float = 1
@@ -88,7 +94,7 @@ struct TextEmbeddingServiceTests {
 
     @Test("empty and 10,000-character texts are embedded; too many texts is INVALID_ARGUMENT naming the limit")
     func edgeCases() async throws {
-        try await withService { client in
+        try await withService { client, _, _ in
             let long = String(repeating: "oversized wool coat with patch pockets ", count: 260).prefix(10_000)
             let response = try await client.embed(.with { $0.texts = ["", String(long)] })
             #expect(response.embeddings.map(\.tokenCount) == [2, 256])
@@ -113,7 +119,7 @@ struct TextEmbeddingServiceTests {
 
     @Test("ExtractAttributes reads the design prompt in English and in Chinese")
     func attributes() async throws {
-        try await withService { client in
+        try await withService { client, _, _ in
             let response = try await client.extractAttributes(.with {
                 $0.texts = [
                     "futuristic design, bright neon colours, intricate geometric patterns",
@@ -125,5 +131,59 @@ struct TextEmbeddingServiceTests {
                 #expect(found.isSuperset(of: ["style=futuristic", "color=neon", "pattern=geometric"]), "\(found)")
             }
         }
+    }
+
+    @Test("concurrent calls are batched together and each gets its own texts' embeddings")
+    func concurrentCalls() async throws {
+        let items = try MiniLMReference.load().items
+        try await withService { client, _, metricsPort in
+            let results = try await withThrowingTaskGroup(of: (Int, Stylecast_V1_EmbedResponse).self) { group in
+                for (index, item) in items.enumerated() {
+                    group.addTask { (index, try await client.embed(.with { $0.texts = [item.text] })) }
+                }
+                return try await group.reduce(into: [Int: Stylecast_V1_EmbedResponse]()) { $0[$1.0] = $1.1 }
+            }
+            for (index, item) in items.enumerated() {
+                let values = try #require(results[index]?.embeddings.first?.values)
+                #expect(zip(values, item.embedding).map(*).reduce(0, +) >= 0.9999, "item \(index)")
+                #expect(results[index]?.cacheHits == 0)
+            }
+            // Fewer encoder passes than calls: concurrent calls shared passes.
+            let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+            let metrics = String(decoding: body, as: UTF8.self)
+            let passes = metrics.split(separator: "\n")
+                .first { $0.hasPrefix("stylecast_embed_pass_calls_count") }
+                .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            let calls = metrics.split(separator: "\n")
+                .first { $0.hasPrefix("stylecast_embed_pass_calls_sum") }
+                .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            #expect(calls == Double(items.count))
+            #expect((passes ?? .infinity) < Double(items.count), "no batching: \(passes ?? -1) passes for \(items.count) calls")
+            print("text-embedding: \(items.count) concurrent calls ran in \(passes ?? -1) encoder passes")
+        }
+    }
+
+    @Test("a repeated text is answered from the Redis cache, with the same embedding")
+    func cache() async throws {
+        let text = "cropped denim jacket with contrast stitching \(UUID())"
+        try await withService { client, redisURL, _ in
+            let first = try await client.embed(.with { $0.texts = [text] })
+            let second = try await client.embed(.with { $0.texts = [text, text + " and pockets"] })
+            #expect(first.cacheHits == 0)
+            #expect(second.cacheHits == 1)
+            #expect(second.embeddings[0].values == first.embeddings[0].values)
+            #expect(second.embeddings[0].tokenCount == first.embeddings[0].tokenCount)
+            let redis = RedisClient(url: redisURL, poolSize: 1)
+            let ttl = try await redis.send("PTTL", RedisArgument(EmbeddingCacheKey.key(for: text)))
+            await redis.shutdown()
+            #expect((ttl.integer ?? -2) > 0, "cache entry has no time to live: \(ttl)")
+        }
+    }
+}
+
+/// The cache key layout documented in docs/architecture.md, restated so the test checks it.
+enum EmbeddingCacheKey {
+    static func key(for text: String) -> String {
+        "stylecast:embedding:{\(SHA1.hexDigest(Array(text.utf8)))}"
     }
 }

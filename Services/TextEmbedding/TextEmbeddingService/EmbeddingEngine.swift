@@ -12,16 +12,6 @@ public final class EmbeddingEngine: Sendable {
     public let extractor: AttributeExtractor
     private let thread: NIOThreadPool
 
-    /// Where the time of one call went, in milliseconds.
-    public struct Timings: Sendable {
-        /// Waiting for the inference thread.
-        public var queueMilliseconds: Double
-        /// WordPiece tokenisation.
-        public var tokenizationMilliseconds: Double
-        /// The encoder.
-        public var inferenceMilliseconds: Double
-    }
-
     /// Loads the model from `directory` (memory-mapped weights).
     /// - Throws: `TextModelError` naming the missing or corrupt file.
     public init(modelDirectory directory: String) throws {
@@ -35,25 +25,16 @@ public final class EmbeddingEngine: Sendable {
         thread.shutdownGracefully { _ in }
     }
 
-    /// Tokenises and embeds `texts` on the inference thread.
-    /// - Returns: One embedding per text, in order, and the timings.
-    public func embed(_ texts: [String]) async throws -> ([SentenceEmbedding], Timings) {
-        let enqueued = ContinuousClock.now
+    /// Embeds already tokenised texts on the inference thread (packed into one batch).
+    /// - Returns: One embedding per text, in order.
+    public func embed(tokenized: [TokenizedText]) async throws -> [SentenceEmbedding] {
         let embedder = self.embedder
-        return try await thread.runIfActive {
-            let started = ContinuousClock.now
-            let tokenized = texts.map { embedder.tokenizer.tokenize($0) }
-            let tokenizedAt = ContinuousClock.now
-            let embeddings = try embedder.embeddings(for: tokenized)
-            let finished = ContinuousClock.now
-            return (
-                embeddings,
-                Timings(
-                    queueMilliseconds: (started - enqueued).milliseconds,
-                    tokenizationMilliseconds: (tokenizedAt - started).milliseconds,
-                    inferenceMilliseconds: (finished - tokenizedAt).milliseconds)
-            )
-        }
+        return try await thread.runIfActive { try embedder.embeddings(for: tokenized) }
+    }
+
+    /// Tokenises `texts` (on the caller's thread: microseconds per text).
+    public func tokenize(_ texts: [String]) -> [TokenizedText] {
+        texts.map { embedder.tokenizer.tokenize($0) }
     }
 }
 

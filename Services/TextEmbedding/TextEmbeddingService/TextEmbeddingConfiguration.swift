@@ -13,6 +13,17 @@ public struct TextEmbeddingConfiguration: Sendable {
     /// longer texts are refused, shorter ones are truncated to 256 tokens by the tokenizer.
     public var maxTextBytes: Int
 
+    /// Most tokens in one encoder pass of the batcher (`STYLECAST_EMBED_BATCH_TOKENS`, default 4096).
+    public var batchTokenBudget: Int
+    /// Longest wait of a call for others to share its pass (`STYLECAST_EMBED_MAX_WAIT_MS`, default 2).
+    public var batchMaxWait: Duration
+    /// Most tokens waiting for a pass; beyond, calls get RESOURCE_EXHAUSTED
+    /// (`STYLECAST_EMBED_MAX_QUEUED_TOKENS`, default 131072).
+    public var maxQueuedTokens: Int
+    /// Lifetime of cached embeddings of repeated texts (`STYLECAST_EMBED_CACHE_TTL_S`, default
+    /// 86400; 0 disables the cache).
+    public var cacheTimeToLive: Duration
+
     /// The model folder.
     public var modelDirectory: String { (modelsDirectory as NSString).appendingPathComponent("all-MiniLM-L6-v2") }
 
@@ -23,7 +34,13 @@ public struct TextEmbeddingConfiguration: Sendable {
         let configuration = TextEmbeddingConfiguration(
             modelsDirectory: reader.string("STYLECAST_MODELS_DIR", default: "models"),
             maxTextsPerCall: reader.integer("STYLECAST_EMBED_MAX_TEXTS", default: 256, range: 1...4096),
-            maxTextBytes: reader.integer("STYLECAST_EMBED_MAX_TEXT_BYTES", default: 65_536, range: 16...(16 << 20)))
+            maxTextBytes: reader.integer("STYLECAST_EMBED_MAX_TEXT_BYTES", default: 65_536, range: 16...(16 << 20)),
+            batchTokenBudget: reader.integer("STYLECAST_EMBED_BATCH_TOKENS", default: 4096, range: 256...(1 << 20)),
+            batchMaxWait: reader.milliseconds("STYLECAST_EMBED_MAX_WAIT_MS", default: 2, range: 0...1000),
+            maxQueuedTokens: reader.integer(
+                "STYLECAST_EMBED_MAX_QUEUED_TOKENS", default: 131_072, range: 256...(1 << 26)),
+            cacheTimeToLive: .seconds(
+                reader.integer("STYLECAST_EMBED_CACHE_TTL_S", default: 86_400, range: 0...(365 * 86_400))))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

@@ -9,29 +9,56 @@ import StylecastText
 /// translates its results into messages.
 public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceProtocol {
     private let engine: EmbeddingEngine
+    private let batcher: EmbeddingBatcher
+    private let cache: EmbeddingCache
     private let configuration: TextEmbeddingConfiguration
 
     /// Creates the service.
-    public init(engine: EmbeddingEngine, configuration: TextEmbeddingConfiguration) {
+    /// - Parameters:
+    ///   - engine: The model.
+    ///   - batcher: Packs concurrent calls into shared encoder passes.
+    ///   - cache: Embeddings of repeated texts.
+    ///   - configuration: Limits.
+    public init(
+        engine: EmbeddingEngine, batcher: EmbeddingBatcher, cache: EmbeddingCache,
+        configuration: TextEmbeddingConfiguration
+    ) {
         self.engine = engine
+        self.batcher = batcher
+        self.cache = cache
         self.configuration = configuration
     }
 
     public func embed(request: Stylecast_V1_EmbedRequest, context: ServerContext) async throws -> Stylecast_V1_EmbedResponse {
         try validate(request.texts)
         let started = ContinuousClock.now
-        let (embeddings, timings) = try await engine.embed(request.texts)
+        let cached = await cache.lookup(request.texts)
+        let missing = cached.indices.filter { cached[$0] == nil }
+        let tokenizing = ContinuousClock.now
+        let tokenized = engine.tokenize(missing.map { request.texts[$0] })
+        let tokenization = (ContinuousClock.now - tokenizing).milliseconds
+        var embeddings = cached
+        var queue = 0.0
+        var inference = 0.0
+        if !missing.isEmpty {
+            let result = try await batcher.embed(tokenized)
+            for (index, embedding) in zip(missing, result.embeddings) { embeddings[index] = embedding }
+            queue = result.queueMilliseconds
+            inference = result.inferenceMilliseconds
+            await cache.store(zip(missing, result.embeddings).map { (request.texts[$0], $1) })
+        }
         return .with { response in
             response.embeddings = embeddings.map { embedding in
                 .with {
-                    $0.values = embedding.vector
-                    $0.tokenCount = UInt32(embedding.tokenCount)
+                    $0.values = embedding?.vector ?? []
+                    $0.tokenCount = UInt32(embedding?.tokenCount ?? 0)
                 }
             }
+            response.cacheHits = UInt32(request.texts.count - missing.count)
             response.timings = .with {
-                $0.queueMs = timings.queueMilliseconds
-                $0.tokenizationMs = timings.tokenizationMilliseconds
-                $0.inferenceMs = timings.inferenceMilliseconds
+                $0.queueMs = queue
+                $0.tokenizationMs = tokenization
+                $0.inferenceMs = inference
                 $0.totalMs = (ContinuousClock.now - started).milliseconds
             }
         }
@@ -113,7 +140,17 @@ public enum TextEmbeddingServiceBuilder {
             metadata: [
                 "model": "all-MiniLM-L6-v2", "directory": "\(configuration.modelDirectory)",
                 "max_texts": "\(configuration.maxTextsPerCall)",
+                "batch_tokens": "\(configuration.batchTokenBudget)", "max_wait": "\(configuration.batchMaxWait)",
             ])
-        return ServiceParts(rpcServices: [TextEmbeddingRPCService(engine: engine, configuration: configuration)])
+        let batcher = EmbeddingBatcher(
+            engine: engine, tokenBudget: configuration.batchTokenBudget, maxWait: configuration.batchMaxWait,
+            maxQueuedTokens: configuration.maxQueuedTokens, logger: context.logger, metrics: context.metrics)
+        let cache = EmbeddingCache(
+            redis: context.redis, timeToLive: configuration.cacheTimeToLive, logger: context.logger)
+        return ServiceParts(
+            rpcServices: [
+                TextEmbeddingRPCService(engine: engine, batcher: batcher, cache: cache, configuration: configuration)
+            ],
+            backgroundServices: [batcher])
     }
 }

@@ -1,0 +1,214 @@
+import Logging
+import Prometheus
+import ServiceLifecycle
+import StylecastErrors
+import StylecastText
+import Synchronization
+
+/// Dynamic batching: concurrent `Embed` calls are packed into one encoder pass, up to a token
+/// budget, after waiting at most a short time for company.
+///
+/// A call's texts are never split across passes. The queue is bounded in tokens: past the bound
+/// a call is refused with ``EmbeddingQueueError/full`` (RESOURCE_EXHAUSTED) instead of growing
+/// without limit. On graceful shutdown the batcher refuses new calls, finishes the queued ones
+/// and stops.
+public final class EmbeddingBatcher: Service, Sendable {
+    /// The embeddings of one call and where its time went.
+    public struct Result: Sendable {
+        /// One embedding per text, in order.
+        public var embeddings: [SentenceEmbedding]
+        /// From submission to the start of its encoder pass.
+        public var queueMilliseconds: Double
+        /// The encoder pass it was part of.
+        public var inferenceMilliseconds: Double
+        /// How many calls shared that pass.
+        public var batchedCalls: Int
+    }
+
+    private struct Job {
+        var texts: [TokenizedText]
+        var tokens: Int
+        var enqueued: ContinuousClock.Instant
+        var continuation: CheckedContinuation<Result, any Error>
+    }
+
+    private struct State {
+        var queue: [Job] = []
+        var queuedTokens = 0
+        var wakeUp: CheckedContinuation<Void, Never>?
+        var closed = false
+    }
+
+    private let engine: EmbeddingEngine
+    private let tokenBudget: Int
+    private let maxWait: Duration
+    private let maxQueuedTokens: Int
+    private let logger: Logger
+    private let callsPerPass: ValueHistogram
+    private let tokensPerPass: ValueHistogram
+    private let state = Mutex(State())
+
+    /// Creates a batcher.
+    /// - Parameters:
+    ///   - engine: Runs the passes.
+    ///   - tokenBudget: Most tokens in one pass (a single larger call still runs, alone).
+    ///   - maxWait: Longest time the first call of a pass waits for others.
+    ///   - maxQueuedTokens: Bound on tokens waiting; more is refused.
+    ///   - logger: Logs failed passes.
+    ///   - metrics: Receives `stylecast_embed_pass_calls` and `stylecast_embed_pass_tokens`
+    ///     histograms (calls and tokens per encoder pass).
+    public init(
+        engine: EmbeddingEngine, tokenBudget: Int, maxWait: Duration, maxQueuedTokens: Int, logger: Logger,
+        metrics: PrometheusCollectorRegistry
+    ) {
+        self.engine = engine
+        self.tokenBudget = tokenBudget
+        self.maxWait = maxWait
+        self.maxQueuedTokens = maxQueuedTokens
+        self.logger = logger
+        self.callsPerPass = metrics.makeValueHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "stylecast", metricName: "embed_pass", unitName: "calls",
+                helpText: "Embed calls sharing one encoder pass"),
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128])
+        self.tokensPerPass = metrics.makeValueHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "stylecast", metricName: "embed_pass", unitName: "tokens",
+                helpText: "Tokens in one encoder pass"),
+            buckets: [16, 64, 256, 1024, 4096, 16384])
+    }
+
+    /// Queues a call's texts and returns their embeddings once its pass has run.
+    /// - Throws: ``EmbeddingQueueError`` when the queue is full or the service is draining,
+    ///   or the encoder's error.
+    public func embed(_ texts: [TokenizedText]) async throws -> Result {
+        let tokens = texts.reduce(0) { $0 + $1.ids.count }
+        return try await withCheckedThrowingContinuation { continuation in
+            let outcome: (any Error)? = state.withLock { state in
+                if state.closed { return EmbeddingQueueError.draining }
+                if state.queuedTokens > 0 && state.queuedTokens + tokens > maxQueuedTokens {
+                    return EmbeddingQueueError.full(queuedTokens: state.queuedTokens, limit: maxQueuedTokens)
+                }
+                state.queue.append(Job(texts: texts, tokens: tokens, enqueued: .now, continuation: continuation))
+                state.queuedTokens += tokens
+                let wakeUp = state.wakeUp
+                state.wakeUp = nil
+                wakeUp?.resume()
+                return nil
+            }
+            if let outcome { continuation.resume(throwing: outcome) }
+        }
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let jobs = await nextBatch() {
+                await runPass(jobs)
+            }
+        } onGracefulShutdown: {
+            self.state.withLock { state in
+                state.closed = true
+                let wakeUp = state.wakeUp
+                state.wakeUp = nil
+                wakeUp?.resume()
+            }
+        }
+    }
+
+    /// Waits for work, lets a pass fill up for at most `maxWait`, and takes the calls that fit
+    /// the token budget; `nil` once closed and empty.
+    private func nextBatch() async -> [Job]? {
+        while true {
+            let (hasWork, closed) = state.withLock { ($0.queue.isEmpty == false, $0.closed) }
+            if Task.isCancelled {
+                // Past the shutdown grace period: fail whatever is left rather than hang.
+                let left = state.withLock { state in
+                    state.closed = true
+                    defer { state.queue.removeAll(); state.queuedTokens = 0 }
+                    return state.queue
+                }
+                for job in left { job.continuation.resume(throwing: EmbeddingQueueError.draining) }
+                return nil
+            }
+            if !hasWork {
+                if closed { return nil }
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let resumeNow = state.withLock { state in
+                            if !state.queue.isEmpty || state.closed { return true }
+                            state.wakeUp = continuation
+                            return false
+                        }
+                        if resumeNow { continuation.resume() }
+                    }
+                } onCancel: {
+                    state.withLock { state in
+                        let wakeUp = state.wakeUp
+                        state.wakeUp = nil
+                        return wakeUp
+                    }?.resume()
+                }
+                continue
+            }
+            let full = state.withLock { $0.queuedTokens >= tokenBudget }
+            if !full && maxWait > .zero && !closed {
+                try? await Task.sleep(for: maxWait)
+            }
+            return state.withLock { state in
+                var taken: [Job] = []
+                var tokens = 0
+                while let job = state.queue.first, taken.isEmpty || tokens + job.tokens <= tokenBudget {
+                    taken.append(state.queue.removeFirst())
+                    tokens += job.tokens
+                }
+                state.queuedTokens -= tokens
+                return taken
+            }
+        }
+    }
+
+    private func runPass(_ jobs: [Job]) async {
+        let started = ContinuousClock.now
+        callsPerPass.record(Double(jobs.count))
+        tokensPerPass.record(Double(jobs.reduce(0) { $0 + $1.tokens }))
+        do {
+            let embeddings = try await engine.embed(tokenized: jobs.flatMap(\.texts))
+            let inference = (ContinuousClock.now - started).milliseconds
+            var offset = 0
+            for job in jobs {
+                let slice = Array(embeddings[offset..<(offset + job.texts.count)])
+                offset += job.texts.count
+                job.continuation.resume(
+                    returning: Result(
+                        embeddings: slice, queueMilliseconds: (started - job.enqueued).milliseconds,
+                        inferenceMilliseconds: inference, batchedCalls: jobs.count))
+            }
+        } catch {
+            logger.error("embedding pass failed", metadata: ["error": "\(error)", "calls": "\(jobs.count)"])
+            for job in jobs { job.continuation.resume(throwing: error) }
+        }
+    }
+}
+
+/// Why the batcher refused a call.
+public enum EmbeddingQueueError: StylecastError, Equatable {
+    /// Too many tokens are waiting; retry later.
+    case full(queuedTokens: Int, limit: Int)
+    /// The service is shutting down.
+    case draining
+
+    public var failureKind: FailureKind {
+        switch self {
+        case .full: .overLimit
+        case .draining: .unavailable
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .full(let queued, let limit):
+            "embedding queue full: \(queued) tokens waiting, limit STYLECAST_EMBED_MAX_QUEUED_TOKENS=\(limit); retry later"
+        case .draining: "text-embedding is shutting down"
+        }
+    }
+}
