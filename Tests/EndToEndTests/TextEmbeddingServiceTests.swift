@@ -36,6 +36,7 @@ struct TextEmbeddingServiceTests {
     /// Runs `body` against a started text-embedding service (with its own fresh Redis), then
     /// stops it with SIGTERM.
     func withService(
+        environment extra: [String: String] = [:],
         _ body: (Stylecast_V1_TextEmbedding.Client<HTTP2ClientTransport.Posix>, RedisURL, Int) async throws -> Void
     ) async throws {
         let redis = try await TestRedisServer.start()
@@ -51,7 +52,7 @@ struct TextEmbeddingServiceTests {
                 "STYLECAST_METRICS_PORT": "\(metricsPort)",
                 "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
                     ?? MiniLMReference.packageRoot + "/models",
-            ])
+            ].merging(extra) { $1 })
         defer { if process.isRunning { process.send(signal: SIGKILL) } }
         let endpoint = Endpoint(host: "127.0.0.1", port: port)
         let service = RunningService(name: "text-embedding", grpcService: "stylecast.v1.TextEmbedding", process: process, endpoint: endpoint)
@@ -60,6 +61,7 @@ struct TextEmbeddingServiceTests {
         try await withStylecastConnection(to: endpoint) { client in
             try await body(Stylecast_V1_TextEmbedding.Client(wrapping: client), redis.url, metricsPort)
         }
+        #expect(process.isRunning, "text-embedding died:\n\(process.output())")
         process.send(signal: SIGTERM)
         #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
     }
@@ -177,6 +179,51 @@ struct TextEmbeddingServiceTests {
             let ttl = try await redis.send("PTTL", RedisArgument(EmbeddingCacheKey.key(for: text)))
             await redis.shutdown()
             #expect((ttl.integer ?? -2) > 0, "cache entry has no time to live: \(ttl)")
+        }
+    }
+
+    @Test("the worker embeds ingested items, publishes them once, and dead-letters a malformed entry without dying")
+    func worker() async throws {
+        let items = Array(try MiniLMReference.load().items.prefix(5))
+        try await withService(
+            environment: ["STYLECAST_QUEUE_MAX_DELIVERIES": "2", "STYLECAST_QUEUE_CLAIM_IDLE_MS": "200"]
+        ) { _, redisURL, _ in
+            let redis = RedisClient(url: redisURL, poolSize: 1)
+            defer { Task { await redis.shutdown() } }
+            for (index, item) in items.enumerated() {
+                _ = try await redis.send(
+                    ["XADD", "stylecast:{items.ingested}", "*", "item_id", RedisArgument("test:\(index)"),
+                     "title", RedisArgument(item.text), "description", ""])
+            }
+            _ = try await redis.send(["XADD", "stylecast:{items.ingested}", "*", "title", "a shirt without an id"])
+
+            let deadline = ContinuousClock.now + .seconds(60)
+            var published = 0
+            var dead = 0
+            while ContinuousClock.now < deadline {
+                published = Int(try await redis.send("XLEN", "stylecast:{items.embedded}").integer ?? 0)
+                dead = Int(try await redis.send("XLEN", "stylecast:{items.ingested}:dead").integer ?? 0)
+                if published >= items.count && dead >= 1 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(published == items.count)
+            #expect(dead == 1)
+            for (index, item) in items.enumerated() {
+                let stored = try #require(try await redis.send("GET", RedisArgument("stylecast:item:{test:\(index)}:embedding")).bytes)
+                let values = stride(from: 4, to: stored.count, by: 4).map { offset in
+                    Float(bitPattern: UInt32(stored[offset]) | UInt32(stored[offset + 1]) << 8
+                        | UInt32(stored[offset + 2]) << 16 | UInt32(stored[offset + 3]) << 24)
+                }
+                #expect(zip(values, item.embedding).map(*).reduce(0, +) >= 0.9999)
+                let attributes = try await redis.send("GET", RedisArgument("stylecast:item:{test:\(index)}:attributes"))
+                #expect(attributes.string?.hasPrefix("[") == true)
+            }
+            let deadEntry = try await redis.send("XRANGE", "stylecast:{items.ingested}:dead", "-", "+")
+            let fields = deadEntry.array?.first?.array?.last?.array?.compactMap(\.string) ?? []
+            let reason = zip(fields, fields.dropFirst()).first { $0.0 == "reason" }?.1 ?? ""
+            #expect(reason.contains("item_id"), "dead-letter reason: \(reason)")
+            let pending = try await redis.send("XPENDING", "stylecast:{items.ingested}", "text-embedding")
+            #expect(pending.array?.first?.integer == 0)
         }
     }
 }

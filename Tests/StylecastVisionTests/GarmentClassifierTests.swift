@@ -6,7 +6,7 @@ import StylecastTestSupport
 import StylecastVision
 import Testing
 
-@Suite("Garment classifier against PyTorch", .timeLimit(.minutes(5)))
+@Suite("Garment classifier against PyTorch", .timeLimit(.minutes(10)))
 struct GarmentClassifierTests {
     static let referencePath = Bundle.module.url(
         forResource: "garment_classifier_reference", withExtension: "safetensors", subdirectory: "Fixtures")!.path

@@ -147,10 +147,15 @@ public enum TextEmbeddingServiceBuilder {
             maxQueuedTokens: configuration.maxQueuedTokens, logger: context.logger, metrics: context.metrics)
         let cache = EmbeddingCache(
             redis: context.redis, timeToLive: configuration.cacheTimeToLive, logger: context.logger)
+        let worker = try EmbeddingWorker(
+            redis: context.redis, consumer: context.configuration.consumerName,
+            claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
+            engine: engine, batcher: batcher, logger: context.logger)
+        // Shutdown runs in reverse: the worker stops taking entries before the batcher stops.
         return ServiceParts(
             rpcServices: [
                 TextEmbeddingRPCService(engine: engine, batcher: batcher, cache: cache, configuration: configuration)
             ],
-            backgroundServices: [batcher])
+            backgroundServices: [batcher, worker])
     }
 }
