@@ -216,6 +216,15 @@ targets += [
         dependencies: ["StylecastTensor", "StylecastVision", "StylecastImageIO", "CBLAS"],
         path: "Tests/Benchmarks/TensorBench",
         swiftSettings: swiftSettings),
+    // The Swift side of scripts/bench/embedding.sh: the service path with and without gRPC.
+    .executableTarget(
+        name: "embedding-bench",
+        dependencies: [
+            "TextEmbeddingService", "StylecastText", "StylecastClient", "StylecastProto", "CBLAS",
+            .grpcCore, .grpcHTTP2,
+        ],
+        path: "Tests/Benchmarks/EmbeddingBench",
+        swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastTensorTests",
         dependencies: ["StylecastTensor"],
@@ -264,6 +273,7 @@ let package = Package(
         .executable(name: "stylecast", targets: ["stylecast"]),
         .executable(name: "queue-drill", targets: ["queue-drill"]),
         .executable(name: "tensor-bench", targets: ["tensor-bench"]),
+        .executable(name: "embedding-bench", targets: ["embedding-bench"]),
         .executable(name: "attributes-eval", targets: ["attributes-eval"]),
     ],
     dependencies: dependencies,

@@ -1,0 +1,35 @@
+/// Sentences per second over whole passes of a corpus: every text counts once per pass, so
+/// the figure does not depend on which texts a time limit happened to cut off.
+enum Throughput {
+    /// Runs one warm-up batch, then whole passes over `batches` until `seconds` have passed
+    /// (at least one pass).
+    /// - Parameters:
+    ///   - batches: The corpus in batches.
+    ///   - seconds: Least measuring time, in seconds.
+    ///   - body: Embeds one batch; returns the number of texts it answered.
+    /// - Returns: Texts per second and the number of passes.
+    static func measure(
+        batches: [[String]], seconds: Double, _ body: ([String]) async throws -> Int
+    ) async throws -> (sentencesPerSecond: Double, passes: Int) {
+        _ = try await body(batches[0])
+        var texts = 0
+        var passes = 0
+        let start = ContinuousClock.now
+        repeat {
+            for batch in batches {
+                let answered = try await body(batch)
+                precondition(answered == batch.count, "answered \(answered) of \(batch.count) texts")
+                texts += answered
+            }
+            passes += 1
+        } while (ContinuousClock.now - start).seconds < seconds
+        return (Double(texts) / (ContinuousClock.now - start).seconds, passes)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,117 @@
+// embedding-bench: the Swift side of scripts/bench/embedding.sh. Prints one JSON object per line.
+//
+//   embedding-bench engine --corpus FILE [--models DIR] [--seconds S] [--batch-sizes 1,8,32,128]
+//       EmbeddingEngine.embed (the service path without gRPC) on consecutive batches of the
+//       corpus, 1 BLAS thread; also the corpus' token counts and the sgemm-bound limit.
+//   embedding-bench grpc --target HOST:PORT --corpus FILE [--seconds S] [--batch-sizes ...]
+//       the text-embedding service's Embed, one call at a time, batches as above.
+//
+// Run it from a release build (scripts/bench/embedding.sh does).
+
+import CBLAS
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import StylecastClient
+import StylecastProto
+import StylecastText
+import TextEmbeddingService
+
+func emit(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+func option(_ name: String, default value: String? = nil) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
+    return arguments[index + 1]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("embedding-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+func kernelName() -> String {
+    openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+}
+
+/// The service path without gRPC, the corpus' token counts and the sgemm-bound limit.
+func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], seconds: Double) async throws {
+    let engine = try EmbeddingEngine(modelDirectory: modelDirectory)
+    let tokenCounts = corpus.texts.map { engine.embedder.tokenizer.tokenize($0).ids.count }
+    let limit = SGEMMLimit(config: engine.embedder.encoder.config)
+    let meanTokens = Double(tokenCounts.reduce(0, +)) / Double(tokenCounts.count)
+    // The representative GEMM: a packed batch of 32 average texts.
+    let rows = Int((32 * meanTokens).rounded())
+    let gflops = limit.measuredGFLOPs(rows: rows, seconds: seconds)
+    let corpusFLOPs = limit.flops(tokenCounts: tokenCounts)
+    emit([
+        "bench": "limit", "kernel": kernelName(), "texts": tokenCounts.count, "mean_tokens": meanTokens,
+        "max_tokens": tokenCounts.max() ?? 0, "sgemm_rows": rows, "sgemm_gflops": gflops,
+        "dense_mflops_per_token": limit.denseFLOPsPerToken / 1e6,
+        "mflops_per_text": corpusFLOPs / Double(tokenCounts.count) / 1e6,
+        "limit_sentences_per_second": Double(tokenCounts.count) / (corpusFLOPs / (gflops * 1e9)),
+    ])
+    for batch in batchSizes {
+        var tokenizationMilliseconds = 0.0
+        var inferenceMilliseconds = 0.0
+        let (rate, passes) = try await Throughput.measure(batches: corpus.batches(of: batch), seconds: seconds) {
+            texts in
+            let (embeddings, timings) = try await engine.embed(texts)
+            tokenizationMilliseconds += timings.tokenizationMilliseconds
+            inferenceMilliseconds += timings.inferenceMilliseconds
+            return embeddings.count
+        }
+        emit([
+            "bench": "embedding", "path": "engine", "batch": batch, "sentences_per_second": rate, "passes": passes,
+            "kernel": kernelName(),
+            "tokenization_percent": 100 * tokenizationMilliseconds / (tokenizationMilliseconds + inferenceMilliseconds),
+        ])
+    }
+}
+
+/// Embed over gRPC, one call at a time, after the service reports SERVING.
+func benchmarkGRPC(corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSizes: [Int], seconds: Double) async throws {
+    try await withStylecastConnection(to: endpoint) { connection in
+        let probe = ServiceProbe(client: connection)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while (try? await probe.health(service: "stylecast.v1.TextEmbedding")) != "SERVING" {
+            guard ContinuousClock.now < deadline else { fail("\(endpoint) did not become SERVING in 120 s") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let client = Stylecast_V1_TextEmbedding.Client(wrapping: connection)
+        let info = try await client.info(.init())
+        for batch in batchSizes {
+            var cacheHits = 0
+            let (rate, passes) = try await Throughput.measure(batches: corpus.batches(of: batch), seconds: seconds) {
+                texts in
+                let response = try await client.embed(.with { $0.texts = texts })
+                cacheHits += Int(response.cacheHits)
+                return response.embeddings.count
+            }
+            emit([
+                "bench": "embedding", "path": "grpc", "batch": batch, "sentences_per_second": rate, "passes": passes,
+                "kernel": info.blasKernel, "cache_hits": cacheHits,
+            ])
+        }
+    }
+}
+
+openblas_set_num_threads(1)
+let seconds = Double(option("--seconds", default: "3")!) ?? 3
+let batchSizes = option("--batch-sizes", default: "1,8,32,128")!.split(separator: ",").compactMap { Int($0) }
+guard let corpusPath = option("--corpus") else { fail("--corpus FILE is required") }
+let corpus = try Corpus(path: corpusPath)
+switch CommandLine.arguments.dropFirst().first {
+case "engine":
+    let models = option("--models", default: ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"] ?? "models")!
+    try await benchmarkEngine(
+        corpus: corpus, modelDirectory: models + "/all-MiniLM-L6-v2", batchSizes: batchSizes, seconds: seconds)
+case "grpc":
+    guard let target = option("--target") else { fail("grpc needs --target HOST:PORT") }
+    try await benchmarkGRPC(corpus: corpus, endpoint: try StylecastClient.Endpoint(parsing: target), batchSizes: batchSizes, seconds: seconds)
+default:
+    fail("usage: embedding-bench engine|grpc --corpus FILE [--models DIR] [--target HOST:PORT] [--seconds S] [--batch-sizes 1,8,32,128]")
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Text-embedding benchmark (issue 4): sentences/second of all-MiniLM-L6-v2 with one thread, our
+# figures beside their anchors, measured in the same run, on a 512-text corpus of real
+# descriptions and reviews from the shared data (scripts/bench/embedding_corpus.py):
+#   ours    EmbeddingEngine.embed, the service path without gRPC (embedding-bench engine), and
+#           the text-embedding service's Embed over gRPC on loopback (embedding-bench grpc);
+#   anchors ONNX Runtime on an ONNX export of the same weights, and sentence-transformers on
+#           PyTorch (scripts/bench/embedding_anchors.py, in the benchmark venv .venv-bench);
+# at batch 1, 8, 32 and 128 (consecutive texts of the corpus), plus our percentage of the
+# sgemm-bound limit (every matrix product of the model at the sgemm rate measured in the run).
+# Prints a Markdown table (paste it into docs/benchmarks.md).
+#
+#   scripts/bench/embedding.sh [--seconds S] [--data DIR]
+#     S: least measuring time per figure (default 3; every figure covers whole passes over the
+#        corpus); DIR: the shared data (else $STYLECAST_DATA_DIR, else ../shared/data).
+# First run creates .venv-bench with torch, onnxruntime, onnx and sentence-transformers from
+# PyPI (PyPI's torch is the CUDA build, about 6 GB; only its CPU side is used).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=3
+data="${STYLECAST_DATA_DIR:-../shared/data}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    *) echo "usage: scripts/bench/embedding.sh [--seconds S] [--data DIR]" >&2; exit 2 ;;
+  esac
+done
+[ -d "$data/hm" ] || { echo "embedding.sh: no shared data in $data (pass --data DIR)" >&2; exit 1; }
+
+scripts/setup.sh
+models="${STYLECAST_MODELS_DIR:-$PWD/models}"
+echo "embedding-bench: release build ..." >&2
+swift build -c release -j "${SWIFT_JOBS:-1}" --product embedding-bench >&2
+swift build -c release -j "${SWIFT_JOBS:-1}" --product text-embedding >&2
+bin=$(swift build -c release --show-bin-path)
+
+venv=.venv-bench
+if ! "$venv/bin/python" -c 'import onnx, onnxruntime, sentence_transformers, torch' 2>/dev/null; then
+  echo "embedding.sh: creating $venv (torch, onnxruntime, onnx, sentence-transformers) ..." >&2
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet torch onnxruntime onnx sentence-transformers >&2
+fi
+
+work=$(mktemp -d)
+redis_pid=""
+service_pid=""
+cleanup() {
+  [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
+  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+corpus=$work/corpus.jsonl
+results=$work/results.jsonl
+python3 scripts/bench/embedding_corpus.py "$data" "$corpus"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A throwaway Redis for the service (no persistence, its own directory).
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+redis_pid=$!
+
+# Our side runs twice: with the machine's OpenBLAS settings as they are, and as the launchers
+# run the services when OPENBLAS_CORETYPE is unset (kernel from the CPU flags,
+# scripts/lib/blas-kernel.sh; OPENBLAS_L2_SIZE unset with it). The anchors run once.
+launcher_kernel=$(unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; . scripts/lib/blas-kernel.sh 2>/dev/null; echo "${OPENBLAS_CORETYPE:-}")
+run_ours() {
+  local label=$1
+  shift
+  echo "embedding-bench: service path without gRPC and sgemm limit, $label ..." >&2
+  "$@" "$bin/embedding-bench" engine --corpus "$corpus" --models "$models" --seconds "$seconds" \
+    | sed "s/^{/{\"setting\": \"$label\", /" >>"$results"
+  local grpc_port
+  grpc_port=$(free_port)
+  "$@" STYLECAST_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
+    STYLECAST_GRPC_HOST=127.0.0.1 STYLECAST_GRPC_PORT="$grpc_port" \
+    STYLECAST_METRICS_HOST=127.0.0.1 STYLECAST_METRICS_PORT="$(free_port)" \
+    STYLECAST_MODELS_DIR="$models" STYLECAST_LOG_LEVEL=warning \
+    "$bin/text-embedding" >"$work/text-embedding-$label.log" 2>&1 &
+  service_pid=$!
+  echo "embedding-bench: Embed over gRPC (text-embedding on 127.0.0.1:$grpc_port), $label ..." >&2
+  if ! "$bin/embedding-bench" grpc --corpus "$corpus" --target "127.0.0.1:$grpc_port" --seconds "$seconds" \
+    | sed "s/^{/{\"setting\": \"$label\", /" >>"$results"; then
+    cat "$work/text-embedding-$label.log" >&2
+    exit 1
+  fi
+  kill -TERM "$service_pid"
+  wait "$service_pid" || true
+  service_pid=""
+}
+run_ours environment env
+run_ours launcher env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ${launcher_kernel:+OPENBLAS_CORETYPE=$launcher_kernel}
+
+echo "embedding-bench: anchors (ONNX Runtime, sentence-transformers) ..." >&2
+"$venv/bin/python" scripts/bench/embedding_anchors.py --model "$models/all-MiniLM-L6-v2" --corpus "$corpus" \
+  --onnx "$venv/onnx/all-MiniLM-L6-v2-pooled.onnx" --seconds "$seconds" 2>"$work/anchors.log" >>"$results" \
+  || { cat "$work/anchors.log" >&2; exit 1; }
+
+python3 - "$results" "$*" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+arguments = sys.argv[2]
+names = {"environment": "as set on the machine", "launcher": "chosen by the launcher"}
+limits = {r["setting"]: r for r in rows if r.get("bench") == "limit"}
+ours = {(r["setting"], r["path"], r["batch"]): r for r in rows if r.get("bench") == "embedding"}
+ort = {r["batch"]: r for r in rows if r.get("engine") == "onnxruntime"}
+pt = {r["batch"]: r for r in rows if r.get("engine") == "pytorch"}
+ort_sorted = {r["batch"]: r for r in rows if r.get("engine") == "onnxruntime_sorted"}
+padding = {r["padding"]: r["padded_per_real_token"] for r in rows if "padding" in r}
+check = next(r for r in rows if r.get("check"))
+some_ort, some_pt = next(iter(ort.values())), next(iter(pt.values()))
+print(f"All figures in sentences/second with 1 thread, measured in one run of "
+      f"`scripts/bench/embedding.sh{(' ' + arguments) if arguments else ''}`.")
+print()
+first = next(iter(limits.values()))
+print(f"Corpus: {first['texts']} texts, {first['mean_tokens']:.1f} tokens on average (longest {first['max_tokens']}), "
+      f"{first['mflops_per_text']:.0f} MFLOP of matrix products per text "
+      f"({first['dense_mflops_per_token']:.1f} MFLOP per token in the dense layers, plus attention).")
+print(f"Anchors: ONNX Runtime {some_ort['version']} (ONNX export of the same weights with pooling and "
+      f"normalisation; max |difference| to sentence-transformers {check['max_abs_difference']:.1e}), "
+      f"sentence-transformers {some_pt['sentence_transformers']} on PyTorch {some_pt['version']}; both tokenise "
+      f"and pad each batch to its longest text. Ours tokenises and packs (no padding). \"Length-sorted\": ONNX "
+      f"Runtime on the corpus sorted by token count before batching (almost no padding; not the same batches).")
+for setting, limit in limits.items():
+    print(f"sgemm-bound limit, {limit['kernel']} ({names[setting]}): {limit['sgemm_gflops']:.1f} GFLOP/s "
+          f"(cblas_sgemm on the model's four dense shapes at {limit['sgemm_rows']} rows, FLOP-weighted) "
+          f"= {limit['limit_sentences_per_second']:.0f} sentences/s.")
+print()
+print("| batch | OpenBLAS kernel | ours, no gRPC | ours, gRPC Embed | ONNX Runtime (anchor) | ONNX Runtime, length-sorted "
+      "| sentence-transformers/PyTorch (anchor) | anchors' padded / real tokens "
+      "| ours / ORT (no gRPC, gRPC) | % of sgemm limit (no gRPC, gRPC) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for setting, limit in limits.items():
+    for batch in sorted({b for (s, _, b) in ours if s == setting}):
+        engine, grpc = ours[(setting, "engine", batch)], ours.get((setting, "grpc", batch))
+        e = engine["sentences_per_second"]
+        g = grpc["sentences_per_second"] if grpc else float("nan")
+        o = ort[batch]["sentences_per_second"]
+        p = pt[batch]["sentences_per_second"]
+        sorted_rate = ort_sorted[batch]["sentences_per_second"]
+        bound = limit["limit_sentences_per_second"]
+        kernel = f"{engine['kernel']} ({names[setting]})"
+        if grpc and grpc["kernel"] != engine["kernel"]:
+            kernel += f", service: {grpc['kernel']}"
+        if grpc and grpc.get("cache_hits"):
+            kernel += f", {grpc['cache_hits']} cache hits"
+        print(f"| {batch} | {kernel} | {e:.0f} | {g:.0f} | {o:.0f} | {sorted_rate:.0f} | {p:.0f} "
+              f"| {padding[batch]:.2f} | {e / o:.2f}x, {g / o:.2f}x "
+              f"| {100 * e / bound:.0f}%, {100 * g / bound:.0f}% |")
+PY
