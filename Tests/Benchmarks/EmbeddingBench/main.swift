@@ -59,9 +59,12 @@ func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], 
         var inferenceMilliseconds = 0.0
         let (rate, passes) = try await Throughput.measure(batches: corpus.batches(of: batch), seconds: seconds) {
             texts in
-            let (embeddings, timings) = try await engine.embed(texts)
-            tokenizationMilliseconds += timings.tokenizationMilliseconds
-            inferenceMilliseconds += timings.inferenceMilliseconds
+            let tokenizing = ContinuousClock.now
+            let tokenized = engine.tokenize(texts)
+            let tokenizedAt = ContinuousClock.now
+            let embeddings = try await engine.embed(tokenized: tokenized)
+            tokenizationMilliseconds += (tokenizedAt - tokenizing).benchMilliseconds
+            inferenceMilliseconds += (ContinuousClock.now - tokenizedAt).benchMilliseconds
             return embeddings.count
         }
         emit([
@@ -114,4 +117,11 @@ case "grpc":
     try await benchmarkGRPC(corpus: corpus, endpoint: try StylecastClient.Endpoint(parsing: target), batchSizes: batchSizes, seconds: seconds)
 default:
     fail("usage: embedding-bench engine|grpc --corpus FILE [--models DIR] [--target HOST:PORT] [--seconds S] [--batch-sizes 1,8,32,128]")
+}
+
+extension Duration {
+    /// The duration in milliseconds.
+    var benchMilliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
 }
