@@ -165,7 +165,10 @@ targets += [
         swiftSettings: swiftSettings),
     .executableTarget(
         name: "stylecast",
-        dependencies: ["StylecastClient", "StylecastVision", "StylecastImageIO", "StylecastTensor", .argumentParser],
+        dependencies: [
+            "StylecastClient", "StylecastProto", "StylecastVision", "StylecastImageIO", "StylecastTensor",
+            .argumentParser, .grpcCore,
+        ],
         path: "Services/Client/stylecast",
         swiftSettings: swiftSettings),
 ]

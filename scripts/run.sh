@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, as far as it is built: sets up, builds, starts a throwaway Redis and the five
 # services, checks that every one is SERVING over gRPC health and lists its services by
-# reflection, then stops them all with SIGTERM (each must exit 0).
+# reflection, embeds a design prompt (English and Chinese) and classifies a few garment images,
+# then stops them all with SIGTERM (each must exit 0).
 #
 #   scripts/run.sh            start, check, stop
 #   scripts/run.sh --serve    keep everything running until Ctrl-C
@@ -61,6 +62,23 @@ done
 for port in 50051 50052 50053 50054 50055; do
   echo "services on 127.0.0.1:$port: $("$bin/stylecast" services --target 127.0.0.1:$port | tr '\n' ' ')"
 done
+
+echo "run: the text-embedding service reads a design prompt in English and in Chinese:" >&2
+"$bin/stylecast" embed --target 127.0.0.1:50052 \
+  "futuristic design, bright neon colours, intricate geometric patterns" \
+  "未来感十足的设计，鲜艳的荧光色，复杂的几何图案"
+if [ -r /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
+  echo "run: the garment classifier on the first Fashion-MNIST test images:" >&2
+  python3 - "$workdir/first5.idx" <<'PY'
+import gzip, struct, sys
+with gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") as source:
+    magic, count, rows, columns = struct.unpack(">IIII", source.read(16))
+    images = source.read(5 * rows * columns)
+with open(sys.argv[1], "wb") as target:
+    target.write(struct.pack(">IIII", magic, 5, rows, columns) + images)
+PY
+  "$bin/stylecast" classify "$workdir/first5.idx" | cut -f1-3
+fi
 
 if $serve; then
   echo "run: serving; logs in $workdir; Ctrl-C stops everything" >&2

@@ -37,7 +37,7 @@ struct TextEmbeddingServiceTests {
     /// stops it with SIGTERM.
     func withService(
         environment extra: [String: String] = [:],
-        _ body: (Stylecast_V1_TextEmbedding.Client<HTTP2ClientTransport.Posix>, RedisURL, Int) async throws -> Void
+        _ body: (Stylecast_V1_TextEmbedding.Client<HTTP2ClientTransport.Posix>, RedisURL, ServicePorts) async throws -> Void
     ) async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
@@ -59,7 +59,8 @@ struct TextEmbeddingServiceTests {
         let ready = await service.waitFor("SERVING", timeout: .seconds(60))
         try #require(ready != nil, "text-embedding never became SERVING:\n\(process.output())")
         try await withStylecastConnection(to: endpoint) { client in
-            try await body(Stylecast_V1_TextEmbedding.Client(wrapping: client), redis.url, metricsPort)
+            try await body(
+                Stylecast_V1_TextEmbedding.Client(wrapping: client), redis.url, ServicePorts(grpc: port, metrics: metricsPort))
         }
         #expect(process.isRunning, "text-embedding died:\n\(process.output())")
         process.send(signal: SIGTERM)
@@ -138,7 +139,7 @@ struct TextEmbeddingServiceTests {
     @Test("concurrent calls are batched together and each gets its own texts' embeddings")
     func concurrentCalls() async throws {
         let items = try MiniLMReference.load().items
-        try await withService { client, _, metricsPort in
+        try await withService { client, _, ports in
             let results = try await withThrowingTaskGroup(of: (Int, Stylecast_V1_EmbedResponse).self) { group in
                 for (index, item) in items.enumerated() {
                     group.addTask { (index, try await client.embed(.with { $0.texts = [item.text] })) }
@@ -151,7 +152,7 @@ struct TextEmbeddingServiceTests {
                 #expect(results[index]?.cacheHits == 0)
             }
             // Fewer encoder passes than calls: concurrent calls shared passes.
-            let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+            let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(ports.metrics)/metrics")!)
             let metrics = String(decoding: body, as: UTF8.self)
             let passes = metrics.split(separator: "\n")
                 .first { $0.hasPrefix("stylecast_embed_pass_calls_count") }
@@ -226,6 +227,29 @@ struct TextEmbeddingServiceTests {
             #expect(pending.array?.first?.integer == 0)
         }
     }
+
+    @Test("stylecast embed prints token counts and attributes, one JSON object per text")
+    func embedCommand() async throws {
+        try await withService { _, _, ports in
+            let (status, output) = try await ChildProcess.run(
+                BuiltExecutables.path(of: "stylecast"),
+                arguments: ["embed", "--json", "--target", "127.0.0.1:\(ports.grpc)", "", "牛仔连衣裙，条纹"])
+            #expect(status == 0, "\(output)")
+            let lines = output.split(separator: "\n").filter { $0.hasPrefix("{") }
+            #expect(lines.count == 2)
+            let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+            #expect(objects.first?["token_count"] as? Int == 2)
+            #expect((objects.last?["embedding"] as? [Double])?.count == 384)
+            let attributes = Set(objects.last?["attributes"] as? [String] ?? [])
+            #expect(attributes.isSuperset(of: ["material=denim", "category=dress", "pattern=stripes"]), "\(attributes)")
+        }
+    }
+}
+
+/// The gRPC and metrics ports of a started service.
+struct ServicePorts {
+    var grpc: Int
+    var metrics: Int
 }
 
 /// The cache key layout documented in docs/architecture.md, restated so the test checks it.

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import StylecastClient
+import StylecastProto
+
+/// `stylecast embed TEXT...`: embeds texts and extracts their fashion attributes through the
+/// text-embedding service.
+struct EmbedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Embed texts with the text-embedding service and show their attributes.",
+        discussion: """
+            Prints one line per text: token count, the first embedding values, and the \
+            attributes found (kind=value). With --json, one JSON object per line: {"index", \
+            "token_count", "embedding", "attributes"}.
+            """)
+
+    @Option(help: "host:port of the text-embedding service.")
+    var target = Endpoint(host: "127.0.0.1", port: 50052)
+
+    @Flag(help: "One JSON object per line, with the whole embedding.")
+    var json = false
+
+    @Argument(help: "The texts (English, Chinese or mixed).")
+    var texts: [String]
+
+    func run() async throws {
+        let texts = self.texts
+        let (embedded, attributes) = try await withStylecastConnection(to: target) { client in
+            let service = Stylecast_V1_TextEmbedding.Client(wrapping: client)
+            let embedded = try await service.embed(.with { $0.texts = texts })
+            let attributes = try await service.extractAttributes(.with { $0.texts = texts })
+            return (embedded, attributes)
+        }
+        for (index, (embedding, found)) in zip(embedded.embeddings, attributes.results).enumerated() {
+            let pairs = found.attributes.map { "\($0.kind)=\($0.value)" }
+            if json {
+                let object: [String: Any] = [
+                    "index": index, "token_count": Int(embedding.tokenCount),
+                    "embedding": embedding.values.map(Double.init), "attributes": pairs,
+                ]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                let head = embedding.values.prefix(4).map { String(format: "%+.4f", $0) }.joined(separator: " ")
+                print("\(index)\ttokens=\(embedding.tokenCount)\t[\(head) ...]\t\(pairs.joined(separator: " "))")
+            }
+        }
+    }
+}
