@@ -124,13 +124,7 @@ private func broadcastLoop(
             out[position + j] = combine(a[baseA + j * innerA], b[baseB + j * innerB])
         }
         position += inner
-        var axis = rank - 2
-        while axis >= 0 {
-            index[axis] += 1
-            if index[axis] < outShape[axis] { break }
-            index[axis] = 0
-            axis -= 1
-        }
+        advanceRowMajorIndex(&index, shape: outShape, axes: rank - 1)
     }
 }
 

@@ -79,3 +79,20 @@ func sgemm(
         accumulate ? 1 : 0,
         c, blasint(ldc ?? n))
 }
+
+/// Steps a multi-dimensional index to the next position in row-major order over its first
+/// `axes` axes (the last of them varies fastest), wrapping to all zeros after the end.
+/// - Parameters:
+///   - index: The index to advance, at least `axes` long.
+///   - shape: Extent of each axis.
+///   - axes: How many leading axes take part.
+@inline(__always)
+func advanceRowMajorIndex(_ index: inout [Int], shape: [Int], axes: Int) {
+    var axis = axes - 1
+    while axis >= 0 {
+        index[axis] += 1
+        if index[axis] < shape[axis] { return }
+        index[axis] = 0
+        axis -= 1
+    }
+}

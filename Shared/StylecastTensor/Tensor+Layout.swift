@@ -34,13 +34,7 @@ extension Tensor {
                     for axis in 0..<(rank - 1) { base += index[axis] * strides[axis] }
                     for j in 0..<inner { out[position + j] = input[base + j * innerStride] }
                     position += inner
-                    var axis = rank - 2
-                    while axis >= 0 {
-                        index[axis] += 1
-                        if index[axis] < outShape[axis] { break }
-                        index[axis] = 0
-                        axis -= 1
-                    }
+                    advanceRowMajorIndex(&index, shape: outShape, axes: rank - 1)
                 }
             }
         }

@@ -66,13 +66,7 @@ extension Tensor {
                         sgemm(
                             m: m, n: n, k: k, a: aBase + offsetA, transposeA: transposeA,
                             b: bBase + offsetB, transposeB: transposeB, c: cBase + entry * matrixC)
-                        var axis = batch.count - 1
-                        while axis >= 0 {
-                            index[axis] += 1
-                            if index[axis] < batch[axis] { break }
-                            index[axis] = 0
-                            axis -= 1
-                        }
+                        advanceRowMajorIndex(&index, shape: batch, axes: batch.count)
                     }
                 }
             }
