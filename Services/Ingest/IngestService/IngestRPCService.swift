@@ -21,6 +21,10 @@ public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     public func getItem(request: Stylecast_V1_GetItemRequest, context: ServerContext) async throws -> Stylecast_V1_FashionItem {
         throw plannedRPC("stylecast.v1.Ingest/GetItem", issue: 5)
     }
+
+    public func ingestSignals(request: GRPCCore.RPCAsyncSequence<Stylecast_V1_SearchInterestSeries, any Swift.Error>, context: ServerContext) async throws -> Stylecast_V1_IngestSummary {
+        throw plannedRPC("stylecast.v1.Ingest/IngestSignals", issue: 5)
+    }
 }
 
 /// Builds the ingest service's parts for ``ServiceMain``.

@@ -230,6 +230,14 @@ public nonisolated struct Stylecast_V1_Interaction: Sendable {
 
   public var source: String = String()
 
+  /// Stable id of the interaction, e.g. "hm:tx:1234" (the source's row key); ingest stores each
+  /// id once. Assigned by ingest from the content when empty.
+  public var interactionID: String = String()
+
+  /// Position in the user's ordered history when the source has an order but no time
+  /// (Amazon 5-core sequences), 0-based; 0 otherwise.
+  public var sequence: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -672,7 +680,7 @@ nonisolated extension Stylecast_V1_DominantColor: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Interaction"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}item_id\0\u{1}kind\0\u{1}timestamp\0\u{1}rating\0\u{1}quantity\0\u{1}price\0\u{1}source\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}item_id\0\u{1}kind\0\u{1}timestamp\0\u{1}rating\0\u{1}quantity\0\u{1}price\0\u{1}source\0\u{3}interaction_id\0\u{1}sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -688,6 +696,8 @@ nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProt
       case 6: try { try decoder.decodeSingularDoubleField(value: &self.quantity) }()
       case 7: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.interactionID) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.sequence) }()
       default: break
       }
     }
@@ -718,6 +728,12 @@ nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProt
     if !self.source.isEmpty {
       try visitor.visitSingularStringField(value: self.source, fieldNumber: 8)
     }
+    if !self.interactionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.interactionID, fieldNumber: 9)
+    }
+    if self.sequence != 0 {
+      try visitor.visitSingularInt64Field(value: self.sequence, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -730,6 +746,8 @@ nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProt
     if lhs.quantity != rhs.quantity {return false}
     if lhs.price != rhs.price {return false}
     if lhs.source != rhs.source {return false}
+    if lhs.interactionID != rhs.interactionID {return false}
+    if lhs.sequence != rhs.sequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -61,11 +61,25 @@ public enum Stylecast_V1_Ingest: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "IngestSignals" metadata.
+        public enum IngestSignals: Sendable {
+            /// Request type for "IngestSignals".
+            public typealias Input = Stylecast_V1_SearchInterestSeries
+            /// Response type for "IngestSignals".
+            public typealias Output = Stylecast_V1_IngestSummary
+            /// Descriptor for "IngestSignals".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "stylecast.v1.Ingest"),
+                method: "IngestSignals",
+                type: .clientStreaming
+            )
+        }
         /// Descriptors for all methods in the "stylecast.v1.Ingest" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             IngestItems.descriptor,
             IngestInteractions.descriptor,
-            GetItem.descriptor
+            GetItem.descriptor,
+            IngestSignals.descriptor
         ]
     }
 }
@@ -146,6 +160,25 @@ extension Stylecast_V1_Ingest {
             request: GRPCCore.StreamingServerRequest<Stylecast_V1_GetItemRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_FashionItem>
+
+        /// Handle the "IngestSignals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams search-interest series (Google Trends) in; stored as trend signals for
+        /// > trend-aggregation. Answers once with the summary when the client closes its stream.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Stylecast_V1_SearchInterestSeries` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Stylecast_V1_IngestSummary` messages.
+        func ingestSignals(
+            request: GRPCCore.StreamingServerRequest<Stylecast_V1_SearchInterestSeries>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_IngestSummary>
     }
 
     /// Service protocol for the "stylecast.v1.Ingest" service.
@@ -210,6 +243,25 @@ extension Stylecast_V1_Ingest {
             request: GRPCCore.ServerRequest<Stylecast_V1_GetItemRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_FashionItem>
+
+        /// Handle the "IngestSignals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams search-interest series (Google Trends) in; stored as trend signals for
+        /// > trend-aggregation. Answers once with the summary when the client closes its stream.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Stylecast_V1_SearchInterestSeries` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Stylecast_V1_IngestSummary` message.
+        func ingestSignals(
+            request: GRPCCore.StreamingServerRequest<Stylecast_V1_SearchInterestSeries>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_IngestSummary>
     }
 
     /// Simple service protocol for the "stylecast.v1.Ingest" service.
@@ -272,6 +324,25 @@ extension Stylecast_V1_Ingest {
             request: Stylecast_V1_GetItemRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Stylecast_V1_FashionItem
+
+        /// Handle the "IngestSignals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams search-interest series (Google Trends) in; stored as trend signals for
+        /// > trend-aggregation. Answers once with the summary when the client closes its stream.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Stylecast_V1_SearchInterestSeries` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Stylecast_V1_IngestSummary` to respond with.
+        func ingestSignals(
+            request: GRPCCore.RPCAsyncSequence<Stylecast_V1_SearchInterestSeries, any Swift.Error>,
+            context: GRPCCore.ServerContext
+        ) async throws -> Stylecast_V1_IngestSummary
     }
 }
 
@@ -307,6 +378,17 @@ extension Stylecast_V1_Ingest.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_FashionItem>(),
             handler: { request, context in
                 try await self.getItem(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Stylecast_V1_Ingest.Method.IngestSignals.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_SearchInterestSeries>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_IngestSummary>(),
+            handler: { request, context in
+                try await self.ingestSignals(
                     request: request,
                     context: context
                 )
@@ -350,6 +432,17 @@ extension Stylecast_V1_Ingest.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func ingestSignals(
+        request: GRPCCore.StreamingServerRequest<Stylecast_V1_SearchInterestSeries>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_IngestSummary> {
+        let response = try await self.ingestSignals(
+            request: request,
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -388,6 +481,19 @@ extension Stylecast_V1_Ingest.SimpleServiceProtocol {
         return GRPCCore.ServerResponse<Stylecast_V1_FashionItem>(
             message: try await self.getItem(
                 request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func ingestSignals(
+        request: GRPCCore.StreamingServerRequest<Stylecast_V1_SearchInterestSeries>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_IngestSummary> {
+        return GRPCCore.ServerResponse<Stylecast_V1_IngestSummary>(
+            message: try await self.ingestSignals(
+                request: request.messages,
                 context: context
             ),
             metadata: [:]
@@ -472,6 +578,30 @@ extension Stylecast_V1_Ingest {
             deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_FashionItem>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_FashionItem>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "IngestSignals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams search-interest series (Google Trends) in; stored as trend signals for
+        /// > trend-aggregation. Answers once with the summary when the client closes its stream.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Stylecast_V1_SearchInterestSeries` messages.
+        ///   - serializer: A serializer for `Stylecast_V1_SearchInterestSeries` messages.
+        ///   - deserializer: A deserializer for `Stylecast_V1_IngestSummary` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func ingestSignals<Result>(
+            request: GRPCCore.StreamingClientRequest<Stylecast_V1_SearchInterestSeries>,
+            serializer: some GRPCCore.MessageSerializer<Stylecast_V1_SearchInterestSeries>,
+            deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_IngestSummary>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -593,6 +723,41 @@ extension Stylecast_V1_Ingest {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "IngestSignals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams search-interest series (Google Trends) in; stored as trend signals for
+        /// > trend-aggregation. Answers once with the summary when the client closes its stream.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Stylecast_V1_SearchInterestSeries` messages.
+        ///   - serializer: A serializer for `Stylecast_V1_SearchInterestSeries` messages.
+        ///   - deserializer: A deserializer for `Stylecast_V1_IngestSummary` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func ingestSignals<Result>(
+            request: GRPCCore.StreamingClientRequest<Stylecast_V1_SearchInterestSeries>,
+            serializer: some GRPCCore.MessageSerializer<Stylecast_V1_SearchInterestSeries>,
+            deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_IngestSummary>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.clientStreaming(
+                request: request,
+                descriptor: Stylecast_V1_Ingest.Method.IngestSignals.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -682,6 +847,36 @@ extension Stylecast_V1_Ingest.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_GetItemRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_FashionItem>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "IngestSignals" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Streams search-interest series (Google Trends) in; stored as trend signals for
+    /// > trend-aggregation. Answers once with the summary when the client closes its stream.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Stylecast_V1_SearchInterestSeries` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func ingestSignals<Result>(
+        request: GRPCCore.StreamingClientRequest<Stylecast_V1_SearchInterestSeries>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.ingestSignals(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_SearchInterestSeries>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_IngestSummary>(),
             options: options,
             onResponse: handleResponse
         )
@@ -786,6 +981,41 @@ extension Stylecast_V1_Ingest.ClientProtocol {
             metadata: metadata
         )
         return try await self.getItem(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "IngestSignals" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Streams search-interest series (Google Trends) in; stored as trend signals for
+    /// > trend-aggregation. Answers once with the summary when the client closes its stream.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func ingestSignals<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Stylecast_V1_SearchInterestSeries>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Stylecast_V1_SearchInterestSeries>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.ingestSignals(
             request: request,
             options: options,
             onResponse: handleResponse

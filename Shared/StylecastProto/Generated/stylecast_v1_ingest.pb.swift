@@ -22,6 +22,32 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// A weekly search-interest series imported as a trend signal beside the item series.
+public nonisolated struct Stylecast_V1_SearchInterestSeries: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Where it came from: "gtrends" (the COVID-19 fashion keywords) or "visuelle".
+  public var source: String = String()
+
+  /// The search term, e.g. "dress" or "floral".
+  public var term: String = String()
+
+  /// Country code, e.g. "US"; empty for worldwide.
+  public var geo: String = String()
+
+  /// The source's grouping of terms, e.g. "category_file" of the long CSV; optional.
+  public var group: String = String()
+
+  /// Weekly values in time order (0-100 search interest); missing weeks are left out.
+  public var points: [Stylecast_V1_SeriesPoint] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// The outcome of an ingest call.
 public nonisolated struct Stylecast_V1_IngestSummary: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -82,6 +108,56 @@ public nonisolated struct Stylecast_V1_GetItemRequest: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "stylecast.v1"
+
+nonisolated extension Stylecast_V1_SearchInterestSeries: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SearchInterestSeries"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}source\0\u{1}term\0\u{1}geo\0\u{1}group\0\u{1}points\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.term) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.geo) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.group) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.points) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 1)
+    }
+    if !self.term.isEmpty {
+      try visitor.visitSingularStringField(value: self.term, fieldNumber: 2)
+    }
+    if !self.geo.isEmpty {
+      try visitor.visitSingularStringField(value: self.geo, fieldNumber: 3)
+    }
+    if !self.group.isEmpty {
+      try visitor.visitSingularStringField(value: self.group, fieldNumber: 4)
+    }
+    if !self.points.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.points, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_SearchInterestSeries, rhs: Stylecast_V1_SearchInterestSeries) -> Bool {
+    if lhs.source != rhs.source {return false}
+    if lhs.term != rhs.term {return false}
+    if lhs.geo != rhs.geo {return false}
+    if lhs.group != rhs.group {return false}
+    if lhs.points != rhs.points {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
 
 nonisolated extension Stylecast_V1_IngestSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".IngestSummary"
