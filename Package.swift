@@ -134,6 +134,10 @@ let services: [(folder: String, library: String, executable: String)] = [
 
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
+    "IngestService": [
+        "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
+        .swiftProtobuf, .prometheus,
+    ],
     "TextEmbeddingService": [
         "StylecastText", "StylecastAttributes", "StylecastErrors", .nioPosix, .serviceLifecycle, .prometheus,
     ]

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Dates as ingest stores them: a calendar day in UTC written `YYYY-MM-DD`.
+///
+/// Accepted input: `2019-03-04`, `2019/03/04`, `20190304`, ISO-8601 date-times with a zone
+/// (`2019-03-04T23:30:00-02:00` is `2019-03-05` in UTC) or without one (read as UTC), and Unix
+/// seconds. Years outside 1900-2100 are refused as implausible.
+enum IngestDate {
+    /// The years a release date may fall in.
+    static let plausibleYears = 1900...2100
+
+    /// The UTC day of `text`, or `nil` when it is not a date in an accepted form.
+    static func utcDay(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int64(trimmed), trimmed.count > 8 { return utcDay(unixSeconds: seconds) }
+        let digits = trimmed.unicodeScalars.filter { CharacterSet.decimalDigits.contains($0) }.count
+        if trimmed.count == 8, digits == 8 {
+            let chars = Array(trimmed)
+            return calendarDay(String(chars[0..<4]), String(chars[4..<6]), String(chars[6..<8]))
+        }
+        let datePart = trimmed.prefix(10)
+        let parts = datePart.split(whereSeparator: { $0 == "-" || $0 == "/" })
+        guard parts.count == 3, datePart.count == 10 else { return nil }
+        guard trimmed.count > 10 else { return calendarDay(String(parts[0]), String(parts[1]), String(parts[2])) }
+        // A date-time: let Foundation apply the zone, then take the UTC day.
+        let normalizedTime = trimmed.replacingOccurrences(of: " ", with: "T")
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+        ] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: normalizedTime) { return utcDay(date) }
+            if let date = formatter.date(from: normalizedTime + "Z") { return utcDay(date) }
+        }
+        return nil
+    }
+
+    /// The UTC day of a Unix time.
+    static func utcDay(unixSeconds: Int64) -> String? {
+        utcDay(Date(timeIntervalSince1970: TimeInterval(unixSeconds)))
+    }
+
+    private static func utcDay(_ date: Date) -> String? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
+        return calendarDay(year: year, month: month, day: day)
+    }
+
+    private static func calendarDay(_ year: String, _ month: String, _ day: String) -> String? {
+        guard year.count == 4, (1...2).contains(month.count), (1...2).contains(day.count),
+            let y = Int(year), let m = Int(month), let d = Int(day)
+        else { return nil }
+        return calendarDay(year: y, month: m, day: d)
+    }
+
+    private static func calendarDay(year: Int, month: Int, day: Int) -> String? {
+        guard plausibleYears.contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+        else { return nil }
+        return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Logging
+import Prometheus
+import StylecastProto
+import StylecastRedis
+import StylecastVision
+
+/// The ingest core, without gRPC: validates and normalises a batch of records, computes image
+/// features, stores and queues what is new, and counts every record in a tally.
+public struct IngestPipeline: Sendable {
+    private let configuration: IngestConfiguration
+    private let store: IngestStore
+    private let items: ItemPreparation
+    private let interactions = InteractionPreparation()
+    private let signals = SignalPreparation()
+    private let imageFeatures: ImageFeatureExtractor?
+    private let counters: RecordCounters
+
+    /// Creates the pipeline.
+    /// - Parameters:
+    ///   - configuration: Limits and switches.
+    ///   - redis: Where records go.
+    ///   - classifier: The garment classifier for image features (`nil` when they are off).
+    ///   - metrics: Receives `stylecast_ingest_records_total{kind, outcome}`.
+    public init(
+        configuration: IngestConfiguration, redis: RedisClient, classifier: GarmentClassifier?,
+        metrics: PrometheusCollectorRegistry
+    ) {
+        let vocabulary = CanonicalVocabulary()
+        self.configuration = configuration
+        self.store = IngestStore(redis: redis)
+        self.items = ItemPreparation(configuration: configuration, vocabulary: vocabulary)
+        self.imageFeatures = classifier.map { ImageFeatureExtractor(classifier: $0, vocabulary: vocabulary) }
+        self.counters = RecordCounters(metrics: metrics)
+    }
+
+    /// The configured batch size.
+    var batchSize: Int { configuration.batchSize }
+
+    /// A tally sized by the configuration.
+    func makeTally() -> IngestTally { IngestTally(maxErrors: configuration.maxReportedErrors) }
+
+    /// Ingests a batch of items.
+    /// - Parameters:
+    ///   - batch: The items with their 0-based positions in the call.
+    ///   - tally: Receives one count per item.
+    func ingest(items batch: [(index: Int, item: Stylecast_V1_FashionItem)], into tally: inout IngestTally) async throws {
+        var prepared: [(index: Int, item: Stylecast_V1_FashionItem)] = []
+        for (index, incoming) in batch {
+            switch items.prepare(incoming) {
+            case .success(let item): prepared.append((index, item))
+            case .failure(let rejection):
+                reject(rejection, index: index, recordID: incoming.itemID.isEmpty ? incoming.sourceID : incoming.itemID,
+                       kind: .item, into: &tally)
+            }
+        }
+        prepared = attachImageFeatures(prepared, into: &tally)
+        let outcomes = try await store.store(items: prepared.map { ($0.item, ContentFingerprint.of($0.item)) })
+        count(outcomes, kind: .item, into: &tally)
+    }
+
+    /// Ingests a batch of interactions.
+    func ingest(interactions batch: [(index: Int, interaction: Stylecast_V1_Interaction)], into tally: inout IngestTally)
+        async throws
+    {
+        var prepared: [Stylecast_V1_Interaction] = []
+        for (index, incoming) in batch {
+            switch interactions.prepare(incoming) {
+            case .success(let interaction): prepared.append(interaction)
+            case .failure(let rejection):
+                reject(rejection, index: index, recordID: incoming.interactionID, kind: .interaction, into: &tally)
+            }
+        }
+        count(try await store.store(interactions: prepared), kind: .interaction, into: &tally)
+    }
+
+    /// Ingests a batch of search-interest series.
+    func ingest(signals batch: [(index: Int, series: Stylecast_V1_SearchInterestSeries)], into tally: inout IngestTally)
+        async throws
+    {
+        var prepared: [Stylecast_V1_SearchInterestSeries] = []
+        for (index, incoming) in batch {
+            switch signals.prepare(incoming) {
+            case .success(let series): prepared.append(series)
+            case .failure(let rejection):
+                reject(rejection, index: index, recordID: incoming.term, kind: .signal, into: &tally)
+            }
+        }
+        count(try await store.store(signals: prepared), kind: .signal, into: &tally)
+    }
+
+    /// The stored item with this id; ``ItemNotFound`` when there is none.
+    func item(id: String) async throws -> Stylecast_V1_FashionItem {
+        try await store.item(id: id)
+    }
+
+    private func attachImageFeatures(
+        _ prepared: [(index: Int, item: Stylecast_V1_FashionItem)], into tally: inout IngestTally
+    ) -> [(index: Int, item: Stylecast_V1_FashionItem)] {
+        guard let imageFeatures else { return prepared }
+        let withImages = prepared.indices.filter { !prepared[$0].item.image.isEmpty }
+        guard !withImages.isEmpty else { return prepared }
+        let features = imageFeatures.features(of: withImages.map { [UInt8](prepared[$0].item.image) })
+        var result = prepared
+        var refused = Set<Int>()
+        for (position, outcome) in zip(withImages, features) {
+            switch outcome {
+            case .success(let features): result[position].item.imageFeatures = features
+            case .failure(let rejection):
+                reject(rejection, index: prepared[position].index, recordID: prepared[position].item.itemID, kind: .item,
+                       into: &tally)
+                refused.insert(position)
+            }
+        }
+        return result.indices.filter { !refused.contains($0) }.map { result[$0] }
+    }
+
+    private func reject(
+        _ rejection: RecordRejection, index: Int, recordID: String, kind: RecordCounters.Kind, into tally: inout IngestTally
+    ) {
+        tally.reject(rejection.recordError(index: index, recordID: recordID))
+        counters.count(kind, .rejected)
+    }
+
+    private func count(_ outcomes: [IngestStore.Outcome], kind: RecordCounters.Kind, into tally: inout IngestTally) {
+        for outcome in outcomes {
+            switch outcome {
+            case .accepted:
+                tally.accept()
+                counters.count(kind, .accepted)
+            case .duplicateID, .duplicateContent:
+                tally.duplicate()
+                counters.count(kind, .duplicate)
+            }
+        }
+    }
+}
+
+/// `stylecast_ingest_records_total{kind, outcome}`: records by kind and what became of them.
+struct RecordCounters: Sendable {
+    enum Kind: String, CaseIterable { case item, interaction, signal }
+    enum Outcome: String, CaseIterable { case accepted, rejected, duplicate }
+
+    private let counters: [String: Counter]
+
+    init(metrics: PrometheusCollectorRegistry) {
+        var counters: [String: Counter] = [:]
+        for kind in Kind.allCases {
+            for outcome in Outcome.allCases {
+                counters["\(kind.rawValue)/\(outcome.rawValue)"] = metrics.makeCounter(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "stylecast", metricName: "ingest_records", unitName: "total",
+                        helpText: "Records ingested, by kind and outcome"),
+                    labels: [("kind", kind.rawValue), ("outcome", outcome.rawValue)])
+            }
+        }
+        self.counters = counters
+    }
+
+    func count(_ kind: Kind, _ outcome: Outcome) {
+        counters["\(kind.rawValue)/\(outcome.rawValue)"]?.increment()
+    }
+}

@@ -1,0 +1,346 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import StylecastClient
+import StylecastProto
+import StylecastRedis
+import StylecastTestSupport
+import Testing
+
+/// The shared datasets and the independent record counter (scripts/fixtures/count_dataset_records.py).
+enum SharedDatasets {
+    static var directory: String {
+        ProcessInfo.processInfo.environment["STYLECAST_DATA_DIR"] ?? MiniLMReference.packageRoot + "/../shared/data"
+    }
+    static let fashionMNIST = "/usr/share/datasets/fashion-mnist"
+
+    /// Every shared file with its source, relative to ``directory`` (fmnist: absolute folder).
+    static let files: [(source: String, path: String)] = [
+        ("myntra", "myntra/styles.csv.gz"),
+        ("hm", "hm/articles_train.csv.gz"),
+        ("hm", "hm/transactions_train.csv.gz"),
+        ("visuelle", "visuelle/train.csv"),
+        ("visuelle", "visuelle/test.csv"),
+        ("visuelle", "visuelle/gtrends.csv"),
+        ("gtrends", "gtrends/covid19_fashion_weekly.csv.gz"),
+        ("amazon", "amazon/fashion_5core.json.gz"),
+        ("amazon", "amazon/clothing_5core_sequences.txt.gz"),
+        ("reviews", "reviews/womens_clothing_reviews.csv.gz"),
+        ("fmnist", fashionMNIST),
+    ]
+
+    static func path(_ relative: String) -> String { relative.hasPrefix("/") ? relative : directory + "/" + relative }
+
+    /// What the file should yield, counted by Python's csv/json/gzip modules.
+    static func expectedCounts(source: String, path: String) async throws -> [String: Int] {
+        let script = MiniLMReference.packageRoot + "/scripts/fixtures/count_dataset_records.py"
+        let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["python3", script, source, path])
+        let status = await child.waitForExit(timeout: .seconds(120))
+        try #require(status == 0, "count_dataset_records.py failed: \(child.output())")
+        let data = Data(child.output().utf8)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Int])
+    }
+}
+
+/// A started ingest service (and optionally text-embedding) with its own Redis.
+struct IngestHarness {
+    let redis: TestRedisServer
+    var ingest: RunningService
+    var embedding: RunningService?
+    let client: RedisClient
+
+    static func start(withEmbedding: Bool = false) async throws -> IngestHarness {
+        let redis = try await TestRedisServer.start()
+        let ingest = try startService("ingest", grpcService: "stylecast.v1.Ingest", redisPort: redis.port)
+        let embedding = withEmbedding
+            ? try startService("text-embedding", grpcService: "stylecast.v1.TextEmbedding", redisPort: redis.port) : nil
+        let harness = IngestHarness(redis: redis, ingest: ingest, embedding: embedding, client: RedisClient(url: redis.url))
+        for service in [ingest] + (embedding.map { [$0] } ?? []) {
+            let ready = await service.waitFor("SERVING", timeout: .seconds(90))
+            try #require(ready != nil, "\(service.name) never became SERVING:\n\(service.process.output())")
+        }
+        return harness
+    }
+
+    static func startService(_ name: String, grpcService: String, redisPort: Int, grpcPort: Int? = nil) throws
+        -> RunningService
+    {
+        let port = try grpcPort ?? TestRedisServer.freeLoopbackPort()
+        let process = try ChildProcess(
+            BuiltExecutables.path(of: name), arguments: [],
+            environment: [
+                "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
+                "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(port)",
+                "STYLECAST_METRICS_HOST": "127.0.0.1", "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
+                "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
+                    ?? MiniLMReference.packageRoot + "/models",
+            ])
+        return RunningService(
+            name: name, grpcService: grpcService, process: process, endpoint: Endpoint(host: "127.0.0.1", port: port))
+    }
+
+    /// Runs `stylecast ingest --json` and returns its summary object and exit status.
+    func ingestFile(source: String, path: String, extra: [String] = [], timeout: Duration = .seconds(600)) async throws
+        -> (summary: [String: Any], status: Int32?, output: String)
+    {
+        let child = try ChildProcess(
+            BuiltExecutables.path(of: "stylecast"),
+            arguments: ["ingest", "--source", source, path, "--json", "--target", "127.0.0.1:\(ingest.endpoint.port)"]
+                + extra)
+        let status = await child.waitForExit(timeout: timeout)
+        let output = child.output()
+        let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }).map(String.init) ?? "{}"
+        let summary = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
+        return (summary, status, output)
+    }
+
+    func integer(_ command: RedisArgument...) async throws -> Int {
+        Int(try await client.send(command).integer ?? -1)
+    }
+
+    func stop() async {
+        for service in [ingest] + (embedding.map { [$0] } ?? []) where service.process.isRunning {
+            service.process.send(signal: SIGTERM)
+            _ = await service.process.waitForExit(timeout: .seconds(10))
+        }
+        await client.shutdown()
+        redis.stop()
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    func count(_ key: String) -> Int { (self[key] as? NSNumber)?.intValue ?? -1 }
+    func counts(_ kind: String) -> (accepted: Int, rejected: Int, duplicates: Int) {
+        let object = self[kind] as? [String: Any] ?? [:]
+        return (object.count("accepted"), object.count("rejected"), object.count("duplicates"))
+    }
+}
+
+@Suite("ingest over gRPC with the real datasets", .serialized, .timeLimit(.minutes(20)))
+struct IngestServiceTests {
+    @Test("every shared dataset: accepted + rejected + duplicates equals the records counted from the file; Redis holds each once")
+    func everySharedDataset() async throws {
+        let harness = try await IngestHarness.start()
+        var itemsAccepted = 0
+        var interactionsAccepted = 0
+        var signalsAccepted = 0
+        for (source, relative) in SharedDatasets.files {
+            let path = SharedDatasets.path(relative)
+            guard FileManager.default.fileExists(atPath: path) else {
+                Issue.record("missing dataset \(path): see ../shared/data/README.md")
+                continue
+            }
+            let expected = try await SharedDatasets.expectedCounts(source: source, path: path)
+            let started = ContinuousClock.now
+            let (summary, status, output) = try await harness.ingestFile(source: source, path: path)
+            #expect(status == 0, "stylecast ingest \(relative) failed:\n\(output)")
+            let items = summary.counts("items")
+            let interactions = summary.counts("interactions")
+            let signals = summary.counts("signals")
+            print(
+                "ingest \(relative): \(summary.count("records")) records in \(ContinuousClock.now - started);"
+                    + " items \(items), interactions \(interactions), signals \(signals), repaired \(summary.count("repaired"))")
+            #expect(items.accepted + items.rejected + items.duplicates == expected["items"], "\(relative) items")
+            #expect(
+                interactions.accepted + interactions.rejected + interactions.duplicates == expected["interactions"],
+                "\(relative) interactions")
+            #expect(signals.accepted + signals.rejected + signals.duplicates == expected["signals"], "\(relative) signals")
+            // Every rejection is reported with its line, field and rule.
+            let errors = summary["errors"] as? [[String: Any]] ?? []
+            #expect(errors.count == min(summary.count("rejected"), 1000))
+            for error in errors {
+                #expect(!(error["field"] as? String ?? "").isEmpty && !(error["rule"] as? String ?? "").isEmpty)
+            }
+            if source == "myntra" {
+                #expect(summary.count("records") == 44_446)
+                #expect(summary.count("repaired") == 22)
+                #expect(items.rejected == 0)
+            }
+            itemsAccepted += items.accepted
+            interactionsAccepted += interactions.accepted
+            signalsAccepted += signals.accepted
+        }
+        #expect(try await harness.integer("XLEN", "stylecast:{items.ingested}") == itemsAccepted)
+        #expect(try await harness.integer("SCARD", "stylecast:{items.ingested}:ids") == itemsAccepted)
+        #expect(try await harness.integer("XLEN", "stylecast:{interactions}") == interactionsAccepted)
+        #expect(try await harness.integer("XLEN", "stylecast:{signals}") == signalsAccepted)
+        #expect(harness.ingest.process.isRunning)
+        await harness.stop()
+    }
+
+    @Test("GetItem returns the normalised item with image features; an unknown id is NOT_FOUND")
+    func getItem() async throws {
+        let harness = try await IngestHarness.start()
+        let myntra = try await harness.ingestFile(
+            source: "myntra", path: SharedDatasets.path("myntra/styles.csv.gz"), extra: ["--limit", "50"])
+        #expect(myntra.summary.count("accepted") == 50)
+        let fmnist = try await harness.ingestFile(
+            source: "fmnist", path: SharedDatasets.fashionMNIST, extra: ["--limit", "200"])
+        #expect(fmnist.summary.count("accepted") + fmnist.summary.count("duplicates") == 200)
+        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
+            let ingest = Stylecast_V1_Ingest.Client(wrapping: client)
+            let shirt = try await ingest.getItem(.with { $0.itemID = "myntra:15970" })
+            #expect(shirt.title == "Turtle Check Men Navy Blue Shirt")
+            #expect(shirt.color == "navy")
+            #expect(shirt.category == "shirt")
+            #expect(shirt.gender == "men")
+            #expect(shirt.extra["color_raw"] == "Navy Blue")
+            // Fashion-MNIST train image 0 is an ankle boot; the classifier agrees.
+            let boot = try await ingest.getItem(.with { $0.itemID = "fmnist:train-00000" })
+            #expect(boot.imageFeatures.predictedCategory == "ankle boots" || boot.imageFeatures.predictedCategory == "boots")
+            #expect(boot.imageFeatures.categoryConfidence > 0.5)
+            #expect(boot.imageFeatures.dominantColors.isEmpty)
+            await #expect {
+                _ = try await ingest.getItem(.with { $0.itemID = "myntra:does-not-exist" })
+            } throws: { error in
+                (error as? RPCError)?.code == .notFound && (error as? RPCError)?.message.contains("myntra:does-not-exist") == true
+            }
+        }
+        await harness.stop()
+    }
+}
+
+@Suite("ingest: duplicates, restarts, hand-off to text-embedding and bad input", .serialized, .timeLimit(.minutes(20)))
+struct IngestDeliveryTests {
+    @Test("re-ingesting a file adds nothing; killing the service mid-file and re-running loses and duplicates nothing")
+    func reingestAndKillMidFile() async throws {
+        var harness = try await IngestHarness.start()
+        let myntra = SharedDatasets.path("myntra/styles.csv.gz")
+        let clean = try await harness.ingestFile(source: "myntra", path: myntra)
+        let stored = clean.summary.count("accepted")
+        #expect(clean.status == 0 && stored > 44_000)
+
+        let again = try await harness.ingestFile(source: "myntra", path: myntra)
+        #expect(again.summary.count("accepted") == 0)
+        #expect(again.summary.count("duplicates") == stored + clean.summary.count("duplicates"))
+        #expect(try await harness.integer("XLEN", "stylecast:{items.ingested}") == stored)
+
+        // Start over on an empty Redis; kill the service once part of the file is stored.
+        _ = try await harness.client.send("FLUSHALL")
+        let cli = try ChildProcess(
+            BuiltExecutables.path(of: "stylecast"),
+            arguments: ["ingest", "--source", "myntra", myntra, "--json", "--target", "127.0.0.1:\(harness.ingest.endpoint.port)"])
+        var partial = 0
+        let deadline = ContinuousClock.now + .seconds(120)
+        while partial < 2_000, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            partial = try await harness.integer("XLEN", "stylecast:{items.ingested}")
+        }
+        harness.ingest.process.send(signal: SIGKILL)
+        _ = await harness.ingest.process.waitForExit(timeout: .seconds(10))
+        #expect(await cli.waitForExit(timeout: .seconds(60)) != 0, "the CLI must fail when the service dies:\n\(cli.output())")
+        let afterKill = try await harness.integer("XLEN", "stylecast:{items.ingested}")
+        print("ingest killed with \(afterKill) of \(stored) items stored")
+        #expect(afterKill > 0 && afterKill < stored)
+
+        harness.ingest = try IngestHarness.startService(
+            "ingest", grpcService: "stylecast.v1.Ingest", redisPort: harness.redis.port, grpcPort: harness.ingest.endpoint.port)
+        #expect(await harness.ingest.waitFor("SERVING", timeout: .seconds(60)) != nil)
+        let rerun = try await harness.ingestFile(source: "myntra", path: myntra)
+        #expect(rerun.status == 0)
+        #expect(rerun.summary.count("accepted") == stored - afterKill)
+        #expect(try await harness.integer("XLEN", "stylecast:{items.ingested}") == stored)
+        #expect(try await harness.integer("SCARD", "stylecast:{items.ingested}:ids") == stored)
+        await harness.stop()
+    }
+
+    @Test("ingested items flow on: the text-embedding worker embeds every accepted item")
+    func itemsFlowToEmbedding() async throws {
+        let harness = try await IngestHarness.start(withEmbedding: true)
+        let ingested = try await harness.ingestFile(
+            source: "myntra", path: SharedDatasets.path("myntra/styles.csv.gz"), extra: ["--limit", "200"])
+        let accepted = ingested.summary.count("accepted")
+        #expect(accepted == 200)
+        var embedded = 0
+        let deadline = ContinuousClock.now + .seconds(180)
+        while embedded < accepted, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            embedded = try await harness.integer("XLEN", "stylecast:{items.embedded}")
+        }
+        #expect(embedded == accepted)
+        let vector = try await harness.client.send("STRLEN", "stylecast:item:{myntra:15970}:embedding")
+        #expect(vector.integer == 4 + 384 * 4)
+        await harness.stop()
+    }
+}
+
+@Suite("ingest: bad input gets a clear per-record or per-file error and the service stays up", .serialized, .timeLimit(.minutes(5)))
+struct IngestBadInputTests {
+    static let myntraHeader = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName\n"
+
+    func errors(_ summary: [String: Any]) -> [[String: Any]] { summary["errors"] as? [[String: Any]] ?? [] }
+
+    @Test("wrong column count, invalid UTF-8, a 10 MB field: each row rejected naming line and field; good rows stored")
+    func badRows() async throws {
+        let harness = try await IngestHarness.start()
+        let folder = try TemporaryDirectory()
+        var bytes = Array(Self.myntraHeader.utf8)
+        bytes += Array("1,Men,Apparel,Topwear,Shirts,Navy Blue,Fall,2011,Casual,Good Shirt One\n".utf8)
+        bytes += Array("2,Men,Apparel,Topwear\n".utf8)  // line 3: too few columns
+        bytes += Array("3,Men,Apparel,Topwear,Shirts,Blue,Fall,2011,Casual,Bad ".utf8) + [0xC3, 0x28] + Array("\n".utf8)
+        bytes += Array("4,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,".utf8)
+            + Array(repeating: UInt8(ascii: "x"), count: 10 << 20) + Array("\n".utf8)  // line 5: 10 MB field
+        bytes += Array("5,Women,Apparel,Dress,Dresses,Red,Summer,2012,Casual,Good Red Dress\n".utf8)
+        let path = folder.path("bad-rows.csv")
+        try writeFile(path, bytes)
+        let result = try await harness.ingestFile(source: "myntra", path: path)
+        #expect(result.status == 0, "rejections alone do not fail the run without --strict:\n\(result.output)")
+        #expect(result.summary.count("accepted") == 2)
+        #expect(result.summary.count("rejected") == 3)
+        let lines = errors(result.summary).compactMap { ($0["index"] as? NSNumber)?.intValue }.sorted()
+        #expect(lines == [3, 4, 5])
+        for error in errors(result.summary) {
+            print("bad row: \(error["message"] ?? "")")
+            #expect(!(error["field"] as? String ?? "").isEmpty)
+        }
+        let strict = try await harness.ingestFile(source: "myntra", path: path, extra: ["--strict"])
+        #expect(strict.status == 1)
+        #expect(await harness.ingest.health() == "SERVING")
+        await harness.stop()
+    }
+
+    @Test("a truncated gzip: the rows before the cut are stored, the run exits 1 naming the file")
+    func truncatedGzip() async throws {
+        let harness = try await IngestHarness.start()
+        let folder = try TemporaryDirectory()
+        let whole = try readFile(SharedDatasets.path("myntra/styles.csv.gz"))
+        let path = folder.path("styles-truncated.csv.gz")
+        try writeFile(path, Array(whole.prefix(whole.count / 2)))
+        let result = try await harness.ingestFile(source: "myntra", path: path)
+        #expect(result.status == 1)
+        #expect(result.output.contains("styles-truncated.csv.gz"))
+        let accepted = result.summary.count("accepted")
+        #expect(accepted > 10_000 && accepted < 44_446)
+        #expect(await harness.ingest.health() == "SERVING")
+        await harness.stop()
+    }
+
+    @Test("JSONL: a bad date, an image that is not an image, a negative price: rejected by the service naming the field")
+    func badJSONLRecords() async throws {
+        let harness = try await IngestHarness.start()
+        let folder = try TemporaryDirectory()
+        let notAnImage = Data("this is not a png".utf8).base64EncodedString()
+        let lines = [
+            #"{"source": "shop", "sourceId": "a1", "title": "Linen shirt", "releaseDate": "2019-03-04"}"#,
+            #"{"source": "shop", "sourceId": "a2", "title": "Wool coat", "releaseDate": "2019-13-45"}"#,
+            #"{"source": "shop", "sourceId": "a3", "title": "Odd bag", "image": "\#(notAnImage)"}"#,
+            #"{"source": "shop", "sourceId": "a4", "title": "Free scarf", "price": -3}"#,
+            #"{"source": "shop", "sourceId": "a5", "title": "Printed dress", "releaseDate": "2019-03-04T23:30:00-02:00"}"#,
+        ]
+        let path = folder.path("shop.jsonl")
+        try writeFile(path, Array((lines.joined(separator: "\n") + "\n").utf8))
+        let result = try await harness.ingestFile(source: "jsonl", path: path)
+        #expect(result.summary.count("accepted") == 2)
+        let fields = Dictionary(
+            uniqueKeysWithValues: errors(result.summary).map {
+                (($0["index"] as? NSNumber)?.intValue ?? -1, $0["field"] as? String ?? "")
+            })
+        #expect(fields == [2: "release_date", 3: "image", 4: "price"])
+        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
+            let dress = try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = "shop:a5" })
+            #expect(dress.releaseDate == "2019-03-05")
+        }
+        #expect(await harness.ingest.health() == "SERVING")
+        await harness.stop()
+    }
+}
