@@ -85,10 +85,13 @@ var targets: [Target] = [
         name: "StylecastAttributes", dependencies: ["StylecastErrors"],
         path: "Shared/StylecastAttributes", swiftSettings: swiftSettings),
 
-    // Vision models on the tensor library: the Fashion-MNIST garment classifier.
+    // Vision on the tensor library: the Fashion-MNIST garment classifier, and dominant colours
+    // named with the attribute lexicon's colour values.
     .target(
         name: "StylecastVision",
-        dependencies: ["StylecastTensor", "StylecastModelFormat", "StylecastImageIO", "StylecastErrors"],
+        dependencies: [
+            "StylecastTensor", "StylecastModelFormat", "StylecastImageIO", "StylecastAttributes", "StylecastErrors",
+        ],
         path: "Shared/StylecastVision",
         resources: [.copy("Resources/garment-classifier.safetensors")],
         swiftSettings: swiftSettings),
@@ -195,7 +198,8 @@ targets += [
     .testTarget(
         name: "StylecastVisionTests",
         dependencies: [
-            "StylecastVision", "StylecastImageIO", "StylecastModelFormat", "StylecastTensor", "StylecastTestSupport",
+            "StylecastVision", "StylecastImageIO", "StylecastAttributes", "StylecastModelFormat", "StylecastTensor",
+            "StylecastTestSupport",
         ],
         path: "Tests/StylecastVisionTests",
         resources: [.copy("Fixtures")],
