@@ -13,7 +13,9 @@ enum ZeroShotConfiguration {
     static func read(_ reader: inout EnvironmentReader) -> ZeroShotSettings? {
         let enabled = reader.choice("STYLECAST_ZERO_SHOT", default: "on", allowed: ["on", "off"]) == "on"
         let defaultKinds = AttributeKind.allCases.filter(ZeroShotSettings.measuredKinds.contains).map(\.rawValue)
-        let kinds = reader.parsed("STYLECAST_ZERO_SHOT_KINDS", default: defaultKinds.joined(separator: ",")) {
+        let kinds = reader.parsed(
+            "STYLECAST_ZERO_SHOT_KINDS", default: defaultKinds.isEmpty ? "none" : defaultKinds.joined(separator: ",")
+        ) {
             text throws(ZeroShotConfigurationProblem) in try parseKinds(text)
         }
         let rules = reader.parsed("STYLECAST_ZERO_SHOT_RULES", default: "") {
