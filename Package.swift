@@ -212,13 +212,13 @@ targets += [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastAttributesTests",
-        dependencies: ["StylecastAttributes"],
+        dependencies: ["StylecastAttributes", "StylecastText"],
         path: "Tests/StylecastAttributesTests",
         swiftSettings: swiftSettings),
     // Attribute extraction measured on real labels (scripts/bench/attributes.sh runs it).
     .executableTarget(
         name: "attributes-eval",
-        dependencies: ["StylecastAttributes", "StylecastImageIO"],
+        dependencies: ["StylecastAttributes", "StylecastText", "StylecastImageIO"],
         path: "Tests/Benchmarks/AttributesEval",
         swiftSettings: swiftSettings),
     // Benchmarks' Swift side (scripts/bench/tensor.sh runs it from a release build).

@@ -7,7 +7,8 @@ public struct ExtractedAttribute: Sendable, Hashable, CustomStringConvertible {
     /// For colours written with a shade word ("light blue", "深蓝色"): `"light"`, `"dark"` or
     /// `"bright"`; `nil` otherwise. The value stays the base colour (`"blue"`).
     public var shade: String?
-    /// The matched text exactly as it appears in the input (before normalisation).
+    /// The matched text exactly as it appears in the input (before normalisation); empty for a
+    /// zero-shot attribute, which comes from the whole text.
     public var surface: String
     /// The matched text's range in the input.
     public var range: Range<String.Index>

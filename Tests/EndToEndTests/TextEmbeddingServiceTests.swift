@@ -136,6 +136,27 @@ struct TextEmbeddingServiceTests {
         }
     }
 
+    @Test("ExtractAttributes with zero-shot category on: an unknown garment word gets a zero-shot value, a lexicon match stays lexicon")
+    func zeroShotAttributes() async throws {
+        try await withService(environment: ["STYLECAST_ZERO_SHOT_KINDS": "category"]) { client, _, _ in
+            let response = try await client.extractAttributes(.with { $0.texts = ["a cardi", "a red dress", "ok"] })
+            try #require(response.results.count == 3)
+            let cardi = response.results[0].attributes
+            #expect(cardi.map { "\($0.kind)=\($0.value) \($0.origin)" } == ["category=cardigan zero-shot"])
+            #expect(cardi.allSatisfy { $0.confidence > 0 && $0.confidence < 1 })
+            let dress = response.results[1].attributes
+            #expect(dress.map { "\($0.kind)=\($0.value) \($0.origin) \($0.confidence)" } == [
+                "color=red lexicon 1.0", "category=dress lexicon 1.0",
+            ])
+            #expect(response.results[2].attributes.isEmpty)
+            #expect(response.timings.inferenceMs > 0)
+        }
+        try await withService(environment: ["STYLECAST_ZERO_SHOT": "off"]) { client, _, _ in
+            let response = try await client.extractAttributes(.with { $0.texts = ["a cardi"] })
+            #expect(response.results.first?.attributes.isEmpty == true)
+        }
+    }
+
     @Test("concurrent calls are batched together and each gets its own texts' embeddings")
     func concurrentCalls() async throws {
         let items = try MiniLMReference.load().items

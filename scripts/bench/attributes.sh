@@ -4,6 +4,9 @@
 #   colour   vs Myntra baseColour (text: productDisplayName) and H&M colour_group_name
 #   pattern  vs H&M graphical_appearance_name (text: prod_name + ". " + detail_desc)
 #   category vs Myntra articleType (text: productDisplayName)
+# Then lexicon vs lexicon + zero-shot (prototypes embedded with all-MiniLM-L6-v2 from
+# $STYLECAST_MODELS_DIR, else models/) on every k-th row, 1,000 per data set: thresholds are
+# chosen on the even sample positions and scores reported on the odd ones.
 # Prints Markdown (paste it into docs/benchmarks.md).
 #
 #   scripts/bench/attributes.sh [--data DIR]     DIR: else $STYLECAST_DATA_DIR, else ../shared/data
@@ -20,3 +23,7 @@ echo
 echo "Evaluation (\`scripts/bench/attributes.sh $*\`):"
 echo
 "$bin/attributes-eval" "$@"
+echo
+echo "Zero-shot (\`attributes-eval zero-shot $*\`):"
+echo
+"$bin/attributes-eval" zero-shot "$@"

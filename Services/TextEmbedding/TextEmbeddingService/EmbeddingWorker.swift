@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import StylecastAttributes
 import StylecastErrors
 import StylecastRedis
 
@@ -37,6 +38,7 @@ public struct EmbeddingWorker: Service {
     private let redis: RedisClient
     private let engine: EmbeddingEngine
     private let batcher: EmbeddingBatcher
+    private let combiner: AttributeCombiner
     private let logger: Logger
 
     /// Creates the worker.
@@ -47,10 +49,12 @@ public struct EmbeddingWorker: Service {
     ///   - maxDeliveries: Deliveries before dead-lettering.
     ///   - engine: Tokeniser and attribute extractor.
     ///   - batcher: Encoder passes, shared with the RPCs.
+    ///   - combiner: Lexicon and zero-shot attributes (zero-shot reuses the item's embedding).
     ///   - logger: Logs each failure.
     public init(
         redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int,
-        engine: EmbeddingEngine, batcher: EmbeddingBatcher, logger: Logger
+        engine: EmbeddingEngine, batcher: EmbeddingBatcher, combiner: AttributeCombiner,
+        logger: Logger
     ) throws {
         queue = try WorkQueue(
             client: redis, stream: Self.ingestedStream, group: Self.group, consumer: consumer,
@@ -61,6 +65,7 @@ public struct EmbeddingWorker: Service {
         self.redis = redis
         self.engine = engine
         self.batcher = batcher
+        self.combiner = combiner
         self.logger = logger
     }
 
@@ -86,7 +91,7 @@ public struct EmbeddingWorker: Service {
         guard let embedding = result.embeddings.first else {
             throw InvalidInput(field: "text", rule: "item \(itemID) produced no embedding")
         }
-        let attributes = engine.extractor.extract(text).map {
+        let attributes = combiner.attributes(in: text, embedding: embedding.vector).map {
             ["kind": $0.kind.rawValue, "value": $0.value, "origin": $0.origin.rawValue, "confidence": Double($0.confidence)]
                 as [String: Any]
         }

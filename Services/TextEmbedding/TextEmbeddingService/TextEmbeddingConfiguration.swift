@@ -1,4 +1,5 @@
 import Foundation
+import StylecastAttributes
 import StylecastServiceKit
 
 /// The text-embedding service's own settings, from environment variables (documented in
@@ -24,6 +25,10 @@ public struct TextEmbeddingConfiguration: Sendable {
     /// 86400; 0 disables the cache).
     public var cacheTimeToLive: Duration
 
+    /// Zero-shot attribute settings, `nil` when off (`STYLECAST_ZERO_SHOT`,
+    /// `STYLECAST_ZERO_SHOT_KINDS`, `STYLECAST_ZERO_SHOT_RULES`; see ``ZeroShotConfiguration``).
+    public var zeroShot: ZeroShotSettings?
+
     /// The model folder.
     public var modelDirectory: String { (modelsDirectory as NSString).appendingPathComponent("all-MiniLM-L6-v2") }
 
@@ -40,7 +45,8 @@ public struct TextEmbeddingConfiguration: Sendable {
             maxQueuedTokens: reader.integer(
                 "STYLECAST_EMBED_MAX_QUEUED_TOKENS", default: 131_072, range: 256...(1 << 26)),
             cacheTimeToLive: .seconds(
-                reader.integer("STYLECAST_EMBED_CACHE_TTL_S", default: 86_400, range: 0...(365 * 86_400))))
+                reader.integer("STYLECAST_EMBED_CACHE_TTL_S", default: 86_400, range: 0...(365 * 86_400))),
+            zeroShot: ZeroShotConfiguration.read(&reader))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

@@ -11,6 +11,7 @@ public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceP
     private let engine: EmbeddingEngine
     private let batcher: EmbeddingBatcher
     private let cache: EmbeddingCache
+    private let combiner: AttributeCombiner
     private let configuration: TextEmbeddingConfiguration
 
     /// Creates the service.
@@ -18,50 +19,54 @@ public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceP
     ///   - engine: The model.
     ///   - batcher: Packs concurrent calls into shared encoder passes.
     ///   - cache: Embeddings of repeated texts.
+    ///   - combiner: Lexicon and zero-shot attributes.
     ///   - configuration: Limits.
     public init(
-        engine: EmbeddingEngine, batcher: EmbeddingBatcher, cache: EmbeddingCache,
+        engine: EmbeddingEngine, batcher: EmbeddingBatcher, cache: EmbeddingCache, combiner: AttributeCombiner,
         configuration: TextEmbeddingConfiguration
     ) {
         self.engine = engine
         self.batcher = batcher
         self.cache = cache
+        self.combiner = combiner
         self.configuration = configuration
     }
 
     public func embed(request: Stylecast_V1_EmbedRequest, context: ServerContext) async throws -> Stylecast_V1_EmbedResponse {
         try validate(request.texts)
         let started = ContinuousClock.now
-        let cached = await cache.lookup(request.texts)
+        let outcome = try await embeddings(of: request.texts)
+        return .with { response in
+            response.embeddings = outcome.embeddings.map { embedding in
+                .with {
+                    $0.values = embedding.vector
+                    $0.tokenCount = UInt32(embedding.tokenCount)
+                }
+            }
+            response.cacheHits = UInt32(outcome.cacheHits)
+            response.timings = outcome.timings(since: started)
+        }
+    }
+
+    /// Embeddings of `texts`: cached ones from Redis, the others through the batcher (then cached).
+    private func embeddings(of texts: [String]) async throws -> EmbedOutcome {
+        let cached = await cache.lookup(texts)
         let missing = cached.indices.filter { cached[$0] == nil }
         let tokenizing = ContinuousClock.now
-        let tokenized = engine.tokenize(missing.map { request.texts[$0] })
-        let tokenization = (ContinuousClock.now - tokenizing).milliseconds
+        let tokenized = engine.tokenize(missing.map { texts[$0] })
+        var outcome = EmbedOutcome(
+            embeddings: [], cacheHits: texts.count - missing.count,
+            tokenizationMilliseconds: (ContinuousClock.now - tokenizing).milliseconds)
         var embeddings = cached
-        var queue = 0.0
-        var inference = 0.0
         if !missing.isEmpty {
             let result = try await batcher.embed(tokenized)
             for (index, embedding) in zip(missing, result.embeddings) { embeddings[index] = embedding }
-            queue = result.queueMilliseconds
-            inference = result.inferenceMilliseconds
-            await cache.store(zip(missing, result.embeddings).map { (request.texts[$0], $1) })
+            outcome.queueMilliseconds = result.queueMilliseconds
+            outcome.inferenceMilliseconds = result.inferenceMilliseconds
+            await cache.store(zip(missing, result.embeddings).map { (texts[$0], $1) })
         }
-        return .with { response in
-            response.embeddings = embeddings.map { embedding in
-                .with {
-                    $0.values = embedding?.vector ?? []
-                    $0.tokenCount = UInt32(embedding?.tokenCount ?? 0)
-                }
-            }
-            response.cacheHits = UInt32(request.texts.count - missing.count)
-            response.timings = .with {
-                $0.queueMs = queue
-                $0.tokenizationMs = tokenization
-                $0.inferenceMs = inference
-                $0.totalMs = (ContinuousClock.now - started).milliseconds
-            }
-        }
+        outcome.embeddings = embeddings.map { $0 ?? SentenceEmbedding(vector: [], tokenCount: 0, isTruncated: false) }
+        return outcome
     }
 
     public func tokenize(request: Stylecast_V1_TokenizeRequest, context: ServerContext) async throws -> Stylecast_V1_TokenizeResponse {
@@ -84,11 +89,18 @@ public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceP
     ) async throws -> Stylecast_V1_ExtractAttributesResponse {
         try validate(request.texts)
         let started = ContinuousClock.now
-        let extractor = engine.extractor
+        let lexicon = request.texts.map(combiner.extractor.extract)
+        // Only texts that leave an enabled zero-shot kind open are embedded.
+        let open = request.texts.indices.filter { !combiner.kindsLeftOpen(by: lexicon[$0]).isEmpty }
+        let outcome = try await embeddings(of: open.map { request.texts[$0] })
+        var vectors = [[Float]?](repeating: nil, count: request.texts.count)
+        for (index, embedding) in zip(open, outcome.embeddings) { vectors[index] = embedding.vector }
         return .with { response in
-            response.results = request.texts.map { text in
+            response.results = request.texts.indices.map { index in
                 .with {
-                    $0.attributes = extractor.extract(text).map { attribute in
+                    $0.attributes = combiner.attributes(
+                        in: request.texts[index], lexiconMatches: lexicon[index], embedding: vectors[index]
+                    ).map { attribute in
                         .with {
                             $0.kind = attribute.kind.rawValue
                             $0.value = attribute.value
@@ -98,7 +110,7 @@ public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceP
                     }
                 }
             }
-            response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
+            response.timings = outcome.timings(since: started)
         }
     }
 
@@ -147,14 +159,21 @@ public enum TextEmbeddingServiceBuilder {
             maxQueuedTokens: configuration.maxQueuedTokens, logger: context.logger, metrics: context.metrics)
         let cache = EmbeddingCache(
             redis: context.redis, timeToLive: configuration.cacheTimeToLive, logger: context.logger)
+        // The prototypes are embedded before the batcher runs, directly on the engine; the
+        // service stays NOT_SERVING until they are ready.
+        context.readiness.require("attribute prototypes")
+        let combiner = try await AttributeCombiner.build(
+            engine: engine, settings: configuration.zeroShot, logger: context.logger)
+        context.readiness.satisfy("attribute prototypes")
         let worker = try EmbeddingWorker(
             redis: context.redis, consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
-            engine: engine, batcher: batcher, logger: context.logger)
+            engine: engine, batcher: batcher, combiner: combiner, logger: context.logger)
         // Shutdown runs in reverse: the worker stops taking entries before the batcher stops.
         return ServiceParts(
             rpcServices: [
-                TextEmbeddingRPCService(engine: engine, batcher: batcher, cache: cache, configuration: configuration)
+                TextEmbeddingRPCService(
+                    engine: engine, batcher: batcher, cache: cache, combiner: combiner, configuration: configuration)
             ],
             backgroundServices: [batcher, worker])
     }

@@ -3,6 +3,10 @@
 //
 //   attributes-eval [--data DIR]      evaluation table (DIR: --data, else $STYLECAST_DATA_DIR,
 //                                     else ../shared/data)
+//   attributes-eval zero-shot [--data DIR] [--models DIR] [--sample N]
+//                                     lexicon vs lexicon + zero-shot on every k-th row (N per
+//                                     data set, default 1000); thresholds tuned on half of it
+//   attributes-eval classify TEXT...  lexicon matches and the most similar prototypes per kind
 //   attributes-eval mappings          the label -> canonical tables, as Markdown
 //   attributes-eval lexicon           lexicon size per kind
 //
@@ -28,6 +32,25 @@ func readGzippedCSV(_ path: String) throws(EvaluationError) -> CSVTable {
 func dataDirectory(_ arguments: [String]) -> String {
     if let index = arguments.firstIndex(of: "--data"), index + 1 < arguments.count { return arguments[index + 1] }
     return ProcessInfo.processInfo.environment["STYLECAST_DATA_DIR"] ?? "../shared/data"
+}
+
+/// `--models DIR`, else `$STYLECAST_MODELS_DIR`, else `models`, with `/all-MiniLM-L6-v2` appended.
+func modelDirectory(_ arguments: [String]) -> String {
+    let models: String
+    if let index = arguments.firstIndex(of: "--models"), index + 1 < arguments.count {
+        models = arguments[index + 1]
+    } else {
+        models = ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "models"
+    }
+    return models + "/all-MiniLM-L6-v2"
+}
+
+/// `--sample N` (rows per data set, default 1000).
+func sampleSize(_ arguments: [String]) -> Int {
+    guard let index = arguments.firstIndex(of: "--sample"), index + 1 < arguments.count,
+        let size = Int(arguments[index + 1]), size >= 2
+    else { return 1000 }
+    return size
 }
 
 /// One evaluated column: the texts, the labels and the mapping they are read through.
@@ -139,7 +162,15 @@ do {
     case "mappings": printMappings()
     case "lexicon": printLexiconSize()
     case nil, "--data": try evaluate(dataDirectory: dataDirectory(arguments))
-    default: throw EvaluationError.usage("usage: attributes-eval [--data DIR] | mappings | lexicon")
+    case "classify":
+        try explainZeroShot(Array(arguments.dropFirst()), modelDirectory: modelDirectory([]))
+    case "zero-shot":
+        try evaluateZeroShot(
+            dataDirectory: dataDirectory(arguments), modelDirectory: modelDirectory(arguments),
+            sampleSize: sampleSize(arguments))
+    default:
+        throw EvaluationError.usage(
+            "usage: attributes-eval [--data DIR] | zero-shot [--data DIR] [--models DIR] [--sample N] | classify TEXT... | mappings | lexicon")
     }
 } catch {
     FileHandle.standardError.write(Data("attributes-eval: \(error)\n".utf8))
