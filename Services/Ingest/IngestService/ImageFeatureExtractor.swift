@@ -52,7 +52,15 @@ struct ImageFeatureExtractor: Sendable {
         return results
     }
 
+    /// Dominant colours of a colour image (k-means in CIELAB over the garment mask, named by
+    /// the lexicon's colour vocabulary; docs/image-features.md); none for a greyscale image.
     private func dominantColors(of image: PNGImage) -> [Stylecast_V1_DominantColor] {
-        []
+        DominantColors.extract(from: image).map { color in
+            .with {
+                $0.hex = color.hex
+                $0.share = Float(color.share)
+                $0.name = color.name
+            }
+        }
     }
 }
