@@ -72,10 +72,7 @@ final class RecordFramer {
             }
             scanned = storage.count - start
             if scanned > maximumRecordSize {
-                let firstLine = line
-                line += newlines
-                try skipPastNewline()
-                return .tooLong(firstLine: firstLine)
+                return .tooLong(firstLine: try skipLongRecord())
             }
             // Reading at least as much as is pending keeps rescans linear for long records.
             if try refill(minimum: max(InputFile.chunkSize, scanned)) == 0 {
@@ -140,18 +137,34 @@ final class RecordFramer {
         }
     }
 
-    /// Drops bytes up to and including the next newline, ignoring quotes, counting the line.
-    private func skipPastNewline() throws(DatasetError) {
-        storage = []
-        start = 0
+    /// Drops the record at `start`, which is longer than the bound: everything up to the
+    /// first newline after its first ``maximumRecordSize`` bytes, quotes ignored (a runaway
+    /// quote would otherwise swallow the rest of the file). Counts the lines dropped.
+    /// - Returns: The line the dropped record started on.
+    private func skipLongRecord() throws(DatasetError) -> UInt64 {
+        let firstLine = line
+        var from = start + maximumRecordSize
         while true {
-            if let index = storage.firstIndex(of: UInt8(ascii: "\n")) {
-                line += 1
-                start = index + 1
-                return
+            if from < storage.count, let newline = storage[from...].firstIndex(of: UInt8(ascii: "\n")) {
+                line += countNewlines(storage[start...newline])
+                // A fresh, small array: the long record's capacity is given back.
+                storage = Array(storage[(newline + 1)...])
+                start = 0
+                return firstLine
             }
-            storage.removeAll(keepingCapacity: true)
-            if try input.read(appendingTo: &storage) == 0 { return }
+            line += countNewlines(storage[start...])
+            storage = []
+            start = 0
+            from = 0
+            if try input.read(appendingTo: &storage) == 0 { return firstLine }
+        }
+    }
+
+    private func countNewlines(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count: UInt64 = 0
+            for byte in buffer where byte == UInt8(ascii: "\n") { count += 1 }
+            return count
         }
     }
 

@@ -3,7 +3,8 @@ import StylecastProto
 /// VISUELLE's `train.csv` / `test.csv`: one item per product.
 ///
 /// The title is built from the attributes ("<color> <fabric> <category>"); the twelve weekly
-/// sales columns `0`..`11` are kept, as in the file (normalised; x1065 = units), joined with
+/// sales columns `0`..`11` are kept, as in the file (normalised; x1065 = units; a few are
+/// negative, returns exceeding sales), joined with
 /// "," in `extra["weekly_sales"]`, beside `extra["split"]` (the file name without `.csv`).
 struct VisuelleProductsReader: FramedProducer {
     static let salesColumns = (0..<12).map(String.init)
@@ -51,7 +52,7 @@ struct VisuelleProductsReader: FramedProducer {
         item.releaseDate = try row.date("release_date").iso
         item.title = [item.color, item.fabric, item.category].filter { !$0.isEmpty }.joined(separator: " ")
         for column in Self.salesColumns {
-            _ = try row.number(column, in: 0...Double.greatestFiniteMagnitude)
+            _ = try row.number(column, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
         }
         var extra = row.extra(excluding: Self.mapped)
         extra["split"] = split
