@@ -80,6 +80,13 @@ var targets: [Target] = [
         name: "StylecastImageIO", dependencies: ["CZlib", "StylecastTensor", "StylecastErrors"],
         path: "Shared/StylecastImageIO", swiftSettings: swiftSettings),
 
+    // Streaming readers for the shared data sets and generic JSON lines, producing the
+    // canonical protobuf records (docs/ingest-formats.md).
+    .target(
+        name: "StylecastDatasets",
+        dependencies: ["CZlib", "StylecastErrors", "StylecastProto", "StylecastImageIO", .swiftProtobuf],
+        path: "Shared/StylecastDatasets", swiftSettings: swiftSettings),
+
     // Fashion attribute extraction: the English and Chinese lexicon and its matcher.
     .target(
         name: "StylecastAttributes", dependencies: ["StylecastErrors"],
@@ -209,6 +216,12 @@ targets += [
         name: "StylecastTextTests",
         dependencies: ["StylecastText", "StylecastTensor", "StylecastModelFormat"],
         path: "Tests/StylecastTextTests",
+        swiftSettings: swiftSettings),
+    // Needs ../shared/data (or STYLECAST_DATA_DIR) and, for Fashion-MNIST, dataset-fashion-mnist.
+    .testTarget(
+        name: "StylecastDatasetsTests",
+        dependencies: ["StylecastDatasets", "StylecastProto", .swiftProtobuf],
+        path: "Tests/StylecastDatasetsTests",
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastAttributesTests",

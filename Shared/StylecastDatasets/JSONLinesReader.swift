@@ -1,0 +1,63 @@
+import Foundation
+import StylecastProto
+import SwiftProtobuf
+
+/// Generic JSON lines: one object per line in the proto3 JSON mapping of `FashionItem` or
+/// `Interaction` (field names as in the .proto or lowerCamelCase; `image` as base64). A line
+/// with a `user_id` or `userId` key is an interaction, any other an item. Unknown fields are
+/// rejected so typos surface; blank lines are skipped. An empty `source` becomes "jsonl".
+struct JSONLinesReader: FramedProducer {
+    let file: LineFile
+    var framer: RecordFramer { file.framer }
+
+    init(path: String) throws(DatasetError) {
+        file = try LineFile(path: path)
+    }
+
+    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
+        guard let next = try file.next() else { return false }
+        switch next {
+        case .rejected(let entry):
+            entries.append(entry)
+        case .text(let line, let text):
+            entries.append(Self.entry(text, line: line))
+        }
+        return true
+    }
+
+    private static func entry(_ text: String, line: UInt64) -> DatasetEntry {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            return Rejection.entry(index: line, field: "line", rule: "must be valid JSON: \(reason)")
+        }
+        guard let fields = object as? [String: Any] else {
+            return Rejection.entry(index: line, field: "line", rule: "must be a JSON object")
+        }
+        do {
+            if fields["user_id"] != nil || fields["userId"] != nil {
+                var interaction = try Stylecast_V1_Interaction(jsonString: text)
+                if interaction.source.isEmpty { interaction.source = "jsonl" }
+                return .record(.interaction(interaction), index: line)
+            }
+            var item = try Stylecast_V1_FashionItem(jsonString: text)
+            if item.source.isEmpty { item.source = "jsonl" }
+            return .record(.item(item), index: line)
+        } catch {
+            let id = (fields["item_id"] ?? fields["itemId"] ?? fields["interaction_id"] ?? fields["interactionId"]) as? String
+            let (field, rule) = describe(error)
+            return Rejection.entry(index: line, recordID: id ?? "", field: field, rule: rule)
+        }
+    }
+
+    /// The field and rule of a SwiftProtobuf JSON decoding error.
+    private static func describe(_ error: any Error) -> (field: String, rule: String) {
+        switch error {
+        case JSONDecodingError.unknownField(let name): (name, "unknown field (check the spelling)")
+        case let error as JSONDecodingError: ("line", "must follow the proto3 JSON mapping: \(error)")
+        default: ("line", "must follow the proto3 JSON mapping: \(error)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import StylecastProto
+
+/// VISUELLE's `train.csv` / `test.csv`: one item per product.
+///
+/// The title is built from the attributes ("<color> <fabric> <category>"); the twelve weekly
+/// sales columns `0`..`11` are kept, as in the file (normalised; x1065 = units; a few are
+/// negative, returns exceeding sales), joined with
+/// "," in `extra["weekly_sales"]`, beside `extra["split"]` (the file name without `.csv`).
+struct VisuelleProductsReader: FramedProducer {
+    static let salesColumns = (0..<12).map(String.init)
+    static let header =
+        salesColumns + [
+            "external_code", "season", "category", "release_date", "day", "week", "month", "year", "image_path",
+            "color", "fabric", "extra",
+        ]
+    private static let mapped = Set(salesColumns + ["external_code", "season", "category", "release_date", "color", "fabric"])
+
+    let file: CSVFile
+    let split: String
+    var framer: RecordFramer { file.framer }
+
+    init(path: String, split: String) throws(DatasetError) {
+        file = try CSVFile(path: path, expectedHeader: Self.header)
+        self.split = split
+    }
+
+    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
+        guard let checked = try file.nextChecked(idColumn: 12, idPrefix: "visuelle:") else { return false }
+        switch checked {
+        case .rejected(let entry):
+            entries.append(entry)
+        case .row(let line, let row, _):
+            do {
+                entries.append(.record(.item(try item(row)), index: line))
+            } catch {
+                let id = row["external_code"].isEmpty ? "" : "visuelle:" + row["external_code"]
+                entries.append(Rejection.entry(index: line, recordID: id, field: error.field, rule: error.rule))
+            }
+        }
+        return true
+    }
+
+    private func item(_ row: NamedRow) throws(FieldFailure) -> Stylecast_V1_FashionItem {
+        var item = Stylecast_V1_FashionItem()
+        item.sourceID = try row.required("external_code")
+        item.itemID = "visuelle:" + item.sourceID
+        item.source = "visuelle"
+        item.category = row["category"]
+        item.color = row["color"]
+        item.fabric = row["fabric"]
+        item.season = row["season"]
+        item.releaseDate = try row.date("release_date").iso
+        item.title = [item.color, item.fabric, item.category].filter { !$0.isEmpty }.joined(separator: " ")
+        for column in Self.salesColumns {
+            _ = try row.number(column, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+        }
+        var extra = row.extra(excluding: Self.mapped)
+        extra["split"] = split
+        extra["weekly_sales"] = Self.salesColumns.map { row[$0] }.joined(separator: ",")
+        item.extra = extra
+        return item
+    }
+}

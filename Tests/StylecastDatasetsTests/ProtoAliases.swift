@@ -1,0 +1,6 @@
+import StylecastProto
+
+typealias StylecastProtoItem = Stylecast_V1_FashionItem
+typealias StylecastProtoInteraction = Stylecast_V1_Interaction
+typealias StylecastProtoSeries = Stylecast_V1_SearchInterestSeries
+typealias StylecastProtoRecordError = Stylecast_V1_RecordError
