@@ -10,6 +10,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The numeric libraries are optimised in debug builds too: the test suite runs models and
+/// decoders over real data sets, which unoptimised loops make 10-50 times slower.
+let numericSwiftSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 // MARK: - Dependencies
 
 let dependencies: [Package.Dependency] = [
@@ -62,7 +66,7 @@ var targets: [Target] = [
     // Float32 tensors and the operations the models need, over OpenBLAS.
     .target(
         name: "StylecastTensor", dependencies: ["CBLAS", "StylecastErrors"],
-        path: "Shared/StylecastTensor", swiftSettings: swiftSettings),
+        path: "Shared/StylecastTensor", swiftSettings: numericSwiftSettings),
 
     // safetensors: validated, memory-mapped reading and writing.
     .target(
@@ -73,19 +77,19 @@ var targets: [Target] = [
     .target(
         name: "StylecastText",
         dependencies: ["StylecastTensor", "StylecastModelFormat", "StylecastErrors"],
-        path: "Shared/StylecastText", swiftSettings: swiftSettings),
+        path: "Shared/StylecastText", swiftSettings: numericSwiftSettings),
 
     // Gzip, idx (Fashion-MNIST) and PNG decoding and encoding.
     .target(
         name: "StylecastImageIO", dependencies: ["CZlib", "StylecastTensor", "StylecastErrors"],
-        path: "Shared/StylecastImageIO", swiftSettings: swiftSettings),
+        path: "Shared/StylecastImageIO", swiftSettings: numericSwiftSettings),
 
     // Streaming readers for the shared data sets and generic JSON lines, producing the
     // canonical protobuf records (docs/ingest-formats.md).
     .target(
         name: "StylecastDatasets",
         dependencies: ["CZlib", "StylecastErrors", "StylecastProto", "StylecastImageIO", .swiftProtobuf],
-        path: "Shared/StylecastDatasets", swiftSettings: swiftSettings),
+        path: "Shared/StylecastDatasets", swiftSettings: numericSwiftSettings),
 
     // Fashion attribute extraction: the English and Chinese lexicon and its matcher.
     .target(
@@ -101,7 +105,7 @@ var targets: [Target] = [
         ],
         path: "Shared/StylecastVision",
         resources: [.copy("Resources/garment-classifier.safetensors")],
-        swiftSettings: swiftSettings),
+        swiftSettings: numericSwiftSettings),
 
     // Generated protobuf and gRPC code for every .proto under Protos/ (scripts/generate-protos.sh).
     .target(
@@ -181,7 +185,7 @@ targets += [
         name: "stylecast",
         dependencies: [
             "StylecastClient", "StylecastProto", "StylecastVision", "StylecastImageIO", "StylecastTensor",
-            .argumentParser, .grpcCore,
+            "StylecastDatasets", .argumentParser, .grpcCore,
         ],
         path: "Services/Client/stylecast",
         swiftSettings: swiftSettings),
@@ -254,6 +258,12 @@ targets += [
         dependencies: ["StylecastTensor"],
         path: "Tests/StylecastTensorTests",
         resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings),
+    // The ingest service's rules without gRPC or Redis.
+    .testTarget(
+        name: "IngestServiceTests",
+        dependencies: ["IngestService", "StylecastProto"],
+        path: "Tests/IngestServiceTests",
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastRedisTests",

@@ -6,7 +6,9 @@ import StylecastProto
 /// Reviewers are anonymous: each row gets its own reviewer id "reviews:row<line>". The file
 /// has no dates (timestamp 0). The item's title is "<Department Name> <Class Name>" (just one
 /// of them when they are equal or one is empty, "Clothing <id>" when both are), its category
-/// the Class Name; division and department go to `extra`.
+/// the Class Name, its description the first review's title and text (the file has no product
+/// text, and without it hundreds of products would read the same and be taken for duplicates);
+/// division and department go to `extra`.
 struct WomensReviewsReader: FramedProducer {
     static let header = [
         "Clothing ID", "Age", "Title", "Review Text", "Rating", "Recommended IND", "Positive Feedback Count",
@@ -69,6 +71,7 @@ struct WomensReviewsReader: FramedProducer {
         item.title =
             names.isEmpty
             ? "Clothing \(clothingID)" : department == item.category ? department : names.joined(separator: " ")
+        item.description_p = [row["Title"], row["Review Text"]].filter { !$0.isEmpty }.joined(separator: ". ")
         if !row["Division Name"].isEmpty { item.extra["division"] = row["Division Name"] }
         if !department.isEmpty { item.extra["department"] = department }
         return item

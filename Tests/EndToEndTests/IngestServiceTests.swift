@@ -187,7 +187,7 @@ struct IngestServiceTests {
             #expect(shirt.extra["color_raw"] == "Navy Blue")
             // Fashion-MNIST train image 0 is an ankle boot; the classifier agrees.
             let boot = try await ingest.getItem(.with { $0.itemID = "fmnist:train-00000" })
-            #expect(boot.imageFeatures.predictedCategory == "ankle boots" || boot.imageFeatures.predictedCategory == "boots")
+            #expect(boot.imageFeatures.predictedCategory == "boots")
             #expect(boot.imageFeatures.categoryConfidence > 0.5)
             #expect(boot.imageFeatures.dominantColors.isEmpty)
             await #expect {
@@ -208,7 +208,8 @@ struct IngestDeliveryTests {
         let myntra = SharedDatasets.path("myntra/styles.csv.gz")
         let clean = try await harness.ingestFile(source: "myntra", path: myntra)
         let stored = clean.summary.count("accepted")
-        #expect(clean.status == 0 && stored > 44_000)
+        #expect(clean.status == 0)
+        #expect(stored > 30_000 && stored + clean.summary.count("duplicates") == 44_446)
 
         let again = try await harness.ingestFile(source: "myntra", path: myntra)
         #expect(again.summary.count("accepted") == 0)
@@ -250,7 +251,7 @@ struct IngestDeliveryTests {
         let ingested = try await harness.ingestFile(
             source: "myntra", path: SharedDatasets.path("myntra/styles.csv.gz"), extra: ["--limit", "200"])
         let accepted = ingested.summary.count("accepted")
-        #expect(accepted == 200)
+        #expect(accepted + ingested.summary.count("duplicates") == 200 && accepted > 150)
         var embedded = 0
         let deadline = ContinuousClock.now + .seconds(180)
         while embedded < accepted, ContinuousClock.now < deadline {
@@ -258,8 +259,8 @@ struct IngestDeliveryTests {
             embedded = try await harness.integer("XLEN", "stylecast:{items.embedded}")
         }
         #expect(embedded == accepted)
-        let vector = try await harness.client.send("STRLEN", "stylecast:item:{myntra:15970}:embedding")
-        #expect(vector.integer == 4 + 384 * 4)
+        let vectorBytes = try await harness.integer("STRLEN", "stylecast:item:{myntra:15970}:embedding")
+        #expect(vectorBytes == 4 + 384 * 4)
         await harness.stop()
     }
 }

@@ -7,7 +7,9 @@ struct StylecastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylecast",
         abstract: "Talk to the Stylecast services over gRPC.",
-        subcommands: [HealthCommand.self, ServicesCommand.self, ClassifyCommand.self, EmbedCommand.self])
+        subcommands: [
+            HealthCommand.self, ServicesCommand.self, IngestCommand.self, ClassifyCommand.self, EmbedCommand.self,
+        ])
 }
 
 /// The five services' default gRPC endpoints on this machine.

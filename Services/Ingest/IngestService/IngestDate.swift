@@ -18,10 +18,11 @@ enum IngestDate {
             let chars = Array(trimmed)
             return calendarDay(String(chars[0..<4]), String(chars[4..<6]), String(chars[6..<8]))
         }
-        let datePart = trimmed.prefix(10)
-        let parts = datePart.split(whereSeparator: { $0 == "-" || $0 == "/" })
-        guard parts.count == 3, datePart.count == 10 else { return nil }
-        guard trimmed.count > 10 else { return calendarDay(String(parts[0]), String(parts[1]), String(parts[2])) }
+        let timeStart = trimmed.firstIndex(where: { $0 == "T" || $0 == " " })
+        let datePart = trimmed[..<(timeStart ?? trimmed.endIndex)]
+        let parts = datePart.split(separator: datePart.contains("/") ? "/" : "-", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        guard timeStart != nil else { return calendarDay(String(parts[0]), String(parts[1]), String(parts[2])) }
         // A date-time: let Foundation apply the zone, then take the UTC day.
         let normalizedTime = trimmed.replacingOccurrences(of: " ", with: "T")
         for options: ISO8601DateFormatter.Options in [

@@ -9,16 +9,32 @@ enum TextNormalization {
     /// - Returns: The NFKC, single-spaced, trimmed text.
     static func normalized(_ text: String) -> String {
         if text.isEmpty { return text }
-        if isPlainASCII(text) { return collapsingWhitespace(text) }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return collapsingASCII(text) }
         return collapsingWhitespace(text.precomposedStringWithCompatibilityMapping)
     }
 
     /// Normalises a field used as a vocabulary key: ``normalized(_:)`` and lower-cased.
     static func key(_ text: String) -> String { normalized(text).lowercased() }
 
-    /// Printable ASCII with single inner spaces is its own NFKC form: the common case, kept fast.
-    private static func isPlainASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    /// ASCII is its own NFKC form: the common case, done on bytes. White space is tab, line
+    /// feed, vertical tab, form feed, carriage return and space; other bytes below 0x20 and DEL
+    /// are control characters.
+    private static func collapsingASCII(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !bytes.isEmpty
+            } else if byte >= 0x20 && byte != 0x7F {
+                if pendingSpace {
+                    bytes.append(0x20)
+                    pendingSpace = false
+                }
+                bytes.append(byte)
+            }
+        }
+        return bytes.count == text.utf8.count ? text : String(decoding: bytes, as: UTF8.self)
     }
 
     private static func collapsingWhitespace(_ text: String) -> String {
