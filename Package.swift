@@ -185,7 +185,7 @@ targets += [
         name: "stylecast",
         dependencies: [
             "StylecastClient", "StylecastProto", "StylecastVision", "StylecastImageIO", "StylecastTensor",
-            "StylecastDatasets", .argumentParser, .grpcCore,
+            "StylecastDatasets", .argumentParser, .grpcCore, .swiftProtobuf,
         ],
         path: "Services/Client/stylecast",
         swiftSettings: swiftSettings),

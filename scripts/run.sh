@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The main job, as far as it is built: sets up, builds, starts a throwaway Redis and the five
 # services, checks that every one is SERVING over gRPC health and lists its services by
-# reflection, embeds a design prompt (English and Chinese) and classifies a few garment images,
-# then stops them all with SIGTERM (each must exit 0).
+# reflection, embeds a design prompt (English and Chinese), classifies a few garment images,
+# ingests the Myntra catalogue and the H&M purchases from the shared data and shows one stored
+# item, then stops them all with SIGTERM (each must exit 0).
 #
 #   scripts/run.sh            start, check, stop
 #   scripts/run.sh --serve    keep everything running until Ctrl-C
 #
 # Environment: STYLECAST_REDIS_URL (use an existing Redis instead of a throwaway one),
+# STYLECAST_DATA_DIR (the shared data, default ../shared/data),
 # SWIFT_CONFIGURATION (debug or release, default debug), SWIFT_JOBS (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,6 +80,17 @@ with open(sys.argv[1], "wb") as target:
     target.write(struct.pack(">IIII", magic, 5, rows, columns) + images)
 PY
   "$bin/stylecast" classify "$workdir/first5.idx" | cut -f1-3
+fi
+
+data="${STYLECAST_DATA_DIR:-../shared/data}"
+if [ -r "$data/myntra/styles.csv.gz" ]; then
+  echo "run: ingest the Myntra catalogue and the H&M purchases ($data):" >&2
+  "$bin/stylecast" ingest --source myntra "$data/myntra/styles.csv.gz"
+  "$bin/stylecast" ingest --source hm "$data/hm/transactions_train.csv.gz"
+  "$bin/stylecast" item myntra:15970
+  echo "run: text-embedding's worker embeds the ingested items in the background ($(redis-cli -u "$STYLECAST_REDIS_URL" xlen 'stylecast:{items.embedded}') so far)" >&2
+else
+  echo "run: no shared data in $data (set STYLECAST_DATA_DIR; see ../shared/data/README.md): ingest skipped" >&2
 fi
 
 if $serve; then

@@ -190,6 +190,13 @@ struct IngestServiceTests {
             #expect(boot.imageFeatures.predictedCategory == "boots")
             #expect(boot.imageFeatures.categoryConfidence > 0.5)
             #expect(boot.imageFeatures.dominantColors.isEmpty)
+            let shown = try ChildProcess(
+                BuiltExecutables.path(of: "stylecast"),
+                arguments: ["item", "myntra:15970", "fmnist:train-00000", "--target", "127.0.0.1:\(harness.ingest.endpoint.port)"])
+            #expect(await shown.waitForExit(timeout: .seconds(30)) == 0)
+            #expect(shown.output().contains("myntra:15970  Turtle Check Men Navy Blue Shirt"))
+            #expect(shown.output().contains("category=shirt color=navy"))
+            #expect(shown.output().contains("bytes: boots (p="))
             await #expect {
                 _ = try await ingest.getItem(.with { $0.itemID = "myntra:does-not-exist" })
             } throws: { error in
