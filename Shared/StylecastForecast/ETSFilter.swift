@@ -14,16 +14,26 @@ enum ETSFilter {
 
     /// Runs the recursions over `y` from the states in `p`, or returns `nil` when the states
     /// leave the admissible region (a non-positive level or factor under multiplicative seasonality).
-    /// - Parameters:
-    ///   - residuals: When given, receives the one-step errors (same length as `y`).
     static func run(
-        _ y: UnsafeBufferPointer<Double>, model: ETSModel, _ p: ETSParameters, seasonLength m: Int,
-        residuals: UnsafeMutableBufferPointer<Double>? = nil
+        _ y: UnsafeBufferPointer<Double>, model: ETSModel, _ p: ETSParameters, seasonLength m: Int
     ) -> Outcome? {
+        var season = p.season
+        guard let (sse, level, trend) = season.withUnsafeMutableBufferPointer({
+            sumOfSquares(y, model: model, p, seasonLength: m, season: $0)
+        }) else { return nil }
+        return Outcome(sse: sse, level: level, trend: trend, season: season)
+    }
+
+    /// The sum of squared one-step errors and the end level and trend; `season` holds the
+    /// initial seasonal states on entry and the final ones on return. The optimiser calls this
+    /// with one scratch buffer, so a fit allocates nothing per evaluation.
+    static func sumOfSquares(
+        _ y: UnsafeBufferPointer<Double>, model: ETSModel, _ p: ETSParameters, seasonLength m: Int,
+        season: UnsafeMutableBufferPointer<Double>
+    ) -> (sse: Double, level: Double, trend: Double)? {
         var level = p.level
         var trend = model.hasTrend ? p.trend : 0
         let phi = model.trend == .additiveDamped ? p.phi : 1
-        var season = p.season
         var sse = 0.0
         var position = 0
         let multiplicative = model.season == .multiplicative
@@ -38,7 +48,6 @@ enum ETSFilter {
             }
             let e = y[t] - mu
             sse += e * e
-            residuals?[t] = e
             if multiplicative {
                 if base <= 0 || s <= 0 { return nil }
                 level = base + p.alpha * e / s
@@ -55,6 +64,6 @@ enum ETSFilter {
             }
         }
         if !sse.isFinite { return nil }
-        return Outcome(sse: sse, level: level, trend: trend, season: season)
+        return (sse, level, trend)
     }
 }

@@ -62,9 +62,14 @@ struct ETSFit {
         let seasonalCount = model.isSeasonal ? m - 1 : 0
         let parameterCount = map.dimension + seasonalCount + 1
         let optimizer = NelderMead(maximumEvaluations: 200 * map.dimension, restarts: 2)
+        var scratch = start.season
         let result = y.withUnsafeBufferPointer { buffer in
-            optimizer.minimize(start: map.initialPoint(), steps: map.steps()) { u in
-                ETSFilter.run(buffer, model: model, map.parameters(u), seasonLength: m)?.sse ?? .infinity
+            scratch.withUnsafeMutableBufferPointer { season in
+                optimizer.minimize(start: map.initialPoint(), steps: map.steps()) { u in
+                    for i in season.indices { season[i] = start.season[i] }
+                    return ETSFilter.sumOfSquares(buffer, model: model, map.parameters(u), seasonLength: m, season: season)?
+                        .sse ?? .infinity
+                }
             }
         }
         let parameters = map.parameters(result.point)
