@@ -11,7 +11,7 @@ public enum ForecastLimits {
     /// The longest season: an hourly series with a weekly cycle is 168, a daily series with a
     /// yearly cycle 365; 1,000 leaves room for both and rejects absurd values.
     public static let maximumSeasonLength = 1_000
-    /// The confidence levels (percent) accepted for prediction intervals are strictly inside this range.
+    /// The confidence levels (percent) accepted for prediction intervals, bounds included.
     public static let levelRange: ClosedRange<Double> = 1...99.9
 
     /// Checks a history, horizon, season length and interval levels against the limits.
