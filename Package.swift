@@ -91,6 +91,11 @@ var targets: [Target] = [
         dependencies: ["CZlib", "StylecastErrors", "StylecastProto", "StylecastImageIO", .swiftProtobuf],
         path: "Shared/StylecastDatasets", swiftSettings: numericSwiftSettings),
 
+    // Forecasting: ETS, Theta, naive methods, automatic selection, intervals, backtests (no gRPC).
+    .target(
+        name: "StylecastForecast", dependencies: ["StylecastErrors"],
+        path: "Shared/StylecastForecast", swiftSettings: numericSwiftSettings),
+
     // Fashion attribute extraction: the English and Chinese lexicon and its matcher.
     .target(
         name: "StylecastAttributes", dependencies: ["StylecastErrors"],
@@ -253,6 +258,17 @@ targets += [
         ],
         path: "Tests/Benchmarks/EmbeddingBench",
         swiftSettings: swiftSettings),
+    // The Swift side of scripts/bench/forecast.sh: fits every benchmark series, writes forecasts.
+    .executableTarget(
+        name: "forecast-bench",
+        dependencies: ["StylecastForecast"],
+        path: "Tests/Benchmarks/ForecastBench",
+        swiftSettings: numericSwiftSettings),
+    .testTarget(
+        name: "StylecastForecastTests",
+        dependencies: ["StylecastForecast", "StylecastErrors"],
+        path: "Tests/StylecastForecastTests",
+        swiftSettings: numericSwiftSettings),
     .testTarget(
         name: "StylecastTensorTests",
         dependencies: ["StylecastTensor"],
@@ -309,6 +325,7 @@ let package = Package(
         .executable(name: "tensor-bench", targets: ["tensor-bench"]),
         .executable(name: "embedding-bench", targets: ["embedding-bench"]),
         .executable(name: "attributes-eval", targets: ["attributes-eval"]),
+        .executable(name: "forecast-bench", targets: ["forecast-bench"]),
     ],
     dependencies: dependencies,
     targets: targets
