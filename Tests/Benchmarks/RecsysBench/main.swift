@@ -12,7 +12,8 @@ import StylecastRecommender
 
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
+    // Written straight to the file descriptor, so that each line arrives as it is measured.
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
 
 func option(_ name: String, default value: String) -> String {
