@@ -27,7 +27,7 @@ final class ConjugateGradientSolver {
     /// Squared residual below which a row counts as solved (the `implicit` library's value).
     static let tolerance: Float = 1e-20
 
-    init(factors: Int, regularization: Float, alpha: Float, steps: Int, blockSize: Int = 512) {
+    init(factors: Int, regularization: Float, alpha: Float, steps: Int, blockSize: Int = 2048) {
         self.factors = factors
         self.regularization = regularization
         self.alpha = alpha
