@@ -112,6 +112,13 @@ var targets: [Target] = [
         resources: [.copy("Resources/garment-classifier.safetensors")],
         swiftSettings: numericSwiftSettings),
 
+    // Recommenders trained in Swift on BLAS: implicit ALS (conjugate gradient), time-decayed
+    // co-occurrence, content kNN, popularity, repurchase and the hybrid ranker (docs/recommendation.md).
+    .target(
+        name: "StylecastRecommender",
+        dependencies: ["CBLAS", "StylecastTensor", "StylecastModelFormat", "StylecastErrors"],
+        path: "Shared/StylecastRecommender", swiftSettings: numericSwiftSettings),
+
     // Generated protobuf and gRPC code for every .proto under Protos/ (scripts/generate-protos.sh).
     .target(
         name: "StylecastProto",
@@ -269,6 +276,17 @@ targets += [
         dependencies: ["StylecastForecast", "StylecastErrors"],
         path: "Tests/StylecastForecastTests",
         swiftSettings: numericSwiftSettings),
+    // The Swift side of scripts/bench/recsys.sh: our recommenders on the shared splits.
+    .executableTarget(
+        name: "recsys-bench",
+        dependencies: ["StylecastRecommender", "StylecastTensor", "CBLAS"],
+        path: "Tests/Benchmarks/RecsysBench",
+        swiftSettings: numericSwiftSettings),
+    .testTarget(
+        name: "StylecastRecommenderTests",
+        dependencies: ["StylecastRecommender", "StylecastTensor", "StylecastModelFormat"],
+        path: "Tests/StylecastRecommenderTests",
+        swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastTensorTests",
         dependencies: ["StylecastTensor"],
@@ -326,6 +344,7 @@ let package = Package(
         .executable(name: "embedding-bench", targets: ["embedding-bench"]),
         .executable(name: "attributes-eval", targets: ["attributes-eval"]),
         .executable(name: "forecast-bench", targets: ["forecast-bench"]),
+        .executable(name: "recsys-bench", targets: ["recsys-bench"]),
     ],
     dependencies: dependencies,
     targets: targets

@@ -1,0 +1,25 @@
+/// A small, fast, seeded random number generator (SplitMix64), so that training is
+/// reproducible: the same seed gives the same factors on every machine.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// Creates a generator.
+    /// - Parameter seed: Any value; equal seeds give equal sequences.
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform value in `[0, 1)` with 24 random bits (every value exactly representable).
+    public mutating func nextUnitFloat() -> Float {
+        Float(next() >> 40) * 0x1p-24
+    }
+}

@@ -1,0 +1,85 @@
+// recsys-bench: the Swift side of scripts/bench/recsys.sh. Reads the shared splits written by
+// scripts/bench/recsys_anchors.py and prints one JSON object per line: the ALS training time
+// (1 BLAS thread) and each model's tuned validation and test metrics.
+//
+//   recsys-bench --splits DIR [--datasets amazon,hm1w,hm4w] [--repeats 3]
+//
+// Run it from a release build (scripts/bench/recsys.sh does).
+
+import CBLAS
+import Foundation
+import StylecastRecommender
+
+func emit(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    // Written straight to the file descriptor, so that each line arrives as it is measured.
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+func option(_ name: String, default value: String) -> String {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
+    return arguments[index + 1]
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+func emit(_ outcome: Outcome, dataset: String) {
+    var record: [String: Any] = [
+        "dataset": dataset, "side": "ours", "model": outcome.model, "params": outcome.parameters,
+        "valid": outcome.valid.values, "test": outcome.test.values,
+    ]
+    if let exclude = outcome.excludeSeen { record["exclude_seen"] = exclude }
+    emit(record)
+}
+
+openblas_set_num_threads(1)
+let kernel = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+let splits = option("--splits", default: "")
+let datasets = option("--datasets", default: "amazon,hm1w,hm4w").split(separator: ",").map(String.init)
+let repeats = Int(option("--repeats", default: "3")) ?? 3
+
+// ALS training time: Amazon train split, 64 factors, 15 iterations, 3 CG steps, as the anchor.
+let timingStage = try Stage(directory: splits + "/amazon/valid")
+let timingMatrix = try InteractionMatrix(
+    userCount: timingStage.users, itemCount: timingStage.items, interactions: timingStage.train)
+var times = [Double]()
+for _ in 0..<repeats {
+    let clock = ContinuousClock()
+    let start = clock.now
+    _ = try ALSModel.train(timingMatrix, configuration: ALSConfiguration(factors: 64, regularization: 1, alpha: 9, iterations: 15))
+    times.append(seconds(clock.now - start))
+}
+emit([
+    "bench": "als-time", "side": "ours", "factors": 64, "iterations": 15, "seconds": times.sorted(), "kernel": kernel,
+    "users": timingStage.users, "items": timingStage.items, "nnz": timingMatrix.entryCount,
+])
+
+for dataset in datasets {
+    let experiments = Experiments(
+        name: dataset, valid: try Stage(directory: "\(splits)/\(dataset)/valid"),
+        test: try Stage(directory: "\(splits)/\(dataset)/test"))
+    if experiments.kind == .sequence {
+        emit(try experiments.popularity(window: nil, decay: .none, label: "ours popularity"), dataset: dataset)
+    } else {
+        emit(try experiments.popularity(window: 7, decay: .none, label: "ours popularity, last week"), dataset: dataset)
+        emit(
+            try experiments.popularity(window: 28, decay: TimeDecay(halfLife: 7), label: "ours popularity, 4 weeks, half-life 7 days"),
+            dataset: dataset)
+    }
+    var repurchaseWindow: Double?
+    if experiments.kind == .days {
+        let (outcome, window) = try experiments.repurchase()
+        emit(outcome, dataset: dataset)
+        repurchaseWindow = window
+    }
+    let (alsOutcome, alsConfiguration, _) = try experiments.als()
+    emit(alsOutcome, dataset: dataset)
+    let (coOutcome, coConfiguration) = try experiments.coOccurrence()
+    emit(coOutcome, dataset: dataset)
+    emit(
+        try experiments.hybrid(als: alsConfiguration, coOccurrence: coConfiguration, repurchaseWindow: repurchaseWindow),
+        dataset: dataset)
+}
