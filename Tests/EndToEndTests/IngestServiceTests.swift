@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastImageIO
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -328,17 +329,25 @@ struct IngestBadInputTests {
         let harness = try await IngestHarness.start()
         let folder = try TemporaryDirectory()
         let notAnImage = Data("this is not a png".utf8).base64EncodedString()
+        // A red dress shape on white, 40 x 40: a colour image, so it gets dominant colours.
+        var pixels = [UInt8](repeating: 255, count: 40 * 40 * 3)
+        for y in 6..<36 {
+            let half = 6 + (y - 6) / 3
+            for x in (20 - half)..<(20 + half) { pixels.replaceSubrange((y * 40 + x) * 3..<(y * 40 + x) * 3 + 3, with: [237, 28, 36]) }
+        }
+        let redDress = Data(try PNGImage(width: 40, height: 40, format: .rgb, pixels: pixels).pngData()).base64EncodedString()
         let lines = [
             #"{"source": "shop", "sourceId": "a1", "title": "Linen shirt", "releaseDate": "2019-03-04"}"#,
             #"{"source": "shop", "sourceId": "a2", "title": "Wool coat", "releaseDate": "2019-13-45"}"#,
             #"{"source": "shop", "sourceId": "a3", "title": "Odd bag", "image": "\#(notAnImage)"}"#,
             #"{"source": "shop", "sourceId": "a4", "title": "Free scarf", "price": -3}"#,
             #"{"source": "shop", "sourceId": "a5", "title": "Printed dress", "releaseDate": "2019-03-04T23:30:00-02:00"}"#,
+            #"{"source": "shop", "sourceId": "a6", "title": "Party dress", "image": "\#(redDress)"}"#,
         ]
         let path = folder.path("shop.jsonl")
         try writeFile(path, Array((lines.joined(separator: "\n") + "\n").utf8))
         let result = try await harness.ingestFile(source: "jsonl", path: path)
-        #expect(result.summary.count("accepted") == 2)
+        #expect(result.summary.count("accepted") == 3)
         let fields = Dictionary(
             uniqueKeysWithValues: errors(result.summary).map {
                 (($0["index"] as? NSNumber)?.intValue ?? -1, $0["field"] as? String ?? "")
@@ -347,6 +356,10 @@ struct IngestBadInputTests {
         try await withStylecastConnection(to: harness.ingest.endpoint) { client in
             let dress = try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = "shop:a5" })
             #expect(dress.releaseDate == "2019-03-05")
+            let red = try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = "shop:a6" })
+            #expect(red.imageFeatures.dominantColors.map(\.name) == ["red"])
+            #expect(red.imageFeatures.dominantColors.first?.share ?? 0 > 0.95)
+            #expect(!red.imageFeatures.predictedCategory.isEmpty)
         }
         #expect(await harness.ingest.health() == "SERVING")
         await harness.stop()
