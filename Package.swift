@@ -160,6 +160,7 @@ let services: [(folder: String, library: String, executable: String)] = [
 
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
+    "TrendAggregationService": ["StylecastForecast", "StylecastErrors"],
     "IngestService": [
         "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
         .swiftProtobuf, .prometheus,

@@ -7,6 +7,8 @@ import StylecastServiceKit
 /// The v1 contract is complete in `Protos/`; each RPC answers UNIMPLEMENTED, naming
 /// issue #6, until that issue builds it.
 public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
+    private let forecaster = ForecastRequestHandler()
+
     /// Creates the service.
     public init() {}
 
@@ -19,7 +21,7 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     }
 
     public func forecast(request: Stylecast_V1_ForecastRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastResponse {
-        throw plannedRPC("stylecast.v1.TrendAggregation/Forecast", issue: 6)
+        try forecaster.forecast(request)
     }
 
     public func forecastNewProduct(request: Stylecast_V1_ForecastNewProductRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastNewProductResponse {
