@@ -160,7 +160,9 @@ let services: [(folder: String, library: String, executable: String)] = [
 
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
-    "TrendAggregationService": ["StylecastForecast", "StylecastErrors"],
+    "TrendAggregationService": [
+        "StylecastForecast", "StylecastAttributes", "StylecastErrors", .swiftProtobuf, .serviceLifecycle,
+    ],
     "IngestService": [
         "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
         .swiftProtobuf, .prometheus,

@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
 import StylecastProto
+import StylecastRedis
 import StylecastTestSupport
 import Testing
 
@@ -71,5 +72,98 @@ struct TrendForecastRPCTests {
             }
             #expect(await service.health() == "SERVING")
         }
+    }
+}
+
+@Suite("trend-aggregation: exact weekly series from the streams", .serialized, .timeLimit(.minutes(10)))
+struct TrendAggregationTests {
+    /// Reads a stream group's progress: (entries read, pending).
+    func progress(_ redis: RedisClient, stream: String, group: String) async throws -> (read: Int, pending: Int) {
+        let reply = try await redis.send("XINFO", "GROUPS", RedisArgument(stream))
+        for info in reply.array ?? [] {
+            let fields = (info.array ?? []).map { $0.string ?? ($0.integer.map(String.init) ?? "") }
+            var values: [String: String] = [:]
+            for index in stride(from: 0, to: fields.count - 1, by: 2) { values[fields[index]] = fields[index + 1] }
+            if values["name"] == group { return (Int(values["entries-read"] ?? "") ?? 0, Int(values["pending"] ?? "") ?? 0) }
+        }
+        return (0, 0)
+    }
+
+    @Test("VISUELLE test products: items and sales per week, summed over categories, equal the file's; SIGKILL mid-stream changes nothing")
+    func exactAfterKill() async throws {
+        let harness = try await IngestHarness.start(withEmbedding: true)
+        let path = SharedDatasets.path("visuelle/test.csv")
+        let trendEnvironment = ["STYLECAST_QUEUE_CLAIM_IDLE_MS": "500"]
+        var trend = try IngestHarness.startService(
+            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
+            extraEnvironment: trendEnvironment)
+        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil)
+        let ingested = try await harness.ingestFile(source: "visuelle", path: path)
+        let products = ingested.summary.count("accepted")
+        #expect(products == 497)
+
+        // Kill the aggregator once it has taken part of the stream.
+        var seen = 0
+        let deadline = ContinuousClock.now + .seconds(120)
+        while seen < products / 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            seen = try await progress(harness.client, stream: "stylecast:{items.embedded}", group: "trend-aggregation").read
+        }
+        trend.process.send(signal: SIGKILL)
+        _ = await trend.process.waitForExit(timeout: .seconds(10))
+        print("trend-aggregation killed after reading \(seen) of \(products) embedded items")
+        trend = try IngestHarness.startService(
+            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
+            grpcPort: trend.endpoint.port, extraEnvironment: trendEnvironment)
+        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil)
+        var state = (read: 0, pending: 1)
+        let drained = ContinuousClock.now + .seconds(240)
+        while !(state.read == products && state.pending == 0), ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(250))
+            state = try await progress(harness.client, stream: "stylecast:{items.embedded}", group: "trend-aggregation")
+        }
+        #expect(state.read == products && state.pending == 0, "aggregator did not drain: \(state)")
+
+        let child = try ChildProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            arguments: ["python3", MiniLMReference.packageRoot + "/scripts/fixtures/visuelle_weekly_counts.py", path])
+        #expect(await child.waitForExit(timeout: .seconds(60)) == 0)
+        let expected = try #require(
+            try JSONSerialization.jsonObject(with: Data(child.output().utf8)) as? [String: [String: Double]])
+
+        var items: [String: Double] = [:]
+        var sales: [String: Double] = [:]
+        try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            let categories = try await service.listTrends(.with { $0.kind = "category"; $0.limit = 1000 })
+            #expect(!categories.trends.isEmpty)
+            for trend in categories.trends {
+                for measure in ["items", "sales"] {
+                    let series: Stylecast_V1_GetSeriesResponse
+                    do {
+                        series = try await service.getSeries(.with {
+                            $0.kind = "category"
+                            $0.value = trend.attribute.value
+                            $0.measure = measure
+                        })
+                    } catch let error as RPCError where error.code == .notFound {
+                        continue
+                    }
+                    for point in series.history {
+                        if measure == "items" { items[point.week, default: 0] += point.value }
+                        else { sales[point.week, default: 0] += point.value }
+                    }
+                }
+            }
+        }
+        for (week, counts) in expected {
+            #expect(items[week, default: 0] == counts["items"] ?? 0, "items in week \(week)")
+            let expectedSales = counts["sales"] ?? 0
+            #expect(abs(sales[week, default: 0] - expectedSales) <= 1e-6 * max(1, expectedSales), "sales in week \(week)")
+        }
+        #expect(items.values.reduce(0, +) == Double(products))
+        trend.process.send(signal: SIGTERM)
+        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        await harness.stop()
     }
 }

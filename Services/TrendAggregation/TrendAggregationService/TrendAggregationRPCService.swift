@@ -1,23 +1,27 @@
 import GRPCCore
 import StylecastProto
+import StylecastRedis
 import StylecastServiceKit
 
 /// `stylecast.v1.TrendAggregation`: translates messages and calls the service's core.
 ///
-/// The v1 contract is complete in `Protos/`; each RPC answers UNIMPLEMENTED, naming
-/// issue #6, until that issue builds it.
+/// `ForecastNewProduct` and `Report` answer UNIMPLEMENTED, naming issue #6, until it builds them.
 public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
     private let forecaster = ForecastRequestHandler()
+    private let queries: TrendQueries
 
     /// Creates the service.
-    public init() {}
+    /// - Parameter redis: Where the series are.
+    public init(redis: RedisClient) {
+        queries = TrendQueries(store: TrendSeriesStore(redis: redis))
+    }
 
     public func listTrends(request: Stylecast_V1_ListTrendsRequest, context: ServerContext) async throws -> Stylecast_V1_ListTrendsResponse {
-        throw plannedRPC("stylecast.v1.TrendAggregation/ListTrends", issue: 6)
+        try await queries.listTrends(request)
     }
 
     public func getSeries(request: Stylecast_V1_GetSeriesRequest, context: ServerContext) async throws -> Stylecast_V1_GetSeriesResponse {
-        throw plannedRPC("stylecast.v1.TrendAggregation/GetSeries", issue: 6)
+        try await queries.series(request)
     }
 
     public func forecast(request: Stylecast_V1_ForecastRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastResponse {
@@ -33,10 +37,15 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     }
 }
 
-/// Builds the trend-aggregation service's parts for ``ServiceMain``.
+/// Builds the trend-aggregation service's parts for ``ServiceMain``: the RPCs and the
+/// ``TrendAggregator`` worker.
 public enum TrendAggregationServiceBuilder {
     /// The RPC handlers and background work of the trend-aggregation service.
     public static func parts(context: ServiceContext) async throws -> ServiceParts {
-        ServiceParts(rpcServices: [TrendAggregationRPCService()])
+        let aggregator = try TrendAggregator(
+            redis: context.redis, consumer: context.configuration.consumerName,
+            claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
+            logger: context.logger)
+        return ServiceParts(rpcServices: [TrendAggregationRPCService(redis: context.redis)], backgroundServices: [aggregator])
     }
 }

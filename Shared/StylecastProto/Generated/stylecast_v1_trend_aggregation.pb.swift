@@ -144,6 +144,11 @@ public nonisolated struct Stylecast_V1_GetSeriesRequest: Sendable {
   /// Weeks of forecast to append; 0 = none.
   public var horizon: UInt32 = 0
 
+  /// Which weekly measure: "sales" (units, VISUELLE), "purchases" (units bought), "items" (new
+  /// items released), "signal" (mean search interest); empty = the first of these, in this
+  /// order, that the attribute has.
+  public var measure: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -164,6 +169,9 @@ public nonisolated struct Stylecast_V1_GetSeriesResponse: Sendable {
   public var hasForecast: Bool {self._forecast != nil}
   /// Clears the value of `forecast`. Subsequent reads from it will return its default value.
   public mutating func clearForecast() {self._forecast = nil}
+
+  /// The measure returned (see GetSeriesRequest.measure).
+  public var measure: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -406,7 +414,7 @@ nonisolated extension Stylecast_V1_ListTrendsResponse: SwiftProtobuf.Message, Sw
 
 nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetSeriesRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}value\0\u{1}horizon\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}value\0\u{1}horizon\0\u{1}measure\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -417,6 +425,7 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
       case 1: try { try decoder.decodeSingularStringField(value: &self.kind) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.value) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.horizon) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.measure) }()
       default: break
       }
     }
@@ -432,6 +441,9 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
     if self.horizon != 0 {
       try visitor.visitSingularUInt32Field(value: self.horizon, fieldNumber: 3)
     }
+    if !self.measure.isEmpty {
+      try visitor.visitSingularStringField(value: self.measure, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -439,6 +451,7 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
     if lhs.kind != rhs.kind {return false}
     if lhs.value != rhs.value {return false}
     if lhs.horizon != rhs.horizon {return false}
+    if lhs.measure != rhs.measure {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -446,7 +459,7 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
 
 nonisolated extension Stylecast_V1_GetSeriesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetSeriesResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}history\0\u{1}forecast\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}history\0\u{1}forecast\0\u{1}measure\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -456,6 +469,7 @@ nonisolated extension Stylecast_V1_GetSeriesResponse: SwiftProtobuf.Message, Swi
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.history) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._forecast) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.measure) }()
       default: break
       }
     }
@@ -472,12 +486,16 @@ nonisolated extension Stylecast_V1_GetSeriesResponse: SwiftProtobuf.Message, Swi
     try { if let v = self._forecast {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    if !self.measure.isEmpty {
+      try visitor.visitSingularStringField(value: self.measure, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_GetSeriesResponse, rhs: Stylecast_V1_GetSeriesResponse) -> Bool {
     if lhs.history != rhs.history {return false}
     if lhs._forecast != rhs._forecast {return false}
+    if lhs.measure != rhs.measure {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

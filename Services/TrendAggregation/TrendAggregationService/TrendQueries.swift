@@ -1,0 +1,80 @@
+import StylecastErrors
+import StylecastForecast
+import StylecastProto
+
+/// `ListTrends` and `GetSeries` over the stored series.
+struct TrendQueries: Sendable {
+    /// Most trends one `ListTrends` call returns.
+    static let maxLimit = 1000
+    /// Trends returned when the request gives no limit.
+    static let defaultLimit = 20
+    /// Kinds of attribute.
+    static let kinds: Set<String> = ["color", "pattern", "style", "material", "silhouette", "category"]
+
+    let store: TrendSeriesStore
+    let forecaster = ForecastRequestHandler()
+
+    /// Attributes with their status, strongest movers (largest |slope|) first.
+    func listTrends(_ request: Stylecast_V1_ListTrendsRequest) async throws -> Stylecast_V1_ListTrendsResponse {
+        if !request.kind.isEmpty, !Self.kinds.contains(request.kind) {
+            throw InvalidInput(field: "kind", rule: "must be empty or one of \(Self.kinds.sorted().joined(separator: ", "))")
+        }
+        guard request.limit <= Self.maxLimit else {
+            throw InvalidInput(field: "limit", rule: "must be at most \(Self.maxLimit), got \(request.limit)")
+        }
+        let limit = request.limit == 0 ? Self.defaultLimit : Int(request.limit)
+        var trends: [Stylecast_V1_AttributeTrend] = []
+        for attribute in try await store.attributes() where request.kind.isEmpty || attribute.kind == request.kind {
+            guard let measure = try await store.measures(of: attribute).first else { continue }
+            let series = try await store.series(measure, of: attribute).map(\.value)
+            trends.append(TrendStatusRules.trend(of: series, attribute: attribute))
+        }
+        trends.sort { abs($0.slope) != abs($1.slope) ? abs($0.slope) > abs($1.slope) : $0.attribute.value < $1.attribute.value }
+        return .with { $0.trends = Array(trends.prefix(limit)) }
+    }
+
+    /// One attribute's weekly series, with a forecast when asked.
+    func series(_ request: Stylecast_V1_GetSeriesRequest) async throws -> Stylecast_V1_GetSeriesResponse {
+        guard !request.kind.isEmpty, !request.value.isEmpty else {
+            throw InvalidInput(field: request.kind.isEmpty ? "kind" : "value", rule: "must not be empty")
+        }
+        let attribute = TrendAttribute(kind: request.kind, value: request.value)
+        let measure: TrendMeasure
+        if request.measure.isEmpty {
+            guard let first = try await store.measures(of: attribute).first else {
+                throw SeriesNotFound(attribute: attribute)
+            }
+            measure = first
+        } else {
+            guard let asked = TrendMeasure(rawValue: request.measure) else {
+                throw InvalidInput(
+                    field: "measure",
+                    rule: "must be empty or one of \(TrendMeasure.precedence.map(\.rawValue).joined(separator: ", "))")
+            }
+            measure = asked
+        }
+        let history = try await store.series(measure, of: attribute)
+        guard !history.isEmpty else { throw SeriesNotFound(attribute: attribute) }
+        var response = Stylecast_V1_GetSeriesResponse()
+        response.history = history
+        response.measure = measure.rawValue
+        if request.horizon > 0 {
+            response.forecast = try forecaster.forecast(
+                .with {
+                    $0.history = history.map(\.value)
+                    $0.horizon = request.horizon
+                    $0.seasonLength = history.count >= 104 ? 52 : 0
+                })
+        }
+        return response
+    }
+}
+
+/// `GetSeries` of an attribute without data.
+struct SeriesNotFound: StylecastError, Equatable {
+    var attribute: TrendAttribute
+    var failureKind: FailureKind { .notFound }
+    var description: String {
+        "kind/value: no series for \(attribute.kind)=\(attribute.value) (ListTrends lists the attributes that have one)"
+    }
+}
