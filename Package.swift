@@ -296,6 +296,12 @@ targets += [
         path: "Tests/StylecastTensorTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
+    // trend-aggregation's weeks, attributes and status rules without gRPC or Redis.
+    .testTarget(
+        name: "TrendAggregationServiceTests",
+        dependencies: ["TrendAggregationService", "StylecastProto"],
+        path: "Tests/TrendAggregationServiceTests",
+        swiftSettings: swiftSettings),
     // The ingest service's rules without gRPC or Redis.
     .testTarget(
         name: "IngestServiceTests",
