@@ -3,6 +3,7 @@ import Foundation
 /// The nearest-neighbour part of ``NewProductForecaster``: past products scored by attribute
 /// matches, release-date closeness and embedding similarity; the forecast is the mean curve of
 /// the best `k` (ties go to the earlier training product, so the result is deterministic).
+/// Products with no similarity at all are never neighbours.
 struct AttributeNeighbours: Sendable {
     private let products: [NewProduct]
     private let releaseDays: [Int]
@@ -35,23 +36,26 @@ struct AttributeNeighbours: Sendable {
         return score
     }
 
-    /// The mean curve of the `configuration.neighbours` most similar training products.
-    func forecast(_ product: NewProduct, releaseDay: Int) -> [Double] {
+    /// The mean curve of the `configuration.neighbours` most similar training products, or nil
+    /// when no training product has any similarity (nothing matches and the kernels are off).
+    func forecast(_ product: NewProduct, releaseDay: Int) -> [Double]? {
         let k = min(configuration.neighbours, products.count)
         // The best k so far, best first; an insertion keeps it sorted in O(k) per product.
         var best: [(score: Double, index: Int)] = []
         best.reserveCapacity(k + 1)
         for index in products.indices {
             let score = similarity(index, to: product, releaseDay: releaseDay)
+            if score <= 0 { continue }
             if best.count == k, let last = best.last, score <= last.score { continue }
             var position = best.count
             while position > 0, best[position - 1].score < score { position -= 1 }
             best.insert((score, index), at: position)
             if best.count > k { best.removeLast() }
         }
+        if best.isEmpty { return nil }
         var mean = [Double](repeating: 0, count: curves.first?.count ?? 0)
         for (_, index) in best { for w in mean.indices { mean[w] += curves[index][w] } }
-        return mean.map { $0 / Double(max(best.count, 1)) }
+        return mean.map { $0 / Double(best.count) }
     }
 
     private static func cosine(_ a: [Double], _ b: [Double]) -> Double {

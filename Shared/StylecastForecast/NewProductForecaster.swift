@@ -6,7 +6,8 @@ import StylecastErrors
 ///
 /// Two parts, blended with ``NewProductConfiguration/neighbourShare``:
 /// - nearest neighbours: the mean curve of the past products most similar in category, colour,
-///   fabric, extra attribute, release date and (optionally) description embedding;
+///   fabric, extra attribute, release date and (optionally) description embedding (the mean
+///   training curve when nothing is similar at all);
 /// - ridge regression, one output per week: one-hot attributes and season, release month and
 ///   weekday, each attribute's search-interest level and trend over the 52 weeks before release,
 ///   and the mean curve of the products launched within ``NewProductConfiguration/cohortDays``.
@@ -115,7 +116,7 @@ public struct NewProductForecaster: Sendable {
                 field: "product.releaseDate", rule: "must be a date YYYY-MM-DD (got \"\(product.releaseDate)\")")
         }
         let share = configuration.neighbourShare
-        let nearest = share > 0 ? neighbours.forecast(product, releaseDay: day) : meanCurve
+        let nearest = share > 0 ? neighbours.forecast(product, releaseDay: day) ?? meanCurve : meanCurve
         let regressed =
             share < 1
             ? regression.predict(features.vector(for: product, releaseDay: day, cohort: cohorts.meanCurve(around: day)))
