@@ -274,6 +274,12 @@ targets += [
         dependencies: ["StylecastForecast"],
         path: "Tests/Benchmarks/ForecastBench",
         swiftSettings: numericSwiftSettings),
+    // The Swift side of scripts/bench/new-product.sh: new-product forecasts on VISUELLE's split.
+    .executableTarget(
+        name: "new-product-bench",
+        dependencies: ["StylecastForecast"],
+        path: "Tests/Benchmarks/NewProductBench",
+        swiftSettings: numericSwiftSettings),
     .testTarget(
         name: "StylecastForecastTests",
         dependencies: ["StylecastForecast", "StylecastErrors"],
@@ -354,6 +360,7 @@ let package = Package(
         .executable(name: "attributes-eval", targets: ["attributes-eval"]),
         .executable(name: "forecast-bench", targets: ["forecast-bench"]),
         .executable(name: "recsys-bench", targets: ["recsys-bench"]),
+        .executable(name: "new-product-bench", targets: ["new-product-bench"]),
     ],
     dependencies: dependencies,
     targets: targets
