@@ -162,6 +162,33 @@ struct TrendAggregationTests {
             #expect(abs(sales[week, default: 0] - expectedSales) <= 1e-6 * max(1, expectedSales), "sales in week \(week)")
         }
         #expect(items.values.reduce(0, +) == Double(products))
+
+        // New-product forecasts from the aggregated products and the VISUELLE search series.
+        let signals = try await harness.ingestFile(source: "visuelle", path: SharedDatasets.path("visuelle/gtrends.csv"))
+        #expect(signals.summary.count("accepted") == 93)
+        try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            let forecast = try await service.forecastNewProduct(.with {
+                $0.category = "long sleeve"
+                $0.color = "black"
+                $0.fabric = "cotton"
+                $0.season = "AW19"
+                $0.releaseDate = "2019-10-07"
+            })
+            #expect(forecast.weeklySales.count == 12)
+            #expect(forecast.weeklySales.allSatisfy { $0.isFinite && $0 >= 0 })
+            #expect(forecast.weeklySales.reduce(0, +) > 0)
+            for (request, field) in [
+                (Stylecast_V1_ForecastNewProductRequest.with { $0.category = "dress"; $0.releaseDate = "soon" }, "release_date"),
+                (.with { $0.category = "dress"; $0.releaseDate = "2019-10-07"; $0.horizon = 100 }, "horizon"),
+            ] {
+                await #expect {
+                    _ = try await service.forecastNewProduct(request)
+                } throws: { error in
+                    (error as? RPCError)?.code == .invalidArgument && (error as? RPCError)?.message.hasPrefix(field) == true
+                }
+            }
+        }
         trend.process.send(signal: SIGTERM)
         #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
         await harness.stop()

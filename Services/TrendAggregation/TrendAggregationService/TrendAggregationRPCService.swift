@@ -5,15 +5,17 @@ import StylecastServiceKit
 
 /// `stylecast.v1.TrendAggregation`: translates messages and calls the service's core.
 ///
-/// `ForecastNewProduct` and `Report` answer UNIMPLEMENTED, naming issue #6, until it builds them.
+/// `Report` answers UNIMPLEMENTED, naming issue #6, until it is built.
 public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
     private let forecaster = ForecastRequestHandler()
     private let queries: TrendQueries
+    private let newProducts: NewProductModel
 
     /// Creates the service.
     /// - Parameter redis: Where the series are.
     public init(redis: RedisClient) {
         queries = TrendQueries(store: TrendSeriesStore(redis: redis))
+        newProducts = NewProductModel(redis: redis)
     }
 
     public func listTrends(request: Stylecast_V1_ListTrendsRequest, context: ServerContext) async throws -> Stylecast_V1_ListTrendsResponse {
@@ -29,7 +31,7 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     }
 
     public func forecastNewProduct(request: Stylecast_V1_ForecastNewProductRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastNewProductResponse {
-        throw plannedRPC("stylecast.v1.TrendAggregation/ForecastNewProduct", issue: 6)
+        try await newProducts.forecast(request)
     }
 
     public func report(request: Stylecast_V1_ReportRequest, context: ServerContext) async throws -> Stylecast_V1_ReportResponse {

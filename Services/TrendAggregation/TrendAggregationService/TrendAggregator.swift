@@ -89,6 +89,7 @@ struct TrendAggregator: Service {
         guard !attributes.isEmpty, let release = TrendWeek.monday(ofDay: item.releaseDate) else { return [] }
         var writes = TrendSeriesStore.increments(.items, attributes: attributes, week: release, amount: 1)
         if let sales = item.extra["weekly_sales"] {
+            writes.append(RedisWrite(["SADD", .key(NewProductModel.productsKey), .argument(RedisArgument(itemID))]))
             for (offset, text) in sales.split(separator: ",").enumerated() {
                 guard let value = Double(text), value > 0, let week = TrendWeek.adding(weeks: offset, to: release) else {
                     continue

@@ -1,0 +1,110 @@
+import StylecastErrors
+import StylecastForecast
+import StylecastProto
+import StylecastRedis
+
+/// `ForecastNewProduct`: a ``NewProductForecaster`` trained from the products with weekly sales
+/// that reached the aggregator (VISUELLE) and the search-interest series ingest stored, retrained
+/// when more products have arrived since the last training.
+///
+/// The products' own terms are used as the source wrote them (`extra["category_raw"]`,
+/// `extra["color_raw"]` when ingest mapped them onto the canonical vocabulary), because the
+/// search-interest series are named by those terms. Forecasts are in units: VISUELLE's
+/// normalised sales x 1065.
+actor NewProductModel {
+    /// The set of product ids with weekly sales, filled by ``TrendAggregator``.
+    static let productsKey = "stylecast:{trends}:products"
+
+    private let redis: RedisClient
+    private var model: NewProductForecaster?
+    private var trainedOn = 0
+
+    init(redis: RedisClient) {
+        self.redis = redis
+    }
+
+    /// The first weeks of sales of a product without history.
+    /// - Throws: `InvalidInput` naming `release_date` or `horizon`; ``NoPastProducts`` before any
+    ///   product with sales was aggregated.
+    func forecast(_ request: Stylecast_V1_ForecastNewProductRequest) async throws -> Stylecast_V1_ForecastNewProductResponse {
+        guard let releaseDay = TrendWeek.daysSinceEpoch(String(request.releaseDate.prefix(10))),
+            TrendWeek.monday(ofDay: request.releaseDate) != nil, releaseDay > -25_000
+        else {
+            throw InvalidInput(field: "release_date", rule: "must be a date YYYY-MM-DD, got \"\(request.releaseDate)\"")
+        }
+        let model = try await currentModel()
+        let horizon = request.horizon == 0 ? model.trainedWeeks : Int(request.horizon)
+        guard (1...model.trainedWeeks).contains(horizon) else {
+            throw InvalidInput(field: "horizon", rule: "must be 0 (all) or 1-\(model.trainedWeeks), got \(request.horizon)")
+        }
+        let product = NewProduct(
+            category: request.category.lowercased(), color: request.color.lowercased(),
+            fabric: request.fabric.lowercased(), season: request.season.uppercased(),
+            releaseDate: String(request.releaseDate.prefix(10)))
+        let weekly: [Double]
+        do {
+            weekly = try model.forecast(product: product, horizon: horizon)
+        } catch {
+            throw InvalidInput(field: error.field == "product.releaseDate" ? "release_date" : error.field, rule: error.rule)
+        }
+        return .with { $0.weeklySales = weekly.map { $0 * TrendAggregator.visuelleUnitsScale } }
+    }
+
+    private func currentModel() async throws -> NewProductForecaster {
+        let count = Int(try await redis.send("SCARD", RedisArgument(Self.productsKey)).integer ?? 0)
+        guard count > 0 else { throw NoPastProducts() }
+        if let model, count == trainedOn { return model }
+        let trained = try await train()
+        model = trained
+        trainedOn = count
+        return trained
+    }
+
+    private func train() async throws -> NewProductForecaster {
+        let ids = (try await redis.send("SMEMBERS", RedisArgument(Self.productsKey)).array ?? []).compactMap(\.string).sorted()
+        var products: [PastProduct] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let replies = try await redis.pipeline(
+                ids[start..<min(start + 500, ids.count)].map { ["GET", RedisArgument("stylecast:item:{\($0)}")] })
+            for reply in replies {
+                guard let bytes = reply.bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes),
+                    let sales = item.extra["weekly_sales"]
+                else { continue }
+                let weekly = sales.split(separator: ",").compactMap { Double($0) }
+                guard !weekly.isEmpty else { continue }
+                products.append(
+                    PastProduct(
+                        product: NewProduct(
+                            category: (item.extra["category_raw"] ?? item.category).lowercased(),
+                            color: (item.extra["color_raw"] ?? item.color).lowercased(), fabric: item.fabric,
+                            season: item.season, extra: item.extra["extra"] ?? "", releaseDate: item.releaseDate),
+                        weeklySales: weekly))
+            }
+        }
+        return try NewProductForecaster.train(from: products, signals: try await signals())
+    }
+
+    /// The VISUELLE search-interest series by term.
+    private func signals() async throws -> [String: [(week: String, value: Double)]] {
+        let ids = (try await redis.send("SMEMBERS", "stylecast:{signals}:ids").array ?? []).compactMap(\.string)
+            .filter { $0.hasPrefix("visuelle:") }
+        guard !ids.isEmpty else { return [:] }
+        let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument("stylecast:signal:{\($0)}")] })
+        var signals: [String: [(week: String, value: Double)]] = [:]
+        for reply in replies {
+            guard let bytes = reply.bytes, let series = try? Stylecast_V1_SearchInterestSeries(serializedBytes: bytes) else {
+                continue
+            }
+            signals[series.term] = series.points.map { ($0.week, $0.value) }
+        }
+        return signals
+    }
+}
+
+/// `ForecastNewProduct` before any product with weekly sales was aggregated.
+struct NoPastProducts: StylecastError, Equatable {
+    var failureKind: FailureKind { .unavailable }
+    var description: String {
+        "no past products with weekly sales yet: ingest VISUELLE (stylecast ingest --source visuelle .../train.csv) and let the pipeline drain"
+    }
+}
