@@ -161,7 +161,8 @@ let services: [(folder: String, library: String, executable: String)] = [
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "TrendAggregationService": [
-        "StylecastForecast", "StylecastAttributes", "StylecastErrors", .swiftProtobuf, .serviceLifecycle,
+        "StylecastForecast", "StylecastAttributes", "StylecastVision", "StylecastErrors", .swiftProtobuf,
+        .serviceLifecycle,
     ],
     "IngestService": [
         "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
@@ -179,7 +180,8 @@ for service in services {
             dependencies: ["StylecastServiceKit", "StylecastProto", "StylecastRedis", .grpcCore, .logging]
                 + (serviceDependencies[service.library] ?? []),
             path: "Services/\(service.folder)/\(service.library)",
-            swiftSettings: swiftSettings))
+            // trend-aggregation clusters embeddings and fits forecasts: optimised in debug too.
+            swiftSettings: service.library == "TrendAggregationService" ? numericSwiftSettings : swiftSettings))
     targets.append(
         .executableTarget(
             name: service.executable,

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastImageIO
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -189,8 +190,55 @@ struct TrendAggregationTests {
                 }
             }
         }
+        try await checkReport(trend: trend)
         trend.process.send(signal: SIGTERM)
         #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
         await harness.stop()
+    }
+
+    /// `stylecast report` writes HTML and JSON; the page renders in headless Chromium (not
+    /// blank) and its DOM lists the strongest movers that ListTrends names.
+    func checkReport(trend: RunningService) async throws {
+        let folder = try TemporaryDirectory()
+        let command = try ChildProcess(
+            BuiltExecutables.path(of: "stylecast"),
+            arguments: ["report", "--out", folder.path("out"), "--top", "4", "--target", "127.0.0.1:\(trend.endpoint.port)"])
+        try #require(await command.waitForExit(timeout: .seconds(120)) == 0, "stylecast report failed: \(command.output())")
+        let expectedTop = try await withStylecastConnection(to: trend.endpoint) { client in
+            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with { $0.limit = 4 }).trends
+                .map { "\($0.attribute.kind)=\($0.attribute.value)" }
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("out/report.json"))))
+        let top = (json as? [String: Any])?["top"] as? [[String: Any]] ?? []
+        #expect(top.map { "\($0["kind"] ?? "")=\($0["value"] ?? "")" } == expectedTop)
+        #expect(top.allSatisfy { ($0["history"] as? [Any])?.isEmpty == false })
+        let clusters = (json as? [String: Any])?["clusters"] as? [[String: Any]] ?? []
+        #expect(clusters.count >= 2, "style clusters of the 497 embedded products")
+        let html = try String(contentsOfFile: folder.path("out/report.html"), encoding: .utf8)
+        #expect(html.contains("<svg") && !html.contains("<script"))
+
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }) else {
+            Issue.record("chromium is not installed (scripts/setup.sh installs it): the report was not rendered")
+            return
+        }
+        let page = "file://" + folder.path("out/report.html")
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2000"]
+        let shot = try ChildProcess(
+            URL(fileURLWithPath: chromium), arguments: flags + ["--screenshot=" + folder.path("shot.png"), page])
+        #expect(await shot.waitForExit(timeout: .seconds(90)) == 0, "chromium screenshot failed: \(shot.output())")
+        let image = try PNGImage(contentsOf: folder.path("shot.png"))
+        let pixels = image.pixels
+        var histogram: [UInt8: Int] = [:]
+        for index in stride(from: 0, to: pixels.count, by: image.format.channels) { histogram[pixels[index], default: 0] += 1 }
+        let dominantShare = Double(histogram.values.max() ?? 0) / Double(max(pixels.count / image.format.channels, 1))
+        #expect(image.width == 1280 && dominantShare < 0.97, "the screenshot is blank (\(dominantShare) one value)")
+        let dom = try ChildProcess(URL(fileURLWithPath: chromium), arguments: flags + ["--dump-dom", page])
+        #expect(await dom.waitForExit(timeout: .seconds(90)) == 0)
+        for attribute in expectedTop {
+            let escaped = attribute.replacingOccurrences(of: "&", with: "&amp;")
+            #expect(dom.output().contains("data-attribute=\"\(escaped)\""), "the rendered DOM lacks \(attribute)")
+        }
     }
 }

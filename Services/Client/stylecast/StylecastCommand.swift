@@ -8,8 +8,8 @@ struct StylecastCommand: AsyncParsableCommand {
         commandName: "stylecast",
         abstract: "Talk to the Stylecast services over gRPC.",
         subcommands: [
-            HealthCommand.self, ServicesCommand.self, IngestCommand.self, ItemCommand.self, ClassifyCommand.self,
-            EmbedCommand.self,
+            HealthCommand.self, ServicesCommand.self, IngestCommand.self, ItemCommand.self, ReportCommand.self,
+            ClassifyCommand.self, EmbedCommand.self,
         ])
 }
 

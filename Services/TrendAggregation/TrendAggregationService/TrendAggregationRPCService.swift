@@ -1,21 +1,24 @@
 import GRPCCore
+import StylecastErrors
 import StylecastProto
 import StylecastRedis
 import StylecastServiceKit
 
 /// `stylecast.v1.TrendAggregation`: translates messages and calls the service's core.
 ///
-/// `Report` answers UNIMPLEMENTED, naming issue #6, until it is built.
+/// `Report` renders the trend report (``TrendReport``, ``ReportHTML``) with the style clusters.
 public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
     private let forecaster = ForecastRequestHandler()
     private let queries: TrendQueries
     private let newProducts: NewProductModel
+    private let redis: RedisClient
 
     /// Creates the service.
     /// - Parameter redis: Where the series are.
     public init(redis: RedisClient) {
         queries = TrendQueries(store: TrendSeriesStore(redis: redis))
         newProducts = NewProductModel(redis: redis)
+        self.redis = redis
     }
 
     public func listTrends(request: Stylecast_V1_ListTrendsRequest, context: ServerContext) async throws -> Stylecast_V1_ListTrendsResponse {
@@ -35,7 +38,19 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     }
 
     public func report(request: Stylecast_V1_ReportRequest, context: ServerContext) async throws -> Stylecast_V1_ReportResponse {
-        throw plannedRPC("stylecast.v1.TrendAggregation/Report", issue: 6)
+        guard request.top <= 50 else {
+            throw InvalidInput(field: "top", rule: "must be at most 50 charts, got \(request.top)")
+        }
+        guard request.horizon <= 104 else {
+            throw InvalidInput(field: "horizon", rule: "must be at most 104 weeks, got \(request.horizon)")
+        }
+        let report = try await TrendReport.build(
+            queries: queries, clusters: try await StyleClusters.build(redis: redis),
+            top: request.top == 0 ? 8 : Int(request.top), horizon: request.horizon == 0 ? 12 : Int(request.horizon))
+        return .with {
+            $0.html = ReportHTML.render(report)
+            $0.json = (try? report.json()) ?? "{}"
+        }
     }
 }
 
