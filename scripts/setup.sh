@@ -14,6 +14,7 @@ packages=(
   nghttp2-client        # h2load, for the load benchmarks
   dataset-fashion-mnist # garment images for the classifier and the generator
   docker-compose        # validates docker-compose.yml (no engine needed)
+  chromium              # headless rendering of the trend report in the tests
   pkg-config
 )
 
