@@ -63,9 +63,9 @@ struct IngestHarness {
         return harness
     }
 
-    static func startService(_ name: String, grpcService: String, redisPort: Int, grpcPort: Int? = nil) throws
-        -> RunningService
-    {
+    static func startService(
+        _ name: String, grpcService: String, redisPort: Int, grpcPort: Int? = nil, environment: [String: String] = [:]
+    ) throws -> RunningService {
         let port = try grpcPort ?? TestRedisServer.freeLoopbackPort()
         let process = try ChildProcess(
             BuiltExecutables.path(of: name), arguments: [],
@@ -75,7 +75,7 @@ struct IngestHarness {
                 "STYLECAST_METRICS_HOST": "127.0.0.1", "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
                 "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
                     ?? MiniLMReference.packageRoot + "/models",
-            ])
+            ].merging(environment) { _, new in new })
         return RunningService(
             name: name, grpcService: grpcService, process: process, endpoint: Endpoint(host: "127.0.0.1", port: port))
     }
