@@ -170,7 +170,11 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     ],
     "TextEmbeddingService": [
         "StylecastText", "StylecastAttributes", "StylecastErrors", .nioPosix, .serviceLifecycle, .prometheus,
-    ]
+    ],
+    "RecommendationService": [
+        "StylecastRecommender", "StylecastModelFormat", "StylecastTensor", "StylecastErrors", .swiftProtobuf,
+        .serviceLifecycle,
+    ],
 ]
 
 for service in services {
@@ -315,6 +319,12 @@ targets += [
         name: "IngestServiceTests",
         dependencies: ["IngestService", "StylecastProto"],
         path: "Tests/IngestServiceTests",
+        swiftSettings: swiftSettings),
+    // The recommendation service's training, scoring and model encoding without gRPC or Redis.
+    .testTarget(
+        name: "RecommendationServiceTests",
+        dependencies: ["RecommendationService", "StylecastRecommender"],
+        path: "Tests/RecommendationServiceTests",
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastRedisTests",

@@ -64,8 +64,7 @@ struct IngestHarness {
     }
 
     static func startService(
-        _ name: String, grpcService: String, redisPort: Int, grpcPort: Int? = nil,
-        extraEnvironment: [String: String] = [:]
+        _ name: String, grpcService: String, redisPort: Int, grpcPort: Int? = nil, environment: [String: String] = [:]
     ) throws -> RunningService {
         let port = try grpcPort ?? TestRedisServer.freeLoopbackPort()
         let process = try ChildProcess(
@@ -76,7 +75,7 @@ struct IngestHarness {
                 "STYLECAST_METRICS_HOST": "127.0.0.1", "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
                 "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
                     ?? MiniLMReference.packageRoot + "/models",
-            ].merging(extraEnvironment) { $1 })
+            ].merging(environment) { _, new in new })
         return RunningService(
             name: name, grpcService: grpcService, process: process, endpoint: Endpoint(host: "127.0.0.1", port: port))
     }

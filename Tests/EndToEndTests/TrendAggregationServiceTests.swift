@@ -97,7 +97,7 @@ struct TrendAggregationTests {
         let trendEnvironment = ["STYLECAST_QUEUE_CLAIM_IDLE_MS": "500"]
         var trend = try IngestHarness.startService(
             "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
-            extraEnvironment: trendEnvironment)
+            environment: trendEnvironment)
         try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil)
         let ingested = try await harness.ingestFile(source: "visuelle", path: path)
         let products = ingested.summary.count("accepted")
@@ -115,7 +115,7 @@ struct TrendAggregationTests {
         print("trend-aggregation killed after reading \(seen) of \(products) embedded items")
         trend = try IngestHarness.startService(
             "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
-            grpcPort: trend.endpoint.port, extraEnvironment: trendEnvironment)
+            grpcPort: trend.endpoint.port, environment: trendEnvironment)
         try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil)
         var state = (read: 0, pending: 1)
         let drained = ContinuousClock.now + .seconds(240)

@@ -2,35 +2,54 @@ import GRPCCore
 import StylecastProto
 import StylecastServiceKit
 
-/// `stylecast.v1.Recommendation`: translates messages and calls the service's core.
-///
-/// The v1 contract is complete in `Protos/`; each RPC answers UNIMPLEMENTED, naming
-/// issue #7, until that issue builds it.
+/// `stylecast.v1.Recommendation`: translates messages and calls the ``RecommendationEngine``.
 public struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServiceProtocol {
+    private let engine: RecommendationEngine
+
     /// Creates the service.
-    public init() {}
+    /// - Parameter engine: The core.
+    public init(engine: RecommendationEngine) {
+        self.engine = engine
+    }
 
     public func recommend(request: Stylecast_V1_RecommendRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        throw plannedRPC("stylecast.v1.Recommendation/Recommend", issue: 7)
+        try await engine.recommend(userID: request.userID, k: request.k)
     }
 
     public func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        throw plannedRPC("stylecast.v1.Recommendation/SimilarItems", issue: 7)
+        try engine.similarItems(itemID: request.itemID, k: request.k)
     }
 
     public func completeTheLook(request: Stylecast_V1_CompleteTheLookRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        throw plannedRPC("stylecast.v1.Recommendation/CompleteTheLook", issue: 7)
+        try engine.completeTheLook(itemID: request.itemID, k: request.k)
     }
 
     public func refresh(request: Stylecast_V1_RefreshRequest, context: ServerContext) async throws -> Stylecast_V1_RefreshResponse {
-        throw plannedRPC("stylecast.v1.Recommendation/Refresh", issue: 7)
+        let model = try await engine.refresh()
+        return .with {
+            $0.users = UInt64(model.users.count)
+            $0.items = UInt64(model.items.count)
+            $0.interactions = UInt64(model.interactionCount)
+            $0.trainingMs = model.trainingMilliseconds
+        }
     }
 }
 
-/// Builds the recommendation service's parts for ``ServiceMain``.
+/// Builds the recommendation service's parts for ``ServiceMain``: reads its settings, then a
+/// background loader brings the model (stored, trained or empty; NOT_SERVING until then) and
+/// the worker follows the interaction and embedded-item streams.
 public enum RecommendationServiceBuilder {
     /// The RPC handlers and background work of the recommendation service.
     public static func parts(context: ServiceContext) async throws -> ServiceParts {
-        ServiceParts(rpcServices: [RecommendationRPCService()])
+        let configuration = try RecommendationConfiguration.read(environment: context.environment)
+        let engine = RecommendationEngine(configuration: configuration, redis: context.redis, logger: context.logger)
+        let loader = ModelLoader(
+            engine: engine, readiness: context.readiness, pollInterval: configuration.modelPollInterval,
+            logger: context.logger)
+        let worker = try RecommendationWorker(
+            redis: context.redis, consumer: context.configuration.consumerName,
+            claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
+            engine: engine, logger: context.logger)
+        return ServiceParts(rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker])
     }
 }

@@ -1,0 +1,61 @@
+import StylecastRedis
+
+/// One interaction as the interactions stream holds it, with the fields the recommender uses.
+public struct LoggedInteraction: Sendable, Equatable {
+    /// The stream entry id (`<ms>-<seq>`), which orders entries and marks what a model has seen.
+    public var entryID: String
+    /// The interaction's own id (`interaction_id`).
+    public var interactionID: String
+    /// The customer.
+    public var userID: String
+    /// The item.
+    public var itemID: String
+    /// `purchase`, `view`, `review` or `cart`.
+    public var kind: String
+    /// When it happened, in days since 1970 (the time unit of every model of the service).
+    public var day: Double
+
+    /// Creates an interaction.
+    public init(entryID: String, interactionID: String, userID: String, itemID: String, kind: String, day: Double) {
+        self.entryID = entryID
+        self.interactionID = interactionID
+        self.userID = userID
+        self.itemID = itemID
+        self.kind = kind
+        self.day = day
+    }
+
+    /// Reads the fields of a stream entry; `nil` when `user_id` or `item_id` is missing.
+    /// - Parameters:
+    ///   - entryID: The stream entry id.
+    ///   - field: The entry's field values by name.
+    public init?(entryID: String, field: (String) -> String?) {
+        guard let user = field("user_id"), !user.isEmpty, let item = field("item_id"), !item.isEmpty else { return nil }
+        let seconds = Double(field("timestamp") ?? "") ?? 0
+        self.init(
+            entryID: entryID, interactionID: field("interaction_id") ?? entryID, userID: user, itemID: item,
+            kind: field("kind") ?? "purchase", day: seconds / 86_400)
+    }
+
+    /// Strength of the event for the models: a purchase or review counts 1, a cart 0.5, a view 0.2.
+    public var weight: Float {
+        switch kind {
+        case "cart": 0.5
+        case "view": 0.2
+        default: 1
+        }
+    }
+}
+
+/// Stream entry ids compare by their two numbers, not as text.
+public enum StreamEntryID {
+    /// Whether entry id `a` comes after `b` in the stream.
+    public static func isAfter(_ a: String, _ b: String) -> Bool {
+        parts(a).lexicographicallyPrecedes(parts(b)) == false && parts(a) != parts(b)
+    }
+
+    private static func parts(_ id: String) -> [UInt64] {
+        let pieces = id.split(separator: "-")
+        return [UInt64(pieces.first ?? "0") ?? 0, UInt64(pieces.count > 1 ? pieces[1] : "0") ?? 0]
+    }
+}

@@ -1,0 +1,88 @@
+import StylecastProto
+import StylecastRedis
+import SwiftProtobuf
+
+/// Each user's latest Recommend answer in Redis, with a time to live.
+///
+/// Key `stylecast:rec:{<user id>}`: the model version (u64 LE), the `k` it was computed for
+/// (u32 LE), then the binary protobuf `RecommendResponse`. An entry is a hit for a request when
+/// it was computed by the current model for at least that `k`. The worker deletes the entry
+/// when the user interacts; a fill is written only if the user's recent events did not change
+/// since they were read (one script over the two keys, which share the user's hash tag), so a
+/// fill racing an invalidation cannot store a stale answer.
+public struct RecommendationCache: Sendable {
+    private let redis: RedisClient
+    private let timeToLive: Duration
+
+    static let fillScript = RedisScript(
+        """
+        if redis.call('HLEN', KEYS[2]) == tonumber(ARGV[1]) then
+          redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+          return 1
+        end
+        return 0
+        """)
+
+    /// Creates the cache.
+    /// - Parameters:
+    ///   - redis: The Redis pool.
+    ///   - timeToLive: Lifetime of an entry; zero turns the cache off.
+    public init(redis: RedisClient, timeToLive: Duration) {
+        self.redis = redis
+        self.timeToLive = timeToLive
+    }
+
+    /// Whether entries are read and written at all.
+    public var isEnabled: Bool { timeToLive > .zero }
+
+    /// The cached answer for the user, cut to `k` items, if the entry is a hit.
+    /// - Parameters:
+    ///   - userID: The user.
+    ///   - k: Items wanted.
+    ///   - version: The current model's version.
+    /// - Throws: A ``RedisError`` (Redis down: UNAVAILABLE for the caller).
+    public func lookup(userID: String, k: Int, version: UInt64) async throws(RedisError) -> Stylecast_V1_RecommendResponse? {
+        guard isEnabled else { return nil }
+        let reply = try await redis.send("GET", RedisArgument(RecommendationKeys.cache(userID: userID)))
+        guard let bytes = reply.bytes, let entry = Self.decode(bytes), entry.version == version, entry.k >= k,
+            var response = try? Stylecast_V1_RecommendResponse(serializedBytes: Array(bytes[12...]))
+        else { return nil }
+        if response.items.count > k { response.items.removeSubrange(k...) }
+        return response
+    }
+
+    /// Stores an answer computed for `k` items, unless the user's recent events changed meanwhile.
+    /// - Parameters:
+    ///   - response: The answer.
+    ///   - userID: The user.
+    ///   - k: The `k` it was computed for.
+    ///   - version: The model that computed it.
+    ///   - recentCount: Number of the user's recent events when they were read.
+    /// - Throws: A ``RedisError``.
+    public func fill(
+        _ response: Stylecast_V1_RecommendResponse, userID: String, k: Int, version: UInt64, recentCount: Int
+    ) async throws(RedisError) {
+        guard isEnabled else { return }
+        var bytes = withUnsafeBytes(of: version.littleEndian) { Array($0) }
+        withUnsafeBytes(of: UInt32(k).littleEndian) { bytes.append(contentsOf: $0) }
+        // Serialising a message built in process cannot fail.
+        bytes += try! response.serializedBytes() as [UInt8]
+        let milliseconds = timeToLive.components.seconds * 1000 + timeToLive.components.attoseconds / 1_000_000_000_000_000
+        try await redis.evaluate(
+            Self.fillScript,
+            keys: [
+                RedisArgument(RecommendationKeys.cache(userID: userID)),
+                RedisArgument(RecommendationKeys.recent(userID: userID)),
+            ],
+            arguments: [RedisArgument(recentCount), RedisArgument(bytes), RedisArgument(milliseconds)])
+    }
+
+    static func decode(_ bytes: [UInt8]) -> (version: UInt64, k: Int)? {
+        guard bytes.count >= 12 else { return nil }
+        var version: UInt64 = 0
+        for index in 0..<8 { version |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+        var k: UInt32 = 0
+        for index in 0..<4 { k |= UInt32(bytes[8 + index]) << (8 * UInt32(index)) }
+        return (version, Int(k))
+    }
+}

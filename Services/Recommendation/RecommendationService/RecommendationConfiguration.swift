@@ -1,0 +1,36 @@
+import StylecastServiceKit
+
+/// The recommendation service's own settings, from environment variables (documented in
+/// docs/operations.md under `### recommendation`).
+public struct RecommendationConfiguration: Sendable {
+    /// Lifetime of a user's cached recommendations (`STYLECAST_REC_CACHE_TTL_S`, default 300;
+    /// 0 turns the cache off).
+    public var cacheTimeToLive: Duration
+    /// Largest `k` of one call (`STYLECAST_REC_MAX_K`, default 100, 1-1000).
+    public var maxK: Int
+    /// ALS latent dimension (`STYLECAST_REC_ALS_FACTORS`, default 64, 1-512).
+    public var alsFactors: Int
+    /// ALS alternating sweeps (`STYLECAST_REC_ALS_ITERATIONS`, default 15, 1-100).
+    public var alsIterations: Int
+    /// Recency window of the repurchase rule, in days (`STYLECAST_REC_REPURCHASE_DAYS`, default
+    /// 28, 0-3650).
+    public var repurchaseWindowDays: Int
+    /// How often a replica checks Redis for a model trained elsewhere
+    /// (`STYLECAST_REC_MODEL_POLL_MS`, default 2000, 100-600000).
+    public var modelPollInterval: Duration
+
+    /// Reads and validates the settings.
+    /// - Throws: ``ConfigurationError`` naming every invalid variable.
+    public static func read(environment: [String: String]) throws(ConfigurationError) -> RecommendationConfiguration {
+        var reader = EnvironmentReader(environment: environment)
+        let configuration = RecommendationConfiguration(
+            cacheTimeToLive: .seconds(reader.integer("STYLECAST_REC_CACHE_TTL_S", default: 300, range: 0...(30 * 86_400))),
+            maxK: reader.integer("STYLECAST_REC_MAX_K", default: 100, range: 1...1000),
+            alsFactors: reader.integer("STYLECAST_REC_ALS_FACTORS", default: 64, range: 1...512),
+            alsIterations: reader.integer("STYLECAST_REC_ALS_ITERATIONS", default: 15, range: 1...100),
+            repurchaseWindowDays: reader.integer("STYLECAST_REC_REPURCHASE_DAYS", default: 28, range: 0...3650),
+            modelPollInterval: reader.milliseconds("STYLECAST_REC_MODEL_POLL_MS", default: 2000, range: 100...600_000))
+        guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
+        return configuration
+    }
+}

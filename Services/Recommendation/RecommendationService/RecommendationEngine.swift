@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import StylecastErrors
+import StylecastProto
+import StylecastRecommender
+import StylecastRedis
+import Synchronization
+
+/// The service's core, without gRPC: the current model, the per-user cache, the users' recent
+/// events and the content index; it validates `k`, answers the four RPCs' questions and
+/// retrains.
+public final class RecommendationEngine: Sendable {
+    private let configuration: RecommendationConfiguration
+    private let redis: RedisClient
+    private let store: ModelStore
+    private let cache: RecommendationCache
+    private let recent: RecentInteractions
+    private let trainer: RecommenderTrainer
+    private let logger: Logger
+    private let current = Mutex<RecommenderModel?>(nil)
+    /// Embeddings for content kNN.
+    public let content = ContentIndex()
+
+    /// Creates the engine (no model until ``install(_:)``, ``refresh()`` or ``loadOrTrain()``).
+    /// - Parameters:
+    ///   - configuration: Limits, cache lifetime and training parameters.
+    ///   - redis: The Redis pool.
+    ///   - logger: Logs training and loading.
+    public init(configuration: RecommendationConfiguration, redis: RedisClient, logger: Logger) {
+        self.configuration = configuration
+        self.redis = redis
+        self.store = ModelStore(redis: redis)
+        self.cache = RecommendationCache(redis: redis, timeToLive: configuration.cacheTimeToLive)
+        self.recent = RecentInteractions(redis: redis)
+        self.trainer = RecommenderTrainer(
+            factors: configuration.alsFactors, iterations: configuration.alsIterations,
+            repurchaseWindowDays: Double(configuration.repurchaseWindowDays))
+        self.logger = logger
+    }
+
+    /// The model in use, `nil` before the first is ready.
+    public var model: RecommenderModel? { current.withLock { $0 } }
+
+    /// Replaces the model in use.
+    public func install(_ model: RecommenderModel) {
+        current.withLock { $0 = model }
+    }
+
+    private func requireModel() throws(RecommendationError) -> RecommenderModel {
+        guard let model else { throw .modelNotReady }
+        return model
+    }
+
+    /// Checks `k` against `1...maxK`, naming the field.
+    public func validate(k: UInt32) throws(InvalidInput) -> Int {
+        guard k >= 1, k <= configuration.maxK else {
+            throw InvalidInput(field: "k", rule: "must be between 1 and \(configuration.maxK), got \(k)")
+        }
+        return Int(k)
+    }
+
+    /// Recommend: the cached answer when it is a hit, else computed and cached.
+    /// - Throws: ``InvalidInput`` for a bad `k` or empty user, ``RecommendationError``, ``RedisError``.
+    public func recommend(userID: String, k rawK: UInt32) async throws -> Stylecast_V1_RecommendResponse {
+        guard !userID.isEmpty else { throw InvalidInput(field: "user_id", rule: "must not be empty") }
+        let k = try validate(k: rawK)
+        let started = ContinuousClock.now
+        let model = try requireModel()
+        if var hit = try await cache.lookup(userID: userID, k: k, version: model.version) {
+            hit.fromCache = true
+            hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
+            return hit
+        }
+        let (events, recentCount) = try await recent.read(userID: userID)
+        let computing = ContinuousClock.now
+        let items = model.recommend(userID: userID, recent: events, count: k)
+        var response = Self.response(items)
+        response.timings = .with { $0.inferenceMs = (ContinuousClock.now - computing).milliseconds }
+        try await cache.fill(response, userID: userID, k: k, version: model.version, recentCount: recentCount)
+        response.timings.totalMs = (ContinuousClock.now - started).milliseconds
+        return response
+    }
+
+    /// SimilarItems: co-occurrence neighbours, or content kNN when the item has none.
+    /// - Throws: ``RecommendationError/unknownItem(_:)`` when neither knows the item.
+    public func similarItems(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+        let k = try validate(k: rawK)
+        let model = try requireModel()
+        let index = model.items[itemID]
+        guard index != nil || content.contains(itemID) else { throw RecommendationError.unknownItem(itemID) }
+        var items = index.map { model.coOccurring(with: $0, count: k) } ?? []
+        if items.isEmpty { items = content.similarItems(to: itemID, count: k) }
+        return Self.response(items)
+    }
+
+    /// CompleteTheLook: complementary categories bought together, topped up with popular ones.
+    /// - Throws: ``RecommendationError/unknownItem(_:)`` for an item the model does not know.
+    public func completeTheLook(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+        let k = try validate(k: rawK)
+        let model = try requireModel()
+        guard let index = model.items[itemID] else { throw RecommendationError.unknownItem(itemID) }
+        return Self.response(model.completeTheLook(for: index, count: k))
+    }
+
+    /// Retrains from every stored interaction, stores the model for the other replicas and uses it.
+    /// - Throws: ``RedisError`` or ``RecommendationError``.
+    @discardableResult
+    public func refresh() async throws -> RecommenderModel {
+        let interactions = try await InteractionLog(redis: redis).readAll()
+        var itemIDs = IdentifierIndex()
+        for interaction in interactions { _ = itemIDs.insert(interaction.itemID) }
+        let categories = try await store.categories(of: itemIDs.identifiers)
+        let version = max(UInt64(Date().timeIntervalSince1970 * 1000), (model?.version ?? 0) + 1)
+        let trained: RecommenderModel
+        do {
+            trained = try trainer.train(interactions, categories: categories, version: version)
+        } catch {
+            throw RecommendationError.training(error)
+        }
+        try await store.save(trained)
+        install(trained)
+        try await loadEmbeddings(for: trained)
+        logger.info(
+            "model trained",
+            metadata: [
+                "users": "\(trained.users.count)", "items": "\(trained.items.count)",
+                "interactions": "\(trained.interactionCount)", "training_ms": "\(trained.trainingMilliseconds)",
+                "version": "\(trained.version)",
+            ])
+        return trained
+    }
+
+    /// Start-up: loads the stored model, or trains when interactions exist and none is stored,
+    /// or installs an empty model.
+    /// - Throws: ``RedisError`` or ``RecommendationError``.
+    public func loadOrTrain() async throws {
+        if let stored = try await store.load() {
+            install(stored)
+            try await loadEmbeddings(for: stored)
+            logger.info("model loaded", metadata: ["version": "\(stored.version)", "items": "\(stored.items.count)"])
+            return
+        }
+        try await refresh()
+    }
+
+    /// Loads the stored model when its version differs from the one in use (another replica
+    /// refreshed).
+    /// - Throws: ``RedisError`` or ``RecommendationError``.
+    public func reloadIfChanged() async throws {
+        guard let version = try await store.storedVersion(), version != model?.version,
+            let stored = try await store.load()
+        else { return }
+        install(stored)
+        try await loadEmbeddings(for: stored)
+        logger.info("model reloaded", metadata: ["version": "\(stored.version)"])
+    }
+
+    /// Records an interaction from the stream: the user's recent events and cache invalidation.
+    /// - Throws: A ``RedisError``.
+    public func record(_ interaction: LoggedInteraction) async throws(RedisError) {
+        try await recent.record(interaction)
+    }
+
+    /// Adds an item published by text-embedding to the content index.
+    /// - Throws: A ``RedisError``.
+    public func addEmbeddedItem(_ itemID: String) async throws(RedisError) {
+        content.insert(try await store.embeddings(of: [itemID]))
+    }
+
+    private func loadEmbeddings(for model: RecommenderModel) async throws(RedisError) {
+        content.insert(try await store.embeddings(of: model.items.identifiers))
+    }
+
+    static func response(_ items: [RankedItem]) -> Stylecast_V1_RecommendResponse {
+        .with { response in
+            response.items = items.map { item in
+                .with {
+                    $0.itemID = item.itemID
+                    $0.score = item.score
+                    $0.reason = item.reason
+                }
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) milliseconds.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,25 @@
+import StylecastRecommender
+
+/// One event of a user's history as the service keeps it: the item, when, how strong, and
+/// whether it was a purchase (only purchases can make an item a repurchase candidate).
+public struct UserEvent: Sendable, Equatable {
+    /// Item index in the model.
+    public var item: Int32
+    /// Days since 1970.
+    public var day: Double
+    /// Strength (``LoggedInteraction/weight``).
+    public var weight: Float
+    /// Whether the event is a purchase.
+    public var isPurchase: Bool
+
+    /// Creates an event.
+    public init(item: Int32, day: Double, weight: Float, isPurchase: Bool) {
+        self.item = item
+        self.day = day
+        self.weight = weight
+        self.isPurchase = isPurchase
+    }
+
+    /// The event as the models' queries carry it.
+    public var historyEvent: HistoryEvent { HistoryEvent(item: Int(item), time: day, weight: weight) }
+}

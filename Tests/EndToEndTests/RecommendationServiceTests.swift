@@ -1,0 +1,241 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import StylecastClient
+import StylecastProto
+import StylecastRedis
+import StylecastTestSupport
+import Testing
+
+/// Ingest (real binary, real H&M data) plus one or more recommendation services on one Redis.
+struct RecommendationHarness {
+    var ingest: IngestHarness
+
+    static func start(articles: Bool = true, transactionLimit: Int? = nil) async throws -> RecommendationHarness {
+        let ingest = try await IngestHarness.start()
+        if articles {
+            let result = try await ingest.ingestFile(source: "hm", path: SharedDatasets.path("hm/articles_train.csv.gz"))
+            try #require(result.status == 0, "articles: \(result.output)")
+        }
+        let transactions = try await ingest.ingestFile(
+            source: "hm", path: SharedDatasets.path("hm/transactions_train.csv.gz"),
+            extra: transactionLimit.map { ["--limit", "\($0)"] } ?? [])
+        try #require(transactions.status == 0, "transactions: \(transactions.output)")
+        return RecommendationHarness(ingest: ingest)
+    }
+
+    /// Starts a recommendation service and waits until it is SERVING.
+    func startRecommendation(environment: [String: String] = [:]) async throws -> RunningService {
+        let service = try IngestHarness.startService(
+            "recommendation", grpcService: "stylecast.v1.Recommendation", redisPort: ingest.redis.port,
+            environment: ["STYLECAST_REC_ALS_ITERATIONS": "5"].merging(environment) { _, new in new })
+        let ready = await service.waitFor("SERVING", timeout: .seconds(120))
+        try #require(ready != nil, "recommendation never became SERVING:\n\(service.process.output())")
+        return service
+    }
+
+    /// Every purchase in the interactions stream, by user: item ids and days.
+    func purchases() async throws -> [String: [(item: String, day: Double)]] {
+        var byUser: [String: [(item: String, day: Double)]] = [:]
+        var start = "-"
+        while true {
+            let reply = try await ingest.client.send(["XRANGE", "stylecast:{interactions}", RedisArgument(start), "+", "COUNT", "5000"])
+            let entries = reply.array ?? []
+            for entry in entries {
+                guard let pair = entry.array, let id = pair[0].string, let flat = pair[1].array else { continue }
+                var fields: [String: String] = [:]
+                for index in stride(from: 0, to: flat.count - 1, by: 2) { fields[flat[index].string ?? ""] = flat[index + 1].string }
+                if let user = fields["user_id"], let item = fields["item_id"], fields["kind"] == "purchase" {
+                    byUser[user, default: []].append((item, (Double(fields["timestamp"] ?? "") ?? 0) / 86_400))
+                }
+                start = "(" + id
+            }
+            if entries.count < 5000 { return byUser }
+        }
+    }
+
+    func stop(_ services: [RunningService]) async {
+        for service in services where service.process.isRunning {
+            service.process.send(signal: SIGTERM)
+            _ = await service.process.waitForExit(timeout: .seconds(10))
+        }
+        await ingest.stop()
+    }
+}
+
+func recommend(_ service: RunningService, user: String, k: UInt32) async throws -> Stylecast_V1_RecommendResponse {
+    try await withStylecastConnection(to: service.endpoint) { client in
+        try await Stylecast_V1_Recommendation.Client(wrapping: client).recommend(.with {
+            $0.userID = user
+            $0.k = k
+        })
+    }
+}
+
+func category(of itemID: String, ingest: RunningService) async throws -> String {
+    try await withStylecastConnection(to: ingest.endpoint) { client in
+        try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = itemID }).category
+    }
+}
+
+@Suite("recommendation over gRPC with the real H&M data", .serialized, .timeLimit(.minutes(20)))
+struct RecommendationServiceTests {
+    @Test("Refresh trains on every H&M purchase; Recommend excludes purchases (repurchase rule aside), caches, and a new interaction invalidates")
+    func recommendCacheAndInvalidation() async throws {
+        let harness = try await RecommendationHarness.start()
+        let service = try await harness.startRecommendation()
+        var running = [service]
+        let purchases = try await harness.purchases()
+        let refreshed = try await withStylecastConnection(to: service.endpoint) { client in
+            try await Stylecast_V1_Recommendation.Client(wrapping: client).refresh(.init())
+        }
+        #expect(refreshed.users == UInt64(purchases.count))
+        #expect(refreshed.interactions == UInt64(purchases.values.map(\.count).reduce(0, +)))
+        #expect(refreshed.users == 1364)
+        #expect(refreshed.interactions == 31_662)
+        #expect(refreshed.trainingMs > 0)
+        let now = purchases.values.flatMap { $0.map(\.day) }.max() ?? 0
+
+        // The customer with the most purchases among those with none in the last 28 days, so
+        // that only items bought twice can come back as repurchases.
+        let (user, bought) = try #require(
+            purchases.filter { now - ($0.value.map(\.day).max() ?? 0) > 28 }.max { $0.value.count < $1.value.count })
+        let first = try await recommend(service, user: user, k: 12)
+        #expect(first.items.count == 12)
+        #expect(!first.fromCache)
+        for item in first.items {
+            let days = bought.filter { $0.item == item.itemID }.map(\.day)
+            // Bought before: allowed only as a repurchase candidate (within 28 days or twice).
+            #expect(days.isEmpty || days.count >= 2 || now - days.max()! <= 28, "\(item.itemID) was bought by \(user)")
+        }
+        #expect(Set(first.items.map(\.reason)).isSubset(of: ["als", "cooccurrence", "popular", "repurchase"]))
+        let second = try await recommend(service, user: user, k: 12)
+        #expect(second.fromCache)
+        #expect(second.items == first.items)
+        let fewer = try await recommend(service, user: user, k: 5)
+        #expect(fewer.fromCache && fewer.items == Array(first.items.prefix(5)))
+
+        // A new interaction through ingest invalidates the entry and excludes the item.
+        let viewed = try #require(first.items.first { !bought.map(\.item).contains($0.itemID) }).itemID
+        _ = try await withStylecastConnection(to: harness.ingest.ingest.endpoint) { client in
+            try await Stylecast_V1_Ingest.Client(wrapping: client).ingestInteractions(.with {
+                $0.interactions = [.with {
+                    $0.userID = user
+                    $0.itemID = viewed
+                    $0.kind = "view"
+                    $0.timestamp = Int64(now * 86_400)
+                    $0.source = "test"
+                    $0.interactionID = "test:view:1"
+                }]
+            })
+        }
+        var after = try await recommend(service, user: user, k: 12)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while after.fromCache && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            after = try await recommend(service, user: user, k: 12)
+        }
+        #expect(!after.fromCache)
+        #expect(!after.items.map(\.itemID).contains(viewed))
+        #expect(after.items.count == 12)
+
+        // An unknown user gets popular items; bad k names the field.
+        let stranger = try await recommend(service, user: "hm:nobody", k: 10)
+        #expect(stranger.items.count == 10)
+        #expect(stranger.items.allSatisfy { $0.reason == "popular" })
+        for k: UInt32 in [0, 1001] {
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await recommend(service, user: user, k: k)
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.hasPrefix("k:") == true, "\(String(describing: error))")
+        }
+
+        // A second replica loads the stored model; with a 1 s TTL its entries expire.
+        let replica = try await harness.startRecommendation(environment: ["STYLECAST_REC_CACHE_TTL_S": "1"])
+        running.append(replica)
+        let other = try #require(purchases.keys.sorted().first { $0 != user })
+        let fromReplica = try await recommend(replica, user: other, k: 8)
+        #expect(!fromReplica.fromCache)
+        #expect(try await recommend(replica, user: other, k: 8).fromCache)
+        #expect(try await recommend(service, user: other, k: 8).items == fromReplica.items)
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await recommend(replica, user: other, k: 8).fromCache == false)
+        await harness.stop(running)
+    }
+
+    @Test("SimilarItems and CompleteTheLook on real articles: neighbours bought together, complementary categories; unknown item is NOT_FOUND")
+    func itemRPCs() async throws {
+        let harness = try await RecommendationHarness.start()
+        let service = try await harness.startRecommendation()
+        let purchases = try await harness.purchases()
+        // The most bought pair of trousers.
+        var counts: [String: Int] = [:]
+        for list in purchases.values { for purchase in list { counts[purchase.item, default: 0] += 1 } }
+        var trousers: String?
+        for (item, _) in counts.sorted(by: { $0.value > $1.value }).prefix(300) {
+            if try await category(of: item, ingest: harness.ingest.ingest) == "trousers" {
+                trousers = item
+                break
+            }
+        }
+        let item = try #require(trousers)
+        try await withStylecastConnection(to: service.endpoint) { client in
+            let rec = Stylecast_V1_Recommendation.Client(wrapping: client)
+            let similar = try await rec.similarItems(.with {
+                $0.itemID = item
+                $0.k = 10
+            })
+            #expect(similar.items.count == 10)
+            #expect(similar.items.allSatisfy { $0.reason == "cooccurrence" && $0.itemID != item })
+            let look = try await rec.completeTheLook(.with {
+                $0.itemID = item
+                $0.k = 10
+            })
+            #expect(look.items.count == 10)
+            let complements: Set<String> = [
+                "top", "t-shirt", "shirt", "blouse", "polo", "sweater", "cardigan", "sweatshirt", "hoodie", "kurta",
+                "jacket", "coat", "blazer", "waistcoat", "shoes", "boots", "sneakers", "sandals", "heels", "flats",
+                "flip-flops",
+            ]
+            for entry in look.items {
+                let found = try await category(of: entry.itemID, ingest: harness.ingest.ingest)
+                #expect(complements.contains(found), "\(entry.itemID) is \(found)")
+            }
+            #expect(look.items.contains { $0.reason == "cooccurrence" })
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await rec.similarItems(.with {
+                    $0.itemID = "hm:0000000000"
+                    $0.k = 5
+                })
+            }
+            #expect(error?.code == .notFound)
+        }
+        await harness.stop([service])
+    }
+
+    @Test("with Redis stopped, Recommend answers UNAVAILABLE within the call deadline and the service stays up")
+    func redisDown() async throws {
+        let harness = try await RecommendationHarness.start(articles: false, transactionLimit: 3000)
+        let service = try await harness.startRecommendation()
+        _ = try await recommend(service, user: "hm:nobody", k: 5)
+        harness.ingest.redis.stop()
+        let started = ContinuousClock.now
+        let error = await #expect(throws: RPCError.self) {
+            try await withStylecastConnection(to: service.endpoint) { client in
+                var options = CallOptions.defaults
+                options.timeout = .seconds(5)
+                _ = try await Stylecast_V1_Recommendation.Client(wrapping: client).recommend(
+                    .with {
+                        $0.userID = "hm:nobody"
+                        $0.k = 5
+                    }, options: options)
+            }
+        }
+        #expect(error?.code == .unavailable)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        try await Task.sleep(for: .seconds(1))
+        #expect(service.process.isRunning)
+        await harness.stop([service])
+    }
+}

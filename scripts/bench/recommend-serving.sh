@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Recommendation serving benchmark (issue 7): Recommend throughput and latency over gRPC on
+# loopback, measured with h2load (nghttp2-client) against the release build of the service.
+#   - data: the Amazon clothing sequences (23,033 items), ingested through the real ingest
+#     service with `stylecast ingest --source amazon`, then one Refresh;
+#   - cache hit: one user, answer cached, `--requests` calls over 16 concurrent streams
+#     (4 connections x 4 streams);
+#   - cache miss: a second replica with STYLECAST_REC_CACHE_TTL_S=0 (cache off), so every call
+#     computes the hybrid ranking over all items (h2load sends one fixed body, so distinct users
+#     cannot be drawn per call; with the cache off the same user misses every time; the two
+#     Redis round trips of a real miss, GET and the fill script, are not in this figure);
+#   - request bodies: gRPC framing (1 byte flag, 4 byte big-endian length) + protobuf
+#     RecommendRequest; headers `content-type: application/grpc`, `te: trailers`.
+# Latency percentiles come from h2load's per-request log. Prints a Markdown table with the
+# targets beside our figures.
+#
+#   scripts/bench/recommend-serving.sh [--data DIR] [--requests N]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+data="${STYLECAST_DATA_DIR:-../shared/data}"
+requests=50000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data) data=$2; shift 2 ;;
+    --requests) requests=$2; shift 2 ;;
+    *) echo "usage: scripts/bench/recommend-serving.sh [--data DIR] [--requests N]" >&2; exit 2 ;;
+  esac
+done
+sequences="$data/amazon/clothing_5core_sequences.txt.gz"
+[ -f "$sequences" ] || { echo "recommend-serving.sh: no $sequences (pass --data DIR)" >&2; exit 1; }
+command -v h2load >/dev/null || { echo "recommend-serving.sh: needs h2load (apt-get install nghttp2-client)" >&2; exit 1; }
+
+echo "recommend-serving: release build ..." >&2
+for product in recommendation ingest stylecast; do
+  swift build -c release -j "${SWIFT_JOBS:-1}" --product "$product" >&2
+done
+bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/blas-kernel.sh
+. scripts/lib/blas-kernel.sh
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_serving() {
+  for _ in $(seq 1 600); do
+    "$bin/stylecast" health --target "127.0.0.1:$1" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "recommend-serving.sh: service on port $1 never became SERVING" >&2
+  exit 1
+}
+start_service() { # name grpc-port [VAR=value ...]
+  local name=$1 port=$2
+  shift 2
+  env STYLECAST_REDIS_URL="redis://127.0.0.1:$redis_port/0" STYLECAST_GRPC_HOST=127.0.0.1 \
+    STYLECAST_GRPC_PORT="$port" STYLECAST_METRICS_HOST=127.0.0.1 STYLECAST_METRICS_PORT="$(free_port)" \
+    STYLECAST_LOG_LEVEL=warning "$@" "$bin/$name" 2>"$work/$name-$port.log" &
+  pids+=($!)
+  wait_serving "$port"
+}
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >/dev/null &
+pids+=($!)
+sleep 0.5
+ingest_port=$(free_port)
+hit_port=$(free_port)
+miss_port=$(free_port)
+start_service ingest "$ingest_port"
+start_service recommendation "$hit_port"
+echo "recommend-serving: ingesting the Amazon sequences ..." >&2
+"$bin/stylecast" ingest --source amazon "$sequences" --target "127.0.0.1:$ingest_port" >&2
+
+body() { # user k -> gRPC-framed RecommendRequest (or empty RefreshRequest without arguments)
+  python3 - "$@" <<'PY'
+import struct, sys
+message = b""
+if len(sys.argv) > 1:
+    user = sys.argv[1].encode()
+    message = b"\x0a" + bytes([len(user)]) + user + b"\x10" + bytes([int(sys.argv[2])])
+sys.stdout.buffer.write(b"\x00" + struct.pack(">I", len(message)) + message)
+PY
+}
+grpc_load() { # port method body-file log-file requests connections streams
+  h2load -n "$5" -c "$6" -m "$7" -d "$3" --log-file "$4" \
+    -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://127.0.0.1:$1/stylecast.v1.Recommendation/$2"
+}
+body >"$work/refresh.bin"
+echo "recommend-serving: Refresh ..." >&2
+grpc_load "$hit_port" Refresh "$work/refresh.bin" "$work/refresh.log" 1 1 1 >&2
+start_service recommendation "$miss_port" STYLECAST_REC_CACHE_TTL_S=0
+
+user="amazon-seq:1"
+body "$user" 10 >"$work/recommend.bin"
+grpc_load "$hit_port" Recommend "$work/recommend.bin" "$work/warm.log" 100 1 1 >/dev/null
+grpc_load "$hit_port" Recommend "$work/recommend.bin" "$work/hit.log" "$requests" 4 4 >"$work/hit.out"
+grpc_load "$miss_port" Recommend "$work/recommend.bin" "$work/miss-warm.log" 100 1 1 >/dev/null
+grpc_load "$miss_port" Recommend "$work/recommend.bin" "$work/miss.log" "$((requests / 10))" 4 4 >"$work/miss.out"
+
+python3 - "$work" "$requests" <<'PY'
+import re, sys
+work, requests = sys.argv[1], int(sys.argv[2])
+def figures(name):
+    out = open(f"{work}/{name}.out").read()
+    rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", out).group(1))
+    done = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded", out)
+    latencies = sorted(int(line.split()[2]) / 1000 for line in open(f"{work}/{name}.log") if line.strip())
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+    return rate, pick(0.50), pick(0.99), int(done.group(2)), len(latencies)
+print("| Recommend (k = 10, 23,033 items, 16 streams) | requests | req/s | p50 | p99 | target |")
+print("|---|---|---|---|---|---|")
+rate, p50, p99, ok, n = figures("hit")
+print(f"| cache hit | {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | >= 10,000 req/s, p99 <= 5 ms |")
+rate, p50, p99, ok, n = figures("miss")
+print(f"| cache miss (cache off: full hybrid ranking) | {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | p99 <= 30 ms |")
+PY
