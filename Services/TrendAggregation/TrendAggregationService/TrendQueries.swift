@@ -14,7 +14,7 @@ struct TrendQueries: Sendable {
     let store: TrendSeriesStore
     let forecaster = ForecastRequestHandler()
 
-    /// Attributes with their status, strongest movers (largest |slope|) first.
+    /// Attributes with their status, strongest movers (largest |slope| x level) first.
     func listTrends(_ request: Stylecast_V1_ListTrendsRequest) async throws -> Stylecast_V1_ListTrendsResponse {
         if !request.kind.isEmpty, !Self.kinds.contains(request.kind) {
             throw InvalidInput(field: "kind", rule: "must be empty or one of \(Self.kinds.sorted().joined(separator: ", "))")
@@ -29,7 +29,11 @@ struct TrendQueries: Sendable {
             let series = try await store.series(measure, of: attribute).map(\.value)
             trends.append(TrendStatusRules.trend(of: series, attribute: attribute))
         }
-        trends.sort { abs($0.slope) != abs($1.slope) ? abs($0.slope) > abs($1.slope) : $0.attribute.value < $1.attribute.value }
+        // Strongest movers: the largest absolute weekly change (|slope| x level), so a series
+        // going from 0 to 1 does not outrank one moving by hundreds of units.
+        func movement(_ trend: Stylecast_V1_AttributeTrend) -> Double { abs(trend.slope) * trend.level }
+        func name(_ trend: Stylecast_V1_AttributeTrend) -> String { "\(trend.attribute.kind):\(trend.attribute.value)" }
+        trends.sort { movement($0) != movement($1) ? movement($0) > movement($1) : name($0) < name($1) }
         return .with { $0.trends = Array(trends.prefix(limit)) }
     }
 
