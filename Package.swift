@@ -291,6 +291,12 @@ targets += [
         dependencies: ["StylecastForecast", "StylecastErrors"],
         path: "Tests/StylecastForecastTests",
         swiftSettings: numericSwiftSettings),
+    // The cache-miss load of scripts/bench/recommend-serving.sh: Recommend for distinct users.
+    .executableTarget(
+        name: "rec-load",
+        dependencies: ["StylecastClient", "StylecastProto", .grpcCore],
+        path: "Tests/Benchmarks/RecLoad",
+        swiftSettings: swiftSettings),
     // The Swift side of scripts/bench/recsys.sh: our recommenders on the shared splits.
     .executableTarget(
         name: "recsys-bench",
@@ -372,6 +378,7 @@ let package = Package(
         .executable(name: "attributes-eval", targets: ["attributes-eval"]),
         .executable(name: "forecast-bench", targets: ["forecast-bench"]),
         .executable(name: "recsys-bench", targets: ["recsys-bench"]),
+        .executable(name: "rec-load", targets: ["rec-load"]),
         .executable(name: "new-product-bench", targets: ["new-product-bench"]),
     ],
     dependencies: dependencies,

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Recommendation serving benchmark (issue 7): Recommend throughput and latency over gRPC on
-# loopback, measured with h2load (nghttp2-client) against the release build of the service.
+# loopback against the release build of the service, all on this machine's cores together with
+# Redis and the load generators.
 #   - data: the Amazon clothing sequences (23,033 items), ingested through the real ingest
 #     service with `stylecast ingest --source amazon`, then one Refresh;
 #   - cache hit: one user, answer cached, `--requests` calls over 16 concurrent streams
-#     (4 connections x 4 streams);
-#   - cache miss: a second replica with STYLECAST_REC_CACHE_TTL_S=0 (cache off), so every call
-#     computes the hybrid ranking over all items (h2load sends one fixed body, so distinct users
-#     cannot be drawn per call; with the cache off the same user misses every time; the two
-#     Redis round trips of a real miss, GET and the fill script, are not in this figure);
-#   - request bodies: gRPC framing (1 byte flag, 4 byte big-endian length) + protobuf
-#     RecommendRequest; headers `content-type: application/grpc`, `te: trailers`.
-# Latency percentiles come from h2load's per-request log. Prints a Markdown table with the
-# targets beside our figures.
+#     (4 connections x 4 streams) with h2load (nghttp2-client); request bodies are gRPC framing
+#     (1 byte flag, 4 byte big-endian length) + protobuf RecommendRequest, headers
+#     `content-type: application/grpc`, `te: trailers`; percentiles from h2load's request log;
+#   - the gRPC floor: the same load on grpc.health.v1.Health/Check (no Redis, no model), which
+#     shows what the gRPC stack alone costs per call here;
+#   - server CPU per call: the service's user + system CPU time (/proc/PID/stat) over each load,
+#     divided by the calls;
+#   - cache miss: `rec-load` (Tests/Benchmarks/RecLoad) sends Recommend for distinct users, 16
+#     in flight on one connection, so every call misses and runs the whole miss path (cache
+#     GET, the user's recent events, the hybrid ranking over all items, the fill script);
+#     latency measured at the client.
+# Prints a Markdown table with the targets beside our figures.
 #
 #   scripts/bench/recommend-serving.sh [--data DIR] [--requests N]
 set -euo pipefail
@@ -31,7 +35,7 @@ sequences="$data/amazon/clothing_5core_sequences.txt.gz"
 command -v h2load >/dev/null || { echo "recommend-serving.sh: needs h2load (apt-get install nghttp2-client)" >&2; exit 1; }
 
 echo "recommend-serving: release build ..." >&2
-for product in recommendation ingest stylecast; do
+for product in recommendation ingest stylecast rec-load; do
   swift build -c release -j "${SWIFT_JOBS:-1}" --product "$product" >&2
 done
 bin=$(swift build -c release --show-bin-path)
@@ -72,7 +76,6 @@ pids+=($!)
 sleep 0.5
 ingest_port=$(free_port)
 hit_port=$(free_port)
-miss_port=$(free_port)
 start_service ingest "$ingest_port"
 start_service recommendation "$hit_port"
 echo "recommend-serving: ingesting the Amazon sequences ..." >&2
@@ -96,29 +99,58 @@ grpc_load() { # port method body-file log-file requests connections streams
 body >"$work/refresh.bin"
 echo "recommend-serving: Refresh ..." >&2
 grpc_load "$hit_port" Refresh "$work/refresh.bin" "$work/refresh.log" 1 1 1 >&2
-start_service recommendation "$miss_port" STYLECAST_REC_CACHE_TTL_S=0
+service_pid=${pids[-1]}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$service_pid/stat"; }
+measured_load() { # name method body-file requests: h2load with 16 streams, CPU ticks to $work/NAME.cpu
+  local before
+  before=$(cpu_ticks)
+  grpc_load "$hit_port" "$2" "$3" "$work/$1.log" "$4" 4 4 >"$work/$1.out"
+  echo "$before $(cpu_ticks) $(getconf CLK_TCK)" >"$work/$1.cpu"
+}
 
 user="amazon-seq:1"
 body "$user" 10 >"$work/recommend.bin"
 grpc_load "$hit_port" Recommend "$work/recommend.bin" "$work/warm.log" 100 1 1 >/dev/null
-grpc_load "$hit_port" Recommend "$work/recommend.bin" "$work/hit.log" "$requests" 4 4 >"$work/hit.out"
-grpc_load "$miss_port" Recommend "$work/recommend.bin" "$work/miss-warm.log" 100 1 1 >/dev/null
-grpc_load "$miss_port" Recommend "$work/recommend.bin" "$work/miss.log" "$((requests / 10))" 4 4 >"$work/miss.out"
+echo "recommend-serving: cache hits ..." >&2
+measured_load hit Recommend "$work/recommend.bin" "$requests"
+echo "recommend-serving: Health/Check (the gRPC floor) ..." >&2
+body >"$work/empty.bin"
+health_load() {
+  h2load -n "$requests" -c 4 -m 4 -d "$work/empty.bin" --log-file "$work/health.log" \
+    -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://127.0.0.1:$hit_port/grpc.health.v1.Health/Check" >"$work/health.out"
+}
+before=$(cpu_ticks)
+health_load
+echo "$before $(cpu_ticks) $(getconf CLK_TCK)" >"$work/health.cpu"
+echo "recommend-serving: cache misses (distinct users) ..." >&2
+misses=$((requests / 10))
+[ "$misses" -le 39000 ] || misses=39000
+"$bin/rec-load" --target "127.0.0.1:$hit_port" --user-prefix amazon-seq: --first 2 --count "$misses" \
+  --concurrency 16 --k 10 >"$work/miss.json"
 
-python3 - "$work" "$requests" <<'PY'
-import re, sys
-work, requests = sys.argv[1], int(sys.argv[2])
+python3 - "$work" <<'PY'
+import json, re, sys
+work = sys.argv[1]
 def figures(name):
     out = open(f"{work}/{name}.out").read()
     rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", out).group(1))
     done = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded", out)
     latencies = sorted(int(line.split()[2]) / 1000 for line in open(f"{work}/{name}.log") if line.strip())
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
-    return rate, pick(0.50), pick(0.99), int(done.group(2)), len(latencies)
-print("| Recommend (k = 10, 23,033 items, 16 streams) | requests | req/s | p50 | p99 | target |")
-print("|---|---|---|---|---|---|")
-rate, p50, p99, ok, n = figures("hit")
-print(f"| cache hit | {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | >= 10,000 req/s, p99 <= 5 ms |")
-rate, p50, p99, ok, n = figures("miss")
-print(f"| cache miss (cache off: full hybrid ranking) | {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | p99 <= 30 ms |")
+    before, after, ticks = map(float, open(f"{work}/{name}.cpu").read().split())
+    cpu = (after - before) / ticks / max(len(latencies), 1) * 1e6
+    return rate, pick(0.50), pick(0.99), int(done.group(2)), len(latencies), cpu
+print("| Call (k = 10, 23,033 items) | calls | req/s | p50 | p99 | service CPU per call | target |")
+print("|---|---|---|---|---|---|---|")
+rate, p50, p99, ok, n, cpu = figures("hit")
+print(f"| Recommend, cache hit, 16 streams (h2load) | {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {cpu:.0f} us | >= 10,000 req/s, p99 <= 5 ms |")
+rate, p50, p99, ok, n, cpu = figures("health")
+print(f"| Health/Check, 16 streams (h2load): the gRPC floor | {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {cpu:.0f} us | - |")
+miss = json.load(open(f"{work}/miss.json"))
+print(f"| Recommend, cache miss (distinct users), 16 in flight (rec-load) | {miss['succeeded']} of {miss['requests']} "
+      f"({miss['from_cache']} from cache, {miss['errors']} errors) | {miss['rate']:,.0f} | {miss['p50_ms']:.2f} ms | "
+      f"{miss['p99_ms']:.2f} ms | - | p99 <= 30 ms |")
+if miss["errors"]:
+    print(f"first error: {miss['first_error']}", file=sys.stderr)
 PY

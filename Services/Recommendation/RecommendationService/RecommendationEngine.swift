@@ -4,6 +4,7 @@ import StylecastErrors
 import StylecastProto
 import StylecastRecommender
 import StylecastRedis
+import StylecastServiceKit
 import Synchronization
 
 /// The service's core, without gRPC: the current model, the per-user cache, the users' recent
@@ -73,7 +74,8 @@ public final class RecommendationEngine: Sendable {
         }
         let (events, recentCount) = try await recent.read(userID: userID)
         let computing = ContinuousClock.now
-        let items = model.recommend(userID: userID, recent: events, count: k)
+        // A full ranking takes milliseconds: off the event loop that read the request.
+        let items = await runOffEventLoop { model.recommend(userID: userID, recent: events, count: k) }
         var response = Self.response(items)
         response.timings = .with { $0.inferenceMs = (ContinuousClock.now - computing).milliseconds }
         try await cache.fill(response, userID: userID, k: k, version: model.version, recentCount: recentCount)

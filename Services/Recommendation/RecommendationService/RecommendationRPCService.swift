@@ -3,6 +3,9 @@ import StylecastProto
 import StylecastServiceKit
 
 /// `stylecast.v1.Recommendation`: translates messages and calls the ``RecommendationEngine``.
+///
+/// Runs on the event loops (``HandlerPlacement/eventLoops``): everything but a cache hit moves
+/// to the global executor with `runOffEventLoop`.
 public struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServiceProtocol {
     private let engine: RecommendationEngine
 
@@ -17,15 +20,15 @@ public struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServic
     }
 
     public func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        try engine.similarItems(itemID: request.itemID, k: request.k)
+        try await runOffEventLoop { try engine.similarItems(itemID: request.itemID, k: request.k) }
     }
 
     public func completeTheLook(request: Stylecast_V1_CompleteTheLookRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        try engine.completeTheLook(itemID: request.itemID, k: request.k)
+        try await runOffEventLoop { try engine.completeTheLook(itemID: request.itemID, k: request.k) }
     }
 
     public func refresh(request: Stylecast_V1_RefreshRequest, context: ServerContext) async throws -> Stylecast_V1_RefreshResponse {
-        let model = try await engine.refresh()
+        let model = try await runOffEventLoop { try await engine.refresh() }
         return .with {
             $0.users = UInt64(model.users.count)
             $0.items = UInt64(model.items.count)
@@ -50,6 +53,10 @@ public enum RecommendationServiceBuilder {
             redis: context.redis, consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             engine: engine, logger: context.logger)
-        return ServiceParts(rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker])
+        // Cache hits are the hot path: handled on the event loops; rankings, training and
+        // similarity searches move off them (runOffEventLoop).
+        return ServiceParts(
+            rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker],
+            handlerPlacement: .eventLoops)
     }
 }

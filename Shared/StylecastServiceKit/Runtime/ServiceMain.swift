@@ -15,12 +15,34 @@ public struct ServiceParts: Sendable {
     public var rpcServices: [any RegistrableRPCService]
     /// Long-running work started with the server and drained on SIGTERM.
     public var backgroundServices: [any Service]
+    /// Where the RPC handlers run (``HandlerPlacement``).
+    public var handlerPlacement: HandlerPlacement
 
     /// Creates the parts.
-    public init(rpcServices: [any RegistrableRPCService], backgroundServices: [any Service] = []) {
+    /// - Parameters:
+    ///   - rpcServices: The service's gRPC handlers.
+    ///   - backgroundServices: Long-running work (workers, loaders).
+    ///   - handlerPlacement: Where the handlers run; `.concurrencyPool` unless every handler is
+    ///     short or moves its heavy work off the event loops.
+    public init(
+        rpcServices: [any RegistrableRPCService], backgroundServices: [any Service] = [],
+        handlerPlacement: HandlerPlacement = .concurrencyPool
+    ) {
         self.rpcServices = rpcServices
         self.backgroundServices = backgroundServices
+        self.handlerPlacement = handlerPlacement
     }
+}
+
+/// Which threads run a service's RPC handlers.
+public enum HandlerPlacement: Sendable {
+    /// Swift concurrency's global pool (the default): safe for handlers that compute for long.
+    case concurrencyPool
+    /// The gRPC transport's event loops (``EventLoopTaskExecutor``): a request is handled on the
+    /// thread that read it, which saves two thread hops per call (about a fifth of the CPU of
+    /// a cache-hit `Recommend`, docs/benchmarks.md). Handlers must move long work off the loops
+    /// with ``runOffEventLoop(_:)``.
+    case eventLoops
 }
 
 /// The entry point every service executable calls: configuration, logging, Redis, health,
@@ -138,7 +160,10 @@ public enum ServiceMain {
                     .init(service: metricsServer),
                     .init(service: monitor),
                 ] + parts.backgroundServices.map { .init(service: $0) } + [
-                    .init(service: GRPCServerService(server: server, health: health, logger: logger))
+                    .init(
+                        service: GRPCServerService(
+                            server: server, health: health, handlerPlacement: parts.handlerPlacement,
+                            logger: logger))
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
