@@ -13,12 +13,13 @@
 #
 #   scripts/bench/recsys.sh [--data DIR] [--repeats N]
 #     DIR: the shared data (else $STYLECAST_DATA_DIR, else ../shared/data);
-#     N: ALS timing runs per side (default 3; the table shows the fastest and the median).
+#     N: ALS timing runs per side, alternating ours / implicit (default 5; the table shows the
+#        fastest and the median).
 # First run creates .venv-bench and installs implicit, scipy, numpy and pandas from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data="${STYLECAST_DATA_DIR:-../shared/data}"
-repeats=3
+repeats=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data=$2; shift 2 ;;
@@ -49,9 +50,16 @@ trap 'rm -rf "$work"' EXIT
 echo "recsys.sh: writing the shared splits ..." >&2
 "$venv/bin/python" scripts/bench/recsys_anchors.py split --data "$data" --out "$work/splits"
 echo "recsys-bench: our models (tuning on validation, then test) ..." >&2
-"$bin/recsys-bench" --splits "$work/splits" --repeats "$repeats" >"$work/results.jsonl"
+"$bin/recsys-bench" --splits "$work/splits" --repeats 0 >"$work/results.jsonl"
 echo "recsys.sh: anchors (implicit) ..." >&2
-"$venv/bin/python" -W ignore scripts/bench/recsys_anchors.py run --splits "$work/splits" --repeats "$repeats" \
+"$venv/bin/python" -W ignore scripts/bench/recsys_anchors.py run --splits "$work/splits" --repeats 0 \
   >>"$work/results.jsonl" 2>"$work/anchors.log" || { cat "$work/anchors.log" >&2; exit 1; }
+# ALS timing: single runs alternating between the sides, so both see the same machine load.
+for run in $(seq 1 "$repeats"); do
+  echo "recsys.sh: ALS timing, run $run of $repeats (ours, then implicit) ..." >&2
+  "$bin/recsys-bench" --splits "$work/splits" --repeats 1 --datasets "" >>"$work/results.jsonl"
+  "$venv/bin/python" -W ignore scripts/bench/recsys_anchors.py run --splits "$work/splits" --repeats 1 --datasets "" \
+    >>"$work/results.jsonl" 2>>"$work/anchors.log" || { cat "$work/anchors.log" >&2; exit 1; }
+done
 
 python3 scripts/bench/recsys_tables.py "$work/results.jsonl" "${OPENBLAS_CORETYPE:-default}" "$*"

@@ -59,6 +59,20 @@ def split_hm(data, out):
     frame["item"] = frame["article_id"].astype("category").cat.codes.astype(np.int64)
     users, items = int(frame["user"].max()) + 1, int(frame["item"].max()) + 1
     columns = ["user", "item", "time"]
+    # Item attributes for the trend boost: items.tsv "item<TAB>attribute<TAB>attribute..." with
+    # the article's product type, colour group and graphical appearance where the sample's
+    # article file knows it.
+    articles = pd.read_csv(os.path.join(data, "hm/articles_train.csv.gz"), dtype={"article_id": str}).set_index("article_id")
+    attribute_lines = []
+    for index, article in enumerate(frame["article_id"].astype("category").cat.categories):
+        values = []
+        if article in articles.index:
+            row = articles.loc[article]
+            for kind, column in (("type", "product_type_name"), ("colour", "colour_group_name"),
+                                 ("appearance", "graphical_appearance_name")):
+                if isinstance(row[column], str) and row[column]:
+                    values.append(f"{kind}:{row[column]}")
+        attribute_lines.append("\t".join([str(index)] + values))
     day = lambda text: (pd.Timestamp(text) - pd.Timestamp("2018-09-20")).days
     test_end = day("2020-09-23")
     for name, weeks in (("hm1w", 1), ("hm4w", 4)):
@@ -68,6 +82,8 @@ def split_hm(data, out):
             train = frame[frame["time"] < start][columns]
             target = frame[(frame["time"] >= start) & (frame["time"] < end)][columns]
             write_stage(os.path.join(out, name, stage), train, target, users, items, start, "days")
+            with open(os.path.join(out, name, stage, "items.tsv"), "w") as f:
+                f.write("\n".join(attribute_lines) + "\n")
 
 
 def load_stage(directory):
@@ -245,8 +261,9 @@ def main():
         split_hm(arguments.data, arguments.out)
         return
     emit = lambda record: print(json.dumps(record), flush=True)
-    time_als(arguments.splits, emit, 64, 15, arguments.repeats)
-    for name in arguments.datasets.split(","):
+    if arguments.repeats > 0:
+        time_als(arguments.splits, emit, 64, 15, arguments.repeats)
+    for name in filter(None, arguments.datasets.split(",")):
         run_dataset(name, arguments.splits, emit)
 
 

@@ -19,7 +19,11 @@ def params(record):
 print(f"Measured in one run of `scripts/bench/recsys.sh{(' ' + arguments) if arguments else ''}`: "
       f"OpenBLAS kernel {kernel}, 1 thread on both sides; implicit {version}.")
 print()
-timing = {r["side"]: r for r in rows if r.get("bench") == "als-time"}
+# Timing runs alternate between the sides (one record per run): pool each side's seconds.
+timing = {}
+for r in rows:
+    if r.get("bench") == "als-time":
+        timing.setdefault(r["side"], dict(r, seconds=[]))["seconds"] += r["seconds"]
 ours, theirs = timing["ours"], timing["implicit"]
 print(f"ALS training time on the Amazon train split ({ours['users']} users, {ours['items']} items, "
       f"{ours['nnz']} non-zeros), 64 factors, 15 iterations, 3 CG steps, 1 thread (seconds, "

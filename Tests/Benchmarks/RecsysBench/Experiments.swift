@@ -8,6 +8,8 @@ struct Outcome {
     var excludeSeen: Bool?
     var valid: Metrics
     var test: Metrics
+    /// The hybrid's chosen component weights.
+    var weights: [Float] = []
 }
 
 /// Tunes and evaluates our models on one dataset's two stages.
@@ -162,7 +164,49 @@ struct Experiments {
         if let repurchaseWindow { parameters["repurchase_window_days"] = repurchaseWindow }
         return Outcome(
             model: "ours hybrid", parameters: parameters, excludeSeen: repurchaseWindow == nil, valid: scored[bestIndex],
-            test: Metrics(stage: test, rankings: lists))
+            test: Metrics(stage: test, rankings: lists), weights: weights)
+    }
+
+    /// The hybrid with the trend boost (``AttributeTrendSignals`` over the stage's own training
+    /// events): strength chosen on all validation users, from `Grids.boostStrengths` (0 = the
+    /// plain hybrid), then reported on test, so the boost's effect is measured on data it did
+    /// not pick its strength on.
+    func trendBoost(
+        weights: [Float], als: ALSConfiguration, coOccurrence: CoOccurrenceConfiguration, repurchaseWindow: Double?
+    ) throws -> Outcome {
+        let rule = AttributeTrendSignals()
+        func run(_ stage: Stage, strength: Float) throws -> Metrics {
+            let parts = try parts(stage, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
+            let signals = rule.itemSignals(itemAttributes: stage.itemAttributes, interactions: stage.train, now: stage.now)
+            let names = ["als", "co-occurrence", "popularity", "repurchase"]
+            let ranker = try HybridRanker(
+                components: zip(zip(names, [parts.als] + parts.others), weights).map {
+                    .init(name: $0.0, model: $0.1, weight: $1)
+                },
+                repurchase: parts.repurchase, boost: ItemBoost(signals: signals, strength: strength))
+            var lists: [Int: [Int]] = [:]
+            for user in stage.evaluatedUsers {
+                lists[user] = ranker.recommend(stage.query(user: user), count: stage.cutoff).map(\.item)
+            }
+            return Metrics(stage: stage, rankings: lists)
+        }
+        var best: (Float, Metrics)?
+        var tried: [String: Double] = [:]
+        for strength in Grids.boostStrengths {
+            let metrics = try run(valid, strength: strength)
+            tried[String(strength)] = metrics.primary
+            if best == nil || metrics.primary > best!.1.primary { best = (strength, metrics) }
+        }
+        let (strength, validMetrics) = best!
+        let signals = rule.itemSignals(itemAttributes: test.itemAttributes, interactions: test.train, now: test.now)
+        return Outcome(
+            model: "ours hybrid + trend boost",
+            parameters: [
+                "strength": strength, "valid_by_strength": tried,
+                "rising_items_test": signals.filter { $0 > 0 }.count,
+                "recent_days": rule.recentDays, "baseline_days": rule.baselineDays,
+            ],
+            excludeSeen: false, valid: validMetrics, test: try run(test, strength: strength))
     }
 
     private func parts(

@@ -42,6 +42,9 @@ enum Grids {
         }
     }
 
+    /// Trend boost strengths (H&M): 0 is the plain hybrid.
+    static let boostStrengths: [Float] = [0, 0.1, 0.25, 0.5, 1]
+
     /// Repurchase windows in days.
     static let repurchaseWindows: [Double] = [7, 14, 28, 56, 112]
 

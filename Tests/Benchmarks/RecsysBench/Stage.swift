@@ -21,6 +21,8 @@ struct Stage {
     let targets: [Int: Set<Int>]
     /// Each user's training events.
     let histories: [[HistoryEvent]]
+    /// Each item's attribute values (`items.tsv`, H&M only; empty lists elsewhere).
+    let itemAttributes: [[String]]
 
     /// Users with a target, ascending.
     var evaluatedUsers: [Int] { targets.keys.sorted() }
@@ -39,6 +41,14 @@ struct Stage {
         var histories = [[HistoryEvent]](repeating: [], count: users)
         for event in train { histories[event.user].append(HistoryEvent(item: event.item, time: event.time)) }
         self.histories = histories
+        var attributes = [[String]](repeating: [], count: items)
+        if let text = try? String(contentsOfFile: directory + "/items.tsv", encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                let fields = line.split(separator: "\t").map(String.init)
+                if let item = fields.first.flatMap(Int.init), item < items { attributes[item] = Array(fields.dropFirst()) }
+            }
+        }
+        itemAttributes = attributes
     }
 
     /// The query for one user: the training history, at the end of training (H&M) or one

@@ -4,6 +4,9 @@
 //
 //   recsys-bench --splits DIR [--datasets amazon,hm1w,hm4w] [--repeats 3]
 //
+// --repeats 0 skips the ALS timing; --datasets "" runs only the timing (scripts/bench/recsys.sh
+// alternates single timing runs of ours and implicit's so that both see the same machine load).
+//
 // Run it from a release build (scripts/bench/recsys.sh does).
 
 import CBLAS
@@ -42,6 +45,7 @@ let datasets = option("--datasets", default: "amazon,hm1w,hm4w").split(separator
 let repeats = Int(option("--repeats", default: "3")) ?? 3
 
 // ALS training time: Amazon train split, 64 factors, 15 iterations, 3 CG steps, as the anchor.
+if repeats > 0 {
 let timingStage = try Stage(directory: splits + "/amazon/valid")
 let timingMatrix = try InteractionMatrix(
     userCount: timingStage.users, itemCount: timingStage.items, interactions: timingStage.train)
@@ -56,6 +60,7 @@ emit([
     "bench": "als-time", "side": "ours", "factors": 64, "iterations": 15, "seconds": times.sorted(), "kernel": kernel,
     "users": timingStage.users, "items": timingStage.items, "nnz": timingMatrix.entryCount,
 ])
+}
 
 for dataset in datasets {
     let experiments = Experiments(
@@ -79,7 +84,14 @@ for dataset in datasets {
     emit(alsOutcome, dataset: dataset)
     let (coOutcome, coConfiguration) = try experiments.coOccurrence()
     emit(coOutcome, dataset: dataset)
-    emit(
-        try experiments.hybrid(als: alsConfiguration, coOccurrence: coConfiguration, repurchaseWindow: repurchaseWindow),
-        dataset: dataset)
+    let hybrid = try experiments.hybrid(
+        als: alsConfiguration, coOccurrence: coConfiguration, repurchaseWindow: repurchaseWindow)
+    emit(hybrid, dataset: dataset)
+    if experiments.kind == .days {
+        emit(
+            try experiments.trendBoost(
+                weights: hybrid.weights, als: alsConfiguration, coOccurrence: coConfiguration,
+                repurchaseWindow: repurchaseWindow),
+            dataset: dataset)
+    }
 }
