@@ -1,3 +1,4 @@
+import StylecastCalendar
 import StylecastProto
 
 /// The long Google Trends table `covid19_fashion_weekly.csv.gz` (geo, category_file, keyword,
@@ -61,7 +62,7 @@ struct GoogleTrendsReader: FramedProducer {
 
     private mutating func add(_ row: NamedRow, line: UInt64) throws(FieldFailure) {
         let keyword = try row.required("keyword")
-        guard let week = try row.date("date").weekMonday else {
+        guard let week = try row.date("date").trendsWeekMonday else {
             throw FieldFailure(field: "date", rule: "must be the first day (Sunday or Monday) of a week")
         }
         let hitsText = row["hits"]

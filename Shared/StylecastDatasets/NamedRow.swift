@@ -1,3 +1,4 @@
+import StylecastCalendar
 /// A table row's values by column name, for the readers' mapping code.
 struct NamedRow {
     let header: [String]
@@ -34,8 +35,8 @@ extension NamedRow {
     }
 
     /// The value of `name` as an ISO-8601 date.
-    func date(_ name: String) throws(FieldFailure) -> CalendarDate {
-        guard let date = CalendarDate(iso: self[name]) else {
+    func date(_ name: String) throws(FieldFailure) -> CivilDay {
+        guard let date = CivilDay(iso: self[name]) else {
             throw FieldFailure(field: name, rule: "must be an ISO-8601 date (YYYY-MM-DD)")
         }
         return date

@@ -1,3 +1,4 @@
+import StylecastCalendar
 import StylecastProto
 
 /// VISUELLE's `gtrends.csv`: a `date` column then one column per search term, one row per
@@ -39,7 +40,7 @@ struct VisuelleTrendsReader: FramedProducer {
             entries.append(entry)
         case .row(let line, let row, _):
             if firstLine == nil { firstLine = line }
-            guard let week = CalendarDate(iso: row["date"])?.weekMonday else {
+            guard let week = CivilDay(iso: row["date"])?.trendsWeekMonday else {
                 entries.append(
                     Rejection.entry(index: line, field: "date", rule: "must be the ISO-8601 date of a Sunday or Monday"))
                 return true

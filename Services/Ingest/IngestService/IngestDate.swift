@@ -1,4 +1,5 @@
 import Foundation
+import StylecastCalendar
 
 /// Dates as ingest stores them: a calendar day in UTC written `YYYY-MM-DD`.
 ///
@@ -38,15 +39,11 @@ enum IngestDate {
 
     /// The UTC day of a Unix time.
     static func utcDay(unixSeconds: Int64) -> String? {
-        utcDay(Date(timeIntervalSince1970: TimeInterval(unixSeconds)))
+        plausible(CivilDay(unixSeconds: unixSeconds))
     }
 
     private static func utcDay(_ date: Date) -> String? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
-        return calendarDay(year: year, month: month, day: day)
+        utcDay(unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
     private static func calendarDay(_ year: String, _ month: String, _ day: String) -> String? {
@@ -57,16 +54,10 @@ enum IngestDate {
     }
 
     private static func calendarDay(year: Int, month: Int, day: Int) -> String? {
-        guard plausibleYears.contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
-        else { return nil }
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        CivilDay(year: year, month: month, day: day).flatMap(plausible)
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+    private static func plausible(_ day: CivilDay) -> String? {
+        plausibleYears.contains(day.components.year) ? day.iso : nil
     }
 }
