@@ -387,7 +387,8 @@ def write_model_card(path: Path, *, log: dict, results: dict, predicted: np.ndar
         f"| {r['crossover']} | {r['layers_from_a']} | {r['keep_a_all']:.4f} | {r['keep_a_different_class']:.4f} | {r['take_b_different_class']:.4f} |"
         for r in results["mixing"]
     ]
-    evaluations = log.get("evaluations", [])
+    # One row per iteration (a run that stops right after a periodic check logs it twice).
+    evaluations = list({e["iteration"]: e for e in log.get("evaluations", [])}.values())
     eval_rows = [
         f"| {e['iteration']} | {e['kimg']:.1f} | {e['elapsed_seconds'] / 60:.1f} | {e['conditional_accuracy_1000']:.3f} |" for e in evaluations
     ]

@@ -314,7 +314,8 @@ def main() -> None:
             save_checkpoint()
             last_checkpoint = elapsed
 
-    evaluate()
+    if not state["evaluations"] or state["evaluations"][-1]["iteration"] != state["iteration"]:
+        evaluate()
     save_checkpoint()
     final = state["evaluations"][-1]
     print(
