@@ -84,16 +84,19 @@ var targets: [Target] = [
         name: "StylecastImageIO", dependencies: ["CZlib", "StylecastTensor", "StylecastErrors"],
         path: "Shared/StylecastImageIO", swiftSettings: numericSwiftSettings),
 
+    // Calendar days without Foundation: parsing, weeks, arithmetic (one place for all of it).
+    .target(name: "StylecastCalendar", path: "Shared/StylecastCalendar", swiftSettings: swiftSettings),
+
     // Streaming readers for the shared data sets and generic JSON lines, producing the
     // canonical protobuf records (docs/ingest-formats.md).
     .target(
         name: "StylecastDatasets",
-        dependencies: ["CZlib", "StylecastErrors", "StylecastProto", "StylecastImageIO", .swiftProtobuf],
+        dependencies: ["CZlib", "StylecastCalendar", "StylecastErrors", "StylecastProto", "StylecastImageIO", .swiftProtobuf],
         path: "Shared/StylecastDatasets", swiftSettings: numericSwiftSettings),
 
     // Forecasting: ETS, Theta, naive methods, automatic selection, intervals, backtests (no gRPC).
     .target(
-        name: "StylecastForecast", dependencies: ["StylecastErrors"],
+        name: "StylecastForecast", dependencies: ["StylecastCalendar", "StylecastErrors"],
         path: "Shared/StylecastForecast", swiftSettings: numericSwiftSettings),
 
     // Fashion attribute extraction: the English and Chinese lexicon and its matcher.
@@ -109,7 +112,9 @@ var targets: [Target] = [
             "StylecastTensor", "StylecastModelFormat", "StylecastImageIO", "StylecastAttributes", "StylecastErrors",
         ],
         path: "Shared/StylecastVision",
-        resources: [.copy("Resources/garment-classifier.safetensors")],
+        resources: [
+            .copy("Resources/garment-classifier.safetensors"), .copy("Resources/style-generator.safetensors"),
+        ],
         swiftSettings: numericSwiftSettings),
 
     // Recommenders trained in Swift on BLAS: implicit ALS (conjugate gradient), time-decayed
@@ -161,11 +166,11 @@ let services: [(folder: String, library: String, executable: String)] = [
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "TrendAggregationService": [
-        "StylecastForecast", "StylecastAttributes", "StylecastVision", "StylecastErrors", .swiftProtobuf,
+        "StylecastCalendar", "StylecastForecast", "StylecastAttributes", "StylecastVision", "StylecastErrors", .swiftProtobuf,
         .serviceLifecycle,
     ],
     "IngestService": [
-        "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
+        "StylecastCalendar", "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
         .swiftProtobuf, .prometheus,
     ],
     "TextEmbeddingService": [
@@ -287,9 +292,18 @@ targets += [
         path: "Tests/Benchmarks/NewProductBench",
         swiftSettings: numericSwiftSettings),
     .testTarget(
+        name: "StylecastCalendarTests", dependencies: ["StylecastCalendar"], path: "Tests/StylecastCalendarTests",
+        swiftSettings: swiftSettings),
+    .testTarget(
         name: "StylecastForecastTests",
         dependencies: ["StylecastForecast", "StylecastErrors"],
         path: "Tests/StylecastForecastTests",
+        swiftSettings: numericSwiftSettings),
+    // The Swift side of scripts/bench/generation.sh: style generator images per second.
+    .executableTarget(
+        name: "generator-bench",
+        dependencies: ["StylecastVision", "CBLAS"],
+        path: "Tests/Benchmarks/GeneratorBench",
         swiftSettings: numericSwiftSettings),
     // The cache-miss load of scripts/bench/recommend-serving.sh: Recommend for distinct users.
     .executableTarget(
@@ -379,6 +393,7 @@ let package = Package(
         .executable(name: "forecast-bench", targets: ["forecast-bench"]),
         .executable(name: "recsys-bench", targets: ["recsys-bench"]),
         .executable(name: "rec-load", targets: ["rec-load"]),
+        .executable(name: "generator-bench", targets: ["generator-bench"]),
         .executable(name: "new-product-bench", targets: ["new-product-bench"]),
     ],
     dependencies: dependencies,
