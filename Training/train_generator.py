@@ -188,6 +188,8 @@ def main() -> None:
     )
     log = {
         "command": command,
+        "minutes_budget": arguments.minutes,
+        "epochs_budget": arguments.epochs,
         "hyper_parameters": hp,
         "architecture": sg.ARCHITECTURE,
         "generator_parameters": sg.parameter_count(generator),
