@@ -15,10 +15,10 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import platform
 from pathlib import Path
+
+from export_common import machine_description, sha256  # noqa: E402
 
 import numpy as np
 import torch
@@ -71,20 +71,6 @@ def display(path: Path) -> str:
     return str(resolved.relative_to(REPOSITORY)) if resolved.is_relative_to(REPOSITORY) else str(resolved)
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def machine_description(threads: int) -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model} ({platform.machine()}), {threads} torch threads, no GPU"
 
 
 def confusion_lines(predicted: np.ndarray, labels: np.ndarray) -> list[str]:

@@ -22,16 +22,16 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
-import platform
 import struct
 import textwrap
 import time
 import zlib
 from pathlib import Path
+
+from export_common import machine_description, sha256  # noqa: E402
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -116,25 +116,11 @@ def tile(images: list[list[np.ndarray | None]], scale: int = 2, gap: int = 2, ba
     return sheet
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
 
 def display(path: Path) -> str:
     resolved = path.resolve()
     return str(resolved.relative_to(REPOSITORY)) if resolved.is_relative_to(REPOSITORY) else str(resolved)
 
-
-def machine_description(threads: int) -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model} ({platform.machine()}, {os.cpu_count()} cores), {threads} torch threads, no GPU"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+
+from export_common import check_exported_shapes
 from torch import nn
 import torch.nn.functional as F
 
@@ -137,12 +139,7 @@ def folded_state_dict(model: GarmentClassifier) -> dict[str, torch.Tensor]:
 
 def check_shapes(tensors: dict[str, torch.Tensor]) -> None:
     """Raises ValueError unless `tensors` has exactly the exported names, shapes and float32."""
-    if set(tensors) != set(EXPORTED_SHAPES):
-        raise ValueError(f"tensor names {sorted(tensors)} != {sorted(EXPORTED_SHAPES)}")
-    for name, shape in EXPORTED_SHAPES.items():
-        tensor = tensors[name]
-        if tuple(tensor.shape) != shape or tensor.dtype != torch.float32:
-            raise ValueError(f"{name}: {tensor.dtype} {tuple(tensor.shape)}, expected float32 {shape}")
+    check_exported_shapes(tensors, EXPORTED_SHAPES)
 
 
 def load_folded(path: Path) -> FoldedGarmentClassifier:
