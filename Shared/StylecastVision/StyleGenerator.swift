@@ -191,7 +191,6 @@ public struct StyleGenerator: Sendable {
         var x = try Tensor(
             shape: [count, 128, 7, 7], values: Array([[Float]](repeating: constant.scalars, count: count).joined()))
         for (layer, style) in zip(layers, styles) {
-            if layer.upsample { x = try x.upsampledNearest(scale: 2) }
             x = try modulate(x, layer: layer, style: style, activate: true)
         }
         return try modulate(x, layer: output, style: styles[Self.styleInputs - 1], activate: false).tanh()
@@ -219,12 +218,17 @@ public struct StyleGenerator: Sendable {
         return try synthesize(styles: (0..<Self.styleInputs).map { $0 < crossover ? coarse : fine })
     }
 
-    /// One modulated layer: per-sample style from `w`, modulated convolution, bias, and for the
-    /// hidden layers leaky ReLU 0.2 times sqrt(2).
+    /// One modulated layer: per-sample style from `w`, 2x nearest upsampling where the layer
+    /// has it (fused into the convolution), modulated convolution, bias, and for the hidden
+    /// layers leaky ReLU 0.2 times sqrt(2).
     private func modulate(_ x: Tensor, layer: ModulatedLayer, style w: Tensor, activate: Bool) throws -> Tensor {
         let style = try w.linear(weight: layer.affine.weight, bias: layer.affine.bias)
-        let convolved = try x.modulatedConv2d(
-            weight: layer.weight, style: style, demodulate: layer.demodulate, padding: Size2D(layer.padding, layer.padding))
+        let convolved =
+            layer.upsample
+            ? try x.upsampledModulatedConv2d(weight: layer.weight, style: style, demodulate: layer.demodulate)
+            : try x.modulatedConv2d(
+                weight: layer.weight, style: style, demodulate: layer.demodulate,
+                padding: Size2D(layer.padding, layer.padding))
         let channels = layer.bias.count
         let area = convolved.shape[2] * convolved.shape[3]
         let bias = layer.bias

@@ -50,6 +50,65 @@ struct ConvolutionTests {
         }
     }
 
+    /// Values in [-1, 1) from a fixed linear congruential sequence.
+    private static func pseudoRandom(_ shape: [Int], seed: UInt32) throws -> Tensor {
+        var state = seed
+        let values = (0..<shape.reduce(1, *)).map { _ -> Float in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / Float(1 << 23) - 1
+        }
+        return try Tensor(shape: shape, values: values)
+    }
+
+    private static func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
+        zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
+    }
+
+    @Test("the batched same-size path agrees with the per-sample path on the interior pixels")
+    func modulatedPathsAgree() throws {
+        let x = try Self.pseudoRandom([3, 5, 8, 7], seed: 1)
+        let weight = try Self.pseudoRandom([4, 5, 3, 3], seed: 2)
+        let style = try Self.pseudoRandom([3, 5], seed: 3)
+        for demodulate in [true, false] {
+            // Padding 1 keeps the size (one GEMM for the batch); padding 0 takes the per-sample
+            // path, and its output is the padded output without the border.
+            let padded = try x.modulatedConv2d(weight: weight, style: style, demodulate: demodulate, padding: 1)
+            let valid = try x.modulatedConv2d(weight: weight, style: style, demodulate: demodulate, padding: 0)
+            #expect(valid.shape == [3, 4, 6, 5])
+            var interior: [Float] = []
+            for n in 0..<3 {
+                for o in 0..<4 {
+                    for y in 1..<7 {
+                        for column in 1..<6 { interior.append(padded[n, o, y, column]) }
+                    }
+                }
+            }
+            let difference = Self.maxDifference(valid, try Tensor(shape: valid.shape, values: interior))
+            #expect(difference < 1e-5, "demodulate \(demodulate): max |difference| \(difference)")
+        }
+    }
+
+    @Test("upsampledModulatedConv2d equals nearest upsampling then the modulated 3x3 convolution")
+    func upsampledModulated() throws {
+        for (shape, seed) in [([2, 3, 5, 5], UInt32(4)), ([3, 16, 7, 6], UInt32(7)), ([1, 2, 1, 1], UInt32(9))] {
+            let x = try Self.pseudoRandom(shape, seed: seed)
+            let weight = try Self.pseudoRandom([5, shape[1], 3, 3], seed: seed + 1)
+            let style = try Self.pseudoRandom([shape[0], shape[1]], seed: seed + 2)
+            for demodulate in [true, false] {
+                let fused = try x.upsampledModulatedConv2d(weight: weight, style: style, demodulate: demodulate)
+                let reference = try x.upsampledNearest(scale: 2)
+                    .modulatedConv2d(weight: weight, style: style, demodulate: demodulate, padding: 1)
+                #expect(fused.shape == [shape[0], 5, 2 * shape[2], 2 * shape[3]])
+                let difference = Self.maxDifference(fused, reference)
+                #expect(difference < 1e-5, "\(shape) demodulate \(demodulate): max |difference| \(difference)")
+            }
+        }
+        #expect(throws: TensorError.self) {
+            try Tensor(zeros: [1, 2, 4, 4]).upsampledModulatedConv2d(
+                weight: Tensor(zeros: [3, 2, 5, 5]), style: Tensor(zeros: [1, 2]))
+        }
+    }
+
     @Test("bad convolution shapes and arguments are typed errors, not crashes")
     func errors() {
         let x = Tensor(zeros: [1, 4, 5, 5])
