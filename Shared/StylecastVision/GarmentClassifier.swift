@@ -93,6 +93,10 @@ public struct GarmentClassifier: Sendable {
     static let chunkSize = 16
 
     private func chunkLogits(_ images: Tensor) throws(TensorError) -> Tensor {
+        try chunkFeatures(images).linear(weight: fc2.weight, bias: fc2.bias)
+    }
+
+    private func chunkFeatures(_ images: Tensor) throws(TensorError) -> Tensor {
         var x = try images.conv2d(weight: conv1.weight, bias: conv1.bias, padding: 1).relu()
         x = try x.conv2d(weight: conv2.weight, bias: conv2.bias, padding: 1).relu()
         x = try x.maxPooled2d(kernel: 2)
@@ -100,8 +104,27 @@ public struct GarmentClassifier: Sendable {
         x = try x.conv2d(weight: conv4.weight, bias: conv4.bias, padding: 1).relu()
         x = try x.maxPooled2d(kernel: 2)
         x = try x.reshaped([images.shape[0], -1])
-        x = try x.linear(weight: fc1.weight, bias: fc1.bias).relu()
-        return try x.linear(weight: fc2.weight, bias: fc2.bias)
+        return try x.linear(weight: fc1.weight, bias: fc1.bias).relu()
+    }
+
+    /// Size of ``features(_:)``'s vectors: the penultimate layer (fc1 after ReLU).
+    public static let featureSize = 128
+
+    /// The penultimate-layer activations (fc1 after ReLU), the feature space of the
+    /// generator's Fréchet distance (``FrechetDistance``).
+    /// - Parameter images: `[N, 1, 28, 28]`, values in [0, 1].
+    /// - Returns: `[N, 128]`.
+    public func features(_ images: Tensor) throws(TensorError) -> Tensor {
+        guard images.rank == 4, Array(images.shape.dropFirst()) == [1, Self.imageSide, Self.imageSide] else {
+            throw .shapeMismatch(operation: "GarmentClassifier.features", shapes: [images.shape, [-1, 1, 28, 28]])
+        }
+        let count = images.shape[0]
+        guard count > Self.chunkSize else { return try chunkFeatures(images) }
+        var chunks: [Tensor] = []
+        for start in stride(from: 0, to: count, by: Self.chunkSize) {
+            chunks.append(try chunkFeatures(images.slice(from: start, count: Swift.min(Self.chunkSize, count - start))))
+        }
+        return try Tensor.concatenated(chunks, axis: 0)
     }
 
     /// Classifies a batch of images.

@@ -1,12 +1,14 @@
 /// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fast generator whose output depends only
 /// on its seed, so seeded clustering gives the same colours on every run, platform and Swift
 /// version (the standard library's `random(in:using:)` makes no such promise).
-struct SplitMix64 {
+public struct SplitMix64: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator whose outputs depend only on `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,5 +17,5 @@ struct SplitMix64 {
     }
 
     /// A uniform value in [0, 1) from the top 53 bits of the next output.
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
