@@ -176,6 +176,10 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     "TextEmbeddingService": [
         "StylecastText", "StylecastAttributes", "StylecastErrors", .nioPosix, .serviceLifecycle, .prometheus,
     ],
+    "ImageGenerationService": [
+        "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors", "StylecastClient", .grpcHTTP2,
+        .serviceLifecycle,
+    ],
     "RecommendationService": [
         "StylecastRecommender", "StylecastModelFormat", "StylecastTensor", "StylecastErrors", .swiftProtobuf,
         .serviceLifecycle,
@@ -189,8 +193,10 @@ for service in services {
             dependencies: ["StylecastServiceKit", "StylecastProto", "StylecastRedis", .grpcCore, .logging]
                 + (serviceDependencies[service.library] ?? []),
             path: "Services/\(service.folder)/\(service.library)",
-            // trend-aggregation clusters embeddings and fits forecasts: optimised in debug too.
-            swiftSettings: service.library == "TrendAggregationService" ? numericSwiftSettings : swiftSettings))
+            // trend-aggregation clusters embeddings and fits forecasts, image-generation paints
+            // pixels: optimised in debug too.
+            swiftSettings: ["TrendAggregationService", "ImageGenerationService"].contains(service.library)
+                ? numericSwiftSettings : swiftSettings))
     targets.append(
         .executableTarget(
             name: service.executable,
@@ -305,6 +311,12 @@ targets += [
         dependencies: ["StylecastVision", "CBLAS"],
         path: "Tests/Benchmarks/GeneratorBench",
         swiftSettings: numericSwiftSettings),
+    // The Swift side of scripts/eval/generation.sh: conditional accuracy, classifier FID, contact sheet.
+    .executableTarget(
+        name: "generation-eval",
+        dependencies: ["StylecastVision", "StylecastImageIO", "StylecastTensor", "CBLAS"],
+        path: "Tests/Benchmarks/GenerationEval",
+        swiftSettings: numericSwiftSettings),
     // The cache-miss load of scripts/bench/recommend-serving.sh: Recommend for distinct users.
     .executableTarget(
         name: "rec-load",
@@ -341,6 +353,11 @@ targets += [
         path: "Tests/IngestServiceTests",
         swiftSettings: swiftSettings),
     // The recommendation service's training, scoring and model encoding without gRPC or Redis.
+    .testTarget(
+        name: "ImageGenerationServiceTests",
+        dependencies: ["ImageGenerationService", "StylecastVision", "StylecastImageIO", "StylecastAttributes"],
+        path: "Tests/ImageGenerationServiceTests",
+        swiftSettings: swiftSettings),
     .testTarget(
         name: "RecommendationServiceTests",
         dependencies: ["RecommendationService", "StylecastRecommender"],
@@ -392,6 +409,7 @@ let package = Package(
         .executable(name: "attributes-eval", targets: ["attributes-eval"]),
         .executable(name: "forecast-bench", targets: ["forecast-bench"]),
         .executable(name: "recsys-bench", targets: ["recsys-bench"]),
+        .executable(name: "generation-eval", targets: ["generation-eval"]),
         .executable(name: "rec-load", targets: ["rec-load"]),
         .executable(name: "generator-bench", targets: ["generator-bench"]),
         .executable(name: "new-product-bench", targets: ["new-product-bench"]),

@@ -9,7 +9,7 @@ struct StylecastCommand: AsyncParsableCommand {
         abstract: "Talk to the Stylecast services over gRPC.",
         subcommands: [
             HealthCommand.self, ServicesCommand.self, IngestCommand.self, ItemCommand.self, ReportCommand.self,
-            ClassifyCommand.self, EmbedCommand.self,
+            ClassifyCommand.self, EmbedCommand.self, GenerateCommand.self,
         ])
 }
 

@@ -1,0 +1,48 @@
+import StylecastClient
+import StylecastServiceKit
+
+/// The image-generation service's own settings, from environment variables (documented in
+/// docs/operations.md under `### image-generation`).
+public struct ImageGenerationConfiguration: Sendable {
+    /// text-embedding, which reads prompts (`STYLECAST_TEXT_EMBEDDING_TARGET`, `host:port`,
+    /// default `127.0.0.1:50052`).
+    public var textEmbedding: Endpoint
+    /// trend-aggregation, which reports rising attributes (`STYLECAST_TRENDS_TARGET`,
+    /// `host:port`, default `127.0.0.1:50055`).
+    public var trends: Endpoint
+    /// Edge length of a design when the request asks for 0 (`STYLECAST_IMAGE_DEFAULT_SIZE`,
+    /// default 256, 28 to `STYLECAST_IMAGE_MAX_SIZE`).
+    public var defaultSize: Int
+    /// Largest edge length a request may ask for (`STYLECAST_IMAGE_MAX_SIZE`, default 1024,
+    /// 28-4096).
+    public var maxSize: Int
+    /// Most designs of one call (`STYLECAST_IMAGE_MAX_COUNT`, default 64, 1-1024).
+    public var maxCount: Int
+    /// Longest prompt, in UTF-8 bytes (`STYLECAST_IMAGE_MAX_PROMPT_BYTES`, default 1000,
+    /// 1-65536).
+    public var maxPromptBytes: Int
+    /// How long a call to another service may take at most, in milliseconds, when the caller's
+    /// deadline does not end sooner (`STYLECAST_UPSTREAM_TIMEOUT_MS`, default 5000, 10-120000).
+    public var upstreamTimeout: Duration
+
+    /// Reads and validates the settings.
+    /// - Throws: ``ConfigurationError`` naming every invalid variable.
+    public static func read(environment: [String: String]) throws(ConfigurationError) -> ImageGenerationConfiguration {
+        var reader = EnvironmentReader(environment: environment)
+        let textEmbedding = reader.parsed("STYLECAST_TEXT_EMBEDDING_TARGET", default: "127.0.0.1:50052") {
+            try Endpoint(parsing: $0)
+        }
+        let trends = reader.parsed("STYLECAST_TRENDS_TARGET", default: "127.0.0.1:50055") { try Endpoint(parsing: $0) }
+        let maxSize = reader.integer("STYLECAST_IMAGE_MAX_SIZE", default: 1024, range: 28...4096)
+        let configuration = ImageGenerationConfiguration(
+            textEmbedding: textEmbedding ?? Endpoint(host: "127.0.0.1", port: 50052),
+            trends: trends ?? Endpoint(host: "127.0.0.1", port: 50055),
+            defaultSize: reader.integer("STYLECAST_IMAGE_DEFAULT_SIZE", default: Swift.min(256, maxSize), range: 28...maxSize),
+            maxSize: maxSize,
+            maxCount: reader.integer("STYLECAST_IMAGE_MAX_COUNT", default: 64, range: 1...1024),
+            maxPromptBytes: reader.integer("STYLECAST_IMAGE_MAX_PROMPT_BYTES", default: 1000, range: 1...65_536),
+            upstreamTimeout: reader.milliseconds("STYLECAST_UPSTREAM_TIMEOUT_MS", default: 5000, range: 10...120_000))
+        guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
+        return configuration
+    }
+}
