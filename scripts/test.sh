@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: generated-code check, build, compose-file validation, the
-# Python grpcio interop tests and the Swift test suite, against a throwaway redis-server on a
-# free loopback port that is stopped at the end, also when a step fails.
+# Sets up and runs every test: generated-code check, the deployment files (compose file,
+# Kubernetes manifests), build, the Python grpcio interop tests and the Swift test suite, against
+# a throwaway redis-server on a free loopback port that is stopped at the end, also when a step
+# fails.
 #
 #   scripts/test.sh            everything
 #   SWIFT_JOBS=1 scripts/test.sh   fewer parallel compile jobs (default 2)
@@ -22,12 +23,24 @@ else
   echo "SKIPPED: protoc is not installed, so the generated code cannot be checked" >&2
 fi
 
-step "python venv for the interop tests (.venv-test)"
-if [ ! -x .venv-test/bin/python ] || ! .venv-test/bin/python -c 'import grpc_health, grpc_reflection, pytest' 2>/dev/null; then
+step "python venv for the interop and deployment tests (.venv-test)"
+if [ ! -x .venv-test/bin/python ] \
+  || ! .venv-test/bin/python -c 'import grpc_health, grpc_reflection, pytest, yaml, kubernetes_validate' 2>/dev/null; then
   python3 -m venv .venv-test
+  # kubernetes-validate bundles the Kubernetes API schemas: it validates offline.
   .venv-test/bin/pip install -q --disable-pip-version-check \
-    'grpcio>=1.60' 'grpcio-health-checking>=1.60' 'grpcio-reflection>=1.60' 'pytest>=8'
+    'grpcio>=1.60' 'grpcio-health-checking>=1.60' 'grpcio-reflection>=1.60' 'pytest>=8' \
+    'pyyaml>=6' 'kubernetes-validate>=1.30'
 fi
+
+step "deployment files: docker-compose.yml, deploy/Dockerfile, deploy/k8s"
+if command -v docker-compose >/dev/null 2>&1; then
+  docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
+else
+  echo "SKIPPED: docker-compose is not installed, so docker-compose.yml is not validated" >&2
+fi
+scripts/validate-k8s.sh deploy/k8s
+.venv-test/bin/python -m pytest -q Tests/Interop/test_deploy_manifests.py
 
 step "throwaway redis-server"
 redis_dir=$(mktemp -d)
@@ -52,15 +65,10 @@ echo "redis-server pid $redis_pid on port $redis_port"
 step "build (debug, -j $jobs)"
 swift build --build-tests -j "$jobs"
 
-step "docker-compose.yml"
-if command -v docker-compose >/dev/null 2>&1; then
-  docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
-else
-  echo "SKIPPED: docker-compose is not installed" >&2
-fi
-
 step "interop tests with Python grpcio"
-STYLECAST_BIN_DIR="$(swift build --show-bin-path)" .venv-test/bin/python -m pytest -q Tests/Interop
+# (the deployment-file tests ran in their own step above)
+STYLECAST_BIN_DIR="$(swift build --show-bin-path)" .venv-test/bin/python -m pytest -q Tests/Interop \
+  --ignore=Tests/Interop/test_deploy_manifests.py
 
 step "swift test"
 # Serially: several tests compute for tens of seconds on a cooperative-pool thread, and run in

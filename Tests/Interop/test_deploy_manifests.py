@@ -1,0 +1,243 @@
+"""The deployment files say what the code does: docker-compose.yml and deploy/k8s/ run the five
+services on the ports the code defaults to, with health checks on the gRPC port, resources, the
+autoscalers and a persistent, append-only Redis; every STYLECAST_* variable they name is in
+docs/operations.md. No services or Redis needed: run alone with
+    .venv-test/bin/python -m pytest -q Tests/Interop/test_deploy_manifests.py
+scripts/test.sh also validates the manifests against the Kubernetes schemas (kubernetes-validate).
+"""
+import functools
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
+SERVICE_NAMES = ["ingest", "text-embedding", "image-generation", "recommendation", "trend-aggregation"]
+
+
+@functools.cache
+def code_ports() -> dict:
+    """name -> (gRPC port, metrics port), from the ServiceSpec defaults in the service kit."""
+    text = (ROOT / "Shared/StylecastServiceKit/Configuration/ServiceConfiguration.swift").read_text()
+    found = re.findall(
+        r'name: "([a-z-]+)",.*?defaultGRPCPort: (\d+), defaultMetricsPort: (\d+)\)', text, flags=re.DOTALL
+    )
+    return {name: (int(grpc), int(metrics)) for name, grpc, metrics in found}
+
+
+@functools.cache
+def kustomization() -> dict:
+    return yaml.safe_load((K8S / "kustomization.yaml").read_text())
+
+
+@functools.cache
+def manifests() -> list:
+    """Every resource of the files kustomization.yaml lists, in order."""
+    resources = []
+    for name in kustomization()["resources"]:
+        resources += [doc for doc in yaml.safe_load_all((K8S / name).read_text()) if doc]
+    return resources
+
+
+def of_kind(kind: str) -> dict:
+    return {r["metadata"]["name"]: r for r in manifests() if r["kind"] == kind}
+
+
+def env_of(container: dict) -> dict:
+    return {e["name"]: e.get("value") for e in container.get("env", [])}
+
+
+@functools.cache
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_code_defines_the_five_services_and_their_ports():
+    assert sorted(code_ports()) == sorted(SERVICE_NAMES)
+
+
+def test_every_resource_listed_in_the_kustomization_exists_and_parses():
+    listed = kustomization()["resources"]
+    assert listed, "kustomization.yaml lists no resources"
+    for name in listed:
+        path = K8S / name
+        assert path.is_file(), f"kustomization.yaml lists {name}, which does not exist"
+        docs = [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+        assert docs, f"{name} holds no resource"
+        for doc in docs:
+            assert {"apiVersion", "kind", "metadata"} <= doc.keys(), f"{name}: {doc.get('kind')} lacks a field"
+    yaml_files = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+    assert yaml_files == set(listed), "every manifest in deploy/k8s is listed in kustomization.yaml"
+
+
+def test_each_service_has_a_deployment_a_service_and_an_autoscaler():
+    deployments, services, hpas = of_kind("Deployment"), of_kind("Service"), of_kind("HorizontalPodAutoscaler")
+    assert sorted(deployments) == sorted(SERVICE_NAMES)
+    for name in SERVICE_NAMES:
+        assert name in services, f"no Service {name}"
+        # All five are stateless (state in Redis, idempotent consumers), so all five autoscale.
+        hpa = hpas[name]["spec"]
+        assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        assert 1 <= hpa["minReplicas"] <= hpa["maxReplicas"]
+        # The autoscaler owns the replica count: a fixed one would be reset by every apply.
+        assert "replicas" not in deployments[name]["spec"], f"{name}: replicas is set beside an autoscaler"
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_deployment_probes_its_grpc_port_natively_and_sets_resources(name):
+    grpc_port, metrics_port = code_ports()[name]
+    pod = of_kind("Deployment")[name]["spec"]["template"]
+    [container] = pod["spec"]["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"grpc": grpc_port, "metrics": metrics_port}
+    env = env_of(container)
+    assert env["STYLECAST_GRPC_PORT"] == str(grpc_port)
+    assert env["STYLECAST_METRICS_PORT"] == str(metrics_port)
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert container[probe]["grpc"]["port"] == grpc_port, f"{name}: {probe} is not a gRPC probe on {grpc_port}"
+    # The image's entrypoint (OpenBLAS kernel) must run: the service goes in args, not command.
+    assert "command" not in container and container["args"] == [name]
+    for bound in ("requests", "limits"):
+        assert {"cpu", "memory"} <= container["resources"][bound].keys(), f"{name}: no {bound}"
+    annotations = pod["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == str(metrics_port)
+    assert annotations["prometheus.io/path"] == "/metrics"
+    # Longer than the drain the ConfigMap asks for plus the preStop pause.
+    drain_s = int(of_kind("ConfigMap")["stylecast-config"]["data"]["STYLECAST_SHUTDOWN_GRACE_MS"]) / 1000
+    assert pod["spec"]["terminationGracePeriodSeconds"] > drain_s + 5
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_service_exposes_grpc_and_metrics_of_its_pods(name):
+    grpc_port, metrics_port = code_ports()[name]
+    spec = of_kind("Service")[name]["spec"]
+    pod_labels = of_kind("Deployment")[name]["spec"]["template"]["metadata"]["labels"]
+    assert spec["selector"].items() <= pod_labels.items()
+    ports = {p["name"]: (p["port"], p["targetPort"]) for p in spec["ports"]}
+    assert ports == {"grpc": (grpc_port, "grpc"), "metrics": (metrics_port, "metrics")}
+
+
+def test_redis_is_a_statefulset_with_a_volume_and_append_only_persistence():
+    redis = of_kind("StatefulSet")["redis"]["spec"]
+    [claim] = redis["volumeClaimTemplates"]
+    [container] = redis["template"]["spec"]["containers"]
+    assert {"name": claim["metadata"]["name"], "mountPath": "/data"} in container["volumeMounts"]
+    script = " ".join(container["command"])
+    assert "--appendonly yes" in script and "--dir /data" in script
+    assert "--maxmemory-policy noeviction" in script
+    assert of_kind("Service")["redis"]["spec"]["selector"].items() <= redis["template"]["metadata"]["labels"].items()
+    assert of_kind("ConfigMap")["stylecast-config"]["data"]["STYLECAST_REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_secret_is_an_optional_placeholder():
+    secret = of_kind("Secret")["stylecast-secrets"]
+    assert not secret.get("data") and not secret.get("stringData"), "real values do not belong in git"
+    for deployment in of_kind("Deployment").values():
+        [container] = deployment["spec"]["template"]["spec"]["containers"]
+        refs = [source["secretRef"] for source in container["envFrom"] if "secretRef" in source]
+        assert refs == [{"name": "stylecast-secrets", "optional": True}]
+
+
+def test_image_generation_reaches_text_embedding_and_trends_by_service_name():
+    ports = code_ports()
+    [container] = of_kind("Deployment")["image-generation"]["spec"]["template"]["spec"]["containers"]
+    env = env_of(container)
+    assert env["STYLECAST_TEXT_EMBEDDING_TARGET"] == f"text-embedding:{ports['text-embedding'][0]}"
+    assert env["STYLECAST_TRENDS_TARGET"] == f"trend-aggregation:{ports['trend-aggregation'][0]}"
+    compose_env = compose()["services"]["image-generation"]["environment"]
+    assert compose_env["STYLECAST_TEXT_EMBEDDING_TARGET"] == f"text-embedding:{ports['text-embedding'][0]}"
+    assert compose_env["STYLECAST_TRENDS_TARGET"] == f"trend-aggregation:{ports['trend-aggregation'][0]}"
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_compose_runs_each_service_with_health_check_and_restart_policy(name):
+    grpc_port, metrics_port = code_ports()[name]
+    service = compose()["services"][name]
+    assert service["command"] == [name]
+    assert service["restart"] in ("unless-stopped", "always", "on-failure")
+    assert service["healthcheck"]["test"] == ["CMD", "stylecast", "health", "--target", f"127.0.0.1:{grpc_port}"]
+    assert service["environment"]["STYLECAST_GRPC_PORT"] == str(grpc_port)
+    assert service["environment"]["STYLECAST_METRICS_PORT"] == str(metrics_port)
+    assert service["environment"]["STYLECAST_REDIS_URL"] == "redis://redis:6379/0"
+    assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_redis_is_append_only_on_a_volume():
+    redis = compose()["services"]["redis"]
+    assert "--appendonly" in redis["command"] and redis["command"][redis["command"].index("--appendonly") + 1] == "yes"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+    assert "healthcheck" in redis and redis["restart"] == "unless-stopped"
+
+
+def dockerfile_stages() -> dict:
+    """FROM ... AS name -> the stage's text; the last, unnamed stage is "run"."""
+    stages, name, lines = {}, None, []
+    for line in (ROOT / "deploy/Dockerfile").read_text().splitlines():
+        match = re.match(r"FROM \S+(?: AS (\S+))?", line)
+        if match:
+            if name:
+                stages[name] = "\n".join(lines)
+            name, lines = match.group(1) or "run", []
+        elif name:
+            lines.append(line)
+    stages[name] = "\n".join(lines)
+    return stages
+
+
+def test_image_builds_every_executable_and_ships_resources_beside_them():
+    stages = dockerfile_stages()
+    assert {"model", "build", "run"} <= stages.keys()
+    products = re.search(r'products="([^"]+)"', stages["build"]).group(1).split()
+    assert sorted(products) == sorted(SERVICE_NAMES + ["stylecast"])
+    # `swift build` honours only the last --product: one call per product.
+    assert re.search(r'for p in \$products; do swift build [^;]*--product "\$p"', stages["build"])
+    # Bundle.module looks next to the executable first (the build path does not exist at run time).
+    assert 'cp -R "$bin"/*.resources /out/' in stages["build"]
+    assert "COPY --from=build /out/ /usr/local/bin/" in stages["run"]
+    assert 'ENTRYPOINT ["/usr/local/bin/stylecast-entrypoint"]' in stages["run"]
+
+
+def test_image_carries_the_text_model_where_stylecast_models_dir_points():
+    stages = dockerfile_stages()
+    assert "COPY --from=model /models/ /opt/stylecast/models/" in stages["run"]
+    assert re.search(r"STYLECAST_MODELS_DIR=/opt/stylecast/models\b", stages["run"])
+    assert "/models/all-MiniLM-L6-v2/model.safetensors" in stages["model"] and "sha256sum -c" in stages["model"]
+    reference = pathlib.Path(
+        os.environ.get("STYLECAST_REFERENCE_DIR") or ROOT.parent / "shared" / "reference"
+    ) / "minilm_reference.json"
+    if not reference.is_file():
+        pytest.skip(f"{reference} is missing: the model hash cannot be compared")
+    expected = json.loads(reference.read_text())["model_safetensors_sha256"]
+    assert f"ARG MINILM_SHA256={expected}" in stages["model"]
+
+
+def test_every_stylecast_variable_in_the_deployment_files_is_documented():
+    documented = set(re.findall(r"`(STYLECAST_[A-Z0-9_]+)", (ROOT / "docs/operations.md").read_text()))
+    files = [ROOT / "docker-compose.yml", ROOT / "deploy/Dockerfile", *sorted(K8S.glob("*.yaml"))]
+    used = {
+        (path.name, variable)
+        for path in files
+        for variable in re.findall(r"STYLECAST_[A-Z0-9_]+", path.read_text())
+        if not variable.endswith("_")  # a family named in a comment, e.g. STYLECAST_INGEST_*
+    }
+    missing = sorted(f"{variable} ({name})" for name, variable in used if variable not in documented)
+    assert not missing, f"not in docs/operations.md: {', '.join(missing)}"
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (with kustomize) is not installed")
+def test_kustomization_renders_into_the_stylecast_namespace():
+    rendered = subprocess.run(
+        ["kubectl", "kustomize", str(K8S)], check=True, capture_output=True, text=True
+    ).stdout
+    resources = [doc for doc in yaml.safe_load_all(rendered) if doc]
+    assert len(resources) == len(manifests())
+    for resource in resources:
+        if resource["kind"] != "Namespace":
+            assert resource["metadata"]["namespace"] == "stylecast", resource["metadata"]["name"]
