@@ -1,5 +1,6 @@
-# Sourced by the launchers (scripts/run.sh, the container entrypoint, the benchmarks): when
-# OPENBLAS_CORETYPE is unset, picks OpenBLAS's kernel from the CPU flags, because Debian's
+# Sourced by the launchers (scripts/demo.sh, the container entrypoint, the benchmarks): when
+# OPENBLAS_CORETYPE is unset, picks OpenBLAS's kernel from the CPU flags (stylecast up applies the
+# same rule in Swift), because Debian's
 # OpenBLAS 0.3.21 detects recent CPUs as "Prescott" and runs sgemm about 5x slower than it can.
 # A value already set (by an operator, or by the machine) is always kept. Tests and CI do not
 # source this file: they leave the environment alone. Each service logs the kernel that runs

@@ -6,10 +6,21 @@ import StylecastClient
 struct StylecastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylecast",
-        abstract: "Talk to the Stylecast services over gRPC.",
+        abstract: "Run the Stylecast services on this machine and talk to them over gRPC.",
+        discussion: """
+            A session, from the repository root after `swift build -c release`:
+              .build/release/stylecast up
+              .build/release/stylecast ingest --source visuelle ../shared/data/visuelle/train.csv
+              .build/release/stylecast status --wait-drained
+              .build/release/stylecast trends --kind color
+              .build/release/stylecast report --out out --designs 8
+              .build/release/stylecast down
+            scripts/demo.sh runs the whole pipeline on the shared data.
+            """,
         subcommands: [
-            HealthCommand.self, ServicesCommand.self, IngestCommand.self, ItemCommand.self, ReportCommand.self,
-            ClassifyCommand.self, EmbedCommand.self, GenerateCommand.self,
+            UpCommand.self, DownCommand.self, StatusCommand.self, HealthCommand.self, ServicesCommand.self,
+            IngestCommand.self, ItemCommand.self, TrendsCommand.self, ForecastCommand.self, RecommendCommand.self,
+            GenerateCommand.self, ReportCommand.self, ClassifyCommand.self, EmbedCommand.self,
         ])
 }
 

@@ -1,0 +1,160 @@
+import Foundation
+import StylecastClient
+
+/// The five services and a Redis started on this machine by `stylecast up`, as recorded in the
+/// run folder's `stack.json` (pids, ports, log files), so that `down`, `status` and a second
+/// `up` (which starts only what is not running) find them.
+struct LocalStack: Codable {
+    /// One started process.
+    struct Process: Codable {
+        var name: String
+        var pid: Int32
+        var grpcPort: Int?
+        var metricsPort: Int?
+        var log: String
+    }
+
+    /// `redis://...` of the Redis the services use.
+    var redisURL: String
+    /// The Redis this stack started (nil when it uses an existing one).
+    var redis: Process?
+    /// Redis's data folder (append-only file), when this stack started it.
+    var redisDirectory: String?
+    /// The services, in start order.
+    var services: [Process]
+
+    /// The services in start order: ports as in the README.
+    static let serviceNames = ["ingest", "text-embedding", "image-generation", "recommendation", "trend-aggregation"]
+
+    /// The run folder: `--run-dir`, else `STYLECAST_RUN_DIR`, else `.stylecast-run` here.
+    static func runDirectory(_ option: String?) -> String {
+        option ?? ProcessInfo.processInfo.environment["STYLECAST_RUN_DIR"] ?? ".stylecast-run"
+    }
+
+    static func statePath(in directory: String) -> String { (directory as NSString).appendingPathComponent("stack.json") }
+
+    /// The recorded stack, or nil when there is none.
+    static func load(from directory: String) throws -> LocalStack? {
+        let path = statePath(in: directory)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try JSONDecoder().decode(LocalStack.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    func save(to directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: Self.statePath(in: directory)))
+    }
+
+    /// The OpenBLAS kernel to ask for when `OPENBLAS_CORETYPE` is unset: Debian's OpenBLAS
+    /// 0.3.21 may detect recent Xeons as "Prescott" (5x slower sgemm), so, like
+    /// `scripts/lib/blas-kernel.sh` for the shell launchers, this picks SkylakeX when the CPU has
+    /// AVX-512 (F, VL, BW, DQ), Haswell when it has AVX2 and FMA, and leaves the choice to
+    /// OpenBLAS otherwise (nil).
+    static func blasKernel(cpuinfo: String) -> String? {
+        guard let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return nil }
+        let flags = Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+        if flags.isSuperset(of: ["avx512f", "avx512vl", "avx512bw", "avx512dq"]) { return "SkylakeX" }
+        if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        return nil
+    }
+
+    /// Whether a process with this pid exists (and is not a zombie of ours).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 else { return false }
+        // A child that exited but was not reaped still answers kill(0): read its state.
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        guard let close = status.lastIndex(of: ")") else { return true }
+        return !status[status.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
+    /// Starts a program in its own session (so that Ctrl-C in the terminal that ran `up` does
+    /// not reach it), with its output appended to `log` and no input.
+    /// - Parameters:
+    ///   - executable: A path, or a name looked up in `PATH`.
+    ///   - arguments: Its arguments.
+    ///   - environment: Its whole environment.
+    ///   - log: The file its standard output and error are appended to.
+    /// - Returns: Its pid.
+    static func spawn(_ executable: String, arguments: [String], environment: [String: String], log: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // glibc's POSIX_SPAWN_SETSID (spawn.h, glibc >= 2.26), a macro Swift does not import.
+        let setSessionFlag: Int16 = 0x80
+        posix_spawnattr_setflags(&attributes, setSessionFlag)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw StackError.spawnFailed(executable, errno: result) }
+        return pid
+    }
+
+    /// Sends SIGTERM and waits up to `grace` for the process to end, then SIGKILL.
+    /// - Returns: Whether it ended within the grace period.
+    @discardableResult
+    static func stop(_ pid: Int32, grace: Duration) async -> Bool {
+        guard isAlive(pid) else { return true }
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline {
+            if !isAlive(pid) { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        kill(pid, SIGKILL)
+        return false
+    }
+
+    /// A free TCP port on the loopback interface.
+    static func freePort() throws -> Int {
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketDescriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(socketDescriptor, generic, length) == 0 && getsockname(socketDescriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw StackError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Why the local stack cannot be started, found or stopped.
+enum StackError: Error, CustomStringConvertible {
+    case noFreePort
+    case missingExecutable(String)
+    case spawnFailed(String, errno: Int32)
+    case notServing([String], logs: String)
+
+    var description: String {
+        switch self {
+        case .noFreePort: "no free loopback port for Redis"
+        case .spawnFailed(let executable, let code):
+            "cannot start \(executable): \(String(cString: strerror(code)))"
+        case .missingExecutable(let path):
+            "\(path) not found: build the services first (swift build -c release) or pass --bin"
+        case .notServing(let names, let logs):
+            "not SERVING in time: \(names.joined(separator: ", ")); see the logs in \(logs)"
+        }
+    }
+}
