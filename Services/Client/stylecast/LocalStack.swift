@@ -90,9 +90,18 @@ struct LocalStack: Codable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // glibc's POSIX_SPAWN_SETSID (spawn.h, glibc >= 2.26), a macro Swift does not import.
+        // The child gets an empty signal mask and default handlers: this process's threads block
+        // some signals, and a child that inherits a blocked SIGTERM (redis-server does) never
+        // stops. 0x80 is glibc's POSIX_SPAWN_SETSID (spawn.h, glibc >= 2.26), a macro Swift
+        // does not import.
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
         let setSessionFlag: Int16 = 0x80
-        posix_spawnattr_setflags(&attributes, setSessionFlag)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | setSessionFlag)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
