@@ -217,7 +217,7 @@ targets += [
         name: "stylecast",
         dependencies: [
             "StylecastClient", "StylecastProto", "StylecastVision", "StylecastImageIO", "StylecastTensor",
-            "StylecastDatasets", "StylecastRedis", .argumentParser, .grpcCore, .swiftProtobuf,
+            "StylecastDatasets", "StylecastRedis", .argumentParser, .grpcCore, .swiftProtobuf, .logging,
         ],
         path: "Services/Client/stylecast",
         swiftSettings: swiftSettings),

@@ -65,7 +65,7 @@ scripts/setup.sh
 say "release build (about 10 minutes on 2 cores the first time)"
 # One product per call: `swift build` takes a single --product.
 for product in ingest text-embedding image-generation recommendation trend-aggregation stylecast; do
-  swift build -c release -j "${SWIFT_JOBS:-2}" --product "$product" 2>&1 | grep -E "error|warning:|Compiling|Build" >&2 || true
+  swift build -c release -j "${SWIFT_JOBS:-2}" --product "$product" 2>&1 | grep --line-buffered -E "error|warning:|Compiling|Build" >&2 || true
   [ -x "$(swift build -c release --show-bin-path)/$product" ] || { say "build of $product failed"; exit 1; }
 done
 bin=$(swift build -c release --show-bin-path)
@@ -95,8 +95,12 @@ for entry in "${files[@]}"; do
   file=${entry#* }
   say "ingesting $file"
   "$stylecast" ingest --source "$source" "$data/$file" --json >"$run_dir/ingest-$index.json"
-  python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(f"  {sys.argv[2]}: {s.get(\"accepted\", 0):,} accepted, {s.get(\"duplicates\", 0):,} duplicates, {s.get(\"rejected\", 0):,} rejected")' \
-    "$run_dir/ingest-$index.json" "$file" >&2
+  python3 - "$run_dir/ingest-$index.json" "$file" >&2 <<'PY'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+print(f"  {sys.argv[2]}: {summary.get('accepted', 0):,} accepted, {summary.get('duplicates', 0):,} duplicates, "
+      f"{summary.get('rejected', 0):,} rejected")
+PY
   if [ "$index" -eq 0 ] && [ -n "$restart" ]; then
     say "stopping $restart and starting it again (--restart)"
     "$stylecast" down --only "$restart" >&2

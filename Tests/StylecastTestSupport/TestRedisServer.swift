@@ -31,17 +31,20 @@ public final class TestRedisServer: Sendable {
     public let pid: pid_t
     /// Its temporary working directory (holds `redis.log`).
     public let directory: URL
+    /// The password `AUTH` needs (`--requirepass`), if any.
+    public let password: String?
     private let watchdog: pid_t
     private let watchdogInput: Int32
     private let exitCode = Mutex<Int32?>(nil)
 
     /// The URL of this server, database 0.
-    public var url: RedisURL { RedisURL(host: "127.0.0.1", port: port) }
+    public var url: RedisURL { RedisURL(host: "127.0.0.1", port: port, password: password) }
 
-    private init(port: Int, pid: pid_t, directory: URL, watchdog: pid_t, input: Int32) {
+    private init(port: Int, pid: pid_t, directory: URL, password: String?, watchdog: pid_t, input: Int32) {
         self.port = port
         self.pid = pid
         self.directory = directory
+        self.password = password
         self.watchdog = watchdog
         self.watchdogInput = input
     }
@@ -50,8 +53,11 @@ public final class TestRedisServer: Sendable {
     /// - Parameters:
     ///   - port: The port, or `nil` for a free one.
     ///   - readyTimeout: How long to wait for `PING` to succeed.
+    ///   - password: A password clients must give (`--requirepass`), or nil for none.
     /// - Returns: The running server.
-    public static func start(port: Int? = nil, readyTimeout: Duration = .seconds(10)) async throws -> TestRedisServer {
+    public static func start(
+        port: Int? = nil, readyTimeout: Duration = .seconds(10), password: String? = nil
+    ) async throws -> TestRedisServer {
         let port = try port ?? freeLoopbackPort()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("stylecast-redis-\(port)-\(UUID().uuidString.prefix(8))")
@@ -72,7 +78,7 @@ public final class TestRedisServer: Sendable {
                     "-c", script, "redis-watchdog", "--port", String(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--dir", directory.path,
                     "--logfile", directory.appendingPathComponent("redis.log").path,
-                ],
+                ] + (password.map { ["--requirepass", $0] } ?? []),
                 standardInput: input.read, standardOutput: output.write)
         } catch {
             throw StartError.launchFailed(error.description)
@@ -85,7 +91,7 @@ public final class TestRedisServer: Sendable {
             throw StartError.launchFailed("watchdog printed '\(line)' instead of a process ID")
         }
         let server = TestRedisServer(
-            port: port, pid: pid, directory: directory, watchdog: watchdog, input: input.write)
+            port: port, pid: pid, directory: directory, password: password, watchdog: watchdog, input: input.write)
         ShutdownRegistry.register(pid, directory: directory.path)
 
         let client = RedisClient(

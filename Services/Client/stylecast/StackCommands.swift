@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import StylecastClient
 import StylecastRedis
 
@@ -110,7 +111,7 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     private func waitForRedis(_ url: String) async throws {
-        let client = RedisClient(url: try RedisURL(parsing: url), poolSize: 1)
+        let client = try quietRedisClient(url)
         defer { Task { await client.shutdown() } }
         let deadline = ContinuousClock.now + .seconds(20)
         while !(await client.isReachable()) {
@@ -227,7 +228,7 @@ struct StatusCommand: AsyncParsableCommand {
             try report(services: services, redis: "no Redis URL (no stack, no STYLECAST_REDIS_URL)", groups: [])
             return
         }
-        let client = RedisClient(url: try RedisURL(parsing: url), poolSize: 1)
+        let client = try quietRedisClient(url)
         defer { Task { await client.shutdown() } }
         guard await client.isReachable() else {
             try report(services: services, redis: "\(url) UNREACHABLE", groups: [])
@@ -323,6 +324,15 @@ enum PipelineProgress {
         groups.map { "\($0.group) \($0.read - $0.pending)/\($0.length) of \($0.stream.dropFirst(11).dropLast())" }
             .joined(separator: ", ")
     }
+}
+
+/// A one-connection Redis client whose reconnect warnings stay quiet: the commands report
+/// Redis's state themselves.
+/// - Throws: A `RedisURLError` for a malformed URL (it never contains the password).
+func quietRedisClient(_ url: String) throws -> RedisClient {
+    var logger = Logger(label: "stylecast.redis")
+    logger.logLevel = .critical
+    return RedisClient(configuration: .init(url: try RedisURL(parsing: url), poolSize: 1), logger: logger)
 }
 
 /// The health of one service, or `UNREACHABLE`.

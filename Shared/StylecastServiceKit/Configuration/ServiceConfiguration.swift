@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import StylecastRedis
 
@@ -83,6 +84,15 @@ public struct ServiceConfiguration: Sendable {
     public var queueMaxDeliveries: Int
     /// Largest gRPC message accepted, in bytes.
     public var maxMessageBytes: Int
+    /// The bearer token every RPC but health must carry (`STYLECAST_AUTH_TOKEN`); nil = no
+    /// authentication.
+    public var authToken: String?
+    /// The server's TLS certificate chain and private key, PEM files (`STYLECAST_TLS_CERT`,
+    /// `STYLECAST_TLS_KEY`); nil = plaintext.
+    public var tls: (certificateChain: String, privateKey: String)?
+
+    /// The shortest accepted `STYLECAST_AUTH_TOKEN`: 16 characters.
+    public static let minimumTokenLength = 16
 
     /// A documented environment variable.
     public struct Variable: Sendable {
@@ -126,6 +136,12 @@ public struct ServiceConfiguration: Sendable {
               meaning: "deliveries after which a failing entry goes to the dead-letter stream (1-1000)"),
         .init(name: "STYLECAST_MAX_MESSAGE_BYTES", defaultValue: "4194304",
               meaning: "largest gRPC message accepted, in bytes (1024-268435456)"),
+        .init(name: "STYLECAST_AUTH_TOKEN", defaultValue: "unset (no authentication)",
+              meaning: "bearer token every RPC except health must carry (16+ printable characters, no spaces)"),
+        .init(name: "STYLECAST_TLS_CERT", defaultValue: "unset (plaintext)",
+              meaning: "PEM certificate chain of the gRPC server; with STYLECAST_TLS_KEY turns TLS on"),
+        .init(name: "STYLECAST_TLS_KEY", defaultValue: "unset (plaintext)",
+              meaning: "PEM private key of that certificate"),
     ]
 
     /// Reads and validates the configuration of a service.
@@ -143,7 +159,7 @@ public struct ServiceConfiguration: Sendable {
             "STYLECAST_REDIS_URL", default: "redis://127.0.0.1:6379/0",
             redact: environment["STYLECAST_REDIS_URL"]?.contains("@") ?? false
         ) { try RedisURL(parsing: $0) }
-        let configuration = ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             grpcHost: reader.string("STYLECAST_GRPC_HOST", default: "0.0.0.0"),
             grpcPort: reader.port("STYLECAST_GRPC_PORT", default: spec.defaultGRPCPort),
             metricsHost: reader.string("STYLECAST_METRICS_HOST", default: "0.0.0.0"),
@@ -168,7 +184,31 @@ public struct ServiceConfiguration: Sendable {
             queueMaxDeliveries: reader.integer(
                 "STYLECAST_QUEUE_MAX_DELIVERIES", default: 5, range: 1...1000),
             maxMessageBytes: reader.integer(
-                "STYLECAST_MAX_MESSAGE_BYTES", default: 4 << 20, range: 1024...(256 << 20)))
+                "STYLECAST_MAX_MESSAGE_BYTES", default: 4 << 20, range: 1024...(256 << 20)),
+            authToken: reader.raw("STYLECAST_AUTH_TOKEN"),
+            tls: nil)
+        if let token = configuration.authToken,
+            token.count < minimumTokenLength || token.contains(where: { $0.isWhitespace || !$0.isASCII || $0.asciiValue! < 0x21 })
+        {
+            reader.report(
+                .init(
+                    variable: "STYLECAST_AUTH_TOKEN", value: "<redacted>",
+                    rule: "must be at least \(minimumTokenLength) printable ASCII characters without spaces"))
+        }
+        switch (reader.raw("STYLECAST_TLS_CERT"), reader.raw("STYLECAST_TLS_KEY")) {
+        case (nil, nil):
+            break
+        case (let certificate?, let key?):
+            for (variable, path) in [("STYLECAST_TLS_CERT", certificate), ("STYLECAST_TLS_KEY", key)]
+            where !FileManager.default.isReadableFile(atPath: path) {
+                reader.report(.init(variable: variable, value: path, rule: "must be a readable PEM file"))
+            }
+            configuration.tls = (certificate, key)
+        case (nil, _):
+            reader.report(.init(variable: "STYLECAST_TLS_CERT", value: "", rule: "must be set when STYLECAST_TLS_KEY is"))
+        case (_, nil):
+            reader.report(.init(variable: "STYLECAST_TLS_KEY", value: "", rule: "must be set when STYLECAST_TLS_CERT is"))
+        }
         if configuration.grpcPort == configuration.metricsPort, configuration.grpcHost == configuration.metricsHost {
             reader.report(
                 .init(

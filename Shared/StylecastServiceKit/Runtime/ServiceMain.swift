@@ -107,6 +107,8 @@ public enum ServiceMain {
                 "grpc_port": "\(configuration.grpcPort)", "metrics_port": "\(configuration.metricsPort)",
                 "redis": "\(configuration.redis)", "blas_kernel": "\(BLASRuntime.kernelName)",
                 "consumer": "\(configuration.consumerName)",
+                "tls": "\(configuration.tls == nil ? "off" : "on")",
+                "authentication": "\(configuration.authToken == nil ? "off" : "bearer token")",
             ])
 
         let registry = PrometheusCollectorRegistry()
@@ -131,9 +133,15 @@ public enum ServiceMain {
         let index = try DescriptorIndex(base64: stylecastFileDescriptorSetBase64)
         let reflectedNames =
             spec.grpcServiceNames + ["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"]
+        let transportSecurity: HTTP2ServerTransport.Posix.TransportSecurity =
+            configuration.tls.map { files in
+                .tls(
+                    certificateChain: [.file(path: files.certificateChain, format: .pem)],
+                    privateKey: .file(path: files.privateKey, format: .pem))
+            } ?? .plaintext
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: configuration.grpcHost, port: configuration.grpcPort),
-            transportSecurity: .plaintext,
+            transportSecurity: transportSecurity,
             config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
         let server = GRPCServer(
             transport: transport,
@@ -141,10 +149,11 @@ public enum ServiceMain {
                 HealthService(state: health),
                 ReflectionService(index: index, serviceNames: reflectedNames),
             ],
-            interceptors: [
-                RPCMetricsInterceptor(registry: registry),
-                ErrorMappingInterceptor(logger: logger),
-            ])
+            // Metrics outermost (they see every final code, UNAUTHENTICATED included), then the
+            // token check, then the error table for what the handlers throw.
+            interceptors: [RPCMetricsInterceptor(registry: registry)]
+                + (configuration.authToken.map { [BearerTokenInterceptor(token: $0)] } ?? [])
+                + [ErrorMappingInterceptor(logger: logger)])
 
         let monitor = ReadinessMonitor(
             redis: redis, conditions: readiness, health: health,
