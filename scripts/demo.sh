@@ -146,5 +146,16 @@ for entry in report.get("recommendations", []):
     print(f"Customer {entry['customer_id'][:12]}...: {len(items)} items ({', '.join(reasons)}); first: "
           + (f"{items[0]['title'] or items[0]['item_id']} ({items[0]['reason']})" if items else "-"))
 print(f"Report: {sys.argv[1].rsplit('/', 1)[0]}/report.html")
+# The numbers a rerun must reproduce (scripts/demo.sh --restart SERVICE is compared on them).
+summary = {
+    "records_accepted": accepted, "attribute_series": report["attribute_count"],
+    "top": [[e["kind"], e["value"], e["status"], round(e["level"], 6), round(e["slope"], 6)] for e in report["top"]],
+    "emerging": sorted(f"{e['kind']}:{e['value']}" for e in report["emerging"]),
+    "declining": sorted(f"{e['kind']}:{e['value']}" for e in report["declining"]),
+    "clusters": [c.get("labels") for c in report["clusters"]],
+    "designs": [[d["category"], d["pattern"], d["palette"]] for d in designs],
+    "recommendations": [[r["customer_id"], [i["item_id"] for i in r["items"]]] for r in report.get("recommendations", [])],
+}
+json.dump(summary, open(sys.argv[1].rsplit("/", 1)[0] + "/summary.json", "w"), indent=1, sort_keys=True)
 PY
 say "done"

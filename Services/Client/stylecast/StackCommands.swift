@@ -237,15 +237,21 @@ struct StatusCommand: AsyncParsableCommand {
         var groups = try await PipelineProgress.read(client)
         if waitDrained {
             let started = ContinuousClock.now
-            var last = ContinuousClock.now - .seconds(10)
+            var last = (time: ContinuousClock.now, remaining: PipelineProgress.remaining(groups))
+            var printed = ContinuousClock.now - .seconds(10)
             while !PipelineProgress.isDrained(groups) {
                 guard ContinuousClock.now - started < .seconds(timeout) else {
                     print("status: not drained after \(timeout) s: \(PipelineProgress.line(groups))")
                     throw ExitCode(1)
                 }
-                if ContinuousClock.now - last >= .seconds(5) {
-                    print("pipeline: \(PipelineProgress.line(groups))")
-                    last = ContinuousClock.now
+                if ContinuousClock.now - printed >= .seconds(5) {
+                    // Rate of the slowest stage over the last interval, and its time to go.
+                    let remaining = PipelineProgress.remaining(groups)
+                    let seconds = Double((ContinuousClock.now - last.time).components.seconds)
+                    let rate = seconds > 0 ? Double(last.remaining - remaining) / seconds : 0
+                    let eta = rate > 0 ? String(format: ", %.0f/s, about %.0f s to go", rate, Double(remaining) / rate) : ""
+                    print("pipeline: \(remaining) entries to go\(eta): \(PipelineProgress.line(groups))")
+                    (last, printed) = ((ContinuousClock.now, remaining), ContinuousClock.now)
                 }
                 try await Task.sleep(for: .milliseconds(500))
                 groups = try await PipelineProgress.read(client)
@@ -320,8 +326,11 @@ enum PipelineProgress {
 
     static func isDrained(_ groups: [Group]) -> Bool { groups.allSatisfy { $0.lag == 0 && $0.pending == 0 } }
 
+    /// Entries the slowest group has still to read or acknowledge.
+    static func remaining(_ groups: [Group]) -> Int { groups.map { $0.lag + $0.pending }.max() ?? 0 }
+
     static func line(_ groups: [Group]) -> String {
-        groups.map { "\($0.group) \($0.read - $0.pending)/\($0.length) of \($0.stream.dropFirst(11).dropLast())" }
+        groups.map { "\($0.stream.dropFirst(11).dropLast()) -> \($0.group) \($0.read - $0.pending)/\($0.length)" }
             .joined(separator: ", ")
     }
 }

@@ -63,12 +63,17 @@ struct TrendQueries: Sendable {
         response.history = history
         response.measure = measure.rawValue
         if request.horizon > 0 {
-            response.forecast = try forecaster.forecast(
+            var forecast = try forecaster.forecast(
                 .with {
                     $0.history = history.map(\.value)
                     $0.horizon = request.horizon
                     $0.seasonLength = history.count >= 104 ? 52 : 0
                 })
+            // Attribute series are amounts (items, units, search interest): never below 0.
+            forecast.point = forecast.point.map { max($0, 0) }
+            forecast.lower = forecast.lower.map { max($0, 0) }
+            forecast.upper = forecast.upper.map { max($0, 0) }
+            response.forecast = forecast
         }
         return response
     }

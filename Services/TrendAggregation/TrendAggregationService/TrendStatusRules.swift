@@ -7,7 +7,7 @@ import StylecastProto
 /// - `level`: mean of the last 4 weeks; `previous`: mean of the 4 weeks before;
 /// - `slope`: (level - previous) / previous / 4, the relative change per week;
 /// - `forecast_change`: mean of the next 8 weeks' forecast (``AutoForecaster``, season 52 when
-///   the history holds two years) relative to the level.
+///   the history holds two years, each week clipped at 0) relative to the level.
 ///
 /// Then the first rule that holds:
 /// 1. **emerging**: the level is positive and the weeks before the last 12 averaged under 20% of
@@ -61,7 +61,8 @@ enum TrendStatusRules {
         let seasonLength = series.count >= 104 ? 52 : 1
         guard let forecast = try? AutoForecaster(seasonLength: seasonLength).forecast(series, horizon: horizon, levels: [80])
         else { return 0 }
-        return (mean(forecast.mean[...]) - level) / level
+        // An attribute series is an amount: its forecast is clipped at 0, so the change is >= -100%.
+        return (mean(forecast.mean.map { max($0, 0) }) - level) / level
     }
 
     private static func mean(_ values: some Collection<Double>) -> Double {
