@@ -12,7 +12,7 @@ import StylecastErrors
 /// | `.unavailable` (Redis, a model) | UNAVAILABLE |
 /// | `.deadlineExceeded` | DEADLINE_EXCEEDED |
 /// | `.bug` and any other error | INTERNAL |
-/// | `RPCError` | unchanged |
+/// | `RPCError` | unchanged (INVALID_ARGUMENT gets its cause appended: why a request did not decode) |
 /// | `CancellationError` | CANCELLED |
 ///
 /// Nothing reaches a client as UNKNOWN.
@@ -33,8 +33,15 @@ public enum ErrorStatusTable {
     public static func rpcError(for error: any Error) -> RPCError {
         switch error {
         case let rpcError as RPCError:
-            return rpcError.code == .unknown
-                ? RPCError(code: .internalError, message: rpcError.message, cause: rpcError) : rpcError
+            if rpcError.code == .unknown {
+                return RPCError(code: .internalError, message: rpcError.message, cause: rpcError)
+            }
+            // A request that does not decode: the transport says which message type, the
+            // protobuf decoder's cause says what is wrong with it (truncated, invalid UTF-8, ...).
+            if rpcError.code == .invalidArgument, let cause = rpcError.cause {
+                return RPCError(code: .invalidArgument, message: "\(rpcError.message) (\(cause))", cause: cause)
+            }
+            return rpcError
         case let classified as any StylecastError:
             return RPCError(code: code(for: classified.failureKind), message: classified.description, cause: classified)
         case is CancellationError:
