@@ -86,7 +86,7 @@ trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT TERM
 
 say "starting Redis and the five services (logs in $run_dir)"
-"$stylecast" up --bin "$bin" >&2
+"$stylecast" up --bin "$bin" --scale text-embedding=2 >&2
 
 customers_file="$data/hm/transactions_train.csv.gz"
 index=0
@@ -104,7 +104,7 @@ PY
   if [ "$index" -eq 0 ] && [ -n "$restart" ]; then
     say "stopping $restart and starting it again (--restart)"
     "$stylecast" down --only "$restart" >&2
-    "$stylecast" up --bin "$bin" >&2
+    "$stylecast" up --bin "$bin" --scale text-embedding=2 >&2
   fi
   index=$((index + 1))
 done

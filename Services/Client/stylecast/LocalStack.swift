@@ -26,6 +26,46 @@ struct LocalStack: Codable {
     /// The services in start order: ports as in the README.
     static let serviceNames = ["ingest", "text-embedding", "image-generation", "recommendation", "trend-aggregation"]
 
+    /// One process to start: replica `replica` of a service.
+    struct Instance {
+        var executable: String
+        var replica: Int
+        var grpcPort: Int
+        var metricsPort: Int
+        /// The service's name, with `-<replica>` from the second replica on.
+        var name: String { replica == 1 ? executable : "\(executable)-\(replica)" }
+    }
+
+    /// Every process for a `--scale` list (`service=n`, n in 1...8; 1 for a service not named):
+    /// replica r listens on the service's default gRPC and metrics ports + 10 x (r - 1).
+    /// - Throws: `ValidationError`-style ``StackError/badScale(_:)`` naming the entry.
+    static func instances(scale: [String]) throws -> [Instance] {
+        var replicas: [String: Int] = [:]
+        for entry in scale {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, serviceNames.contains(parts[0]), let count = Int(parts[1]), (1...8).contains(count) else {
+                throw StackError.badScale(entry)
+            }
+            replicas[parts[0]] = count
+        }
+        return serviceNames.enumerated().flatMap { index, name in
+            (1...(replicas[name] ?? 1)).map { replica in
+                Instance(
+                    executable: name, replica: replica, grpcPort: 50051 + index + 10 * (replica - 1),
+                    metricsPort: 9101 + index + 10 * (replica - 1))
+            }
+        }
+    }
+
+    /// Sort key of an instance name: its service's place in ``serviceNames``, then its replica.
+    static func startOrder(_ name: String) -> (Int, Int) {
+        for (index, service) in serviceNames.enumerated() {
+            if name == service { return (index, 1) }
+            if name.hasPrefix(service + "-"), let replica = Int(name.dropFirst(service.count + 1)) { return (index, replica) }
+        }
+        return (serviceNames.count, 0)
+    }
+
     /// The run folder: `--run-dir`, else `STYLECAST_RUN_DIR`, else `.stylecast-run` here.
     static func runDirectory(_ option: String?) -> String {
         option ?? ProcessInfo.processInfo.environment["STYLECAST_RUN_DIR"] ?? ".stylecast-run"
@@ -148,16 +188,21 @@ struct LocalStack: Codable {
     }
 }
 
+private let serviceNamesText = LocalStack.serviceNames.joined(separator: ", ")
+
 /// Why the local stack cannot be started, found or stopped.
 enum StackError: Error, CustomStringConvertible {
     case noFreePort
     case missingExecutable(String)
     case spawnFailed(String, errno: Int32)
+    case badScale(String)
     case notServing([String], logs: String)
 
     var description: String {
         switch self {
         case .noFreePort: "no free loopback port for Redis"
+        case .badScale(let entry):
+            "--scale \(entry): expected service=n with a service of \(serviceNamesText) and n from 1 to 8"
         case .spawnFailed(let executable, let code):
             "cannot start \(executable): \(String(cString: strerror(code)))"
         case .missingExecutable(let path):

@@ -22,6 +22,7 @@ struct UpCommand: AsyncParsableCommand {
               stylecast up
               stylecast up --bin .build/release --run-dir /tmp/stylecast
               STYLECAST_REDIS_URL=redis://127.0.0.1:6379/0 stylecast up
+              stylecast up --scale text-embedding=2      # two embedding workers share the stream
             """)
 
     @Option(help: "Folder for the stack's state, logs and Redis data (default STYLECAST_RUN_DIR or .stylecast-run).")
@@ -35,6 +36,13 @@ struct UpCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds to wait for every service to report SERVING.")
     var timeout: Int = 180
+
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Replicas of a service, e.g. text-embedding=2 (1-8): replica r listens on the default ports + 10 x (r - 1).",
+            valueName: "service=n"))
+    var scale: [String] = []
 
     @Flag(help: "Print the stack (pids, ports, logs, Redis URL) as one JSON object at the end.")
     var json = false
@@ -75,27 +83,34 @@ struct UpCommand: AsyncParsableCommand {
             print("up: OPENBLAS_CORETYPE=\(kernel) chosen from the CPU flags")
         }
 
-        for (name, endpoint) in defaultEndpoints {
-            if let running = stack.services.first(where: { $0.name == name }), LocalStack.isAlive(running.pid) { continue }
-            let executable = (binaries as NSString).appendingPathComponent(name)
+        let instances = try LocalStack.instances(scale: scale)
+        for instance in instances {
+            if let running = stack.services.first(where: { $0.name == instance.name }), LocalStack.isAlive(running.pid) {
+                continue
+            }
+            let executable = (binaries as NSString).appendingPathComponent(instance.executable)
             guard FileManager.default.isExecutableFile(atPath: executable) else { throw StackError.missingExecutable(executable) }
-            let log = (directory as NSString).appendingPathComponent("\(name).log")
-            let pid = try LocalStack.spawn(executable, arguments: [], environment: environment, log: log)
-            stack.services.removeAll { $0.name == name }
-            stack.services.append(LocalStack.Process(name: name, pid: pid, grpcPort: endpoint.port, metricsPort: nil, log: log))
-            print("up: \(name) on \(endpoint), pid \(pid), log \(log)")
+            let log = (directory as NSString).appendingPathComponent("\(instance.name).log")
+            var instanceEnvironment = environment
+            instanceEnvironment["STYLECAST_GRPC_PORT"] = "\(instance.grpcPort)"
+            instanceEnvironment["STYLECAST_METRICS_PORT"] = "\(instance.metricsPort)"
+            let pid = try LocalStack.spawn(executable, arguments: [], environment: instanceEnvironment, log: log)
+            stack.services.removeAll { $0.name == instance.name }
+            stack.services.append(
+                LocalStack.Process(
+                    name: instance.name, pid: pid, grpcPort: instance.grpcPort, metricsPort: instance.metricsPort, log: log))
+            print("up: \(instance.name) on 127.0.0.1:\(instance.grpcPort), pid \(pid), log \(log)")
         }
-        stack.services.sort {
-            LocalStack.serviceNames.firstIndex(of: $0.name)! < LocalStack.serviceNames.firstIndex(of: $1.name)!
-        }
+        stack.services.sort { LocalStack.startOrder($0.name) < LocalStack.startOrder($1.name) }
         try stack.save(to: directory)
 
         let deadline = ContinuousClock.now + .seconds(timeout)
-        var waiting = defaultEndpoints.map(\.name)
+        var waiting = stack.services.map(\.name)
         while !waiting.isEmpty {
             var still: [String] = []
-            for (name, endpoint) in defaultEndpoints where waiting.contains(name) {
-                if await healthStatus(endpoint, timeout: .seconds(1)) != "SERVING" { still.append(name) }
+            for service in stack.services where waiting.contains(service.name) {
+                let endpoint = Endpoint(host: "127.0.0.1", port: service.grpcPort ?? 0)
+                if await healthStatus(endpoint, timeout: .seconds(1)) != "SERVING" { still.append(service.name) }
             }
             if still.isEmpty { break }
             if still != waiting { print("up: waiting for \(still.joined(separator: ", ")) ...") }
@@ -106,7 +121,7 @@ struct UpCommand: AsyncParsableCommand {
         if json {
             print(String(decoding: try Data(contentsOf: URL(fileURLWithPath: LocalStack.statePath(in: directory))), as: UTF8.self))
         } else {
-            print("up: all five services SERVING (stack in \(LocalStack.statePath(in: directory)))")
+            print("up: all \(stack.services.count) services SERVING (stack in \(LocalStack.statePath(in: directory)))")
         }
     }
 
@@ -217,8 +232,11 @@ struct StatusCommand: AsyncParsableCommand {
         let stack = try LocalStack.load(from: LocalStack.runDirectory(runDir))
         let url = redisURL ?? stack?.redisURL ?? ProcessInfo.processInfo.environment["STYLECAST_REDIS_URL"]
         var services: [[String: Any]] = []
-        for (name, endpoint) in defaultEndpoints {
-            let pid = stack?.services.first { $0.name == name }?.pid
+        let targets: [(name: String, endpoint: Endpoint, pid: Int32?)] =
+            stack.map { stack in
+                stack.services.map { ($0.name, Endpoint(host: "127.0.0.1", port: $0.grpcPort ?? 0), $0.pid) }
+            } ?? defaultEndpoints.map { ($0.name, $0.endpoint, nil) }
+        for (name, endpoint, pid) in targets {
             services.append([
                 "name": name, "target": endpoint.description, "health": await healthStatus(endpoint, timeout: .seconds(1)),
                 "pid": pid.map { Int($0) } ?? 0, "alive": pid.map(LocalStack.isAlive) ?? false,
