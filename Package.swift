@@ -317,6 +317,12 @@ targets += [
         dependencies: ["StylecastVision", "StylecastImageIO", "StylecastTensor", "CBLAS"],
         path: "Tests/Benchmarks/GenerationEval",
         swiftSettings: numericSwiftSettings),
+    // The Swift side of scripts/bench/load.sh: a mix of calls to all five services, RSS sampled.
+    .executableTarget(
+        name: "load-gen",
+        dependencies: ["StylecastClient", "StylecastProto", .grpcCore, .grpcHTTP2],
+        path: "Tests/Benchmarks/LoadGen",
+        swiftSettings: swiftSettings),
     // The cache-miss load of scripts/bench/recommend-serving.sh: Recommend for distinct users.
     .executableTarget(
         name: "rec-load",
@@ -410,6 +416,7 @@ let package = Package(
         .executable(name: "forecast-bench", targets: ["forecast-bench"]),
         .executable(name: "recsys-bench", targets: ["recsys-bench"]),
         .executable(name: "generation-eval", targets: ["generation-eval"]),
+        .executable(name: "load-gen", targets: ["load-gen"]),
         .executable(name: "rec-load", targets: ["rec-load"]),
         .executable(name: "generator-bench", targets: ["generator-bench"]),
         .executable(name: "new-product-bench", targets: ["new-product-bench"]),

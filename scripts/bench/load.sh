@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Load benchmark (issue 10): all five services at once for S seconds (default 60) under a mix of
+# calls (Recommend, SimilarItems, Embed, ExtractAttributes, Generate, ListTrends, Forecast,
+# GetItem), each RPC kind from W workers (default 2) over its own HTTP/2 connection, on data
+# that went through the real pipeline (VISUELLE test products, H&M articles and purchases).
+# Prints per RPC: calls, rate, p50/p99, errors and RESOURCE_EXHAUSTED answers; per service the
+# resident memory of the first and the last 10 seconds. Release build; a throwaway Redis and
+# the services are started with `stylecast up` and stopped at the end.
+#
+#   scripts/bench/load.sh [--seconds S] [--workers W] [--data DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=60
+workers=2
+data=${STYLECAST_DATA_DIR:-../shared/data}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    --workers) workers=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    *) echo "usage: scripts/bench/load.sh [--seconds S] [--workers W] [--data DIR]" >&2; exit 2 ;;
+  esac
+done
+for file in visuelle/test.csv hm/articles_train.csv.gz hm/transactions_train.csv.gz; do
+  [ -f "$data/$file" ] || { echo "load.sh: $data/$file is missing (--data DIR)" >&2; exit 2; }
+done
+echo "load.sh: release build ..." >&2
+for product in ingest text-embedding image-generation recommendation trend-aggregation stylecast load-gen; do
+  swift build -c release -j "${SWIFT_JOBS:-2}" --product "$product" >&2
+done
+bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/blas-kernel.sh
+. scripts/lib/blas-kernel.sh
+run_dir=$(mktemp -d -t stylecast-load.XXXXXX)
+export STYLECAST_RUN_DIR=$run_dir
+unset STYLECAST_REDIS_URL
+trap '"$bin/stylecast" down --purge >&2 || true' EXIT
+"$bin/stylecast" up --bin "$bin" >&2
+
+echo "load.sh: ingesting VISUELLE test products, 3,000 H&M articles and the H&M purchases ..." >&2
+"$bin/stylecast" ingest --source visuelle "$data/visuelle/test.csv" --json >/dev/null
+"$bin/stylecast" ingest --source hm "$data/hm/articles_train.csv.gz" --limit 3000 --json >/dev/null
+"$bin/stylecast" ingest --source hm "$data/hm/transactions_train.csv.gz" --json >/dev/null
+"$bin/stylecast" status --wait-drained --timeout 1800 >&2
+"$bin/stylecast" recommend --refresh >&2
+
+# Inputs: every H&M customer and every purchased article (ids as ingest stores them).
+python3 - "$data/hm/transactions_train.csv.gz" "$run_dir" <<'PY'
+import csv, gzip, sys
+rows = list(csv.DictReader(gzip.open(sys.argv[1], "rt")))
+open(sys.argv[2] + "/users.txt", "w").write("\n".join(sorted({"hm:" + r["customer_id"] for r in rows})) + "\n")
+open(sys.argv[2] + "/items.txt", "w").write("\n".join(sorted({"hm:" + r["article_id"] for r in rows})) + "\n")
+PY
+
+echo "load.sh: $seconds s of mixed load, $workers workers per RPC ..." >&2
+"$bin/load-gen" --stack "$run_dir/stack.json" --users "$run_dir/users.txt" --items "$run_dir/items.txt" \
+  --seconds "$seconds" --workers "$workers" >"$run_dir/load.json"
+
+python3 - "$run_dir/load.json" "${OPENBLAS_CORETYPE:-default}" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+print(f"Mixed load, {result['seconds']:.0f} s, {result['workers_per_rpc']} workers per RPC, all five services and Redis "
+      f"on this machine's cores with the load generator (OpenBLAS kernel {sys.argv[2]}):")
+print()
+print("| RPC | service | calls | calls/s | p50 | p99 | RESOURCE_EXHAUSTED | other errors |")
+print("|---|---|---|---|---|---|---|---|")
+errors = 0
+for rpc in result["rpcs"]:
+    errors += rpc["errors"]
+    codes = ", ".join(f"{code} {count}" for code, count in rpc["error_codes"].items())
+    print(f"| {rpc['rpc']} | {rpc['service']} | {rpc['calls']:,} | {rpc['rate']:,.0f} | {rpc['p50_ms']:.2f} ms | "
+          f"{rpc['p99_ms']:.2f} ms | {rpc['resource_exhausted']:,} | {rpc['errors']}{' (' + codes + ')' if codes else ''} |")
+total = sum(rpc["calls"] for rpc in result["rpcs"])
+print(f"| all | | {total:,} | {total / result['seconds']:,.0f} | | | | {errors} |")
+print()
+print("| service | RSS, first 10 s | RSS, last 10 s | growth |")
+print("|---|---|---|---|")
+worst = 0.0
+for entry in result["memory"]:
+    first, last = entry["first_10s_kib"], entry["last_10s_kib"]
+    growth = (last - first) / first * 100 if first else 0
+    worst = max(worst, growth)
+    print(f"| {entry['service']} | {first / 1024:.1f} MiB | {last / 1024:.1f} MiB | {growth:+.1f}% |")
+print()
+print(f"Targets: 0 errors other than RESOURCE_EXHAUSTED: {'met' if errors == 0 else 'NOT met'} ({errors}); "
+      f"RSS growth < 10%: {'met' if worst < 10 else 'NOT met'} (worst {worst:+.1f}%).")
+PY
