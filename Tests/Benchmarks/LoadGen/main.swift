@@ -9,6 +9,7 @@
 
 import Foundation
 import GRPCCore
+import GRPCNIOTransportHTTP2
 import StylecastClient
 import StylecastProto
 import Synchronization
@@ -60,10 +61,8 @@ struct Tally: Sendable {
 struct CallKind: Sendable {
     var name: String
     var service: String
-    var call: @Sendable (GRPCClient<HTTP2ClientTransportPosix>, Int) async throws -> Void
+    var call: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>, Int) async throws -> Void
 }
-
-typealias HTTP2ClientTransportPosix = GRPCNIOTransportHTTP2.HTTP2ClientTransport.Posix
 
 let seconds = Int(option("--seconds", default: "60")) ?? 60
 let workers = Int(option("--workers", default: "2")) ?? 2
@@ -118,7 +117,11 @@ let kinds: [CallKind] = [
         _ = try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with { $0.limit = 20 })
     },
     CallKind(name: "Forecast", service: "trend-aggregation") { client, index in
-        let history = (0..<104).map { week in 100 + 20 * sin(Double(week) * 2 * .pi / 52) + Double((week * 37 + index) % 11) }
+        let history: [Double] = (0..<104).map { week in
+            let season: Double = 20 * sin(Double(week) * 2 * Double.pi / 52)
+            let noise = Double((week * 37 + index) % 11)
+            return 100 + season + noise
+        }
         _ = try await Stylecast_V1_TrendAggregation.Client(wrapping: client).forecast(.with {
             $0.history = history
             $0.horizon = 12
