@@ -14,9 +14,12 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     private let redis: RedisClient
 
     /// Creates the service.
-    /// - Parameter redis: Where the series are.
-    public init(redis: RedisClient) {
-        queries = TrendQueries(store: TrendSeriesStore(redis: redis))
+    /// - Parameters:
+    ///   - redis: Where the series are.
+    ///   - trendsCacheLifetime: How long a computed list of every attribute's trend is reused
+    ///     by `ListTrends`, `Report` and the callers that ask for rising attributes.
+    public init(redis: RedisClient, trendsCacheLifetime: Duration = .seconds(5)) {
+        queries = TrendQueries(store: TrendSeriesStore(redis: redis), cacheLifetime: trendsCacheLifetime)
         newProducts = NewProductModel(redis: redis)
         self.redis = redis
     }
@@ -59,10 +62,15 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
 public enum TrendAggregationServiceBuilder {
     /// The RPC handlers and background work of the trend-aggregation service.
     public static func parts(context: ServiceContext) async throws -> ServiceParts {
+        var reader = EnvironmentReader(environment: context.environment)
+        let cacheLifetime = reader.milliseconds("STYLECAST_TRENDS_CACHE_MS", default: 5000, range: 0...600_000)
+        guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         let aggregator = try TrendAggregator(
             redis: context.redis, consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             logger: context.logger)
-        return ServiceParts(rpcServices: [TrendAggregationRPCService(redis: context.redis)], backgroundServices: [aggregator])
+        return ServiceParts(
+            rpcServices: [TrendAggregationRPCService(redis: context.redis, trendsCacheLifetime: cacheLifetime)],
+            backgroundServices: [aggregator])
     }
 }

@@ -13,6 +13,17 @@ struct TrendQueries: Sendable {
 
     let store: TrendSeriesStore
     let forecaster = ForecastRequestHandler()
+    /// Every attribute's trend, strongest movers first, computed at most once per
+    /// `STYLECAST_TRENDS_CACHE_MS`: classifying means a forecast per series.
+    let allTrends: TrendListCache
+
+    /// - Parameters:
+    ///   - store: Where the series are.
+    ///   - cacheLifetime: How long a computed list of trends is reused; zero recomputes on every call.
+    init(store: TrendSeriesStore, cacheLifetime: Duration) {
+        self.store = store
+        allTrends = TrendListCache(lifetime: cacheLifetime) { try await Self.computeTrends(store) }
+    }
 
     /// Attributes with their status, strongest movers (largest |slope| x level) first.
     func listTrends(_ request: Stylecast_V1_ListTrendsRequest) async throws -> Stylecast_V1_ListTrendsResponse {
@@ -23,8 +34,14 @@ struct TrendQueries: Sendable {
             throw InvalidInput(field: "limit", rule: "must be at most \(Self.maxLimit), got \(request.limit)")
         }
         let limit = request.limit == 0 ? Self.defaultLimit : Int(request.limit)
+        let trends = try await allTrends.get().filter { request.kind.isEmpty || $0.attribute.kind == request.kind }
+        return .with { $0.trends = Array(trends.prefix(limit)) }
+    }
+
+    /// Every attribute's trend, strongest movers first.
+    private static func computeTrends(_ store: TrendSeriesStore) async throws -> [Stylecast_V1_AttributeTrend] {
         var trends: [Stylecast_V1_AttributeTrend] = []
-        for attribute in try await store.attributes() where request.kind.isEmpty || attribute.kind == request.kind {
+        for attribute in try await store.attributes() {
             guard let measure = try await store.measures(of: attribute).first else { continue }
             let series = try await store.series(measure, of: attribute).map(\.value)
             trends.append(TrendStatusRules.trend(of: series, attribute: attribute))
@@ -34,7 +51,7 @@ struct TrendQueries: Sendable {
         func movement(_ trend: Stylecast_V1_AttributeTrend) -> Double { abs(trend.slope) * trend.level }
         func name(_ trend: Stylecast_V1_AttributeTrend) -> String { "\(trend.attribute.kind):\(trend.attribute.value)" }
         trends.sort { movement($0) != movement($1) ? movement($0) > movement($1) : name($0) < name($1) }
-        return .with { $0.trends = Array(trends.prefix(limit)) }
+        return trends
     }
 
     /// One attribute's weekly series, with a forecast when asked.
@@ -85,5 +102,30 @@ struct SeriesNotFound: StylecastError, Equatable {
     var failureKind: FailureKind { .notFound }
     var description: String {
         "kind/value: no series for \(attribute.kind)=\(attribute.value) (ListTrends lists the attributes that have one)"
+    }
+}
+
+/// The latest list of every attribute's trend and when it was computed. Concurrent callers
+/// share one computation; a failed one is not kept.
+actor TrendListCache {
+    private let lifetime: Duration
+    private let compute: @Sendable () async throws -> [Stylecast_V1_AttributeTrend]
+    private var latest: (at: ContinuousClock.Instant, trends: [Stylecast_V1_AttributeTrend])?
+    private var inFlight: Task<[Stylecast_V1_AttributeTrend], any Error>?
+
+    init(lifetime: Duration, compute: @escaping @Sendable () async throws -> [Stylecast_V1_AttributeTrend]) {
+        self.lifetime = lifetime
+        self.compute = compute
+    }
+
+    func get() async throws -> [Stylecast_V1_AttributeTrend] {
+        if let latest, ContinuousClock.now - latest.at < lifetime { return latest.trends }
+        if let inFlight { return try await inFlight.value }
+        let task = Task { try await compute() }
+        inFlight = task
+        defer { inFlight = nil }
+        let trends = try await task.value
+        latest = (ContinuousClock.now, trends)
+        return trends
     }
 }
