@@ -402,6 +402,16 @@ targets += [
         dependencies: ["StylecastRedis", .argumentParser, .logging],
         path: "Tests/QueueDrill",
         swiftSettings: swiftSettings),
+    // The chaos drill (scripts/chaos.sh): the real services and Redis killed, restarted and
+    // frozen while real data flows; every count checked against the files.
+    .executableTarget(
+        name: "chaos-drill",
+        dependencies: [
+            "StylecastClient", "StylecastProto", "StylecastRedis", "StylecastTestSupport",
+            .grpcCore, .grpcHTTP2, .argumentParser, .logging,
+        ],
+        path: "Tests/ChaosDrill",
+        swiftSettings: swiftSettings),
 ]
 
 let package = Package(
@@ -410,6 +420,7 @@ let package = Package(
     products: services.map { .executable(name: $0.executable, targets: [$0.executable]) } + [
         .executable(name: "stylecast", targets: ["stylecast"]),
         .executable(name: "queue-drill", targets: ["queue-drill"]),
+        .executable(name: "chaos-drill", targets: ["chaos-drill"]),
         .executable(name: "tensor-bench", targets: ["tensor-bench"]),
         .executable(name: "embedding-bench", targets: ["embedding-bench"]),
         .executable(name: "attributes-eval", targets: ["attributes-eval"]),

@@ -2,7 +2,7 @@
 # Sets up and runs every test: generated-code check, the deployment files (compose file,
 # Kubernetes manifests), build, the Python grpcio interop tests and the Swift test suite, against
 # a throwaway redis-server on a free loopback port that is stopped at the end, also when a step
-# fails.
+# fails; then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis.
 #
 #   scripts/test.sh            everything
 #   SWIFT_JOBS=1 scripts/test.sh   fewer parallel compile jobs (default 2)
@@ -74,3 +74,8 @@ step "swift test"
 # Serially: several tests compute for tens of seconds on a cooperative-pool thread, and run in
 # parallel on 2 cores they would starve the timing-sensitive Redis and lifecycle tests.
 swift test --skip-build --no-parallel
+
+step "chaos drill, bounded (scripts/chaos.sh --quick)"
+# Its own append-only redis-server on a free port and the services built above, killed,
+# restarted and frozen while data flows (docs/operations.md, "Chaos drill").
+scripts/chaos.sh --quick --no-build

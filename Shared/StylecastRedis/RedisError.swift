@@ -31,11 +31,20 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         return message.split(separator: " ", maxSplits: 1).first.map(String.init)
     }
 
-    /// Whether the error means Redis is unreachable (worth retrying after a delay), as opposed
-    /// to an answer that would be the same on retry.
+    /// Error replies by which Redis says it cannot answer for now: loading its data after a
+    /// (re)start (`LOADING`), busy with a script (`BUSY`), out of memory (`OOM`), or a cluster or
+    /// replica not ready (`MASTERDOWN`, `TRYAGAIN`, `CLUSTERDOWN`).
+    public static let transientServerErrorCodes: Set<String> = [
+        "LOADING", "BUSY", "OOM", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN",
+    ]
+
+    /// Whether the error means Redis is unavailable for now (worth retrying after a delay): it is
+    /// unreachable, or answered with one of ``transientServerErrorCodes`` (as while it loads its
+    /// append-only file after a restart), as opposed to an answer that would be the same on retry.
     public var isUnavailable: Bool {
         switch self {
         case .connectionFailed, .connectionLost, .timeout: return true
+        case .server: return Self.transientServerErrorCodes.contains(serverErrorCode ?? "")
         default: return false
         }
     }

@@ -230,7 +230,8 @@ public struct WorkQueue: Sendable {
     /// error's description as reason. An entry claimed with more deliveries than that (its
     /// consumers kept dying on it) is dead-lettered without calling `handler`.
     ///
-    /// Creates the group if needed. While Redis is unreachable it waits
+    /// Creates the group if needed. While Redis is unavailable (``RedisError/isUnavailable``:
+    /// unreachable, or loading its data after a restart) it waits
     /// ``Configuration/retryDelay`` and tries again. Returns within about
     /// ``Configuration/blockTime`` of cancellation (the blocking read is not interrupted).
     /// - Parameter handler: Handles one entry; must be idempotent.

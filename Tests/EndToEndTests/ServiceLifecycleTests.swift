@@ -1,6 +1,7 @@
 import Foundation
 import StylecastClient
 import StylecastTestSupport
+import StylecastRedis
 import Testing
 
 /// One of the five built service executables, running against a test Redis.
@@ -115,6 +116,22 @@ struct ServiceLifecycleTests {
         #expect(await service.waitFor("SERVING", timeout: .seconds(10)) != nil)
         service.process.send(signal: SIGTERM)
         #expect(await service.process.waitForExit(timeout: .seconds(10)) == 0)
+    }
+
+    @Test("a worker failing for good (a stream key of the wrong type) stops its process: exit 1, naming the error")
+    func failingWorkerStopsTheProcess() async throws {
+        let redis = try await TestRedisServer.start()
+        defer { redis.stop() }
+        let client = RedisClient(url: redis.url)
+        try await client.send("SET", "stylecast:{signals}", "not a stream")
+        await client.shutdown()
+        let service = try #require(try startServices(redisPort: redis.port, only: ["trend-aggregation"]).first)
+        defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
+        // Its other two queues and the servers stop with it, instead of running on with one stream
+        // no longer consumed.
+        let status = await service.process.waitForExit(timeout: .seconds(20))
+        #expect(status == 1, "exit status \(String(describing: status)):\n\(service.process.output())")
+        #expect(service.process.output().contains("WRONGTYPE"))
     }
 
     @Test("on SIGTERM a health watcher sees NOT_SERVING before its stream ends, and the process exits 0")

@@ -1,3 +1,5 @@
+import Foundation
+import StylecastErrors
 import StylecastRedis
 import StylecastTestSupport
 import Testing
@@ -56,6 +58,79 @@ struct ReconnectTests {
         try await client.send("SET", RedisArgument(key), "after")
         #expect(try await client.send("GET", RedisArgument(key)).string == "after")
 
+        await client.shutdown()
+        restarted.stop()
+        server.stop()
+    }
+
+    @Test("LOADING, BUSY and OOM replies mean Redis is unavailable for now (UNAVAILABLE); WRONGTYPE does not")
+    func transientReplies() {
+        for reply in ["LOADING Redis is loading the dataset in memory", "BUSY Redis is busy running a script", "OOM command not allowed"] {
+            #expect(RedisError.server(reply).isUnavailable, "\(reply)")
+            #expect(RedisError.server(reply).failureKind == .unavailable, "\(reply)")
+        }
+        #expect(!RedisError.server("WRONGTYPE Operation against a key holding the wrong kind of value").isUnavailable)
+        #expect(RedisError.server("WRONGTYPE Operation against a key holding the wrong kind of value").failureKind == .bug)
+    }
+
+    @Test("A work-queue consumer waits while a restarted Redis loads its append-only file (LOADING), then consumes on")
+    func consumerWaitsOutLoading() async throws {
+        let folder = try TemporaryDirectory()
+        let directory = URL(fileURLWithPath: folder.path("redis"))
+        let server = try await TestRedisServer.start(directory: directory, appendOnly: true)
+        let client = RedisClient(
+            configuration: .init(
+                url: server.url, poolSize: 3, connectTimeout: .milliseconds(500), commandTimeout: .seconds(1),
+                reconnectBackoff: .milliseconds(20), maximumReconnectBackoff: .milliseconds(100)))
+        // Enough data that loading the append-only file takes about a second.
+        try await client.send(
+            [
+                "EVAL", "for i = 1, 400000 do redis.call('SET', KEYS[1] .. i, ARGV[1]) end", "1",
+                "test:{loading}:filler:", RedisArgument(String(repeating: "x", count: 48)),
+            ], timeout: .seconds(60))
+        let queue = try WorkQueue(
+            client: client, stream: "test:{loading}:stream", group: "workers", consumer: "c1",
+            configuration: .init(
+                claimIdleTime: .seconds(30), maxDeliveries: 3, deadLetterStream: "test:{loading}:dead",
+                blockTime: .milliseconds(50), retryDelay: .milliseconds(20)))
+        try await queue.ensureGroup()
+        let seen = Seen()
+        let consumer = Task { try await queue.run { seen.append($0) } }
+        try await queue.enqueue([("n", "before")])
+        #expect(try await WorkQueueTests.waitUntil { seen.count == 1 })
+
+        await server.send(signal: SIGTERM)
+        // Watches the restarted server: refused, then LOADING while it reads the file, then PONG.
+        let watcher = Task {
+            let probe = RedisClient(
+                configuration: .init(
+                    url: server.url, poolSize: 1, connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(500),
+                    reconnectBackoff: .milliseconds(5), maximumReconnectBackoff: .milliseconds(10)))
+            var loading = false
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                do {
+                    try await probe.ping()
+                    break
+                } catch {
+                    if (error as? RedisError)?.serverErrorCode == "LOADING" { loading = true }
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            await probe.shutdown()
+            return loading
+        }
+        let restarted = try await TestRedisServer.start(
+            port: server.port, directory: directory, appendOnly: true, readyTimeout: .seconds(30))
+        #expect(await watcher.value, "Redis never answered LOADING, so this test exercised nothing")
+
+        try await queue.enqueue([("n", "after")])
+        #expect(try await WorkQueueTests.waitUntil { seen.count == 2 }, "the consumer stopped during the restart")
+        #expect(seen.entries.withLock { $0.map { $0["n"] } } == ["before", "after"])
+        #expect(try await client.send("GET", "test:{loading}:filler:400000").string?.count == 48)
+
+        consumer.cancel()
+        try await consumer.value
         await client.shutdown()
         restarted.stop()
         server.stop()

@@ -15,11 +15,16 @@ public final class ChildProcess: Sendable {
     ///   - executable: Path of the program.
     ///   - arguments: Its arguments.
     ///   - environment: Variables to add or override.
-    public init(_ executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
-        logFile = FileManager.default.temporaryDirectory
+    ///   - logFile: Where its output goes (appended to); `nil` for a new file in the temporary
+    ///     directory.
+    public init(
+        _ executable: URL, arguments: [String], environment: [String: String] = [:], logFile: URL? = nil
+    ) throws {
+        self.logFile = logFile ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("\(executable.lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
-        let fd = open(logFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Spawn.Failure(description: "cannot create \(logFile.path)") }
+        let flags = logFile == nil ? O_TRUNC : O_APPEND
+        let fd = open(self.logFile.path, O_WRONLY | O_CREAT | flags | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Spawn.Failure(description: "cannot create \(self.logFile.path)") }
         defer { close(fd) }
         pid = try Spawn.start(
             executable.path, arguments, standardOutput: fd,

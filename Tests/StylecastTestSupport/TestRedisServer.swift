@@ -3,7 +3,10 @@ import StylecastRedis
 import Synchronization
 
 /// A throwaway `redis-server` on a loopback port with its own temporary directory and no
-/// persistence, for tests that need a real Redis (or need to kill and restart one).
+/// persistence, for tests that need a real Redis (or need to kill and restart one). With
+/// `appendOnly` and a caller's `directory` it persists like production (append-only file,
+/// `appendfsync everysec`), so a server stopped and started again on the same port and
+/// directory comes back with its data (the chaos drill does this).
 ///
 /// It runs under a small shell watchdog whose standard input is a pipe from this process: when
 /// this process ends, even by a crash, the pipe closes and the watchdog stops the server; a
@@ -35,31 +38,42 @@ public final class TestRedisServer: Sendable {
     public let password: String?
     private let watchdog: pid_t
     private let watchdogInput: Int32
+    /// Whether ``stop()`` removes ``directory`` (only when this server made it).
+    private let ownsDirectory: Bool
     private let exitCode = Mutex<Int32?>(nil)
 
     /// The URL of this server, database 0.
     public var url: RedisURL { RedisURL(host: "127.0.0.1", port: port, password: password) }
 
-    private init(port: Int, pid: pid_t, directory: URL, password: String?, watchdog: pid_t, input: Int32) {
+    private init(
+        port: Int, pid: pid_t, directory: URL, ownsDirectory: Bool, password: String?, watchdog: pid_t, input: Int32
+    ) {
         self.port = port
         self.pid = pid
         self.directory = directory
+        self.ownsDirectory = ownsDirectory
         self.password = password
         self.watchdog = watchdog
         self.watchdogInput = input
     }
 
-    /// Starts a server and waits until it answers `PING`.
+    /// Starts a server and waits until it answers `PING` (after loading its append-only file).
     /// - Parameters:
     ///   - port: The port, or `nil` for a free one.
+    ///   - directory: Its working directory, kept by ``stop()``; `nil` for a new temporary one,
+    ///     removed by ``stop()``.
+    ///   - appendOnly: Persist with an append-only file (`appendfsync everysec`), as production
+    ///     does; `false` (default) keeps nothing on disk.
     ///   - readyTimeout: How long to wait for `PING` to succeed.
     ///   - password: A password clients must give (`--requirepass`), or nil for none.
     /// - Returns: The running server.
     public static func start(
-        port: Int? = nil, readyTimeout: Duration = .seconds(10), password: String? = nil
+        port: Int? = nil, directory: URL? = nil, appendOnly: Bool = false, readyTimeout: Duration = .seconds(10),
+        password: String? = nil
     ) async throws -> TestRedisServer {
         let port = try port ?? freeLoopbackPort()
-        let directory = FileManager.default.temporaryDirectory
+        let ownsDirectory = directory == nil
+        let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("stylecast-redis-\(port)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
@@ -76,7 +90,8 @@ public final class TestRedisServer: Sendable {
                 "/bin/sh",
                 [
                     "-c", script, "redis-watchdog", "--port", String(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", directory.path,
+                    "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
+                    "--dir", directory.path,
                     "--logfile", directory.appendingPathComponent("redis.log").path,
                 ] + (password.map { ["--requirepass", $0] } ?? []),
                 standardInput: input.read, standardOutput: output.write)
@@ -91,8 +106,9 @@ public final class TestRedisServer: Sendable {
             throw StartError.launchFailed("watchdog printed '\(line)' instead of a process ID")
         }
         let server = TestRedisServer(
-            port: port, pid: pid, directory: directory, password: password, watchdog: watchdog, input: input.write)
-        ShutdownRegistry.register(pid, directory: directory.path)
+            port: port, pid: pid, directory: directory, ownsDirectory: ownsDirectory, password: password,
+            watchdog: watchdog, input: input.write)
+        ShutdownRegistry.register(pid, directory: ownsDirectory ? directory.path : nil)
 
         let client = RedisClient(
             configuration: .init(
@@ -130,9 +146,13 @@ public final class TestRedisServer: Sendable {
         }
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its temporary directory.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory if it made it.
     public func stop() {
-        kill(pid, SIGTERM)
+        // Signal only a server still running: once it has exited its process ID may be reused.
+        if !hasExited {
+            kill(pid, SIGTERM)
+            kill(pid, SIGCONT)  // a frozen (SIGSTOP) server acts on SIGTERM only once continued
+        }
         close(watchdogInput)
         for _ in 0..<500 where !hasExited { usleep(10_000) }
         if !hasExited {
@@ -140,7 +160,7 @@ public final class TestRedisServer: Sendable {
             for _ in 0..<100 where !hasExited { usleep(10_000) }
         }
         ShutdownRegistry.unregister(pid)
-        try? FileManager.default.removeItem(at: directory)
+        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// The last lines of the server's log, for failure messages.
@@ -171,10 +191,11 @@ public final class TestRedisServer: Sendable {
 
 /// Servers still running, stopped by an `atexit` hook so that none outlives the test process.
 enum ShutdownRegistry {
-    private static let servers = Mutex<[pid_t: String]>([:])
+    /// Running servers and the directory to remove with each (`nil`: the caller's, kept).
+    private static let servers = Mutex<[pid_t: String?]>([:])
     private static let installed = Mutex(false)
 
-    static func register(_ pid: pid_t, directory: String) {
+    static func register(_ pid: pid_t, directory: String?) {
         let install = installed.withLock { installed in
             defer { installed = true }
             return !installed
@@ -183,8 +204,9 @@ enum ShutdownRegistry {
             atexit {
                 for (pid, directory) in ShutdownRegistry.servers.withLock({ $0 }) {
                     kill(pid, SIGTERM)
+                    kill(pid, SIGCONT)
                     for _ in 0..<200 where kill(pid, 0) == 0 { usleep(5_000) }
-                    try? FileManager.default.removeItem(atPath: directory)
+                    if let directory { try? FileManager.default.removeItem(atPath: directory) }
                 }
             }
         }

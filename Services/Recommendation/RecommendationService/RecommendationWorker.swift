@@ -47,7 +47,10 @@ public struct RecommendationWorker: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.interactions.run { try await worker.handleInteraction($0) } }
                 group.addTask { try await worker.embedded.run { try await worker.handleEmbedded($0) } }
-                try await group.waitForAll()
+                // One queue failing stops the other: the service fails as a whole (and is
+                // restarted) instead of running on with one stream no longer consumed.
+                _ = try await group.next()
+                group.cancelAll()
             }
         }
     }

@@ -64,7 +64,11 @@ struct TrendAggregator: Service {
                         }
                     }
                 }
-                try await group.waitForAll()
+                // A queue ends only on shutdown or with an error retrying cannot fix; either way
+                // the others stop too, so that the service fails as a whole (and is restarted)
+                // instead of running on with one stream no longer consumed.
+                _ = try await group.next()
+                group.cancelAll()
             }
         }
     }

@@ -7,7 +7,7 @@ import ServiceLifecycle
 
 /// A small HTTP/1.1 server for Prometheus: `GET /metrics` answers the registry in the text
 /// exposition format; anything else is 404. It runs on its own port so that scraping never
-/// competes with gRPC traffic, and stops on graceful shutdown.
+/// competes with gRPC traffic, and stops on graceful shutdown or cancellation.
 public struct MetricsServer: Service {
     private let host: String
     private let port: Int
@@ -47,9 +47,11 @@ public struct MetricsServer: Service {
             .get()
         logger.info(
             "metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
-        await withGracefulShutdownHandler {
+        // Closed on cancellation too: when another service of the group fails, the group cancels
+        // every service, and a server still waiting for its channel would keep the process alive.
+        await withTaskCancellationOrGracefulShutdownHandler {
             try? await channel.closeFuture.get()
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             channel.close(promise: nil)
         }
     }

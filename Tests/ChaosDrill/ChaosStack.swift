@@ -1,0 +1,219 @@
+import Foundation
+import StylecastClient
+import StylecastRedis
+import StylecastTestSupport
+import Synchronization
+
+/// One service of the drill: its executable, gRPC service and fixed ports (kept across restarts,
+/// so clients find it again where it was).
+struct ServiceDefinition: Sendable {
+    var name: String
+    var grpcService: String
+    var grpcPort: Int
+    var metricsPort: Int
+
+    var endpoint: Endpoint { Endpoint(host: "127.0.0.1", port: grpcPort) }
+}
+
+/// The real processes of a drill: `redis-server` with append-only persistence in its own
+/// directory and port, and the four pipeline services, each killable and restartable.
+///
+/// Services run with short timeouts so that recovery is quick: Redis commands time out after
+/// 500 ms, health is checked every 250 ms, and a dead consumer's entries are claimed after 1 s.
+/// Every other setting is the default.
+final class ChaosStack: Sendable {
+    /// Where logs and the Redis directory go.
+    let workDirectory: URL
+    let redisDirectory: URL
+    let redisPort: Int
+    /// The services, in start order.
+    let services: [ServiceDefinition]
+    /// The drill's own client, with a short timeout so that probes fail fast during outages.
+    let redis: RedisClient
+    let probe: PipelineProbe
+    private let modelsDirectory: String
+    private let processes = Mutex<[String: ChildProcess]>([:])
+    private let server = Mutex<TestRedisServer?>(nil)
+    /// Processes the drill killed or stopped on purpose.
+    private let killed = Mutex<Set<pid_t>>([])
+
+    /// The service settings every service gets (besides its ports and Redis). Ingest stores
+    /// batches of 32 records, so that a kill or a Redis stop lands between batches of a file.
+    static let serviceEnvironment = [
+        "STYLECAST_INGEST_BATCH": "32",
+        "STYLECAST_REDIS_TIMEOUT_MS": "500",
+        "STYLECAST_HEALTH_INTERVAL_MS": "250",
+        "STYLECAST_QUEUE_CLAIM_IDLE_MS": "1000",
+        "STYLECAST_SHUTDOWN_GRACE_MS": "5000",
+        "STYLECAST_LOG_FORMAT": "text",
+    ]
+
+    init(workDirectory: URL, modelsDirectory: String) throws {
+        self.workDirectory = workDirectory
+        self.redisDirectory = workDirectory.appendingPathComponent("redis")
+        self.modelsDirectory = modelsDirectory
+        redisPort = try TestRedisServer.freeLoopbackPort()
+        services = try [
+            ("ingest", "stylecast.v1.Ingest"), ("text-embedding", "stylecast.v1.TextEmbedding"),
+            ("trend-aggregation", "stylecast.v1.TrendAggregation"), ("recommendation", "stylecast.v1.Recommendation"),
+        ].map { name, grpcService in
+            ServiceDefinition(
+                name: name, grpcService: grpcService, grpcPort: try TestRedisServer.freeLoopbackPort(),
+                metricsPort: try TestRedisServer.freeLoopbackPort())
+        }
+        redis = RedisClient(
+            configuration: .init(
+                url: RedisURL(host: "127.0.0.1", port: redisPort), poolSize: 2, connectTimeout: .seconds(1),
+                commandTimeout: .seconds(2), reconnectBackoff: .milliseconds(50), maximumReconnectBackoff: .milliseconds(200)))
+        probe = PipelineProbe(redis: redis)
+    }
+
+    // MARK: - Redis
+
+    /// Starts `redis-server` (append-only) on the drill's port and directory and waits for `PING`,
+    /// which Redis answers only once it has loaded its append-only file.
+    func startRedis() async throws {
+        let started = try await TestRedisServer.start(
+            port: redisPort, directory: redisDirectory, appendOnly: true, readyTimeout: .seconds(60))
+        server.withLock { $0 = started }
+    }
+
+    /// Sends a signal to `redis-server`; SIGTERM and SIGKILL wait until it has exited.
+    func signalRedis(_ signal: Int32) async {
+        guard let current = server.withLock({ $0 }) else { return }
+        await current.send(signal: signal)
+        if signal == SIGTERM || signal == SIGKILL {
+            current.stop()  // closes its watchdog; the process is gone already
+            server.withLock { $0 = nil }
+        }
+    }
+
+    // MARK: - Services
+
+    func definition(_ name: String) -> ServiceDefinition {
+        services.first { $0.name == name }!
+    }
+
+    func process(_ name: String) -> ChildProcess? {
+        processes.withLock { $0[name] }
+    }
+
+    /// Starts a service (its output appended to `<work>/<name>.log`).
+    func start(_ name: String) throws {
+        let service = definition(name)
+        let process = try ChildProcess(
+            BuiltExecutables.path(of: name), arguments: [],
+            environment: Self.serviceEnvironment.merging([
+                "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
+                "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(service.grpcPort)",
+                "STYLECAST_METRICS_HOST": "127.0.0.1", "STYLECAST_METRICS_PORT": "\(service.metricsPort)",
+                "STYLECAST_MODELS_DIR": modelsDirectory,
+            ]) { $1 },
+            logFile: workDirectory.appendingPathComponent("\(name).log"))
+        processes.withLock { $0[name] = process }
+    }
+
+    /// SIGKILLs a service and waits until it is gone.
+    /// - Returns: Its exit status (137 after SIGKILL), `nil` if it would not die.
+    func kill(_ name: String) async -> Int32? {
+        guard let process = process(name) else { return nil }
+        killed.withLock { _ = $0.insert(process.pid) }
+        process.send(signal: SIGKILL)
+        return await process.waitForExit(timeout: .seconds(10))
+    }
+
+    /// The health of a service's whole server: `SERVING`, `NOT_SERVING`, `UNREACHABLE`, or
+    /// `EXITED` when its process is gone.
+    func health(_ name: String) async -> String {
+        if let process = process(name), !process.isRunning { return "EXITED" }
+        do {
+            return try await withStylecastConnection(to: definition(name).endpoint) { client in
+                try await ServiceProbe(client: client).health(timeout: .seconds(1))
+            }
+        } catch {
+            return "UNREACHABLE"
+        }
+    }
+
+    /// Waits until a service reports `status`.
+    /// - Returns: How long that took; `nil` past `timeout`.
+    func waitFor(_ name: String, _ status: String, timeout: Duration) async -> Duration? {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < timeout {
+            if await health(name) == status { return ContinuousClock.now - start }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    /// Waits, for every service at once, until it reports `status`.
+    /// - Returns: Per service, how long it took (`nil`: not within `timeout`).
+    func waitForAll(_ status: String, timeout: Duration) async -> [(name: String, took: Duration?)] {
+        await withTaskGroup(of: (String, Duration?).self) { group in
+            for service in services {
+                group.addTask { (service.name, await self.waitFor(service.name, status, timeout: timeout)) }
+            }
+            var results: [String: Duration?] = [:]
+            for await (name, took) in group { results[name] = took }
+            return services.map { ($0.name, results[$0.name] ?? nil) }
+        }
+    }
+
+    /// The services whose process has exited (none should, but for the drill's own kills).
+    /// - Returns: Name and exit status of each.
+    func exited() async -> [(name: String, status: Int32?)] {
+        var result: [(String, Int32?)] = []
+        for service in services {
+            guard let process = process(service.name), !process.isRunning else { continue }
+            result.append((service.name, await process.waitForExit(timeout: .seconds(1))))
+        }
+        return result
+    }
+
+    /// Until cancelled, reports at once every service process that exits without the drill
+    /// having killed it (a crash), with its exit status and the end of its log.
+    func watchForCrashes(report: DrillReport) async {
+        var reported: Set<pid_t> = []
+        while !Task.isCancelled {
+            for process in processes.withLock({ Array($0.values) }) where !reported.contains(process.pid) {
+                guard !process.isRunning, !killed.withLock({ $0.contains(process.pid) }) else { continue }
+                reported.insert(process.pid)
+                let status = await process.waitForExit(timeout: .seconds(1))
+                let name = process.logFile.deletingPathExtension().lastPathComponent
+                let tail = process.output().split(separator: "\n").suffix(5).joined(separator: "\n    ")
+                report.check(
+                    "\(name) (pid \(process.pid)) runs until the drill stops it", false,
+                    "exited with status \(status.map(String.init) ?? "?")\(status.map { $0 > 128 ? " (signal \($0 - 128))" : "" } ?? ""); log ends:\n    \(tail)")
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// SIGTERMs every service at once and waits for each.
+    /// - Returns: Per service, its exit status (`nil`: killed after 15 s).
+    func stopServices() async -> [(name: String, status: Int32?)] {
+        let running = processes.withLock { $0 }
+        killed.withLock { $0.formUnion(running.values.map(\.pid)) }
+        for process in running.values { process.send(signal: SIGTERM) }
+        var statuses: [(String, Int32?)] = []
+        for service in services {
+            guard let process = running[service.name] else { continue }
+            statuses.append((service.name, await process.waitForExit(timeout: .seconds(15))))
+        }
+        return statuses
+    }
+
+    /// Stops whatever still runs (SIGKILL for services) and Redis; for the end and for errors.
+    func tearDown() async {
+        killed.withLock { $0.formUnion(processes.withLock { $0.values.map(\.pid) }) }
+        for process in processes.withLock({ Array($0.values) }) where process.isRunning {
+            process.send(signal: SIGKILL)
+            _ = await process.waitForExit(timeout: .seconds(5))
+        }
+        await redis.shutdown()
+        if let current = server.withLock({ $0 }) {
+            current.stop()
+            server.withLock { $0 = nil }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import StylecastRedis
+
+/// The work streams, their consumer groups and the id sets, read straight from Redis
+/// (docs/architecture.md, "Redis key layout").
+enum Keys {
+    static let ingested = "stylecast:{items.ingested}"
+    static let embedded = "stylecast:{items.embedded}"
+    static let interactions = "stylecast:{interactions}"
+    static let signals = "stylecast:{signals}"
+    static let streams = [ingested, embedded, interactions, signals]
+
+    /// The groups that must consume each stream.
+    static let groups: [(stream: String, group: String)] = [
+        (ingested, "text-embedding"),
+        (embedded, "trend-aggregation"), (embedded, "recommendation"),
+        (interactions, "trend-aggregation"), (interactions, "recommendation"),
+        (signals, "trend-aggregation"),
+    ]
+
+    static let itemIDs = "stylecast:{items.ingested}:ids"
+    static let interactionIDs = "stylecast:{interactions}:ids"
+    static let signalIDs = "stylecast:{signals}:ids"
+    static let trendAttributes = "stylecast:{trends}:attributes"
+
+    static func dead(_ stream: String) -> String { stream + ":dead" }
+    static func embedding(_ itemID: String) -> String { "stylecast:item:{\(itemID)}:embedding" }
+    static func itemsSeries(category: String) -> String { "stylecast:{trends}:series:items:category:\(category)" }
+
+    /// A stream key without `stylecast:{` and `}`, for reports.
+    static func short(_ stream: String) -> String {
+        String(stream.dropFirst("stylecast:{".count).prefix { $0 != "}" })
+    }
+}
+
+/// One consumer group's position in its stream.
+struct GroupState: Sendable {
+    var stream: String
+    var group: String
+    /// Entries in the stream.
+    var length: Int
+    /// Entries the group has read (`entries-read`); `nil` while Redis cannot tell, as after a
+    /// restart until the group has caught up with the stream.
+    var read: Int?
+    /// Entries read but not acknowledged.
+    var pending: Int
+    /// The stream's newest entry and the group's last delivered one.
+    var lastGenerated: String
+    var lastDelivered: String
+
+    /// Read everything and acknowledged everything.
+    var drained: Bool { pending == 0 && (length == 0 || lastDelivered == lastGenerated) }
+    var label: String { "\(group) on \(Keys.short(stream))" }
+    /// Progress for logs: `read/length (pending)`, `?` for an unknown read count.
+    var progress: String { "\(read.map(String.init) ?? "?")/\(length) (\(pending) pending)" }
+}
+
+/// Reads from Redis what the drill triggers on and checks.
+struct PipelineProbe: Sendable {
+    let redis: RedisClient
+
+    /// Every expected group's state; a group not created yet reads as nothing read.
+    func groups() async throws -> [GroupState] {
+        let replies = try await redis.pipeline(
+            Keys.streams.flatMap { stream in
+                [["XINFO", "STREAM", RedisArgument(stream)], ["XINFO", "GROUPS", RedisArgument(stream)]]
+            })
+        var states: [GroupState] = []
+        for (index, stream) in Keys.streams.enumerated() {
+            let info = Self.fields(replies[2 * index]) ?? [:]
+            let length = Int(info["length"]?.integer ?? 0)
+            let lastGenerated = info["last-generated-id"]?.string ?? "0-0"
+            let groups = (replies[2 * index + 1].array ?? []).compactMap(Self.fields)
+            for (expectedStream, name) in Keys.groups where expectedStream == stream {
+                let group = groups.first { $0["name"]?.string == name }
+                states.append(
+                    GroupState(
+                        stream: stream, group: name, length: length,
+                        read: group == nil ? 0 : group?["entries-read"]?.integer.map(Int.init),
+                        pending: Int(group?["pending"]?.integer ?? 0), lastGenerated: lastGenerated,
+                        lastDelivered: group?["last-delivered-id"]?.string ?? "-"))
+            }
+        }
+        return states
+    }
+
+    /// One group's state.
+    func group(_ stream: String, _ name: String) async throws -> GroupState? {
+        try await groups().first { $0.stream == stream && $0.group == name }
+    }
+
+    /// An integer reply (`XLEN`, `SCARD`, ...).
+    func integer(_ arguments: RedisArgument...) async throws -> Int {
+        Int(try await redis.send(arguments).integer ?? -1)
+    }
+
+    /// The counts the drill compares: id sets, streams and dead-letter streams.
+    func counts() async throws -> [String: Int] {
+        let names =
+            [Keys.itemIDs, Keys.interactionIDs, Keys.signalIDs] + Keys.streams + Keys.streams.map(Keys.dead)
+        let replies = try await redis.pipeline(
+            names.map { name in [RedisArgument(name.hasSuffix(":ids") ? "SCARD" : "XLEN"), RedisArgument(name)] })
+        var counts: [String: Int] = [:]
+        for (name, reply) in zip(names, replies) { counts[name] = Int(reply.integer ?? -1) }
+        return counts
+    }
+
+    /// Items counted in the trend series, summed over every category and week.
+    func trendItemTotal() async throws -> Double {
+        let members = try await redis.send("SMEMBERS", RedisArgument(Keys.trendAttributes)).array ?? []
+        let categories = members.compactMap(\.string).filter { $0.hasPrefix("category:") }
+            .map { String($0.dropFirst("category:".count)) }
+        guard !categories.isEmpty else { return 0 }
+        let replies = try await redis.pipeline(
+            categories.map { ["HVALS", RedisArgument(Keys.itemsSeries(category: $0))] })
+        return replies.flatMap { $0.array ?? [] }.compactMap { $0.string.flatMap(Double.init) }.reduce(0, +)
+    }
+
+    /// What must never shrink: counts, each group's position and acknowledgements, the trend
+    /// total. Taken before Redis restarts and compared after.
+    struct Snapshot: Sendable {
+        var counts: [String: Int]
+        var groups: [GroupState]
+        /// Per group label, the entries read but not acknowledged.
+        var pending: [String: Set<String>]
+        var trendItems: Double
+    }
+
+    func snapshot() async throws -> Snapshot {
+        let groups = try await groups()
+        var pending: [String: Set<String>] = [:]
+        for group in groups {
+            pending[group.label] = try await pendingIDs(group.stream, group.group)
+        }
+        return Snapshot(counts: try await counts(), groups: groups, pending: pending, trendItems: try await trendItemTotal())
+    }
+
+    /// The IDs of a group's pending entries (at most 100,000).
+    func pendingIDs(_ stream: String, _ group: String) async throws -> Set<String> {
+        do {
+            let reply = try await redis.send("XPENDING", RedisArgument(stream), RedisArgument(group), "-", "+", "100000")
+            return Set((reply.array ?? []).compactMap { $0.array?.first?.string })
+        } catch {
+            if error.serverErrorCode == "NOGROUP" { return [] }
+            throw error
+        }
+    }
+
+    /// The ID of the stream's `position`-th entry (1-based), once the stream has that many.
+    func entryID(_ stream: String, position: Int) async throws -> String? {
+        let reply = try await redis.send("XRANGE", RedisArgument(stream), "-", "+", "COUNT", RedisArgument(position))
+        let entries = reply.array ?? []
+        guard entries.count == position else { return nil }
+        return entries.last?.array?.first?.string
+    }
+
+    /// `[name, value, name, value, ...]` as a dictionary.
+    static func fields(_ value: RedisValue) -> [String: RedisValue]? {
+        guard let flat = value.array else { return nil }
+        var map: [String: RedisValue] = [:]
+        var index = 0
+        while index + 1 < flat.count {
+            if let name = flat[index].string { map[name] = flat[index + 1] }
+            index += 2
+        }
+        return map
+    }
+}
+
+/// Stream entry IDs (`<ms>-<seq>`) in stream order.
+enum StreamID {
+    static func parts(_ id: String) -> (UInt64, UInt64) {
+        let pieces = id.split(separator: "-")
+        return (UInt64(pieces.first ?? "") ?? 0, UInt64(pieces.dropFirst().first ?? "") ?? 0)
+    }
+
+    /// Whether `a` comes at or after `b`.
+    static func atOrAfter(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (parts(a), parts(b))
+        return x.0 != y.0 ? x.0 > y.0 : x.1 >= y.1
+    }
+}
