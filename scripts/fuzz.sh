@@ -9,8 +9,11 @@
 #   scripts/fuzz.sh --jobs 16 --seconds 300  16 workers per target (libFuzzer -fork)
 #   scripts/fuzz.sh --keep-going             go on after a crash, saving every crashing input
 #   scripts/fuzz.sh --build-only             just build; prints the binary's path
-#   scripts/fuzz.sh --no-build --binary PATH run a binary built elsewhere (no Swift toolchain needed)
+#   scripts/fuzz.sh --bundle                 build, then pack the binary and the shared libraries it
+#                                            needs into .build-fuzz/stylecast-fuzz-bundle.tar.gz
+#   scripts/fuzz.sh --binary PATH            run a binary built elsewhere (no Swift toolchain needed)
 #   scripts/fuzz.sh --totals                 seconds and runs each target has had so far here
+#   --out DIR                                corpus, crashes, logs, history (default .build-fuzz/fuzz)
 #
 # Targets: safetensors tokenizer csv jsonl png idx. The tokenizer needs models/all-MiniLM-L6-v2
 # (scripts/setup.sh, or STYLECAST_MODELS_DIR). SWIFT_JOBS (default 2) bounds compile jobs.
@@ -25,18 +28,19 @@ targets=()
 build=yes
 run=yes
 keep_going=no
+bundle=no
 binary=""
 out="$root/.build-fuzz/fuzz"
 scratch_path="$root/.build-fuzz"
 
-# User + system CPU seconds of the finished child processes (the fuzzer and its workers).
-# (`times` must run in this shell, not in a pipeline's subshell, hence the file.)
-children_cpu_seconds() {
+# User + system CPU seconds of this shell's finished children (the fuzzer and its workers), in
+# $cpu_total. `times` reports only the shell it runs in, so this must not run in a subshell.
+measure_cpu() {
   times >"$scratch/times"
-  awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += t[1] * 60 + t[2] } printf "%d\n", n }' \
-    "$scratch/times"
+  cpu_total=$(awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += t[1] * 60 + t[2] }
+    printf "%d\n", n }' "$scratch/times")
 }
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p;}' "$0"; }
 fail() { echo "fuzz.sh: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=${2:?}; shift ;;
     --keep-going) keep_going=yes ;;
     --build-only) run=no ;;
+    --bundle) run=no; bundle=yes ;;
     --no-build) build=no ;;
     --binary) binary=${2:?}; build=no; shift ;;
     --out) out=${2:?}; shift ;;
@@ -85,7 +90,28 @@ fi
 [ -n "$binary" ] || binary="$scratch_path/release/stylecast-fuzz"
 [ -x "$binary" ] || fail "$binary is missing: build it first (scripts/fuzz.sh --build-only)"
 echo "binary: $binary ($(du -h "$binary" | cut -f1))"
+if [ "$bundle" = yes ]; then
+  # The binary without debug info (ASan reports keep function names) and every shared library
+  # it loads except glibc's own, for an x86-64 Linux with glibc 2.35 or later and nothing else.
+  staging=$(mktemp -d)
+  mkdir -p "$staging/stylecast-fuzz/lib"
+  objcopy --strip-debug "$binary" "$staging/stylecast-fuzz/stylecast-fuzz"
+  ldd "$binary" | awk '$3 ~ /^\// { print $3 }' | while read -r library; do
+    case "$(basename "$library")" in
+      libc.so.*|libm.so.*|libresolv.so.*|libpthread.so.*|libdl.so.*|librt.so.*|ld-linux*) ;;
+      *) cp -L "$library" "$staging/stylecast-fuzz/lib/" ;;
+    esac
+  done
+  tar -C "$staging" -czf "$scratch_path/stylecast-fuzz-bundle.tar.gz" stylecast-fuzz
+  rm -rf "$staging"
+  echo "bundle: $scratch_path/stylecast-fuzz-bundle.tar.gz ($(du -h "$scratch_path/stylecast-fuzz-bundle.tar.gz" | cut -f1)):" \
+    "tar xzf it, then scripts/fuzz.sh --binary stylecast-fuzz/stylecast-fuzz"
+fi
 [ "$run" = yes ] || exit 0
+# A bundled binary finds its shared libraries beside it.
+if [ -d "$(dirname "$binary")/lib" ]; then
+  export LD_LIBRARY_PATH="$(cd "$(dirname "$binary")/lib" && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
 
 export STYLECAST_MODELS_DIR="${STYLECAST_MODELS_DIR:-$root/models}"
 scratch=$(mktemp -d)
@@ -118,13 +144,15 @@ for target in "${targets[@]}"; do
   echo
   echo "== $target: $seconds s, $jobs worker(s); corpus $corpus; log $log"
   started=$(date +%s)
-  cpu_before=$(children_cpu_seconds)
+  measure_cpu
+  cpu_before=$cpu_total
   set +e
   STYLECAST_FUZZ_TARGET="$target" "$binary" "${flags[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1
   code=$?
   set -e
   elapsed=$(( $(date +%s) - started ))
-  cpu=$(( $(children_cpu_seconds) - cpu_before ))
+  measure_cpu
+  cpu=$(( cpu_total - cpu_before ))
   new=$(( $(find "$crashes" -type f ! -name 'slow-unit-*' | wc -l) - before ))
   [ "$new" -ge 0 ] || new=0
   # The last status line: "#RUNS<tab>... cov: EDGES ft: FEATURES corp: UNITS/SIZE ..." (fork
