@@ -228,13 +228,13 @@ targets += [
 targets += [
     .testTarget(
         name: "StylecastModelFormatTests",
-        dependencies: ["StylecastModelFormat", "StylecastTensor", "StylecastTestSupport"],
+        dependencies: ["StylecastModelFormat", "StylecastTensor", "StylecastTestSupport", "StylecastFuzzTargets"],
         path: "Tests/StylecastModelFormatTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastImageIOTests",
-        dependencies: ["StylecastImageIO", "StylecastTensor", "StylecastTestSupport"],
+        dependencies: ["StylecastImageIO", "StylecastTensor", "StylecastTestSupport", "StylecastFuzzTargets"],
         path: "Tests/StylecastImageIOTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
@@ -250,13 +250,13 @@ targets += [
     // Needs models/all-MiniLM-L6-v2 (scripts/setup.sh) and ../shared/reference.
     .testTarget(
         name: "StylecastTextTests",
-        dependencies: ["StylecastText", "StylecastTensor", "StylecastModelFormat"],
+        dependencies: ["StylecastText", "StylecastTensor", "StylecastModelFormat", "StylecastFuzzTargets"],
         path: "Tests/StylecastTextTests",
         swiftSettings: swiftSettings),
     // Needs ../shared/data (or STYLECAST_DATA_DIR) and, for Fashion-MNIST, dataset-fashion-mnist.
     .testTarget(
         name: "StylecastDatasetsTests",
-        dependencies: ["StylecastDatasets", "StylecastProto", .swiftProtobuf],
+        dependencies: ["StylecastDatasets", "StylecastProto", .swiftProtobuf, "StylecastFuzzTargets"],
         path: "Tests/StylecastDatasetsTests",
         swiftSettings: swiftSettings),
     .testTarget(
@@ -414,6 +414,30 @@ targets += [
         swiftSettings: swiftSettings),
 ]
 
+// MARK: - Fuzzing (docs/fuzzing.md)
+
+targets += [
+    // libFuzzer's driver entry point, declared; linked only by scripts/fuzz.sh's build.
+    .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+    // One target per input format: the library entry point fed arbitrary bytes and the
+    // invariants its result keeps. Shared by the fuzzer and the regression tests.
+    .target(
+        name: "StylecastFuzzTargets",
+        dependencies: [
+            "StylecastModelFormat", "StylecastTensor", "StylecastText", "StylecastDatasets", "StylecastImageIO",
+            "StylecastProto", "StylecastErrors", .swiftProtobuf,
+        ],
+        path: "Tests/Fuzz/Targets",
+        swiftSettings: swiftSettings),
+    // The fuzz executable: a libFuzzer binary when scripts/fuzz.sh builds it, an input replayer
+    // in a plain build.
+    .executableTarget(
+        name: "stylecast-fuzz",
+        dependencies: ["StylecastFuzzTargets", "CLibFuzzer"],
+        path: "Tests/Fuzz/Driver",
+        swiftSettings: swiftSettings),
+]
+
 let package = Package(
     name: "Stylecast",
     platforms: [.macOS(.v15)],
@@ -431,6 +455,7 @@ let package = Package(
         .executable(name: "rec-load", targets: ["rec-load"]),
         .executable(name: "generator-bench", targets: ["generator-bench"]),
         .executable(name: "new-product-bench", targets: ["new-product-bench"]),
+        .executable(name: "stylecast-fuzz", targets: ["stylecast-fuzz"]),
     ],
     dependencies: dependencies,
     targets: targets

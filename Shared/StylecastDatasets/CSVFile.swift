@@ -16,11 +16,16 @@ final class CSVFile {
     /// - Parameters:
     ///   - path: The CSV file, plain or gzipped.
     ///   - expectedHeader: When given, the exact column names the file must have.
-    /// - Throws: ``DatasetError`` for a file that cannot be read, is empty or has another header.
+    /// - Throws: ``DatasetError`` for a file that cannot be read, is empty, has a header that is
+    ///   not UTF-8 or has another header than `expectedHeader`.
     init(path: String, expectedHeader: [String]? = nil) throws(DatasetError) {
         framer = RecordFramer(input: try InputFile(path: path), quoting: true)
         guard case .record(_, let range, _) = try framer.next() else { throw .emptyFile(path: path) }
-        var fields = framer.storage.withUnsafeBufferPointer { CSVRow(UnsafeBufferPointer(rebasing: $0[range])).fields }
+        let row = framer.storage.withUnsafeBufferPointer { CSVRow(UnsafeBufferPointer(rebasing: $0[range])) }
+        if let (field, problem) = row.problem {
+            throw .invalidHeader(path: path, reason: "column \(field + 1): \(problem.rule)")
+        }
+        var fields = row.fields
         if let first = fields.first, first.hasPrefix("\u{FEFF}") { fields[0].removeFirst() }
         if let expectedHeader, fields != expectedHeader {
             throw .wrongHeader(path: path, expected: expectedHeader, found: fields)

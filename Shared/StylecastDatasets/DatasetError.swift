@@ -20,6 +20,10 @@ public enum DatasetError: StylecastError, Equatable {
     case emptyFile(path: String)
     /// The header line is not the one this source has.
     case wrongHeader(path: String, expected: [String], found: [String])
+    /// The header line cannot name the columns: a name that is not valid UTF-8 or over 1 MiB,
+    /// or (for a source whose columns are data, such as VISUELLE's search terms) an empty or
+    /// repeated name; `reason` says which.
+    case invalidHeader(path: String, reason: String)
     /// The file is not one the source knows (e.g. an H&M file other than articles or
     /// transactions); `expected` lists the file names accepted.
     case unknownFile(path: String, source: DatasetSource, expected: [String])
@@ -45,6 +49,7 @@ public enum DatasetError: StylecastError, Equatable {
         case .emptyFile(let path): "\(path): the file is empty (no header line)"
         case .wrongHeader(let path, let expected, let found):
             "\(path): header is \(found.joined(separator: ",")); expected \(expected.joined(separator: ","))"
+        case .invalidHeader(let path, let reason): "\(path): header \(reason)"
         case .unknownFile(let path, let source, let expected):
             "\(path): not a \(source.rawValue) file; expected one of \(expected.joined(separator: ", "))"
         case .notRecords(let path, let reason): "\(path): \(reason)"

@@ -55,6 +55,8 @@ struct JSONLinesReader: FramedProducer {
     /// The field and rule of a SwiftProtobuf JSON decoding error.
     private static func describe(_ error: any Error) -> (field: String, rule: String) {
         switch error {
+        // An empty key names no field: the line is at fault (a rejection needs a field to name).
+        case JSONDecodingError.unknownField(let name) where name.isEmpty: ("line", "\"\" is not a field name")
         case JSONDecodingError.unknownField(let name): (name, "unknown field (check the spelling)")
         case let error as JSONDecodingError: ("line", "must follow the proto3 JSON mapping: \(error)")
         default: ("line", "must follow the proto3 JSON mapping: \(error)")

@@ -17,6 +17,15 @@ struct VisuelleTrendsReader: FramedProducer {
         guard file.header.first == "date", file.header.count > 1 else {
             throw .wrongHeader(path: path, expected: ["date", "<term>", "..."], found: file.header)
         }
+        // Each column is a series named by its term: a nameless or repeated one would give
+        // series (and rejections) that cannot be told apart.
+        var terms: Set<String> = []
+        for (column, term) in file.header.enumerated().dropFirst() {
+            guard !term.isEmpty else { throw .invalidHeader(path: path, reason: "column \(column + 1): search term must not be empty") }
+            guard terms.insert(term).inserted else {
+                throw .invalidHeader(path: path, reason: "column \(column + 1): search term \"\(term)\" appears twice")
+            }
+        }
         series = file.header.dropFirst().map { term in
             var series = Stylecast_V1_SearchInterestSeries()
             series.source = "visuelle"

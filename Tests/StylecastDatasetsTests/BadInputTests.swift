@@ -127,6 +127,21 @@ struct BadInputTests {
         }
     }
 
+    @Test func aHeaderThatCannotNameItsColumnsIsAFileLevelError() throws {
+        let notUTF8 = try Self.file("gtrends.csv", Array("date,floral,long".utf8) + [0x9E] + Array(" sleeve\n2016-12-05,1,2\n".utf8))
+        #expect(throws: DatasetError.invalidHeader(path: notUTF8, reason: "column 3: must be valid UTF-8")) {
+            try DatasetReader(source: .visuelle, path: notUTF8)
+        }
+        let empty = try Self.file("gtrends.csv", Array("date,floral,,lace\n2016-12-05,1,2,3\n".utf8))
+        #expect(throws: DatasetError.invalidHeader(path: empty, reason: "column 3: search term must not be empty")) {
+            try DatasetReader(source: .visuelle, path: empty)
+        }
+        let repeated = try Self.file("gtrends.csv", Array("date,lace,floral,lace\n2016-12-05,1,2,3\n".utf8))
+        #expect(throws: DatasetError.invalidHeader(path: repeated, reason: "column 4: search term \"lace\" appears twice")) {
+            try DatasetReader(source: .visuelle, path: repeated)
+        }
+    }
+
     @Test func concatenatedGzipMembersAreOneFile() throws {
         let first = try Data(contentsOf: URL(fileURLWithPath: try Self.file("a.gz", Array((Self.myntraHeader + Self.myntraRow(1)).utf8))))
         let second = try Data(contentsOf: URL(fileURLWithPath: try Self.file("b.gz", Array(Self.myntraRow(2).utf8))))

@@ -49,4 +49,14 @@ struct JSONLinesTests {
         #expect(rejection.field == "titel")
         #expect(rejection.rule.contains("unknown field"))
     }
+
+    @Test func anEmptyKeyIsRejectedAsAFaultOfTheLine() throws {
+        let text = #"{"source":"shop","source_id":"2","":"x"}"# + "\n"
+        let result = try ReadResult(source: .jsonl, path: try BadInputTests.file("shop.jsonl", Array(text.utf8)))
+        #expect(result.items.isEmpty)
+        let rejection = try #require(result.rejections.first)
+        #expect(rejection.field == "line")
+        #expect(rejection.rule == #""" is not a field name"#)
+        #expect(rejection.message == #"line 1: line: "" is not a field name"#)
+    }
 }
