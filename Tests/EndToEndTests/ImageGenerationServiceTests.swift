@@ -266,4 +266,47 @@ struct ImageGenerationServiceTests {
         #expect(service.generation.process.isRunning)
         await service.stop()
     }
+
+    @Test("overload: with one turn and no line, concurrent calls past the one drawing get RESOURCE_EXHAUSTED naming the limit")
+    func refusesCallsPastTheLine() async throws {
+        let service = try await ImageGenerationHarness.start(
+            generationEnvironment: ["STYLECAST_IMAGE_MAX_RUNNING": "1", "STYLECAST_IMAGE_MAX_WAITING": "0"])
+        try await service.withClient { client in
+            // Eight mixes of 1024 x 1024 designs sent at once: each draws for far longer than
+            // the calls take to arrive, so all but the first find the one turn taken.
+            let outcomes = await withTaskGroup(of: Result<Int, RPCError>.self) { group in
+                for seed in 0..<8 {
+                    group.addTask {
+                        do {
+                            let response = try await client.mixStyles(.with {
+                                $0.seedA = UInt64(seed)
+                                $0.seedB = UInt64(seed + 100)
+                                $0.size = 1024
+                            })
+                            return .success(response.images.count)
+                        } catch {
+                            return .failure(error as? RPCError ?? RPCError(code: .unknown, message: "\(error)"))
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let drawn = outcomes.compactMap { try? $0.get() }
+            let refused = outcomes.compactMap { outcome -> RPCError? in
+                if case .failure(let error) = outcome { return error }
+                return nil
+            }
+            #expect(!drawn.isEmpty && drawn.allSatisfy { $0 == 3 }, "\(outcomes)")
+            #expect(!refused.isEmpty, "no call was refused: \(outcomes)")
+            for error in refused {
+                #expect(error.code == .resourceExhausted)
+                #expect(error.message.contains("limit STYLECAST_IMAGE_MAX_WAITING=0"), "\(error.message)")
+            }
+            // The turn is free again once the drawing ends.
+            let after = try await client.mixStyles(.with { $0.seedA = 1; $0.seedB = 2; $0.size = 64 })
+            #expect(after.images.count == 3)
+        }
+        #expect(service.generation.process.isRunning)
+        await service.stop()
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import StylecastClient
 import StylecastServiceKit
 
@@ -21,6 +22,12 @@ public struct ImageGenerationConfiguration: Sendable {
     /// Longest prompt, in UTF-8 bytes (`STYLECAST_IMAGE_MAX_PROMPT_BYTES`, default 1000,
     /// 1-65536).
     public var maxPromptBytes: Int
+    /// Most calls drawing at once (`STYLECAST_IMAGE_MAX_RUNNING`, default: the number of
+    /// cores, 1-256); more wait for a turn.
+    public var maxRunning: Int
+    /// Most calls waiting for a turn to draw (`STYLECAST_IMAGE_MAX_WAITING`, default 32,
+    /// 0-10000); more are refused with RESOURCE_EXHAUSTED.
+    public var maxWaiting: Int
     /// How long a call to another service may take at most, in milliseconds, when the caller's
     /// deadline does not end sooner (`STYLECAST_UPSTREAM_TIMEOUT_MS`, default 5000, 10-120000).
     public var upstreamTimeout: Duration
@@ -41,6 +48,10 @@ public struct ImageGenerationConfiguration: Sendable {
             maxSize: maxSize,
             maxCount: reader.integer("STYLECAST_IMAGE_MAX_COUNT", default: 64, range: 1...1024),
             maxPromptBytes: reader.integer("STYLECAST_IMAGE_MAX_PROMPT_BYTES", default: 1000, range: 1...65_536),
+            maxRunning: reader.integer(
+                "STYLECAST_IMAGE_MAX_RUNNING", default: Swift.min(256, ProcessInfo.processInfo.activeProcessorCount),
+                range: 1...256),
+            maxWaiting: reader.integer("STYLECAST_IMAGE_MAX_WAITING", default: 32, range: 0...10_000),
             upstreamTimeout: reader.milliseconds("STYLECAST_UPSTREAM_TIMEOUT_MS", default: 5000, range: 10...120_000))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration

@@ -12,12 +12,18 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
     private let upstreams: Upstreams
     private let prototypes: ClassPrototypeCache
     private let configuration: ImageGenerationConfiguration
+    /// Bounds the calls drawing at once and waiting to draw (reading prompts and asking for
+    /// trends happen before, outside the gate).
+    private let drawing: AdmissionGate
 
     init(studio: DesignStudio, upstreams: Upstreams, configuration: ImageGenerationConfiguration) {
         self.studio = studio
         self.upstreams = upstreams
         self.prototypes = ClassPrototypeCache(upstreams: upstreams)
         self.configuration = configuration
+        self.drawing = AdmissionGate(
+            work: "image-generation drawing", maxRunning: configuration.maxRunning, maxWaiting: configuration.maxWaiting,
+            waitingVariable: "STYLECAST_IMAGE_MAX_WAITING")
     }
 
     public func generate(request: Stylecast_V1_GenerateRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
@@ -38,7 +44,9 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
         let risingColors = understood.contains { $0.kind == "color" } ? [] : try await upstreams.risingValues(kind: "color")
         let understanding = ContinuousClock.now
         let plan = interpreter.plan(attributes: understood, embedding: try await embedding[0], risingColors: risingColors)
-        let designs = try studio.designs(plans: Array(repeating: plan, count: count), seed: request.seed, size: size)
+        let designs = try await drawing.withAdmission {
+            try studio.designs(plans: Array(repeating: plan, count: count), seed: request.seed, size: size)
+        }
         return response(designs, attributes: plan.attributes, started: started, inferenceFrom: understanding)
     }
 
@@ -60,8 +68,10 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
             garmentClass = named
         }
         let size = try validatedSize(request.size)
-        let designs = try studio.mixedDesigns(
-            seedA: request.seedA, seedB: request.seedB, crossover: crossover, garmentClass: garmentClass, size: size)
+        let designs = try await drawing.withAdmission {
+            try studio.mixedDesigns(
+                seedA: request.seedA, seedB: request.seedB, crossover: crossover, garmentClass: garmentClass, size: size)
+        }
         let attributes = [
             DesignAttribute(
                 kind: "category", value: designs[0].garmentClass.name, confidence: 1,
@@ -83,7 +93,7 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
             count: count, categories: try await categories, colors: try await colors, patterns: try await patterns,
             seed: request.seed)
         let planned = ContinuousClock.now
-        let designs = try studio.designs(plans: plans, seed: request.seed, size: size)
+        let designs = try await drawing.withAdmission { try studio.designs(plans: plans, seed: request.seed, size: size) }
         var attributes: [DesignAttribute] = []
         for attribute in plans.flatMap(\.attributes) where !attributes.contains(attribute) { attributes.append(attribute) }
         return response(designs, attributes: attributes, started: started, inferenceFrom: planned)
