@@ -393,7 +393,7 @@ targets += [
     // Helpers shared by the test targets: the test Redis from scripts/test.sh, child processes.
     .target(
         name: "StylecastTestSupport",
-        dependencies: ["StylecastRedis"],
+        dependencies: ["StylecastRedis", "StylecastProto", .grpcCore],
         path: "Tests/StylecastTestSupport",
         swiftSettings: swiftSettings),
     // A real work-queue consumer process, killed and restarted by the work-queue tests.

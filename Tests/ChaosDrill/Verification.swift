@@ -3,6 +3,7 @@ import GRPCCore
 import StylecastClient
 import StylecastProto
 import StylecastRedis
+import StylecastTestSupport
 
 /// After the faults: waits until every consumer group has read and acknowledged everything, then
 /// checks the end state against the files and the client summaries.
@@ -124,31 +125,10 @@ struct Verification: Sendable {
     /// Weekly items and sales summed over categories, through the trend-aggregation RPCs, against
     /// the counts made from the VISUELLE files.
     private func checkTrends() async throws {
-        var items: [String: Double] = [:]
-        var sales: [String: Double] = [:]
-        var categories = 0
-        try await withStylecastConnection(to: stack.definition("trend-aggregation").endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
-            let trends = try await service.listTrends(.with { $0.kind = "category"; $0.limit = 1000 })
-            categories = trends.trends.count
-            for trend in trends.trends {
-                for measure in ["items", "sales"] {
-                    let series: Stylecast_V1_GetSeriesResponse
-                    do {
-                        series = try await service.getSeries(.with {
-                            $0.kind = "category"
-                            $0.value = trend.attribute.value
-                            $0.measure = measure
-                        })
-                    } catch let error as RPCError where error.code == .notFound {
-                        continue
-                    }
-                    for point in series.history {
-                        if measure == "items" { items[point.week, default: 0] += point.value } else { sales[point.week, default: 0] += point.value }
-                    }
-                }
-            }
+        let totals = try await withStylecastConnection(to: stack.definition("trend-aggregation").endpoint) { client in
+            try await CategoryWeeklyTotals.read(from: Stylecast_V1_TrendAggregation.Client(wrapping: client))
         }
+        let (items, sales, categories) = (totals.items, totals.sales, totals.categories)
         let weeks = Set(counts.weekly.keys).union(items.filter { $0.value != 0 }.keys).union(sales.filter { $0.value != 0 }.keys)
         var wrongItems: [String] = []
         var wrongSales: [String] = []

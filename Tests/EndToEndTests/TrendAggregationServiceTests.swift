@@ -132,31 +132,11 @@ struct TrendAggregationTests {
         let expected = try #require(
             try JSONSerialization.jsonObject(with: Data(child.output().utf8)) as? [String: [String: Double]])
 
-        var items: [String: Double] = [:]
-        var sales: [String: Double] = [:]
-        try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
-            let categories = try await service.listTrends(.with { $0.kind = "category"; $0.limit = 1000 })
-            #expect(!categories.trends.isEmpty)
-            for trend in categories.trends {
-                for measure in ["items", "sales"] {
-                    let series: Stylecast_V1_GetSeriesResponse
-                    do {
-                        series = try await service.getSeries(.with {
-                            $0.kind = "category"
-                            $0.value = trend.attribute.value
-                            $0.measure = measure
-                        })
-                    } catch let error as RPCError where error.code == .notFound {
-                        continue
-                    }
-                    for point in series.history {
-                        if measure == "items" { items[point.week, default: 0] += point.value }
-                        else { sales[point.week, default: 0] += point.value }
-                    }
-                }
-            }
+        let totals = try await withStylecastConnection(to: trend.endpoint) { client in
+            try await CategoryWeeklyTotals.read(from: Stylecast_V1_TrendAggregation.Client(wrapping: client))
         }
+        #expect(totals.categories > 0)
+        let (items, sales) = (totals.items, totals.sales)
         for (week, counts) in expected {
             #expect(items[week, default: 0] == counts["items"] ?? 0, "items in week \(week)")
             let expectedSales = counts["sales"] ?? 0
