@@ -60,3 +60,16 @@ public enum RedisValue: Sendable, Hashable {
         return nil
     }
 }
+
+extension RedisValue {
+    /// A `[name, value, name, value, ...]` reply (`XINFO`, a stream entry's fields, `HGETALL`)
+    /// as a dictionary; `nil` for any other reply.
+    public var fieldMap: [String: RedisValue]? {
+        guard let flat = array else { return nil }
+        var map: [String: RedisValue] = [:]
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            if let name = flat[index].string { map[name] = flat[index + 1] }
+        }
+        return map
+    }
+}

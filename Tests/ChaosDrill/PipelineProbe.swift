@@ -60,24 +60,15 @@ struct PipelineProbe: Sendable {
 
     /// Every expected group's state; a group not created yet reads as nothing read.
     func groups() async throws -> [GroupState] {
-        let replies = try await redis.pipeline(
-            Keys.streams.flatMap { stream in
-                [["XINFO", "STREAM", RedisArgument(stream)], ["XINFO", "GROUPS", RedisArgument(stream)]]
-            })
         var states: [GroupState] = []
-        for (index, stream) in Keys.streams.enumerated() {
-            let info = Self.fields(replies[2 * index]) ?? [:]
-            let length = Int(info["length"]?.integer ?? 0)
-            let lastGenerated = info["last-generated-id"]?.string ?? "0-0"
-            let groups = (replies[2 * index + 1].array ?? []).compactMap(Self.fields)
-            for (expectedStream, name) in Keys.groups where expectedStream == stream {
-                let group = groups.first { $0["name"]?.string == name }
+        for status in try await redis.streamStatus(Keys.streams) {
+            for (stream, name) in Keys.groups where stream == status.stream {
+                let group = status.groups.first { $0.name == name }
                 states.append(
                     GroupState(
-                        stream: stream, group: name, length: length,
-                        read: group == nil ? 0 : group?["entries-read"]?.integer.map(Int.init),
-                        pending: Int(group?["pending"]?.integer ?? 0), lastGenerated: lastGenerated,
-                        lastDelivered: group?["last-delivered-id"]?.string ?? "-"))
+                        stream: stream, group: name, length: status.length,
+                        read: group == nil ? 0 : group?.entriesRead, pending: group?.pending ?? 0,
+                        lastGenerated: status.lastGeneratedID, lastDelivered: group?.lastDeliveredID ?? "-"))
             }
         }
         return states
@@ -153,17 +144,6 @@ struct PipelineProbe: Sendable {
         return entries.last?.array?.first?.string
     }
 
-    /// `[name, value, name, value, ...]` as a dictionary.
-    static func fields(_ value: RedisValue) -> [String: RedisValue]? {
-        guard let flat = value.array else { return nil }
-        var map: [String: RedisValue] = [:]
-        var index = 0
-        while index + 1 < flat.count {
-            if let name = flat[index].string { map[name] = flat[index + 1] }
-            index += 2
-        }
-        return map
-    }
 }
 
 /// Stream entry IDs (`<ms>-<seq>`) in stream order.

@@ -98,7 +98,7 @@ struct Verification: Sendable {
             let entries = page.array ?? []
             for entry in entries {
                 guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
-                let fields = PipelineProbe.fields(pair[1]) ?? [:]
+                let fields = pair[1].fieldMap ?? [:]
                 published.append(fields["item_id"]?.string ?? "")
                 sources.insert(fields["ingested_entry"]?.string ?? "")
                 cursor = "(" + id
@@ -156,7 +156,7 @@ struct Verification: Sendable {
         let page = try await stack.redis.send("XRANGE", RedisArgument(Keys.interactions), "-", "+", "COUNT", "5000")
         var perUser: [String: Int] = [:]
         for entry in page.array ?? [] {
-            guard let pair = entry.array, pair.count == 2, let user = PipelineProbe.fields(pair[1])?["user_id"]?.string else { continue }
+            guard let pair = entry.array, pair.count == 2, let user = pair[1].fieldMap?["user_id"]?.string else { continue }
             perUser[user, default: 0] += 1
         }
         guard let user = perUser.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key else {

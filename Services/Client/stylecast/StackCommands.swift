@@ -318,41 +318,13 @@ enum PipelineProgress {
     ]
 
     static func read(_ client: RedisClient) async throws -> [Group] {
-        var groups: [Group] = []
-        for stream in streams {
-            let length = Int(try await client.send("XLEN", RedisArgument(stream)).integer ?? 0)
-            guard length > 0, case .array(let entries) = try await client.send("XINFO", "GROUPS", RedisArgument(stream)) else {
-                continue
-            }
-            let lastID = try await lastGeneratedID(client, stream)
-            for entry in entries {
-                guard case .array(let fields) = entry else { continue }
-                var values: [String: RedisValue] = [:]
-                for index in stride(from: 0, to: fields.count - 1, by: 2) {
-                    if let key = fields[index].string { values[key] = fields[index + 1] }
-                }
-                // Redis 7 reports entries read and the lag, but not after reloading its append-only
-                // file until the group catches up: then a group whose last delivered id is the
-                // stream's last id has read everything, and otherwise length - read is the bound.
-                let caughtUp = lastID != nil && values["last-delivered-id"]?.string == lastID
-                let read = values["entries-read"]?.integer.map(Int.init) ?? (caughtUp ? length : 0)
-                let lag = values["lag"]?.integer.map(Int.init) ?? (caughtUp ? 0 : max(0, length - read))
-                groups.append(
-                    Group(
-                        stream: stream, group: values["name"]?.string ?? "?", length: length, read: read, lag: lag,
-                        pending: Int(values["pending"]?.integer ?? 0)))
+        try await client.streamStatus(streams).filter { $0.length > 0 }.flatMap { status in
+            status.groups.map { group in
+                Group(
+                    stream: status.stream, group: group.name, length: status.length, read: status.entriesRead(group),
+                    lag: status.unread(group), pending: group.pending)
             }
         }
-        return groups
-    }
-
-    /// The stream's `last-generated-id`, from XINFO STREAM.
-    private static func lastGeneratedID(_ client: RedisClient, _ stream: String) async throws -> String? {
-        guard case .array(let fields) = try await client.send("XINFO", "STREAM", RedisArgument(stream)) else { return nil }
-        for index in stride(from: 0, to: fields.count - 1, by: 2) where fields[index].string == "last-generated-id" {
-            return fields[index + 1].string
-        }
-        return nil
     }
 
     static func isDrained(_ groups: [Group]) -> Bool { groups.allSatisfy { $0.lag == 0 && $0.pending == 0 } }
