@@ -182,7 +182,7 @@ let serviceDependencies: [String: [Target.Dependency]] = [
     ],
     "RecommendationService": [
         "StylecastRecommender", "StylecastModelFormat", "StylecastTensor", "StylecastErrors", .swiftProtobuf,
-        .serviceLifecycle,
+        .serviceLifecycle, .prometheus,
     ],
 ]
 
@@ -366,7 +366,7 @@ targets += [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RecommendationServiceTests",
-        dependencies: ["RecommendationService", "StylecastRecommender"],
+        dependencies: ["RecommendationService", "StylecastProto", "StylecastRecommender"],
         path: "Tests/RecommendationServiceTests",
         swiftSettings: swiftSettings),
     .testTarget(

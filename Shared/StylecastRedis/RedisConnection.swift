@@ -109,6 +109,60 @@ final class RedisConnection: @unchecked Sendable {
         return replies
     }
 
+    /// Queues one command and writes it out without reading its reply: for a subscribed
+    /// connection, whose replies arrive among pushed messages (``nextMessages(within:)``).
+    /// - Parameter arguments: The command and its arguments.
+    /// - Throws: ``RedisError/connectionLost(_:)`` or ``RedisError/timeout(_:)``; the
+    ///   connection is then broken.
+    func write(_ arguments: [RedisArgument]) throws(RedisError) {
+        let status = Self.withArgv(arguments) { argc, argv, lengths in
+            redisAppendCommandArgv(context, argc, argv, lengths)
+        }
+        guard status == REDIS_OK else { throw failure(while: "queueing \(Self.name(of: arguments))") }
+        var done: Int32 = 0
+        repeat {
+            guard redisBufferWrite(context, &done) == REDIS_OK else {
+                throw failure(while: "writing \(Self.name(of: arguments))")
+            }
+        } while done == 0
+    }
+
+    /// Waits up to `timeout` for data and returns every complete reply or pushed message that
+    /// arrived, in order; an empty array when nothing came in time. Unlike a timed-out
+    /// ``command(_:timeout:)``, a quiet wait leaves the connection usable.
+    /// - Parameter timeout: The longest wait (millisecond precision).
+    /// - Throws: ``RedisError/connectionLost(_:)`` when Redis closed the connection, or
+    ///   ``RedisError/protocolError(_:)``; the connection is then broken.
+    func nextMessages(within timeout: Duration) throws(RedisError) -> [RedisValue] {
+        var messages = try bufferedMessages()
+        guard messages.isEmpty else { return messages }
+        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        let ready = poll(&descriptor, 1, milliseconds)
+        if ready < 0 {
+            guard errno == EINTR else { throw failure(while: "waiting for messages") }
+            return []
+        }
+        guard ready > 0 else { return [] }
+        guard redisBufferRead(context) == REDIS_OK else { throw failure(while: "reading messages") }
+        messages = try bufferedMessages()
+        return messages
+    }
+
+    /// The replies already read into hiredis's buffer, without touching the socket.
+    private func bufferedMessages() throws(RedisError) -> [RedisValue] {
+        var messages: [RedisValue] = []
+        while true {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
+                throw failure(while: "parsing messages")
+            }
+            guard let raw else { return messages }
+            messages.append(Self.consume(raw))
+        }
+    }
+
     private func login(_ arguments: [RedisArgument], url: RedisURL) throws(RedisError) -> RedisValue {
         do {
             return try command(arguments)

@@ -1,4 +1,5 @@
 import Foundation
+import FoundationNetworking
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
@@ -83,7 +84,8 @@ struct RecommendationServiceTests {
     @Test("Refresh trains on every H&M purchase; Recommend excludes purchases (repurchase rule aside), caches, and a new interaction invalidates")
     func recommendCacheAndInvalidation() async throws {
         let harness = try await RecommendationHarness.start()
-        let service = try await harness.startRecommendation()
+        let metricsPort = try TestRedisServer.freeLoopbackPort()
+        let service = try await harness.startRecommendation(environment: ["STYLECAST_METRICS_PORT": "\(metricsPort)"])
         var running = [service]
         let purchases = try await harness.purchases()
         let refreshed = try await withStylecastConnection(to: service.endpoint) { client in
@@ -114,6 +116,17 @@ struct RecommendationServiceTests {
         #expect(second.items == first.items)
         let fewer = try await recommend(service, user: user, k: 5)
         #expect(fewer.fromCache && fewer.items == Array(first.items.prefix(5)))
+        // Later hits come from the replica's near cache, once its copy of the entry is made (the
+        // fill's own invalidation may void the first read's copy).
+        var nearHits = 0.0
+        let copied = ContinuousClock.now + .seconds(5)
+        while nearHits == 0 && ContinuousClock.now < copied {
+            let again = try await recommend(service, user: user, k: 12)
+            #expect(again.fromCache && again.items == first.items)
+            nearHits = try await cacheLookups(metricsPort: metricsPort)["near"] ?? 0
+        }
+        #expect(nearHits > 0, "no near-cache hit")
+        #expect(try await cacheLookups(metricsPort: metricsPort)["miss"] == 1)
 
         // A new interaction through ingest invalidates the entry and excludes the item.
         let viewed = try #require(first.items.first { !bought.map(\.item).contains($0.itemID) }).itemID
@@ -212,6 +225,18 @@ struct RecommendationServiceTests {
             #expect(error?.code == .notFound)
         }
         await harness.stop([service])
+    }
+
+    /// `stylecast_rec_cache_lookups_total` by result, from the service's metrics endpoint.
+    private func cacheLookups(metricsPort: Int) async throws -> [String: Double] {
+        let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+        var counts: [String: Double] = [:]
+        for line in String(decoding: body, as: UTF8.self).split(separator: "\n")
+        where line.hasPrefix("stylecast_rec_cache_lookups_total{result=\"") {
+            let result = line.split(separator: "\"")[1]
+            counts[String(result)] = line.split(separator: " ").last.flatMap { Double($0) }
+        }
+        return counts
     }
 
     @Test("with Redis stopped, Recommend answers UNAVAILABLE within the call deadline and the service stays up")

@@ -1,3 +1,4 @@
+import Prometheus
 import StylecastProto
 import StylecastRedis
 import SwiftProtobuf
@@ -10,9 +11,15 @@ import SwiftProtobuf
 /// when the user interacts; a fill is written only if the user's recent events did not change
 /// since they were read (one script over the two keys, which share the user's hash tag), so a
 /// fill racing an invalidation cannot store a stale answer.
+///
+/// With a ``RecommendationNearCache``, entries read from Redis are also copied into process
+/// memory and later hits are answered from there while Redis's invalidations keep the copies
+/// coherent.
 public struct RecommendationCache: Sendable {
     private let redis: RedisClient
     private let timeToLive: Duration
+    private let near: RecommendationNearCache?
+    private let lookups: LookupCounters?
 
     static let fillScript = RedisScript(
         """
@@ -27,9 +34,17 @@ public struct RecommendationCache: Sendable {
     /// - Parameters:
     ///   - redis: The Redis pool.
     ///   - timeToLive: Lifetime of an entry; zero turns the cache off.
-    public init(redis: RedisClient, timeToLive: Duration) {
+    ///   - near: Copies of the entries in process memory, or `nil` to read Redis on every lookup.
+    ///   - metrics: Where to count lookups by result, `stylecast_rec_cache_lookups_total{result}`
+    ///     (`near`, `redis` or `miss`); `nil` counts nothing.
+    public init(
+        redis: RedisClient, timeToLive: Duration, near: RecommendationNearCache? = nil,
+        metrics: PrometheusCollectorRegistry? = nil
+    ) {
         self.redis = redis
         self.timeToLive = timeToLive
+        self.near = near
+        self.lookups = metrics.map(LookupCounters.init)
     }
 
     /// Whether entries are read and written at all.
@@ -43,12 +58,51 @@ public struct RecommendationCache: Sendable {
     /// - Throws: A ``RedisError`` (Redis down: UNAVAILABLE for the caller).
     public func lookup(userID: String, k: Int, version: UInt64) async throws(RedisError) -> Stylecast_V1_RecommendResponse? {
         guard isEnabled else { return nil }
-        let reply = try await redis.send("GET", RedisArgument(RecommendationKeys.cache(userID: userID)))
-        guard let bytes = reply.bytes, let entry = Self.decode(bytes), entry.version == version, entry.k >= k,
-            var response = try? Stylecast_V1_RecommendResponse(serializedBytes: Array(bytes[12...]))
+        let key = RecommendationKeys.cache(userID: userID)
+        if let near, let copy = near.lookup(key: key, k: k, version: version) {
+            lookups?.near.increment()
+            return copy
+        }
+        guard let near, let ticket = near.beginRead(of: key) else {
+            let reply = try await redis.send("GET", RedisArgument(key))
+            let hit = Self.hit(reply.bytes, k: k, version: version)
+            (hit == nil ? lookups?.miss : lookups?.redis)?.increment()
+            return hit?.response
+        }
+        // The entry and its remaining lifetime in one round trip, so the copy expires with it.
+        let replies: [RedisValue]
+        do {
+            replies = try await redis.pipeline([["GET", RedisArgument(key)], ["PTTL", RedisArgument(key)]])
+        } catch {
+            near.endRead(ticket, storing: nil)
+            throw error
+        }
+        let read = ContinuousClock.now
+        guard let hit = Self.hit(replies[0].bytes, k: k, version: version) else {
+            near.endRead(ticket, storing: nil)
+            lookups?.miss.increment()
+            return nil
+        }
+        lookups?.redis.increment()
+        let remaining = replies[1].integer ?? -2
+        near.endRead(
+            ticket,
+            storing: remaining > 0
+                ? .init(version: version, k: hit.k, response: hit.whole, expires: read + .milliseconds(remaining)) : nil)
+        return hit.response
+    }
+
+    /// Decodes an entry that is a hit for `k` and `version`: the answer cut to `k` and the whole
+    /// stored answer with the `k` it was computed for.
+    private static func hit(
+        _ bytes: [UInt8]?, k: Int, version: UInt64
+    ) -> (response: Stylecast_V1_RecommendResponse, whole: Stylecast_V1_RecommendResponse, k: Int)? {
+        guard let bytes, let entry = decode(bytes), entry.version == version, entry.k >= k,
+            let whole = try? Stylecast_V1_RecommendResponse(serializedBytes: Array(bytes[12...]))
         else { return nil }
+        var response = whole
         if response.items.count > k { response.items.removeSubrange(k...) }
-        return response
+        return (response, whole, entry.k)
     }
 
     /// Stores an answer computed for `k` items, unless the user's recent events changed meanwhile.
@@ -84,5 +138,22 @@ public struct RecommendationCache: Sendable {
         var k: UInt32 = 0
         for index in 0..<4 { k |= UInt32(bytes[8 + index]) << (8 * UInt32(index)) }
         return (version, Int(k))
+    }
+}
+
+/// `stylecast_rec_cache_lookups_total{result}`: answered from the near cache, read from Redis,
+/// or missed.
+private struct LookupCounters: Sendable {
+    let near: Counter
+    let redis: Counter
+    let miss: Counter
+
+    init(metrics: PrometheusCollectorRegistry) {
+        let descriptor = MetricNameDescriptor(
+            namespace: "stylecast", metricName: "rec_cache_lookups", unitName: "total",
+            helpText: "Recommend cache lookups by result: near (process memory), redis, miss")
+        near = metrics.makeCounter(descriptor: descriptor, labels: [("result", "near")])
+        redis = metrics.makeCounter(descriptor: descriptor, labels: [("result", "redis")])
+        miss = metrics.makeCounter(descriptor: descriptor, labels: [("result", "miss")])
     }
 }

@@ -6,6 +6,9 @@ public struct RecommendationConfiguration: Sendable {
     /// Lifetime of a user's cached recommendations (`STYLECAST_REC_CACHE_TTL_S`, default 300;
     /// 0 turns the cache off).
     public var cacheTimeToLive: Duration
+    /// Most cache entries copied into process memory (`STYLECAST_REC_NEAR_CACHE_ENTRIES`,
+    /// default 100000, 0-10000000; 0 reads Redis on every lookup). See ``RecommendationNearCache``.
+    public var nearCacheEntries: Int
     /// Largest `k` of one call (`STYLECAST_REC_MAX_K`, default 100, 1-1000).
     public var maxK: Int
     /// ALS latent dimension (`STYLECAST_REC_ALS_FACTORS`, default 64, 1-512).
@@ -25,6 +28,7 @@ public struct RecommendationConfiguration: Sendable {
         var reader = EnvironmentReader(environment: environment)
         let configuration = RecommendationConfiguration(
             cacheTimeToLive: .seconds(reader.integer("STYLECAST_REC_CACHE_TTL_S", default: 300, range: 0...(30 * 86_400))),
+            nearCacheEntries: reader.integer("STYLECAST_REC_NEAR_CACHE_ENTRIES", default: 100_000, range: 0...10_000_000),
             maxK: reader.integer("STYLECAST_REC_MAX_K", default: 100, range: 1...1000),
             alsFactors: reader.integer("STYLECAST_REC_ALS_FACTORS", default: 64, range: 1...512),
             alsIterations: reader.integer("STYLECAST_REC_ALS_ITERATIONS", default: 15, range: 1...100),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import StylecastErrors
 import StylecastProto
 import StylecastRecommender
@@ -15,6 +16,9 @@ public final class RecommendationEngine: Sendable {
     private let redis: RedisClient
     private let store: ModelStore
     private let cache: RecommendationCache
+    /// Copies of cache entries in process memory, `nil` when turned off; kept coherent by
+    /// ``NearCacheInvalidation``.
+    public let nearCache: RecommendationNearCache?
     private let recent: RecentInteractions
     private let trainer: RecommenderTrainer
     private let logger: Logger
@@ -27,11 +31,20 @@ public final class RecommendationEngine: Sendable {
     ///   - configuration: Limits, cache lifetime and training parameters.
     ///   - redis: The Redis pool.
     ///   - logger: Logs training and loading.
-    public init(configuration: RecommendationConfiguration, redis: RedisClient, logger: Logger) {
+    ///   - metrics: Where cache lookups are counted, or `nil`.
+    public init(
+        configuration: RecommendationConfiguration, redis: RedisClient, logger: Logger,
+        metrics: PrometheusCollectorRegistry? = nil
+    ) {
         self.configuration = configuration
         self.redis = redis
         self.store = ModelStore(redis: redis)
-        self.cache = RecommendationCache(redis: redis, timeToLive: configuration.cacheTimeToLive)
+        let near =
+            configuration.nearCacheEntries > 0 && configuration.cacheTimeToLive > .zero
+            ? RecommendationNearCache(capacity: configuration.nearCacheEntries) : nil
+        self.nearCache = near
+        self.cache = RecommendationCache(
+            redis: redis, timeToLive: configuration.cacheTimeToLive, near: near, metrics: metrics)
         self.recent = RecentInteractions(redis: redis)
         self.trainer = RecommenderTrainer(
             factors: configuration.alsFactors, iterations: configuration.alsIterations,

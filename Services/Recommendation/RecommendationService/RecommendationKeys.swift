@@ -13,7 +13,10 @@ public enum RecommendationKeys {
     public static let modelVersion = "stylecast:{models}:recommendation:version"
 
     /// A user's cached Recommend answer.
-    public static func cache(userID: String) -> String { "stylecast:rec:{\(userID)}" }
+    public static func cache(userID: String) -> String { "\(cachePrefix)\(userID)}" }
+    /// What every cached answer's key starts with (followed for near-cache invalidations; the
+    /// users' recent-event hashes share it, and their invalidations match no copy).
+    public static let cachePrefix = "stylecast:rec:{"
     /// A user's interactions logged since training (hash: interaction id -> event).
     public static func recent(userID: String) -> String { "stylecast:rec:{\(userID)}:recent" }
     /// An item's body (binary protobuf `FashionItem`), written by ingest.

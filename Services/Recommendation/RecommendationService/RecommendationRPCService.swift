@@ -45,7 +45,8 @@ public enum RecommendationServiceBuilder {
     /// The RPC handlers and background work of the recommendation service.
     public static func parts(context: ServiceContext) async throws -> ServiceParts {
         let configuration = try RecommendationConfiguration.read(environment: context.environment)
-        let engine = RecommendationEngine(configuration: configuration, redis: context.redis, logger: context.logger)
+        let engine = RecommendationEngine(
+            configuration: configuration, redis: context.redis, logger: context.logger, metrics: context.metrics)
         let loader = ModelLoader(
             engine: engine, readiness: context.readiness, pollInterval: configuration.modelPollInterval,
             logger: context.logger)
@@ -53,10 +54,13 @@ public enum RecommendationServiceBuilder {
             redis: context.redis, consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             engine: engine, logger: context.logger)
+        let invalidation = engine.nearCache.map {
+            NearCacheInvalidation(redis: context.redis, nearCache: $0, logger: context.logger)
+        }
         // Cache hits are the hot path: handled on the event loops; rankings, training and
         // similarity searches move off them (runOffEventLoop).
         return ServiceParts(
-            rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker],
+            rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker] + (invalidation.map { [$0] } ?? []),
             handlerPlacement: .eventLoops)
     }
 }
