@@ -134,8 +134,8 @@ final class RedisConnection: @unchecked Sendable {
     /// - Throws: ``RedisError/connectionLost(_:)`` when Redis closed the connection, or
     ///   ``RedisError/protocolError(_:)``; the connection is then broken.
     func nextMessages(within timeout: Duration) throws(RedisError) -> [RedisValue] {
-        var messages = try bufferedMessages()
-        guard messages.isEmpty else { return messages }
+        let buffered = try bufferedMessages()
+        guard buffered.isEmpty else { return buffered }
         var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
         let (seconds, attoseconds) = timeout.components
         let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
@@ -146,8 +146,7 @@ final class RedisConnection: @unchecked Sendable {
         }
         guard ready > 0 else { return [] }
         guard redisBufferRead(context) == REDIS_OK else { throw failure(while: "reading messages") }
-        messages = try bufferedMessages()
-        return messages
+        return try bufferedMessages()
     }
 
     /// The replies already read into hiredis's buffer, without touching the socket.

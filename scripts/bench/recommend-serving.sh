@@ -99,14 +99,14 @@ if len(sys.argv) > 1:
 sys.stdout.buffer.write(b"\x00" + struct.pack(">I", len(message)) + message)
 PY
 }
-grpc_load() { # port method body-file log-file requests connections streams
+grpc_load() { # port path body-file log-file requests connections streams
   h2load -n "$5" -c "$6" -m "$7" -d "$3" --log-file "$4" \
-    -H 'content-type: application/grpc' -H 'te: trailers' \
-    "http://127.0.0.1:$1/stylecast.v1.Recommendation/$2"
+    -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$1/$2"
 }
+recommend=stylecast.v1.Recommendation/Recommend
 body >"$work/refresh.bin"
 echo "recommend-serving: Refresh ..." >&2
-grpc_load "$hit_port" Refresh "$work/refresh.bin" "$work/refresh.log" 1 1 1 >&2
+grpc_load "$hit_port" stylecast.v1.Recommendation/Refresh "$work/refresh.bin" "$work/refresh.log" 1 1 1 >&2
 # The replica without a near cache loads the model the first one stored.
 start_service "$bin/recommendation" "$redis_hit_port" STYLECAST_REC_NEAR_CACHE_ENTRIES=0
 redis_hit_pid=${pids[-1]}
@@ -114,17 +114,15 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 measured_load() { # name port pid path body-file: h2load with 16 streams, CPU ticks to $work/NAME.cpu
   local before
   before=$(cpu_ticks "$3")
-  h2load -n "$requests" -c 4 -m 4 -d "$5" --log-file "$work/$1.log" \
-    -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$2/$4" >"$work/$1.out"
+  grpc_load "$2" "$4" "$5" "$work/$1.log" "$requests" 4 4 >"$work/$1.out"
   echo "$before $(cpu_ticks "$3") $(getconf CLK_TCK)" >"$work/$1.cpu"
 }
 
 user="amazon-seq:1"
 body "$user" 10 >"$work/recommend.bin"
 body >"$work/empty.bin"
-recommend=stylecast.v1.Recommendation/Recommend
 for port in "$hit_port" "$redis_hit_port"; do
-  grpc_load "$port" Recommend "$work/recommend.bin" "$work/warm.log" 100 1 1 >/dev/null
+  grpc_load "$port" "$recommend" "$work/recommend.bin" "$work/warm.log" 100 1 1 >/dev/null
 done
 echo "recommend-serving: cache hits (near cache) ..." >&2
 measured_load hit "$hit_port" "$hit_pid" "$recommend" "$work/recommend.bin"

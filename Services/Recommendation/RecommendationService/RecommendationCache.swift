@@ -63,33 +63,33 @@ public struct RecommendationCache: Sendable {
             lookups?.near.increment()
             return copy
         }
-        guard let near, let ticket = near.beginRead(of: key) else {
-            let reply = try await redis.send("GET", RedisArgument(key))
-            let hit = Self.hit(reply.bytes, k: k, version: version)
-            (hit == nil ? lookups?.miss : lookups?.redis)?.increment()
-            return hit?.response
-        }
-        // The entry and its remaining lifetime in one round trip, so the copy expires with it.
+        // With a ticket to copy the entry, its remaining lifetime comes in the same round trip,
+        // so the copy expires with it.
+        let ticket = near?.beginRead(of: key)
         let replies: [RedisValue]
-        do {
-            replies = try await redis.pipeline([["GET", RedisArgument(key)], ["PTTL", RedisArgument(key)]])
+        do throws(RedisError) {
+            replies = try await redis.pipeline(
+                [["GET", RedisArgument(key)]] + (ticket == nil ? [] : [["PTTL", RedisArgument(key)]]))
+            // An error reply (LOADING after a restart, WRONGTYPE) fails the lookup as `send` would.
+            if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.server(message) }
         } catch {
-            near.endRead(ticket, storing: nil)
+            if let ticket { near?.endRead(ticket, storing: nil) }
             throw error
         }
         let read = ContinuousClock.now
-        guard let hit = Self.hit(replies[0].bytes, k: k, version: version) else {
-            near.endRead(ticket, storing: nil)
-            lookups?.miss.increment()
-            return nil
+        let hit = Self.hit(replies[0].bytes, k: k, version: version)
+        (hit == nil ? lookups?.miss : lookups?.redis)?.increment()
+        if let near, let ticket {
+            let remaining = replies[1].integer ?? -2
+            near.endRead(
+                ticket,
+                storing: hit.flatMap { hit in
+                    remaining > 0
+                        ? .init(version: version, k: hit.k, response: hit.whole, expires: read + .milliseconds(remaining))
+                        : nil
+                })
         }
-        lookups?.redis.increment()
-        let remaining = replies[1].integer ?? -2
-        near.endRead(
-            ticket,
-            storing: remaining > 0
-                ? .init(version: version, k: hit.k, response: hit.whole, expires: read + .milliseconds(remaining)) : nil)
-        return hit.response
+        return hit?.response
     }
 
     /// Decodes an entry that is a hit for `k` and `version`: the answer cut to `k` and the whole

@@ -18,7 +18,7 @@ public enum RecommendationKeys {
     /// users' recent-event hashes share it, and their invalidations match no copy).
     public static let cachePrefix = "stylecast:rec:{"
     /// A user's interactions logged since training (hash: interaction id -> event).
-    public static func recent(userID: String) -> String { "stylecast:rec:{\(userID)}:recent" }
+    public static func recent(userID: String) -> String { "\(cache(userID: userID)):recent" }
     /// An item's body (binary protobuf `FashionItem`), written by ingest.
     public static func item(_ itemID: String) -> String { "stylecast:item:{\(itemID)}" }
     /// An item's embedding, written by text-embedding.
