@@ -136,14 +136,32 @@ final class ChaosStack: Sendable {
     }
 
     /// Waits until a service reports `status`.
-    /// - Returns: How long that took; `nil` past `timeout`.
+    /// - Returns: How long that took; `nil` past `timeout`, or at once when its process has
+    ///   exited (``whyNotServing(_:)`` tells why).
     func waitFor(_ name: String, _ status: String, timeout: Duration) async -> Duration? {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
-            if await health(name) == status { return ContinuousClock.now - start }
+            let current = await health(name)
+            if current == status { return ContinuousClock.now - start }
+            if current == "EXITED" && status != "EXITED" { return nil }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return nil
+    }
+
+    /// For a failure message: whether a service's process still runs or how it exited, and
+    /// the end of its log.
+    func whyNotServing(_ name: String) async -> String {
+        guard let process = process(name) else { return "never started" }
+        let state: String
+        if process.isRunning {
+            state = "still running, health \(await health(name))"
+        } else {
+            let status = await process.waitForExit(timeout: .seconds(1))
+            state = "exited with status \(status.map(String.init) ?? "?")"
+        }
+        let tail = process.output().split(separator: "\n").suffix(8).joined(separator: "\n    ")
+        return "\(state); \(process.logFile.path) ends:\n    \(tail)"
     }
 
     /// Waits, for every service at once, until it reports `status`.

@@ -64,7 +64,9 @@ struct Faults: Sendable {
         }
         let serving = await stack.waitFor(name, "SERVING", timeout: .seconds(180))
         report.check("(\(tag)) \(name) exits 137 on SIGKILL", status == 137, "status \(String(describing: status))")
-        report.check("(\(tag)) \(name) SERVING again after its restart", serving != nil)
+        report.check(
+            "(\(tag)) \(name) SERVING again after its restart", serving != nil,
+            serving == nil ? await stack.whyNotServing(name) : "")
         let line =
             "(\(tag)) \(name) SIGKILL after reading \(state.read.map(DrillReport.grouped) ?? "at least \(DrillReport.grouped(threshold))") of \(DrillReport.grouped(total)) entries of \(Keys.short(stream)) (\(state.pending) pending, \(DrillReport.grouped(state.length)) in the stream): exit \(status.map(String.init) ?? "?"); restarted, SERVING after \((ContinuousClock.now - killed).formattedSeconds)"
         report.note("faults", line)

@@ -93,7 +93,9 @@ struct Feeder: Sendable {
         report.log("feeder: streaming \(file.label) (\(DrillReport.grouped(expected)) \(file.kind.rawValue))")
         for attempt in 1...Self.maxAttempts {
             guard await stack.waitFor("ingest", "SERVING", timeout: .seconds(90)) != nil else {
-                report.check("ingest SERVING before streaming \(file.label)", false, "not within 90 s")
+                report.check(
+                    "ingest SERVING before streaming \(file.label)", false,
+                    "not within 90 s: \(await stack.whyNotServing("ingest"))")
                 return
             }
             let before = try await stored(file.kind)
@@ -188,7 +190,9 @@ struct Feeder: Sendable {
             "\(atKill) of \(expected) records stored at the kill")
         try stack.start("ingest")
         let serving = await stack.waitFor("ingest", "SERVING", timeout: .seconds(60))
-        report.check("ingest SERVING again after its restart", serving != nil)
+        report.check(
+            "ingest SERVING again after its restart", serving != nil,
+            serving == nil ? await stack.whyNotServing("ingest") : "")
         report.note(
             "faults",
             "(d) ingest SIGKILL while \(file.label) streamed, \(DrillReport.grouped(atKill)) of \(DrillReport.grouped(expected)) records stored: exit \(status.map(String.init) ?? "?"), client exit \(cliStatus.map(String.init) ?? "?"); restarted, SERVING after \(serving.map(DrillReport.precise) ?? "never")")

@@ -131,8 +131,8 @@ struct ChaosDrill: Sendable {
         try await stack.startRedis()
         for service in stack.services { try stack.start(service.name) }
         let started = await stack.waitForAll("SERVING", timeout: .seconds(180))
-        for (name, took) in started {
-            guard took != nil else { throw DrillFailure("\(name) did not become SERVING within 180 s; see its log") }
+        for (name, took) in started where took == nil {
+            throw DrillFailure("\(name) did not become SERVING (limit 180 s): \(await stack.whyNotServing(name))")
         }
         report.note("recovery", "start: SERVING after \(Faults.timings(started))")
 

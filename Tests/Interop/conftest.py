@@ -4,6 +4,7 @@ scripts/test.sh sets STYLECAST_BIN_DIR (the SwiftPM bin folder) and STYLECAST_TE
 (a throwaway redis-server). Each service gets free gRPC and metrics ports.
 """
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -22,10 +23,41 @@ SERVICES = [
 ]
 
 
+def _listening_port_range() -> range:
+    """10000 up to just below the kernel's ephemeral range, where outgoing connections never get
+    their port: a port checked free here stays free until a service binds it (port 0 would
+    hand out one that any client connection may take in between). Tests/StylecastTestSupport's
+    LoopbackPorts does the same for the Swift tests."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            ephemeral_low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    return range(10000, ephemeral_low) if ephemeral_low - 10000 >= 1000 else range(0)
+
+
+_handed_out: set = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on now, not handed out before in this session."""
+    candidates = _listening_port_range()
+    if not candidates:  # the ephemeral range starts too low: let the kernel pick
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    for _ in range(200):
+        port = random.choice(candidates)
+        if port in _handed_out:
+            continue
+        _handed_out.add(port)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free loopback port in {candidates.start}-{candidates.stop - 1}")
 
 
 class RunningService:

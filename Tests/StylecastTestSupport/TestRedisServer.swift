@@ -168,25 +168,6 @@ public final class TestRedisServer: Sendable {
         let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
         return log.split(separator: "\n").suffix(20).joined(separator: "\n")
     }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
-    public static func freeLoopbackPort() throws -> Int {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw StartError.launchFailed("socket() failed") }
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(socketFD, raw, length) == 0 && getsockname(socketFD, raw, &length) == 0
-            }
-        }
-        guard bound else { throw StartError.launchFailed("could not bind a loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// Servers still running, stopped by an `atexit` hook so that none outlives the test process.
