@@ -143,7 +143,7 @@ final class ChaosStack: Sendable {
         while ContinuousClock.now - start < timeout {
             let current = await health(name)
             if current == status { return ContinuousClock.now - start }
-            if current == "EXITED" && status != "EXITED" { return nil }
+            if current == "EXITED" { return nil }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return nil
