@@ -99,6 +99,12 @@ var targets: [Target] = [
         name: "StylecastForecast", dependencies: ["StylecastCalendar", "StylecastErrors"],
         path: "Shared/StylecastForecast", swiftSettings: numericSwiftSettings),
 
+    // Trend calls: year-over-year growth, forecasts, lifecycle stages, fusion across sources and
+    // the backtest that measures them (docs/trends.md; no gRPC, no Redis).
+    .target(
+        name: "StylecastTrends", dependencies: ["StylecastCalendar"],
+        path: "Shared/StylecastTrends", swiftSettings: numericSwiftSettings),
+
     // Fashion attribute extraction: the English and Chinese lexicon and its matcher.
     .target(
         name: "StylecastAttributes", dependencies: ["StylecastErrors"],
@@ -291,6 +297,12 @@ targets += [
         dependencies: ["StylecastForecast"],
         path: "Tests/Benchmarks/ForecastBench",
         swiftSettings: numericSwiftSettings),
+    // The Swift side of scripts/bench/trend-calls.sh: the trend-call backtest and its parameter choice.
+    .executableTarget(
+        name: "trend-calls-bench",
+        dependencies: ["StylecastTrends", "StylecastForecast", "StylecastDatasets", "StylecastCalendar"],
+        path: "Tests/Benchmarks/TrendCallsBench",
+        swiftSettings: numericSwiftSettings),
     // The Swift side of scripts/bench/new-product.sh: new-product forecasts on VISUELLE's split.
     .executableTarget(
         name: "new-product-bench",
@@ -300,6 +312,11 @@ targets += [
     .testTarget(
         name: "StylecastCalendarTests", dependencies: ["StylecastCalendar"], path: "Tests/StylecastCalendarTests",
         swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StylecastTrendsTests",
+        dependencies: ["StylecastTrends", "StylecastCalendar", "StylecastDatasets"],
+        path: "Tests/StylecastTrendsTests",
+        swiftSettings: numericSwiftSettings),
     .testTarget(
         name: "StylecastForecastTests",
         dependencies: ["StylecastForecast", "StylecastErrors"],
@@ -455,6 +472,7 @@ let package = Package(
         .executable(name: "rec-load", targets: ["rec-load"]),
         .executable(name: "generator-bench", targets: ["generator-bench"]),
         .executable(name: "new-product-bench", targets: ["new-product-bench"]),
+        .executable(name: "trend-calls-bench", targets: ["trend-calls-bench"]),
         .executable(name: "stylecast-fuzz", targets: ["stylecast-fuzz"]),
     ],
     dependencies: dependencies,

@@ -1,0 +1,116 @@
+import Foundation
+import StylecastTrends
+
+/// One set's backtest: our calls, momentum and the slope rule, per half of the origins.
+struct Backtest {
+    /// The three rules in the order printed.
+    static let methods = ["ours", "momentum (YoY 12 w, ±15%)", "slope rule (4 w, ±2%/w)"]
+
+    var set: BacktestSet
+    var origins: [Int]
+    /// [half][method] -> (call, outcome) pairs.
+    var pairs: [[[(call: TrendDirection, outcome: TrendDirection)]]]
+    /// [half] -> (inside the 80% interval, scored) for our forecast growth, where ours has a stage.
+    var coverage: [(inside: Int, total: Int)]
+    /// [half] -> stage -> count.
+    var stages: [[String: Int]]
+    /// [half][ours, momentum] on the series and origins where our call has a stage.
+    var staged: [[[(call: TrendDirection, outcome: TrendDirection)]]]
+
+    /// - Parameters:
+    ///   - set: The series.
+    ///   - parameters: Our calls' parameters.
+    ///   - measure: What the series measure.
+    ///   - counts: For count measures, each series' events per week (support).
+    static func run(set: BacktestSet, parameters: TrendParameters, measure: TrendMeasure = .interest, counts: [[Double?]] = [])
+        -> Backtest
+    {
+        let origins = TrendBacktest.origins(seriesLength: set.weekCount)
+        let middle = origins.count / 2
+        var pairs = Array(repeating: Array(repeating: [(call: TrendDirection, outcome: TrendDirection)](), count: 3), count: 2)
+        var coverage = [(inside: 0, total: 0), (inside: 0, total: 0)]
+        var stages = [[String: Int]](repeating: [:], count: 2)
+        var staged = Array(repeating: Array(repeating: [(call: TrendDirection, outcome: TrendDirection)](), count: 2), count: 2)
+        for (index, series) in set.series.enumerated() {
+            for (position, origin) in origins.enumerated() {
+                guard let outcome = TrendBacktest.realised(series, origin: origin) else { continue }
+                let half = position < middle ? 0 : 1
+                let call = TrendCall(
+                    measure: measure, values: Array(series[...origin]),
+                    counts: counts.isEmpty ? [] : Array(counts[index][...origin]), parameters: parameters)
+                pairs[half][0].append((call.direction, outcome))
+                pairs[half][1].append((TrendBacktest.momentum(series, origin: origin), outcome))
+                pairs[half][2].append((TrendBacktest.slopeRule(series, origin: origin), outcome))
+                stages[half][call.stage?.rawValue ?? "no stage", default: 0] += 1
+                if call.stage != nil {
+                    staged[half][0].append((call.direction, outcome))
+                    staged[half][1].append(pairs[half][1].last!)
+                }
+                if call.stage != nil, let growth = call.growth, let realised = realisedGrowth(series, origin: origin, offset: growth.offset) {
+                    coverage[half].total += 1
+                    if realised >= growth.forecastGrowthLower, realised <= growth.forecastGrowthUpper { coverage[half].inside += 1 }
+                }
+            }
+        }
+        return Backtest(set: set, origins: origins, pairs: pairs, coverage: coverage, stages: stages, staged: staged)
+    }
+
+    /// The realised growth of the 12 weeks after `origin` with the call's offset.
+    static func realisedGrowth(_ series: [Double?], origin: Int, offset: Double) -> Double? {
+        let after = series[(origin + 1)...(origin + 12)].compactMap { $0 }
+        let before = series[(origin - 51)...(origin - 40)].compactMap { $0 }
+        guard !after.isEmpty, !before.isEmpty else { return nil }
+        let a = after.reduce(0, +) / Double(after.count)
+        let b = before.reduce(0, +) / Double(before.count)
+        return (a + offset) / (b + offset) - 1
+    }
+
+    func score(half: Int, method: Int) -> CallScore { CallScore(pairs[half][method]) }
+
+    /// Ours (0) or momentum (1) on the calls where ours has a stage.
+    func stagedScore(half: Int, method: Int) -> CallScore { CallScore(staged[half][method]) }
+
+    /// The half's origins as "first - last week (n origins)".
+    func span(half: Int) -> String {
+        let middle = origins.count / 2
+        let part = half == 0 ? Array(origins[..<middle]) : Array(origins[middle...])
+        guard let first = part.first, let last = part.last else { return "none" }
+        return "\(set.week(first)) to \(set.week(last)), \(part.count) origins"
+    }
+
+    var table: String {
+        var lines = [
+            "### \(set.name): \(set.series.count) series, \(set.weekCount) weeks from \(set.week(0))", "",
+            "| half | rule | macro-F1 | up P / R / F1 | down P / R / F1 | flat P / R / F1 | calls |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for half in 0..<2 {
+            for (index, method) in Self.methods.enumerated() {
+                let score = score(half: half, method: index)
+                func cell(_ direction: TrendDirection) -> String {
+                    let c = score.classes[direction]!
+                    return String(format: "%.3f / %.3f / %.3f", c.precision, c.recall, c.f1)
+                }
+                lines.append(
+                    "| \(half == 0 ? "first" : "second") (\(span(half: half))) | \(method) | "
+                        + String(format: "%.4f", score.macroF1)
+                        + " | \(cell(.up)) | \(cell(.down)) | \(cell(.flat)) | \(score.count) |")
+            }
+        }
+        lines.append("")
+        for half in 0..<2 {
+            let first = score(half: half, method: 0).macroF1
+            let momentum = score(half: half, method: 1).macroF1
+            let slope = score(half: half, method: 2).macroF1
+            let (inside, total) = coverage[half]
+            let stageCounts = stages[half].sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append(
+                String(
+                    format: "- %@ half: ours - momentum = %+.4f, ours - slope rule = %+.4f; where ours has a stage (%d calls): ours %.4f, momentum %.4f; its 80%% interval of the forecast growth held the outcome %d of %d times (%.1f%%); stages: %@",
+                    half == 0 ? "first" : "second", first - momentum, first - slope, staged[half][0].count,
+                    stagedScore(half: half, method: 0).macroF1, stagedScore(half: half, method: 1).macroF1, inside, total,
+                    100 * Double(inside) / Double(max(total, 1)), stageCounts))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import StylecastTrends
+
+/// The parameter choice of docs/trends.md, made on the first half of every set's origins only
+/// (the second halves are not read):
+/// 1. a grid over the forecast's growth damping and the up/down thresholds, scored by the mean
+///    macro-F1 of the two search sets;
+/// 2. per measure, the interval scale that puts 80% of the realised growths inside the 80%
+///    interval (interest on the search sets, each count measure on its source);
+/// 3. per measure, the fusion weight: the macro-F1 of the calls that have a stage, less 1/3 (what
+///    three-way guessing scores), at least 0.05.
+enum ParameterSelection {
+    static let dampings = [0.5, 0.7, 1.0]
+    static let upThresholds = [0.10, 0.125, 0.15, 0.175, 0.20, 0.25]
+    static let downThresholds = [-0.10, -0.125, -0.15, -0.175, -0.20, -0.25]
+
+    struct Point {
+        /// Our forecast growth where the series has a stage.
+        var forecastGrowth: Double?
+        var outcome: TrendDirection
+        /// |log error| / (z80 · noise), for the interval scale.
+        var logError: Double?
+    }
+
+    /// A set with what its calls need: the measure and, for count measures, the counts.
+    struct Input {
+        var set: BacktestSet
+        var measure: TrendMeasure
+        var counts: [[Double?]]
+    }
+
+    static func run(search: [BacktestSet], countSources: [CountSource], progress: (String) -> Void) -> String {
+        let searchInputs = search.map { Input(set: $0, measure: .interest, counts: []) }
+        var best: (score: Double, parameters: TrendParameters, perSet: [Double])?
+        var lines: [String] = [
+            "Step 1: the grid, on the search sets' first halves.", "",
+            "| damping | best up / down | mean first-half macro-F1 |", "|---|---|---|",
+        ]
+        for damping in dampings {
+            do {
+                let probe = TrendParameters(
+                    growthDamping: damping, upThreshold: 0.15, downThreshold: -0.15, intervalScales: [.interest: 1])
+                let points = searchInputs.map { firstHalfPoints($0, parameters: probe) }
+                var local: (score: Double, up: Double, down: Double, perSet: [Double])?
+                for up in upThresholds {
+                    for down in downThresholds {
+                        let perSet = points.map { macroF1($0, up: up, down: down) }
+                        let mean = perSet.reduce(0, +) / Double(perSet.count)
+                        if local == nil || mean > local!.score + 1e-12 { local = (mean, up, down, perSet) }
+                    }
+                }
+                let choice = local!
+                lines.append("| \(damping) | \(choice.up) / \(choice.down) | " + String(format: "%.4f", choice.score) + " |")
+                progress("damping \(damping): " + String(format: "%.4f", choice.score))
+                if best == nil || choice.score > best!.score + 1e-12 {
+                    best = (
+                        choice.score,
+                        TrendParameters(
+                            growthDamping: damping, upThreshold: choice.up, downThreshold: choice.down,
+                            intervalScales: [.interest: 1]), choice.perSet
+                    )
+                }
+            }
+        }
+        var chosen = best!.parameters
+        let unitScales = TrendParameters(
+            growthDamping: chosen.growthDamping, upThreshold: chosen.upThreshold, downThreshold: chosen.downThreshold,
+            intervalScales: Dictionary(uniqueKeysWithValues: TrendMeasure.allCases.map { ($0, 1.0) }))
+        let countInputs = countSources.map { Input(set: $0.backtestSet, measure: $0.measure, counts: $0.series.map(\.counts)) }
+        var pointsByMeasure: [TrendMeasure: [Point]] = [:]
+        for input in searchInputs + countInputs {
+            pointsByMeasure[input.measure, default: []] += firstHalfPoints(input, parameters: unitScales)
+        }
+        lines += ["", "Step 2: interval scales and fusion weights, per measure, on the first halves.", ""]
+        lines += ["| measure | interval scale | macro-F1 where staged | fusion weight |", "|---|---|---|---|"]
+        var weights: [TrendMeasure: Double] = [:]
+        for measure in TrendMeasure.allCases {
+            guard let points = pointsByMeasure[measure] else { continue }
+            let ratios = points.compactMap(\.logError).sorted()
+            guard !ratios.isEmpty else { continue }
+            let scale = ratios[min(ratios.count - 1, Int((0.8 * Double(ratios.count)).rounded(.up)) - 1)]
+            chosen.intervalScales[measure] = (scale * 100).rounded() / 100
+            let staged = points.filter { $0.forecastGrowth != nil }
+            let score = macroF1(staged, up: chosen.upThreshold, down: chosen.downThreshold)
+            let weight = max(0.05, score - 1.0 / 3)
+            weights[measure] = (weight * 100).rounded() / 100
+            lines.append(
+                "| \(measure.rawValue) | \(chosen.intervalScales[measure]!) | " + String(format: "%.4f | %.2f |", score, weight))
+        }
+        let perSet = zip(search, best!.perSet).map { "\($0.name) " + String(format: "%.4f", $1) }
+        lines.append("")
+        lines.append(
+            "Chosen: damping \(chosen.growthDamping), up \(chosen.upThreshold), down \(chosen.downThreshold), interval scales \(chosen.intervalScales.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")) (first-half macro-F1: \(perSet.joined(separator: ", ")))."
+        )
+        lines.append(
+            chosen == TrendParameters.standard
+                ? "These are TrendParameters.standard." : "TrendParameters.standard differs: \(TrendParameters.standard)")
+        lines.append(
+            weights == TrendFusion.measureWeights
+                ? "The weights are TrendFusion.measureWeights." : "TrendFusion.measureWeights differ: \(TrendFusion.measureWeights)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every (series, first-half origin) with a known outcome.
+    static func firstHalfPoints(_ input: Input, parameters: TrendParameters) -> [Point] {
+        let origins = TrendBacktest.origins(seriesLength: input.set.weekCount)
+        var points: [Point] = []
+        for (index, series) in input.set.series.enumerated() {
+            for origin in origins.prefix(origins.count / 2) {
+                guard let outcome = TrendBacktest.realised(series, origin: origin) else { continue }
+                let call = TrendCall(
+                    measure: input.measure, values: Array(series[...origin]),
+                    counts: input.counts.isEmpty ? [] : Array(input.counts[index][...origin]), parameters: parameters)
+                var point = Point(forecastGrowth: nil, outcome: outcome, logError: nil)
+                if let growth = call.growth, call.stage != nil {
+                    point.forecastGrowth = growth.forecastGrowth
+                    if growth.noise > 0, let realised = Backtest.realisedGrowth(series, origin: origin, offset: growth.offset) {
+                        point.logError = abs(log1p(realised) - log1p(growth.forecastGrowth)) / (1.2815515655446004 * growth.noise)
+                    }
+                }
+                points.append(point)
+            }
+        }
+        return points
+    }
+
+    static func macroF1(_ points: [Point], up: Double, down: Double) -> Double {
+        CallScore(
+            points.map { point in
+                guard let growth = point.forecastGrowth else { return (.flat, point.outcome) }
+                return (growth >= up ? .up : growth <= down ? .down : .flat, point.outcome)
+            }
+        ).macroF1
+    }
+}
