@@ -172,8 +172,8 @@ let services: [(folder: String, library: String, executable: String)] = [
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "TrendAggregationService": [
-        "StylecastCalendar", "StylecastForecast", "StylecastAttributes", "StylecastVision", "StylecastErrors", .swiftProtobuf,
-        .serviceLifecycle,
+        "StylecastCalendar", "StylecastForecast", "StylecastTrends", "StylecastAttributes", "StylecastVision", "StylecastErrors",
+        .swiftProtobuf, .serviceLifecycle,
     ],
     "IngestService": [
         "StylecastCalendar", "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
@@ -223,7 +223,8 @@ targets += [
         name: "stylecast",
         dependencies: [
             "StylecastClient", "StylecastProto", "StylecastVision", "StylecastImageIO", "StylecastTensor",
-            "StylecastDatasets", "StylecastRedis", .argumentParser, .grpcCore, .swiftProtobuf, .logging,
+            "StylecastDatasets", "StylecastRedis", "TrendAggregationService", .argumentParser, .grpcCore, .swiftProtobuf,
+            .logging,
         ],
         path: "Services/Client/stylecast",
         swiftSettings: swiftSettings),
@@ -363,10 +364,10 @@ targets += [
         path: "Tests/StylecastTensorTests",
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
-    // trend-aggregation's weeks, attributes and status rules without gRPC or Redis.
+    // trend-aggregation's attributes, topics, request rules and report text without gRPC or Redis.
     .testTarget(
         name: "TrendAggregationServiceTests",
-        dependencies: ["TrendAggregationService", "StylecastProto"],
+        dependencies: ["TrendAggregationService", "StylecastProto", "StylecastTrends", "StylecastCalendar", "StylecastErrors"],
         path: "Tests/TrendAggregationServiceTests",
         swiftSettings: swiftSettings),
     // The ingest service's rules without gRPC or Redis.
@@ -403,7 +404,8 @@ targets += [
         name: "EndToEndTests",
         dependencies: [
             "StylecastClient", "StylecastProto", "StylecastRedis", "StylecastTestSupport",
-            "StylecastVision", "StylecastImageIO", .grpcCore, .grpcHTTP2,
+            "StylecastVision", "StylecastImageIO", "StylecastTrends", "StylecastDatasets", "StylecastCalendar",
+            .grpcCore, .grpcHTTP2,
         ],
         path: "Tests/EndToEndTests",
         swiftSettings: swiftSettings),

@@ -4,10 +4,10 @@
 # Installs what it needs (scripts/setup.sh), builds the release binaries, starts a throwaway
 # Redis (append-only, in a temporary folder) and the five services (`stylecast up`, which waits
 # for their gRPC health), ingests the real data of the data folder, waits for the pipeline to
-# drain (progress every 5 s), trains the recommender, writes OUT/report.html (trend report with
-# forecasts, designs drawn from the emerging attributes, recommendations for three real H&M
-# customers with their reasons) and OUT/report.json, prints a summary, and stops everything it
-# started, also on Ctrl-C or failure.
+# drain (progress every 5 s), trains the recommender, writes OUT/report.html (trend calls per
+# market with forecasts and evidence, designs drawn from the rising attributes, recommendations
+# for three real H&M customers with their reasons), OUT/report.json and OUT/report.csv, prints a
+# summary, and stops everything it started, also on Ctrl-C or failure.
 #
 #   scripts/demo.sh [--data DIR] [--out DIR] [--restart SERVICE]
 #
@@ -124,20 +124,27 @@ PY
 )
 
 say "writing the report to $out"
-"$stylecast" report --out "$out" --top 8 --horizon 12 --designs 8 --customers "$customers" >&2
+"$stylecast" report --out "$out" --top 5 --horizon 12 --designs 8 --customers "$customers" >&2
 
 python3 - "$out/report.json" "$run_dir" <<'PY'
-import glob, json, sys
+import collections, glob, json, sys
 report = json.load(open(sys.argv[1]))
 accepted = sum(json.load(open(path)).get("accepted", 0) for path in glob.glob(sys.argv[2] + "/ingest-*.json"))
+calls = report["calls"]
+markets = [m["market"] for m in report["markets"]]
 print()
-print(f"Stylecast demo: {accepted:,} records accepted, {report['attribute_count']} attribute series")
-print("Strongest movers:")
-for entry in report["top"][:5]:
-    model = (entry.get("forecast") or {}).get("model", "-")
-    print(f"  {entry['kind']}: {entry['value']:<22} {entry['status']:<9} slope {entry['slope'] * 100:+.1f}%/week, "
-          f"forecast {entry['forecast_change'] * 100:+.1f}% ({model})")
-print(f"Emerging: {len(report['emerging'])}, declining: {len(report['declining'])}, style clusters: {len(report['clusters'])}")
+print(f"Stylecast demo: {accepted:,} records accepted; {len(calls):,} trend calls in {len(markets)} market views "
+      f"(week of {report['week']})")
+stages = collections.Counter(c["stage"] for c in calls if c["market"] == "ALL")
+print("All markets: " + ", ".join(f"{stage} {count}" for stage, count in sorted(stages.items())))
+overall = report["markets"][0]
+for title, cards in (("Top risers", overall["risers"]), ("Top decliners", overall["decliners"])):
+    print(f"{title} (all markets):")
+    for card in cards[:5]:
+        print(f"  {card['kind']}: {card['value']:<22} {card['stage']:<18} YoY {card['growth'] * 100:+5.0f}%, forecast "
+              f"{card['forecast_growth'] * 100:+5.0f}% ({card['forecast_growth_lower'] * 100:+.0f}% to "
+              f"{card['forecast_growth_upper'] * 100:+.0f}%), {card['agreeing_series']} of {card['supported_series']} series agree")
+print(f"Style clusters: {len(report['clusters'])}; card designs: {len(report.get('card_designs', []))}")
 designs = report.get("designs", [])
 print(f"Designs from the trends: {len(designs)} (" + ", ".join(f"{d['category']} {d['pattern']}" for d in designs) + ")")
 for entry in report.get("recommendations", []):
@@ -145,13 +152,11 @@ for entry in report.get("recommendations", []):
     reasons = sorted({item["reason"] for item in items})
     print(f"Customer {entry['customer_id'][:12]}...: {len(items)} items ({', '.join(reasons)}); first: "
           + (f"{items[0]['title'] or items[0]['item_id']} ({items[0]['reason']})" if items else "-"))
-print(f"Report: {sys.argv[1].rsplit('/', 1)[0]}/report.html")
+print(f"Report: {sys.argv[1].rsplit('/', 1)[0]}/report.html (and report.json, report.csv)")
 # The numbers a rerun must reproduce (scripts/demo.sh --restart SERVICE is compared on them).
 summary = {
-    "records_accepted": accepted, "attribute_series": report["attribute_count"],
-    "top": [[e["kind"], e["value"], e["status"], round(e["level"], 6), round(e["slope"], 6)] for e in report["top"]],
-    "emerging": sorted(f"{e['kind']}:{e['value']}" for e in report["emerging"]),
-    "declining": sorted(f"{e['kind']}:{e['value']}" for e in report["declining"]),
+    "records_accepted": accepted,
+    "calls": [[c["market"], c["kind"], c["value"], c["stage"], round(c["forecast_growth"], 6)] for c in calls],
     "clusters": [c.get("labels") for c in report["clusters"]],
     "designs": [[d["category"], d["pattern"], d["palette"]] for d in designs],
     "recommendations": [[r["customer_id"], [i["item_id"] for i in r["items"]]] for r in report.get("recommendations", [])],

@@ -2,10 +2,11 @@ import Foundation
 import StylecastProto
 import SwiftProtobuf
 
-/// Generic JSON lines: one object per line in the proto3 JSON mapping of `FashionItem` or
-/// `Interaction` (field names as in the .proto or lowerCamelCase; `image` as base64). A line
-/// with a `user_id` or `userId` key is an interaction, any other an item. Unknown fields are
-/// rejected so typos surface; blank lines are skipped. An empty `source` becomes "jsonl".
+/// Generic JSON lines: one object per line in the proto3 JSON mapping of `FashionItem`,
+/// `Interaction` or `SearchInterestSeries` (field names as in the .proto or lowerCamelCase;
+/// `image` as base64). A line with a `user_id` or `userId` key is an interaction, one with a
+/// `term` key a search-interest series, any other an item. Unknown fields are rejected so typos
+/// surface; blank lines are skipped. An empty `source` becomes "jsonl".
 struct JSONLinesReader: FramedProducer {
     let file: LineFile
     var framer: RecordFramer { file.framer }
@@ -37,6 +38,11 @@ struct JSONLinesReader: FramedProducer {
             return Rejection.entry(index: line, field: "line", rule: "must be a JSON object")
         }
         do {
+            if fields["term"] != nil {
+                var series = try Stylecast_V1_SearchInterestSeries(jsonString: text)
+                if series.source.isEmpty { series.source = "jsonl" }
+                return .record(.signal(series), index: line)
+            }
             if fields["user_id"] != nil || fields["userId"] != nil {
                 var interaction = try Stylecast_V1_Interaction(jsonString: text)
                 if interaction.source.isEmpty { interaction.source = "jsonl" }
@@ -46,7 +52,7 @@ struct JSONLinesReader: FramedProducer {
             if item.source.isEmpty { item.source = "jsonl" }
             return .record(.item(item), index: line)
         } catch {
-            let id = (fields["item_id"] ?? fields["itemId"] ?? fields["interaction_id"] ?? fields["interactionId"]) as? String
+            let id = (fields["item_id"] ?? fields["itemId"] ?? fields["interaction_id"] ?? fields["interactionId"] ?? fields["term"]) as? String
             let (field, rule) = describe(error)
             return Rejection.entry(index: line, recordID: id ?? "", field: field, rule: rule)
         }

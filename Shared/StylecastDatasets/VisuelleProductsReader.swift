@@ -1,12 +1,15 @@
 import StylecastProto
 
-/// VISUELLE's `train.csv` / `test.csv`: one item per product.
+/// VISUELLE's `train.csv` / `test.csv`: one item per product, market "IT" (Nunalie, the
+/// company behind the data set, is an Italian fast-fashion retailer).
 ///
 /// The title is built from the attributes ("<color> <fabric> <category>"); the twelve weekly
 /// sales columns `0`..`11` are kept, as in the file (normalised; x1065 = units; a few are
 /// negative, returns exceeding sales), joined with
 /// "," in `extra["weekly_sales"]`, beside `extra["split"]` (the file name without `.csv`).
 struct VisuelleProductsReader: FramedProducer {
+    /// The market of every VISUELLE record.
+    static let market = "IT"
     static let salesColumns = (0..<12).map(String.init)
     static let header =
         salesColumns + [
@@ -45,6 +48,7 @@ struct VisuelleProductsReader: FramedProducer {
         item.sourceID = try row.required("external_code")
         item.itemID = "visuelle:" + item.sourceID
         item.source = "visuelle"
+        item.market = Self.market
         item.category = row["category"]
         item.color = row["color"]
         item.fabric = row["fabric"]

@@ -2,7 +2,8 @@ import StylecastCalendar
 import StylecastProto
 
 /// VISUELLE's `gtrends.csv`: a `date` column then one column per search term, one row per
-/// week, -1 for a missing week. Each term becomes one series (source "visuelle"), emitted once
+/// week, -1 for a missing week. Each term becomes one series (source "visuelle", geo "IT": the
+/// data set is Nunalie's, an Italian fast-fashion company's, and its trends are Italy's), emitted once
 /// the whole file is read; the table is small (220 x 96). A cell that is not a number is
 /// rejected at its line and that week left out of its series.
 struct VisuelleTrendsReader: FramedProducer {
@@ -29,6 +30,7 @@ struct VisuelleTrendsReader: FramedProducer {
         series = file.header.dropFirst().map { term in
             var series = Stylecast_V1_SearchInterestSeries()
             series.source = "visuelle"
+            series.geo = VisuelleProductsReader.market
             series.term = term
             return series
         }

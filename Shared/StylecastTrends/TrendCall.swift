@@ -36,8 +36,9 @@ public struct TrendCall: Sendable, Equatable {
     /// The probability, under the forecast growth's interval, that growth lands on the stage's
     /// side of the thresholds (above `u` for risers, below `d` for decliners, between for stable).
     public var confidence: Double
-    /// The support: events in the trailing 12 weeks and the same weeks a year before (count
-    /// measures), or the larger of the two windows' mean interest (`interest`).
+    /// The support (``TrendMeasure/minimumSupport``): events in the trailing 12 weeks and the
+    /// same weeks a year before (`purchases`, `launches`), products launched in them or the 11
+    /// weeks before each (`sales`), or the larger of the two windows' mean interest (`interest`).
     public var support: Double
 
     /// The direction the backtest scores: the stage's, flat without a stage.
@@ -48,8 +49,9 @@ public struct TrendCall: Sendable, Equatable {
     ///   - measure: What the values measure.
     ///   - values: Weekly values (shares, or interest), oldest first, the origin last; `nil` =
     ///     not read (outside coverage, too little volume, missing).
-    ///   - counts: For count measures, the attribute's events per week aligned with `values`;
-    ///     ignored for `interest`.
+    ///   - counts: For `purchases` and `launches`, the attribute's events per week aligned with
+    ///     `values`; for `sales`, the attribute's launches per week aligned with `values` (the
+    ///     products behind the units); ignored for `interest`.
     ///   - parameters: The thresholds and forecast settings.
     public init(measure: TrendMeasure, values: [Double?], counts: [Double?] = [], parameters: TrendParameters = .standard) {
         self.measure = measure
@@ -88,7 +90,10 @@ public struct TrendCall: Sendable, Equatable {
     private static func support(measure: TrendMeasure, values: [Double?], counts: [Double?], growth: SeasonalGrowth?) -> Double {
         if measure == .interest { return growth.map { max($0.level, $0.lastYearLevel) } ?? 0 }
         let n = counts.count
-        let windows = [(n - SeasonalGrowth.window)..<n, (n - SeasonalGrowth.window - SeasonalGrowth.season)..<(n - SeasonalGrowth.season)]
+        // Sales in a window come from the items launched in it or in the weeks before it.
+        let lookback = measure == .sales ? TrendMeasure.salesWeeksPerItem - 1 : 0
+        let (window, season) = (SeasonalGrowth.window, SeasonalGrowth.season)
+        let windows = [(n - window - lookback)..<n, (n - window - lookback - season)..<(n - season)]
         return windows.reduce(0) { total, range in
             total + range.filter { $0 >= 0 }.reduce(0) { $0 + (counts[$1] ?? 0) }
         }

@@ -19,8 +19,9 @@ public struct TrendEvidence: Sendable, Equatable {
 
 /// An attribute's overall call, fused from its sources and markets (docs/trends.md, "Fusion").
 ///
-/// Only evidence with a stage takes part. Within a measure every (source, market) series counts
-/// the same; across measures each weighs ``TrendFusion/measureWeights``. The fused numbers are
+/// Only evidence with a stage takes part. Each series' call weighs its measure's backtest score
+/// (``TrendFusion/measureWeights``): 32 markets' search series that agree outweigh one purchase
+/// series that does not, and a sales series outweighs a launch series. The fused numbers are
 /// weighted means (of ln(1 + growth) for the growths), and the stage comes from the same rules
 /// as a single series' (``LifecycleStage/of(forecastGrowth:growth:velocity:parameters:)``), so
 /// it is always consistent with the fused numbers. `confidence` is the weight share of the
@@ -39,8 +40,9 @@ public struct FusedTrend: Sendable, Equatable {
     public var seasonality: Double
     /// Forecast year-over-year growth of the next 12 weeks.
     public var forecastGrowth: Double
-    /// Its 80% interval.
+    /// Lower bound of its 80% interval.
     public var forecastGrowthLower: Double
+    /// Upper bound of its 80% interval.
     public var forecastGrowthUpper: Double
     /// How sure the call is, in [0, 1].
     public var confidence: Double
@@ -53,6 +55,26 @@ public struct FusedTrend: Sendable, Equatable {
 
     /// The direction of the fused call (flat without a stage).
     public var direction: TrendDirection { stage?.direction ?? .flat }
+
+    /// Creates a fused trend from its parts (``TrendFusion/fuse(_:parameters:)`` computes them).
+    public init(
+        stage: LifecycleStage?, growth: Double, velocity: Double, acceleration: Double, seasonality: Double,
+        forecastGrowth: Double, forecastGrowthLower: Double, forecastGrowthUpper: Double, confidence: Double, staged: Int,
+        agreeing: Int, evidence: [TrendEvidence]
+    ) {
+        self.stage = stage
+        self.growth = growth
+        self.velocity = velocity
+        self.acceleration = acceleration
+        self.seasonality = seasonality
+        self.forecastGrowth = forecastGrowth
+        self.forecastGrowthLower = forecastGrowthLower
+        self.forecastGrowthUpper = forecastGrowthUpper
+        self.confidence = confidence
+        self.staged = staged
+        self.agreeing = agreeing
+        self.evidence = evidence
+    }
 }
 
 /// Fuses the calls of one attribute's series.
@@ -62,7 +84,7 @@ public enum TrendFusion {
     /// the Google Trends and VISUELLE search sets, sales and launches on VISUELLE's products,
     /// purchases on H&M's).
     public static let measureWeights: [TrendMeasure: Double] = [
-        .interest: 0.26, .sales: 0.23, .purchases: 0.26, .launches: 0.14,
+        .interest: 0.26, .sales: 0.22, .purchases: 0.26, .launches: 0.14,
     ]
 
     /// The fused call of `evidence`.
@@ -73,11 +95,7 @@ public enum TrendFusion {
             forecastGrowthLower: 0, forecastGrowthUpper: 0, confidence: 0, staged: staged.count, agreeing: 0,
             evidence: evidence)
         guard !staged.isEmpty else { return result }
-        let perMeasure = Dictionary(grouping: staged, by: \.call.measure)
-        var weights: [Double] = []
-        for one in staged {
-            weights.append((measureWeights[one.call.measure] ?? 0.05) / Double(perMeasure[one.call.measure]!.count))
-        }
+        let weights = staged.map { measureWeights[$0.call.measure] ?? 0.05 }
         let total = weights.reduce(0, +)
         func mean(_ value: (SeasonalGrowth) -> Double) -> Double {
             zip(staged, weights).reduce(0) { $0 + $1.1 * value($1.0.call.growth!) } / total

@@ -19,14 +19,30 @@ public enum TrendMeasure: String, CaseIterable, Sendable, Codable {
     ///
     /// - `interest`: a mean of at least 1 (on the 0-100 scale) over the trailing 12 weeks or the
     ///   same 12 weeks a year before; lower is rounding noise.
-    /// - count measures: at least this many events (units, purchases, items) of the attribute in
+    /// - `purchases`, `launches`: at least this many events (purchases, items) of the attribute in
     ///   the trailing 12 weeks and the same weeks a year before together.
+    /// - `sales`: at least this many products behind the units: items of the attribute launched
+    ///   in those windows or the ``salesWeeksPerItem`` - 1 weeks before each (still in their first
+    ///   weeks on sale there). One product's sales are never a trend, however many units it sold.
     public var minimumSupport: Double {
         switch self {
         case .interest: 1
-        case .sales: 200
+        case .sales: 10
         case .purchases: 20
         case .launches: 10
+        }
+    }
+
+    /// Weeks of sales each launched item contributes (VISUELLE records an item's first 12).
+    public static let salesWeeksPerItem = 12
+
+    /// What the support of a series counts, for messages and the docs.
+    public var supportUnit: String {
+        switch self {
+        case .interest: "mean interest"
+        case .sales: "products"
+        case .purchases: "purchases"
+        case .launches: "items"
         }
     }
 

@@ -47,5 +47,5 @@ public struct TrendParameters: Sendable, Equatable, Hashable, Codable {
     /// The values chosen on the first-half backtest origins (see the type's description).
     public static let standard = TrendParameters(
         growthDamping: 0.7, upThreshold: 0.125, downThreshold: -0.1,
-        intervalScales: [.interest: 0.56, .sales: 1.07, .purchases: 0.4, .launches: 0.52])
+        intervalScales: [.interest: 0.56, .sales: 1.09, .purchases: 0.4, .launches: 0.52])
 }

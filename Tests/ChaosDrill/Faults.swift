@@ -212,9 +212,11 @@ struct Faults: Sendable {
     private func freezeRedis() async {
         let inFlight = await waitForFlow()
         let itemID = (try? await stack.redis.send("SRANDMEMBER", RedisArgument(Keys.itemIDs)).string) ?? "visuelle:1"
-        let attributes = (try? await stack.redis.send("SMEMBERS", RedisArgument(Keys.trendAttributes)).array) ?? []
-        let category = attributes.compactMap(\.string).filter { $0.hasPrefix("category:") }.sorted().first
-            .map { String($0.dropFirst("category:".count)) } ?? "dress"
+        let topics = (try? await stack.redis.send("SMEMBERS", RedisArgument(Keys.trendTopics)).array) ?? []
+        let category = topics.compactMap(\.string).compactMap { member -> String? in
+            let parts = member.split(separator: "|", maxSplits: 4).map(String.init)
+            return parts.count == 5 && parts[0] == "launches" && parts[3] == "category" ? parts[4] : nil
+        }.sorted().first ?? "dress"
         let frozen = ContinuousClock.now
         await stack.signalRedis(SIGSTOP)
         report.log("fault f: Redis frozen")
@@ -278,7 +280,7 @@ struct Faults: Sendable {
             }),
             ("trend-aggregation", "trend-aggregation GetSeries", "UNAVAILABLE", { client in
                 _ = try await Stylecast_V1_TrendAggregation.Client(wrapping: client).getSeries(
-                    .with { $0.kind = "category"; $0.value = category; $0.measure = "items" }, options: options)
+                    .with { $0.kind = "category"; $0.value = category; $0.measure = "launches" }, options: options)
             }),
             ("recommendation", "recommendation Recommend (unknown user)", "UNAVAILABLE", { client in
                 _ = try await Stylecast_V1_Recommendation.Client(wrapping: client).recommend(

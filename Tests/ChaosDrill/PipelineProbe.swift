@@ -20,11 +20,16 @@ enum Keys {
     static let itemIDs = "stylecast:{items.ingested}:ids"
     static let interactionIDs = "stylecast:{interactions}:ids"
     static let signalIDs = "stylecast:{signals}:ids"
-    static let trendAttributes = "stylecast:{trends}:attributes"
+    /// trend-aggregation's sources (`measure|source|market`) and each one's weekly totals.
+    static let trendSources = "stylecast:{trends}:sources"
+    /// trend-aggregation's series (`measure|source|market|kind|value`).
+    static let trendTopics = "stylecast:{trends}:topics"
 
     static func dead(_ stream: String) -> String { stream + ":dead" }
     static func embedding(_ itemID: String) -> String { "stylecast:item:{\(itemID)}:embedding" }
-    static func itemsSeries(category: String) -> String { "stylecast:{trends}:series:items:category:\(category)" }
+    static func trendTotals(_ member: String) -> String {
+        "stylecast:{trends}:totals:" + member.replacingOccurrences(of: "|", with: ":")
+    }
 
     /// A stream key without `stylecast:{` and `}`, for reports.
     static func short(_ stream: String) -> String {
@@ -95,14 +100,12 @@ struct PipelineProbe: Sendable {
         return counts
     }
 
-    /// Items counted in the trend series, summed over every category and week.
+    /// Items counted in the trend series: the weekly launch totals of every source, summed.
     func trendItemTotal() async throws -> Double {
-        let members = try await redis.send("SMEMBERS", RedisArgument(Keys.trendAttributes)).array ?? []
-        let categories = members.compactMap(\.string).filter { $0.hasPrefix("category:") }
-            .map { String($0.dropFirst("category:".count)) }
-        guard !categories.isEmpty else { return 0 }
-        let replies = try await redis.pipeline(
-            categories.map { ["HVALS", RedisArgument(Keys.itemsSeries(category: $0))] })
+        let members = try await redis.send("SMEMBERS", RedisArgument(Keys.trendSources)).array ?? []
+        let launches = members.compactMap(\.string).filter { $0.hasPrefix("launches|") }
+        guard !launches.isEmpty else { return 0 }
+        let replies = try await redis.pipeline(launches.map { ["HVALS", RedisArgument(Keys.trendTotals($0))] })
         return replies.flatMap { $0.array ?? [] }.compactMap { $0.string.flatMap(Double.init) }.reduce(0, +)
     }
 

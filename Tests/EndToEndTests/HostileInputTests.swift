@@ -52,6 +52,7 @@ struct HostileInputTests {
         .init(executable: "recommendation", service: "stylecast.v1.Recommendation", method: "Refresh"),
         .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "ListTrends"),
         .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "GetSeries"),
+        .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "ListMarkets"),
         .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "Forecast"),
         .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "ForecastNewProduct"),
         .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "Report"),
@@ -61,7 +62,7 @@ struct HostileInputTests {
     /// must be refused. The others have a number or nothing as field 1.
     static let stringFirstMethods: Set<String> = [
         "GetItem", "Embed", "Tokenize", "ExtractAttributes", "Generate", "Recommend", "SimilarItems",
-        "CompleteTheLook", "ListTrends", "GetSeries", "ForecastNewProduct",
+        "CompleteTheLook", "ListTrends", "GetSeries", "ListMarkets", "ForecastNewProduct",
     ]
 
     /// The five services, started once for the suite.

@@ -202,7 +202,7 @@ struct ImageGenerationServiceTests {
         await service.stop()
     }
 
-    @Test("GenerateFromTrends: NOT_FOUND before any data; then designs from the emerging and rising attributes")
+    @Test("GenerateFromTrends: NOT_FOUND before any data; then designs from the rising attributes")
     func generatesFromTrends() async throws {
         let service = try await ImageGenerationHarness.start()
         try await service.withClient { client in
@@ -220,13 +220,16 @@ struct ImageGenerationServiceTests {
         while rising.isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(500))
             try await withStylecastConnection(to: service.trends.endpoint) { client in
-                let trends = try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with { $0.limit = 1000 })
-                for trend in trends.trends where trend.status == .emerging || trend.status == .rising {
+                let trends = try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with {
+                    $0.stage = "up"
+                    $0.limit = 1000
+                })
+                for trend in trends.trends {
                     rising[trend.attribute.kind, default: []].insert(trend.attribute.value)
                 }
             }
         }
-        try #require(!rising.isEmpty, "no emerging or rising attribute after ingesting the VISUELLE series")
+        try #require(!rising.isEmpty, "no rising attribute after ingesting the VISUELLE series")
         try await service.withClient { client in
             let designs = try await client.generateFromTrends(.with {
                 $0.n = 4

@@ -5,7 +5,9 @@ import StylecastClient
 import StylecastImageIO
 import StylecastProto
 import StylecastRedis
+import StylecastCalendar
 import StylecastTestSupport
+import StylecastTrends
 import Testing
 
 @Suite("trend-aggregation Forecast over gRPC", .serialized, .timeLimit(.minutes(3)))
@@ -162,6 +164,8 @@ struct TrendAggregationTests {
             for (request, field) in [
                 (Stylecast_V1_ForecastNewProductRequest.with { $0.category = "dress"; $0.releaseDate = "soon" }, "release_date"),
                 (.with { $0.category = "dress"; $0.releaseDate = "2019-10-07"; $0.horizon = 100 }, "horizon"),
+                (.with { $0.category = "dress"; $0.releaseDate = "2019-10-07"; $0.asOf = "2000-01-01" }, "as_of"),
+                (.with { $0.category = "dress"; $0.releaseDate = "2019-10-07"; $0.asOf = "soon" }, "as_of"),
             ] {
                 await #expect {
                     _ = try await service.forecastNewProduct(request)
@@ -176,26 +180,70 @@ struct TrendAggregationTests {
         await harness.stop()
     }
 
-    /// `stylecast report` writes HTML and JSON; the page renders in headless Chromium (not
-    /// blank) and its DOM lists the strongest movers that ListTrends names.
+    /// `stylecast report` writes HTML, JSON and CSV: every market selectable, the "all markets"
+    /// risers those ListTrends ranks first, no card without a stage or contradicting its numbers,
+    /// no week past its source's window, the CSV equal to the JSON's calls; the page renders in
+    /// headless Chromium (not blank) and its DOM holds the cards.
     func checkReport(trend: RunningService) async throws {
         let folder = try TemporaryDirectory()
         let command = try ChildProcess(
             BuiltExecutables.path(of: "stylecast"),
             arguments: ["report", "--out", folder.path("out"), "--top", "4", "--target", "127.0.0.1:\(trend.endpoint.port)"])
         try #require(await command.waitForExit(timeout: .seconds(120)) == 0, "stylecast report failed: \(command.output())")
-        let expectedTop = try await withStylecastConnection(to: trend.endpoint) { client in
-            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with { $0.limit = 4 }).trends
-                .map { "\($0.attribute.kind)=\($0.attribute.value)" }
+        let (expectedTop, markets) = try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            let staged = try await service.listTrends(.with { $0.limit = 1000 }).trends
+            let values = Set(staged.filter { $0.attribute.kind != "term" }.map(\.attribute.value))
+            let risers = try await service.listTrends(.with { $0.stage = "up"; $0.limit = 1000 }).trends
+                .filter { $0.attribute.kind != "term" || !values.contains($0.attribute.value) }
+                .prefix(4).map { "\($0.attribute.kind)=\($0.attribute.value)" }
+            return (Array(risers), try await service.listMarkets(.init()).markets)
         }
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("out/report.json"))))
-        let top = (json as? [String: Any])?["top"] as? [[String: Any]] ?? []
-        #expect(top.map { "\($0["kind"] ?? "")=\($0["value"] ?? "")" } == expectedTop)
-        #expect(top.allSatisfy { ($0["history"] as? [Any])?.isEmpty == false })
-        let clusters = (json as? [String: Any])?["clusters"] as? [[String: Any]] ?? []
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("out/report.json")))) as? [String: Any])
+        let sections = json["markets"] as? [[String: Any]] ?? []
+        #expect(sections.map { $0["market"] as? String ?? "" } == ["ALL"] + markets)
+        let all = try #require(sections.first)
+        let risers = all["risers"] as? [[String: Any]] ?? []
+        #expect(risers.map { "\($0["kind"] ?? "")=\($0["value"] ?? "")" } == expectedTop)
+        let lastWeeks = Dictionary(
+            (json["coverage"] as? [[String: Any]] ?? []).map { ("\($0["source"] ?? "") \($0["market"] ?? "")", $0["last_week"] as? String ?? "") },
+            uniquingKeysWith: max)
+        let parameters = TrendParameters.standard
+        var cards = 0
+        for section in sections {
+            for card in (section["risers"] as? [[String: Any]] ?? []) + (section["decliners"] as? [[String: Any]] ?? []) {
+                cards += 1
+                let stage = try #require(LifecycleStage(rawValue: card["stage"] as? String ?? ""), "a card without a stage")
+                let forecast = card["forecast_growth"] as? Double ?? .nan
+                switch stage.direction {
+                case .up: #expect(forecast >= parameters.upThreshold)
+                case .down: #expect(forecast <= parameters.downThreshold)
+                case .flat: Issue.record("a stable card")
+                }
+                let first = try #require(CivilDay(iso: card["chart_first_week"] as? String ?? ""))
+                let chartWeeks = (card["this_year"] as? [Any] ?? []).count
+                let last = first.adding(days: 7 * (chartWeeks - 1)).iso
+                let limit = try #require(lastWeeks[card["chart_source"] as? String ?? ""])
+                #expect(chartWeeks > 0 && last <= limit, "a week past \(limit): \(last)")
+                #expect((card["narrative_en"] as? String)?.isEmpty == false && (card["narrative_zh"] as? String)?.isEmpty == false)
+            }
+        }
+        #expect(cards > 0)
+        let calls = json["calls"] as? [[String: Any]] ?? []
+        let csv = try String(contentsOfFile: folder.path("out/report.csv"), encoding: .utf8)
+        let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(rows.count == calls.count + 1)
+        for (row, call) in zip(rows.dropFirst(), calls) {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(fields.count == 16 && fields[0] == call["market"] as? String && fields[2] == call["value"] as? String)
+            #expect(Double(fields[9]) == call["forecast_growth"] as? Double && fields[3] == call["stage"] as? String)
+        }
+        let clusters = json["clusters"] as? [[String: Any]] ?? []
         #expect(clusters.count >= 2, "style clusters of the 497 embedded products")
         let html = try String(contentsOfFile: folder.path("out/report.html"), encoding: .utf8)
         #expect(html.contains("<svg") && !html.contains("<script"))
+        for market in markets { #expect(html.contains("<label for=\"pick-\(market)\">"), "no tab for \(market)") }
 
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
             FileManager.default.isExecutableFile(atPath: $0)

@@ -77,3 +77,21 @@ struct SourceCoverageTests {
         #expect(coverage.cut(at: Self.week(20))?.lastWeek == Self.week(10))
     }
 }
+
+@Suite("coverage cut where the data goes on")
+struct CoverageCutTests {
+    @Test("totals cut at a week while the data continues keep that week and read only weeks up to it")
+    func cutTotals() throws {
+        var totals: [CivilDay: Double] = [:]
+        for index in 0...30 { totals[SourceCoverageTests.week(index)] = 100 }
+        let known = totals.filter { $0.key <= SourceCoverageTests.week(20) }
+        let coverage = try #require(SourceCoverage(measure: .launches, totals: known, endsWithData: false))
+        #expect(coverage.firstWeek == SourceCoverageTests.week(1))
+        #expect(coverage.lastWeek == SourceCoverageTests.week(20))
+        let sales = try #require(
+            SourceCoverage(
+                measure: .sales, totals: known, launchWeeks: SourceCoverageTests.week(0)...SourceCoverageTests.week(20),
+                endsWithData: false))
+        #expect(sales.firstWeek == SourceCoverageTests.week(11) && sales.lastWeek == SourceCoverageTests.week(20))
+    }
+}

@@ -1,23 +1,14 @@
 import Foundation
+import StylecastCalendar
+import StylecastErrors
 import StylecastProto
+import StylecastTrends
 import Testing
 
 @testable import TrendAggregationService
 
-@Suite("trend weeks, attributes and status rules")
+@Suite("trend-aggregation: attributes, topics, request rules, report text")
 struct TrendRulesTests {
-    @Test("weeks: the Monday of a day or a Unix time; ranges and offsets")
-    func weeks() {
-        #expect(TrendWeek.monday(ofDay: "2019-04-15") == "2019-04-15")  // a Monday
-        #expect(TrendWeek.monday(ofDay: "2019-04-21") == "2019-04-15")  // the Sunday after
-        #expect(TrendWeek.monday(ofDay: "2020-01-01") == "2019-12-30")  // across a year
-        #expect(TrendWeek.monday(ofDay: "1970-01-01") == "1969-12-29")
-        #expect(TrendWeek.monday(ofDay: "not a day") == nil)
-        #expect(TrendWeek.monday(ofUnixSeconds: 1_600_214_400) == "2020-09-14")  // 2020-09-16 00:00 UTC
-        #expect(TrendWeek.adding(weeks: 11, to: "2019-12-30") == "2020-03-16")
-        #expect(TrendWeek.range(from: "2019-12-23", through: "2020-01-06") == ["2019-12-23", "2019-12-30", "2020-01-06"])
-    }
-
     @Test("attributes: the item's own fields win over extracted ones of the same kind")
     func attributes() {
         let item = Stylecast_V1_FashionItem.with {
@@ -38,21 +29,80 @@ struct TrendRulesTests {
         #expect(TrendAttribute(key: "nocolon") == nil)
     }
 
-    func status(_ series: [Double]) -> Stylecast_V1_TrendStatus {
-        TrendStatusRules.trend(of: series, attribute: TrendAttribute(kind: "color", value: "neon")).status
+    @Test("topics and sources round-trip through their set members, a value with '|' included; no market is WW")
+    func topicMembers() {
+        let topic = TrendTopic(
+            source: TrendSource(measure: .interest, source: "shop", market: ""), attribute: TrendAttribute(kind: "term", value: "a|b c"))
+        #expect(topic.source.market == "WW")
+        #expect(topic.member == "interest|shop|WW|term|a|b c")
+        #expect(TrendTopic(member: topic.member) == topic)
+        #expect(TrendTopic(member: "interest|shop|WW|term|") == nil)
+        #expect(TrendSource(member: "bogus|shop|US") == nil)
+        #expect(TrendSeriesStore.seriesKey(topic).hasPrefix("stylecast:{trends}:series:interest:shop:WW:term:"))
     }
 
-    @Test("status: emerging, rising, declining, peaking and stable series")
-    func statuses() {
-        let flat = Array(repeating: 100.0, count: 60)
-        #expect(status(flat) == .stable)
-        #expect(status(Array(repeating: 0.0, count: 50) + [5, 10, 20, 40, 60, 80, 100, 120]) == .emerging)
-        #expect(status((0..<60).map { 100 * pow(1.05, Double($0)) }) == .rising)
-        #expect(status((0..<60).map { 1000 * pow(0.95, Double($0)) }) == .declining)
-        // Rose steadily, then flattened at its high while the long trend turns down.
-        let peak = (0..<40).map { 50 + Double($0) * 2.5 } + [150, 151, 150, 149, 150, 148, 150, 149]
-        let trend = TrendStatusRules.trend(of: peak, attribute: TrendAttribute(kind: "color", value: "neon"))
-        #expect(trend.level > 145 && abs(trend.slope) < 0.02)
-        #expect(status([]) == .stable)
+    @Test("as_of: empty is the latest, a date or date-time is its day, anything else names the field")
+    func asOf() throws {
+        #expect(try TrendRequestRules.asOf("") == nil)
+        #expect(try TrendRequestRules.asOf("2019-06-05") == CivilDay(year: 2019, month: 6, day: 5))
+        #expect(try TrendRequestRules.asOf("2019-06-05T23:10:00Z") == CivilDay(year: 2019, month: 6, day: 5))
+        for bad in ["2019-13-01", "yesterday", "2019-06-05x", "1850-01-01", "20190605"] {
+            #expect(throws: InvalidInput.self) { try TrendRequestRules.asOf(bad) }
+            do {
+                _ = try TrendRequestRules.asOf(bad)
+            } catch {
+                #expect(error.field == "as_of")
+            }
+        }
+    }
+
+    @Test("stage filter: stage names, directions, any and unsupported; unknown names the field and the choices")
+    func stageFilter() throws {
+        #expect(try TrendRequestRules.stage("") == .staged)
+        #expect(try TrendRequestRules.stage("falling-star") == .stage(.fallingStar))
+        #expect(try TrendRequestRules.stage("up") == .direction(.up))
+        #expect(try TrendRequestRules.stage("any").admits(nil))
+        #expect(try !TrendRequestRules.stage("").admits(nil))
+        #expect(try TrendRequestRules.stage("down").admits(.seasonalDecliner))
+        do {
+            _ = try TrendRequestRules.stage("peaking")
+            Issue.record("peaking is not a stage")
+        } catch {
+            #expect(error.field == "stage" && error.rule.contains("sustained-riser"))
+        }
+        #expect(try TrendRequestRules.measure("signal") == .interest)
+        #expect(try TrendRequestRules.measure("items") == .launches)
+        #expect(throws: InvalidInput.self) { try TrendRequestRules.measure("units") }
+        #expect(throws: InvalidInput.self) { try TrendRequestRules.kind("colour") }
+    }
+
+    @Test("report.csv quotes fields with commas and quotes, and writes numbers that read back exactly")
+    func csv() {
+        let call = TrendReport.Call(
+            market: "US", kind: "term", value: "shorts, \"denim\"", stage: "stable", direction: "flat", growth: 0.1 + 0.2,
+            velocity: -0.001, acceleration: 0, seasonality: 0.5, forecastGrowth: 0.05, forecastGrowthLower: -0.1,
+            forecastGrowthUpper: 0.2, confidence: 0.7, supportedSeries: 1, agreeingSeries: 1, previousStage: "")
+        let csv = ReportCSV.render([call])
+        let lines = csv.components(separatedBy: "\r\n")
+        #expect(lines[0] == ReportCSV.header.joined(separator: ","))
+        #expect(lines[1].hasPrefix("US,term,\"shorts, \"\"denim\"\"\",stable,flat,0.30000000000000004,"))
+        #expect(lines.count == 3 && lines[2].isEmpty)
+    }
+
+    @Test("the narrative states the card's own numbers in English and Chinese")
+    func narrative() {
+        let fused = FusedTrend(
+            stage: .sustainedRiser, growth: 0.31, velocity: 0.01, acceleration: 0, seasonality: 0.4, forecastGrowth: 0.2,
+            forecastGrowthLower: 0.05, forecastGrowthUpper: 0.38, confidence: 0.8, staged: 4, agreeing: 3, evidence: [])
+        let text = ReportNarrative.sentences(
+            attribute: TrendAttribute(kind: "color", value: "sage green"), market: "US", fused: fused, previousStage: .stable)
+        #expect(text.english.contains("sustained riser") && text.english.contains("+31%") && text.english.contains("+20%"))
+        #expect(text.english.contains("+5% to +38%") && text.english.contains("3 of 4 series agree") && text.english.contains("stable"))
+        #expect(text.chinese.contains("持续上升") && text.chinese.contains("+31%") && text.chinese.contains("4个序列中3个"))
+        #expect(ReportNarrative.sentences(
+            attribute: TrendAttribute(kind: "color", value: "red"), market: "US",
+            fused: FusedTrend(
+                stage: nil, growth: 0, velocity: 0, acceleration: 0, seasonality: 0, forecastGrowth: 0, forecastGrowthLower: 0,
+                forecastGrowthUpper: 0, confidence: 0, staged: 0, agreeing: 0, evidence: []), previousStage: nil).english.isEmpty)
     }
 }

@@ -13,7 +13,7 @@ struct GenerateCommand: AsyncParsableCommand {
             With a prompt, the image-generation service reads it with text-embedding (English or \
             Chinese: garment, colours, pattern) and draws COUNT designs; design i uses seed \
             SEED + i. --mix A B draws the mix of design A's coarse and design B's fine styles, \
-            then A and B. --from-trends N draws N designs from the emerging and rising \
+            then A and B. --from-trends N draws N designs from the rising \
             attributes. Files are written to --out as generated-<seed>-<i>.png. \
             docs/image-generation.md describes the rules.
 

@@ -1,27 +1,34 @@
 import ArgumentParser
 import Foundation
+import GRPCCore
 import StylecastClient
 import StylecastProto
 
-/// `stylecast report --out DIR`: writes the trend report as `report.html` and `report.json`,
-/// optionally with designs drawn from the trends and recommendations for some customers.
+/// `stylecast report --out DIR`: writes the trend report as `report.html`, `report.json` and
+/// `report.csv`, optionally with designs drawn from the trends and recommendations for some customers.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the trend report (self-contained HTML and JSON), with designs and recommendations if asked.",
+        abstract: "Write the trend report (self-contained HTML, JSON and CSV), with designs and recommendations if asked.",
         discussion: """
-            The page has the strongest movers with their history and forecast fan, the emerging \
-            and declining attributes, swatches of rising colours and a map of the style clusters; \
-            report.json has the same content. docs/trends.md describes the rules. --designs N \
-            adds N designs drawn from the emerging and rising attributes (image-generation), \
-            also written to DIR/designs/; --customers adds each customer's recommendations with \
-            the reason for each item (recommendation, names from ingest).
+            Per market (and all markets together, picked with tabs on the page): the top risers \
+            and decliners as cards with their stage, year-over-year and forecast growth with its \
+            interval, this year against last year, the evidence per source, example items and a \
+            sentence in English and Chinese; swatches of rising colours, the sources' weeks and a \
+            map of the style clusters. report.json has the same content, report.csv every call. \
+            docs/trends.md describes the rules. --designs N draws a design for the top riser of \
+            each market and N designs from the rising attributes (image-generation), also written \
+            to DIR/designs/; --customers adds each customer's recommendations with the reason for \
+            each item (recommendation, names from ingest).
 
             Examples:
               stylecast report --out out
-              stylecast report --out out --top 12 --horizon 26
+              stylecast report --out out --market US --as-of 2019-06-30
               stylecast report --out out --designs 8 --customers 0b0f...,1c2d...,3e4f...
             """)
+
+    /// The largest report accepted.
+    static let maximumReportBytes = 64 << 20
 
     @Option(help: "host:port of the trend-aggregation service.")
     var target = Endpoint(host: "127.0.0.1", port: 50055)
@@ -35,14 +42,20 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "host:port of the ingest service (item names for the recommendations).")
     var ingest = Endpoint(host: "127.0.0.1", port: 50051)
 
-    @Option(help: "Folder to write report.html and report.json into (created if missing).")
+    @Option(help: "Folder to write report.html, report.json and report.csv into (created if missing).")
     var out: String
 
-    @Option(help: "Attributes that get a history and forecast chart (0 = 8).")
-    var top: UInt32 = 8
+    @Option(help: "Cards per market for risers and for decliners (0 = 6).")
+    var top: UInt32 = 6
 
-    @Option(help: "Weeks of forecast (0 = 12).")
+    @Option(help: "Weeks of forecast drawn on the cards (0 = 12, at most 12).")
     var horizon: UInt32 = 12
+
+    @Option(help: "Only this market (e.g. US, IT); default: every market, and all together.")
+    var market: String = ""
+
+    @Option(help: "The report as known at the end of the week holding this date (YYYY-MM-DD).")
+    var asOf: String = ""
 
     @Option(help: "Designs to draw from the trends (0 = none).")
     var designs: UInt32 = 0
@@ -61,15 +74,36 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (top, horizon, designCount, seed, k) = (self.top, self.horizon, self.designs, self.seed, self.k)
-        let report = try await withStylecastConnection(to: target) { client in
-            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).report(.with {
-                $0.top = top
-                $0.horizon = horizon
-            })
+        let (market, asOf) = (self.market, self.asOf)
+        var options = CallOptions.defaults
+        // A report of every market is larger than gRPC's default 4 MiB.
+        options.maxResponseMessageBytes = Self.maximumReportBytes
+        let report = try await withStylecastConnection(to: target) { [options] client in
+            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).report(
+                .with {
+                    $0.top = top
+                    $0.horizon = horizon
+                    $0.market = market
+                    $0.asOf = asOf
+                }, options: options)
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var extras = ReportExtras()
         if designCount > 0 {
+            let slots = try ReportExtras.designSlots(in: report.json)
+            extras.cardDesigns = try await withStylecastConnection(to: imageGeneration) { client in
+                let service = Stylecast_V1_ImageGeneration.Client(wrapping: client)
+                var designs: [ReportExtras.CardDesign] = []
+                for (index, slot) in slots.enumerated() {
+                    let response = try await service.generate(.with {
+                        $0.prompt = slot.prompt
+                        $0.count = 1
+                        $0.seed = seed &+ UInt64(1000 + index)
+                    })
+                    if let image = response.images.first { designs.append(.init(slot: slot, image: image)) }
+                }
+                return designs
+            }
             let response = try await withStylecastConnection(to: imageGeneration) { client in
                 try await Stylecast_V1_ImageGeneration.Client(wrapping: client).generateFromTrends(.with {
                     $0.n = designCount
@@ -80,6 +114,9 @@ struct ReportCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             for (index, image) in response.images.enumerated() {
                 try image.png.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("design-\(index + 1).png")))
+            }
+            for design in extras.cardDesigns {
+                try design.image.png.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(design.fileName)))
             }
             extras.designs = response
         }
@@ -101,15 +138,17 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let html = (out as NSString).appendingPathComponent("report.html")
         let json = (out as NSString).appendingPathComponent("report.json")
+        let csv = (out as NSString).appendingPathComponent("report.csv")
         try Data(extras.inserted(into: report.html).utf8).write(to: URL(fileURLWithPath: html))
         try Data(try extras.merged(into: report.json).utf8).write(to: URL(fileURLWithPath: json))
+        try Data(report.csv.utf8).write(to: URL(fileURLWithPath: csv))
         if self.json {
             try printJSON([
-                "html": html, "json": json, "designs": extras.designs?.images.count ?? 0,
-                "customers": extras.recommendations.count,
+                "html": html, "json": json, "csv": csv, "designs": extras.designs?.images.count ?? 0,
+                "card_designs": extras.cardDesigns.count, "customers": extras.recommendations.count,
             ])
         } else {
-            print("wrote \(html) and \(json)")
+            print("wrote \(html), \(json) and \(csv)")
         }
     }
 }

@@ -5,7 +5,29 @@ import StylecastProto
 /// trends (images inline as data URIs, so the page stays one file) and customers'
 /// recommendations with the reason for each item.
 struct ReportExtras {
+    /// A card of the report that gets a design: its market and attribute, and the prompt drawn.
+    struct DesignSlot: Sendable, Equatable {
+        var market: String
+        var kind: String
+        var value: String
+        var prompt: String
+    }
+
+    /// The design drawn for a card.
+    struct CardDesign: Sendable {
+        var slot: DesignSlot
+        var image: Stylecast_V1_GeneratedImage
+
+        var fileName: String {
+            let name = "\(slot.market)-\(slot.kind)-\(slot.value)".unicodeScalars.map {
+                CharacterSet.alphanumerics.contains($0) ? Character($0) : "_"
+            }
+            return "card-" + String(name) + ".png"
+        }
+    }
+
     var designs: Stylecast_V1_GenerateResponse?
+    var cardDesigns: [CardDesign] = []
     var recommendations: [(customer: String, response: Stylecast_V1_RecommendResponse)] = []
     var items: [String: Stylecast_V1_FashionItem] = [:]
 
@@ -16,16 +38,48 @@ struct ReportExtras {
         "content": "close in description to what this customer bought",
         "popular": "popular in recent weeks",
         "repurchase": "bought again by this customer recently",
-        "trend-boost": "its attributes are rising",
+        "complement-popular": "popular in a category that completes the look",
     ]
 
-    /// The page with the sections inserted before `</body>`.
+    /// The cards of `json` (the report's JSON) marked `design_slot`, with their prompts: a
+    /// category or search term as it is, any other attribute on the market's top riser category
+    /// ("sage green coat"), or on a dress when no category rises there.
+    static func designSlots(in json: String) throws -> [DesignSlot] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+            let markets = object["markets"] as? [[String: Any]]
+        else { return [] }
+        var slots: [DesignSlot] = []
+        for market in markets {
+            let risers = market["risers"] as? [[String: Any]] ?? []
+            let category = risers.first { $0["kind"] as? String == "category" }?["value"] as? String ?? "dress"
+            for card in risers where card["design_slot"] as? Bool == true {
+                guard let kind = card["kind"] as? String, let value = card["value"] as? String,
+                    let code = card["market"] as? String
+                else { continue }
+                let prompt = kind == "category" || kind == "term" ? value : "\(value) \(category)"
+                slots.append(DesignSlot(market: code, kind: kind, value: value, prompt: prompt))
+            }
+        }
+        return slots
+    }
+
+    /// The page with the card designs in their slots and the sections inserted before `</body>`.
     func inserted(into html: String) -> String {
+        var html = html
+        for design in cardDesigns {
+            let slot = "<!--design-slot:\(Self.escape(design.slot.market)):\(Self.escape(design.slot.kind))=\(Self.escape(design.slot.value))-->"
+            let figure = """
+                <figure class="design card-design"><img alt="design: \(Self.escape(design.slot.prompt))" width="128" height="128" \
+                src="data:image/png;base64,\(design.image.png.base64EncodedString())"><figcaption>Design from \
+                "\(Self.escape(design.slot.prompt))": \(Self.escape(design.image.category)), \(Self.escape(design.image.pattern))</figcaption></figure>
+                """
+            html = html.replacingOccurrences(of: slot, with: figure)
+        }
         var sections = ""
         if let designs {
             sections += "<section id=\"designs\"><h2>Designs from the trends</h2>"
             let used = designs.attributes.map { "\(Self.escape($0.kind)): \(Self.escape($0.value)) (\(Self.escape($0.origin)))" }
-            sections += "<p class=\"meta\">Drawn by the style-based generator from the emerging and rising attributes: "
+            sections += "<p class=\"meta\">Drawn by the style-based generator from the rising attributes: "
                 + used.joined(separator: ", ") + ".</p><div class=\"designs\">"
             for image in designs.images {
                 sections += """
@@ -85,6 +139,15 @@ struct ReportExtras {
                 ["kind": $0.kind, "value": $0.value, "origin": $0.origin] as [String: Any]
             }
         }
+        if !cardDesigns.isEmpty {
+            object["card_designs"] = cardDesigns.map { design in
+                [
+                    "market": design.slot.market, "kind": design.slot.kind, "value": design.slot.value,
+                    "prompt": design.slot.prompt, "file": "designs/\(design.fileName)", "category": design.image.category,
+                    "pattern": design.image.pattern,
+                ] as [String: Any]
+            }
+        }
         if !recommendations.isEmpty {
             object["recommendations"] = recommendations.map { customer, response in
                 [
@@ -98,7 +161,8 @@ struct ReportExtras {
                 ] as [String: Any]
             }
         }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+        // Compact: the report of every market is large; `python3 -m json.tool` indents it.
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
 

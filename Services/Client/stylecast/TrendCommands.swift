@@ -3,15 +3,17 @@ import Foundation
 import StylecastClient
 import StylecastProto
 
-/// Trend status as the lower-case word the docs use.
-func statusName(_ status: Stylecast_V1_TrendStatus) -> String {
-    switch status {
-    case .emerging: "emerging"
-    case .rising: "rising"
-    case .peaking: "peaking"
-    case .declining: "declining"
+/// A stage as the word the docs use ("sustained-riser"); "none" without a stage.
+func stageName(_ stage: Stylecast_V1_TrendStage) -> String {
+    switch stage {
+    case .risingStar: "rising-star"
+    case .sustainedRiser: "sustained-riser"
+    case .seasonalRiser: "seasonal-riser"
     case .stable: "stable"
-    default: "unknown"
+    case .seasonalDecliner: "seasonal-decliner"
+    case .sustainedDecliner: "sustained-decliner"
+    case .fallingStar: "falling-star"
+    default: "none"
     }
 }
 
@@ -20,66 +22,156 @@ func printJSON(_ object: Any) throws {
     print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
 }
 
-/// `stylecast trends`: the attributes moving most, with their status.
+/// A growth ratio as a signed percentage.
+func percentText(_ value: Double) -> String { String(format: "%+.0f%%", value * 100) }
+
+/// `stylecast trends`: attributes with their lifecycle stage.
 struct TrendsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trends",
-        abstract: "List the strongest-moving attributes with their trend status (ListTrends).",
+        abstract: "List attributes with their lifecycle stage, year-over-year growth and forecast (ListTrends).",
         discussion: """
-            Attributes are ordered by their absolute weekly change (|slope| x level); the status \
-            rules (emerging, rising, peaking, declining, stable) are in docs/trends.md.
+            Each call compares the trailing and the next 12 weeks with the same weeks a year before, \
+            on shares of each source's volume, fused across sources and markets (docs/trends.md). \
+            Strongest calls first. Stages: rising-star, sustained-riser, seasonal-riser, stable, \
+            seasonal-decliner, sustained-decliner, falling-star; --stage also takes up, down, flat, \
+            unsupported and any. `stylecast markets` lists markets and sources.
 
             Examples:
               stylecast trends
-              stylecast trends --kind color --limit 10
-              stylecast trends --status emerging --json
+              stylecast trends --kind color --market US --limit 10
+              stylecast trends --stage up --as-of 2019-06-30 --json
+              stylecast trends --kind term --prefix sage
             """)
 
     @Option(help: "host:port of the trend-aggregation service.")
     var target = Endpoint(host: "127.0.0.1", port: 50055)
 
-    @Option(help: "Only this kind: color, pattern, style, material, silhouette, category.")
+    @Option(help: "Only this kind: color, pattern, style, material, silhouette, category, term.")
     var kind: String = ""
 
-    @Option(help: "Only this status: emerging, rising, peaking, declining, stable.")
-    var status: String?
+    @Option(help: "Only values starting with this.")
+    var prefix: String = ""
 
-    @Option(help: "Attributes to list.")
+    @Option(help: "Only this market's series (e.g. US, IT, WW).")
+    var market: String = ""
+
+    @Option(help: "Only this source's series (e.g. gtrends).")
+    var source: String = ""
+
+    @Option(help: "Only this stage, direction (up, down, flat), unsupported or any.")
+    var stage: String = ""
+
+    @Option(help: "The trends as known at the end of the week holding this date (YYYY-MM-DD).")
+    var asOf: String = ""
+
+    @Option(help: "Attributes to list (at most 1000).")
     var limit: UInt32 = 20
 
     @Flag(help: "Print one JSON object.")
     var json = false
 
     func run() async throws {
-        let (kind, limit, status) = (kind, limit, status)
-        let trends = try await withStylecastConnection(to: target) { client in
-            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with {
-                $0.kind = kind
-                $0.limit = status == nil ? limit : 1000
-            })
-        }.trends.filter { status == nil || statusName($0.status) == status }.prefix(Int(limit))
+        let request = Stylecast_V1_ListTrendsRequest.with {
+            $0.kind = kind
+            $0.valuePrefix = prefix
+            $0.market = market
+            $0.source = source
+            $0.stage = stage
+            $0.asOf = asOf
+            $0.limit = limit
+        }
+        let response = try await withStylecastConnection(to: target) { client in
+            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(request)
+        }
         if json {
             try printJSON([
-                "trends": trends.map {
+                "as_of_week": response.asOfWeek, "matched": response.matched,
+                "trends": response.trends.map { trend in
                     [
-                        "kind": $0.attribute.kind, "value": $0.attribute.value, "status": statusName($0.status),
-                        "level": $0.level, "slope": $0.slope, "forecast_change": $0.forecastChange,
+                        "kind": trend.attribute.kind, "value": trend.attribute.value, "stage": stageName(trend.stage),
+                        "growth": trend.numbers.growth, "velocity": trend.numbers.velocity,
+                        "acceleration": trend.numbers.acceleration, "seasonality": trend.numbers.seasonality,
+                        "forecast_growth": trend.numbers.forecastGrowth, "forecast_growth_lower": trend.numbers.forecastGrowthLower,
+                        "forecast_growth_upper": trend.numbers.forecastGrowthUpper, "confidence": trend.confidence,
+                        "supported_series": trend.supportedSeries, "agreeing_series": trend.agreeingSeries,
+                        "evidence": trend.evidence.map {
+                            [
+                                "source": $0.source, "market": $0.market, "measure": $0.measure, "stage": stageName($0.stage),
+                                "growth": $0.numbers.growth, "forecast_growth": $0.numbers.forecastGrowth, "support": $0.support,
+                                "unsupported": $0.unsupported,
+                            ] as [String: Any]
+                        },
                     ] as [String: Any]
-                }
+                },
             ])
             return
         }
-        guard !trends.isEmpty else {
-            let filter = [status.map { "status \($0)" }, kind.isEmpty ? nil : "kind \(kind)"].compactMap { $0 }
-            print(filter.isEmpty ? "no trends yet: ingest data first (stylecast ingest)" : "no attribute with \(filter.joined(separator: " and "))")
+        guard !response.trends.isEmpty else {
+            print("no attribute matched (ingest data first, or widen the filters; stylecast markets lists markets and sources)")
             return
         }
-        print("attribute                         status     level    slope/week  forecast")
-        for trend in trends {
+        print("calls at the week of \(response.asOfWeek); \(response.matched) matched")
+        print("attribute                          stage               YoY   forecast (80% interval)     conf  agree")
+        for trend in response.trends {
             let name = "\(trend.attribute.kind): \(trend.attribute.value)"
+            let numbers = trend.numbers
+            let forecast = "\(percentText(numbers.forecastGrowth)) (\(percentText(numbers.forecastGrowthLower)) .. \(percentText(numbers.forecastGrowthUpper)))"
             print(
-                name.padding(toLength: 34, withPad: " ", startingAt: 0) + statusName(trend.status).padding(toLength: 11, withPad: " ", startingAt: 0)
-                    + String(format: "%8.1f  %+9.1f%%  %+7.1f%%", trend.level, trend.slope * 100, trend.forecastChange * 100))
+                name.padding(toLength: 35, withPad: " ", startingAt: 0)
+                    + stageName(trend.stage).padding(toLength: 19, withPad: " ", startingAt: 0)
+                    + percentText(numbers.growth).padding(toLength: 6, withPad: " ", startingAt: 0)
+                    + forecast.padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + String(format: "%.2f  %d/%d", trend.confidence, trend.agreeingSeries, trend.supportedSeries))
+        }
+    }
+}
+
+/// `stylecast markets`: markets and sources with data, and each source's weeks.
+struct MarketsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "markets",
+        abstract: "List the markets and sources with data and the weeks each source reads (ListMarkets).",
+        discussion: """
+            Examples:
+              stylecast markets
+              stylecast markets --as-of 2019-06-30 --json
+            """)
+
+    @Option(help: "host:port of the trend-aggregation service.")
+    var target = Endpoint(host: "127.0.0.1", port: 50055)
+
+    @Option(help: "Windows as known at the end of the week holding this date (YYYY-MM-DD).")
+    var asOf: String = ""
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() async throws {
+        let asOf = asOf
+        let response = try await withStylecastConnection(to: target) { client in
+            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listMarkets(.with { $0.asOf = asOf })
+        }
+        if json {
+            try printJSON([
+                "markets": response.markets, "sources": response.sources,
+                "coverage": response.coverage.map {
+                    [
+                        "source": $0.source, "market": $0.market, "measure": $0.measure, "first_week": $0.firstWeek,
+                        "last_week": $0.lastWeek, "thin_weeks": $0.thinWeeks, "series": $0.series,
+                    ] as [String: Any]
+                },
+            ])
+            return
+        }
+        print("markets: \(response.markets.joined(separator: " "))")
+        print("sources: \(response.sources.joined(separator: " "))")
+        print("source      market  measure     first week  last week   thin  series")
+        for row in response.coverage {
+            print(
+                row.source.padding(toLength: 12, withPad: " ", startingAt: 0) + row.market.padding(toLength: 8, withPad: " ", startingAt: 0)
+                    + row.measure.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + "\(row.firstWeek)  \(row.lastWeek)  " + String(format: "%4d  %6d", row.thinWeeks, row.series))
         }
     }
 }
@@ -95,7 +187,7 @@ struct ForecastCommand: AsyncParsableCommand {
 
             Examples:
               stylecast forecast --kind color --value black --horizon 12
-              stylecast forecast --kind category --value dress --measure items
+              stylecast forecast --kind category --value dress --measure launches --market IT
               stylecast forecast --values 3,5,4,6,8,7,9,11 --horizon 4
               stylecast forecast --values 10,20,30,10,20,30,10,20,30 --season-length 3 --json
             """)
@@ -109,8 +201,17 @@ struct ForecastCommand: AsyncParsableCommand {
     @Option(help: "Attribute value, e.g. black.")
     var value: String?
 
-    @Option(help: "Measure: sales, purchases, items or signal (default: the first the attribute has).")
+    @Option(help: "Measure: sales, purchases, launches or interest (default: the first the attribute has).")
     var measure: String = ""
+
+    @Option(help: "Market of the series (default: the one with the most support).")
+    var market: String = ""
+
+    @Option(help: "Source of the series (default: the one with the most support).")
+    var source: String = ""
+
+    @Option(help: "The series as known at the end of the week holding this date (YYYY-MM-DD).")
+    var asOf: String = ""
 
     @Option(parsing: .unconditional, help: "A series to forecast instead, comma-separated (negative numbers allowed).")
     var values: String?
@@ -133,6 +234,7 @@ struct ForecastCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (kind, value, measure, horizon, seasonLength) = (kind ?? "", value ?? "", measure, horizon, seasonLength)
+        let (market, source, asOf) = (market, source, asOf)
         var history: [(String, Double)] = []
         let forecast: Stylecast_V1_ForecastResponse
         var measured = ""
@@ -158,11 +260,14 @@ struct ForecastCommand: AsyncParsableCommand {
                     $0.value = value
                     $0.measure = measure
                     $0.horizon = horizon
+                    $0.market = market
+                    $0.source = source
+                    $0.asOf = asOf
                 })
             }
             history = series.history.map { ($0.week, $0.value) }
             forecast = series.forecast
-            measured = series.measure
+            measured = "\(series.measure), \(series.source) \(series.market)"
         }
         if json {
             try printJSON([
@@ -173,11 +278,11 @@ struct ForecastCommand: AsyncParsableCommand {
         }
         let label = values == nil ? "\(kind): \(value) (\(measured))" : "the given series"
         print("\(label): \(history.count) points, model \(forecast.model)")
-        for (t, v) in history.suffix(8) { print("  \(t)  \(String(format: "%10.2f", v))") }
+        for (t, v) in history.suffix(8) { print("  \(t)  \(String(format: "%10.4g", v))") }
         for (step, point) in forecast.point.enumerated() {
             let lower = step < forecast.lower.count ? forecast.lower[step] : point
             let upper = step < forecast.upper.count ? forecast.upper[step] : point
-            print(String(format: "  +%-9d  %10.2f   80%%: %.2f .. %.2f", step + 1, point, lower, upper))
+            print(String(format: "  +%-9d  %10.4g   80%%: %.4g .. %.4g", step + 1, point, lower, upper))
         }
     }
 }

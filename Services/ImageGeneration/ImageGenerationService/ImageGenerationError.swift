@@ -9,7 +9,7 @@ public enum ImageGenerationError: StylecastError, Equatable {
     case upstreamAnswer(service: String, problem: String)
     /// The call's deadline passed while waiting for another service (DEADLINE_EXCEEDED).
     case upstreamDeadline(service: String)
-    /// trend-aggregation reports no emerging or rising category, colour or pattern yet
+    /// trend-aggregation reports no rising category, colour or pattern yet
     /// (NOT_FOUND: ingest data first).
     case noRisingAttributes
 
@@ -30,7 +30,7 @@ public enum ImageGenerationError: StylecastError, Equatable {
         case .upstreamDeadline(let service):
             "the deadline passed while waiting for \(service)"
         case .noRisingAttributes:
-            "trend-aggregation reports no emerging or rising category, colour or pattern yet: ingest data first"
+            "trend-aggregation reports no rising category, colour or pattern yet: ingest data first"
         }
     }
 }

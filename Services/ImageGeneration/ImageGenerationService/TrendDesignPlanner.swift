@@ -1,4 +1,4 @@
-/// Plans designs from the attributes that trend-aggregation reports as emerging or rising.
+/// Plans designs from the attributes that trend-aggregation reports as rising (every riser stage).
 ///
 /// Design `i` takes the `i`-th drawable category (cycling; a seed-chosen class when no rising
 /// category is drawable), the `i`-th and next rising colours as base and accent (cycling;

@@ -111,18 +111,17 @@ struct Upstreams: Sendable {
         return response.embeddings.map(\.values)
     }
 
-    /// The emerging, then rising, values of one attribute kind, strongest first within each
-    /// status (trend-aggregation's ListTrends order).
+    /// The rising values of one attribute kind (every riser stage, fused over all markets and
+    /// sources), strongest call first (trend-aggregation's ListTrends order).
     func risingValues(kind: String) async throws -> [String] {
         let response = try await trends.call(field: "kind") { client, options in
             try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(
                 .with {
                     $0.kind = kind
+                    $0.stage = "up"
                     $0.limit = 100
                 }, options: options)
         }
-        let emerging = response.trends.filter { $0.status == .emerging }
-        let rising = response.trends.filter { $0.status == .rising }
-        return (emerging + rising).map(\.attribute.value)
+        return response.trends.map(\.attribute.value)
     }
 }

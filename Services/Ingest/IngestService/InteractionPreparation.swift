@@ -65,9 +65,9 @@ struct InteractionPreparation: Sendable {
 
 /// Validates and normalises one search-interest series.
 ///
-/// Rules: `source` as for items; `term` required; at least one point; each point's `week` a
-/// date (stored as the UTC day) and its value finite and not negative; no week twice. Points are
-/// sorted by week.
+/// Rules: `source` as for items; `term` required (1-256 bytes); `geo` empty or 1-16 characters
+/// of `A-Z`, `0-9`, `-` (upper-cased first); 1-10,000 points; each point's `week` a date (stored as
+/// the UTC day) and its value finite and not negative; no week twice. Points are sorted by week.
 struct SignalPreparation: Sendable {
     /// Most points of one series (about 190 years of weeks).
     static let maxPoints = 10_000
@@ -76,11 +76,14 @@ struct SignalPreparation: Sendable {
     func prepare(_ incoming: Stylecast_V1_SearchInterestSeries) -> Result<Stylecast_V1_SearchInterestSeries, RecordRejection> {
         var series = incoming
         series.source = TextNormalization.key(series.source)
-        guard !series.source.isEmpty, series.source.utf8.count <= 32 else {
+        guard TextNormalization.isSourceName(series.source) else {
             return .failure(.init(field: "source", rule: "must be 1-32 characters of a-z, 0-9 and '-'"))
         }
         series.term = TextNormalization.key(series.term)
-        series.geo = TextNormalization.normalized(series.geo).uppercased()
+        guard let geo = TextNormalization.marketCode(series.geo) else {
+            return .failure(.init(field: "geo", rule: "must be empty or 1-16 characters of A-Z, 0-9 and '-' (e.g. US), got \"\(series.geo.prefix(32))\""))
+        }
+        series.geo = geo
         series.group = TextNormalization.key(series.group)
         guard !series.term.isEmpty, series.term.utf8.count <= 256 else {
             return .failure(.init(field: "term", rule: "must be 1-256 bytes"))

@@ -10,6 +10,7 @@ import StylecastProto
 /// - `title` or `description` not empty after normalisation, unless the item has an image.
 /// - `price`: finite and not negative.
 /// - `release_date`: empty or a date (see ``IngestDate``), stored as the UTC day.
+/// - `market`: empty or 1-16 characters of `A-Z`, `0-9`, `-` (upper-cased first).
 /// - `image`: at most ``IngestConfiguration/maxImageBytes`` (decoded later by the image features).
 ///
 /// Normalisation: every text NFKC, single-spaced and trimmed; colour and category mapped to the
@@ -28,9 +29,7 @@ struct ItemPreparation: Sendable {
     func prepare(_ incoming: Stylecast_V1_FashionItem) -> Result<Stylecast_V1_FashionItem, RecordRejection> {
         var item = incoming
         item.source = TextNormalization.key(item.source)
-        guard !item.source.isEmpty, item.source.utf8.count <= 32,
-            item.source.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
-        else {
+        guard TextNormalization.isSourceName(item.source) else {
             return .failure(.init(field: "source", rule: "must be 1-32 characters of a-z, 0-9 and '-'"))
         }
         item.sourceID = TextNormalization.normalized(item.sourceID)
@@ -62,6 +61,10 @@ struct ItemPreparation: Sendable {
             }
             item.releaseDate = day
         }
+        guard let market = TextNormalization.marketCode(item.market) else {
+            return .failure(.init(field: "market", rule: "must be empty or 1-16 characters of A-Z, 0-9 and '-' (e.g. US, IT), got \"\(item.market.prefix(32))\""))
+        }
+        item.market = market
         guard item.image.count <= configuration.maxImageBytes else {
             return .failure(
                 .init(field: "image", rule: "must be at most \(configuration.maxImageBytes) bytes, got \(item.image.count)"))

@@ -56,4 +56,20 @@ enum TextNormalization {
         }
         return String(result)
     }
+
+    /// Whether `name` is a source name: 1-32 characters of `a-z`, `0-9` and `-`.
+    static func isSourceName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 32
+            && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+    }
+
+    /// A market or geo code: trimmed and upper-cased, `nil` unless empty or 1-16 characters of
+    /// `A-Z`, `0-9` and `-` (ISO 3166 codes such as `US` or `US-CA`).
+    static func marketCode(_ text: String) -> String? {
+        let code = normalized(text).uppercased()
+        guard code.utf8.count <= 16,
+            code.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
+        else { return nil }
+        return code
+    }
 }

@@ -1,3 +1,4 @@
+import StylecastCalendar
 import StylecastErrors
 import StylecastForecast
 import StylecastProto
@@ -5,7 +6,9 @@ import StylecastRedis
 
 /// `ForecastNewProduct`: a ``NewProductForecaster`` trained from the products with weekly sales
 /// that reached the aggregator (VISUELLE) and the search-interest series ingest stored, retrained
-/// when more products have arrived since the last training.
+/// when more products have arrived since the last training. With `as_of`, trained on what was
+/// known by the end of that week only: products released with all their weekly sales by then, and
+/// the search weeks up to it (the last such model is kept).
 ///
 /// The products' own terms are used as the source wrote them (`extra["category_raw"]`,
 /// `extra["color_raw"]` when ingest mapped them onto the canonical vocabulary), because the
@@ -18,6 +21,8 @@ actor NewProductModel {
     private let redis: RedisClient
     private var model: NewProductForecaster?
     private var trainedOn = 0
+    /// The last model trained for an `as_of` (day, products stored then, model).
+    private var pastModel: (day: CivilDay, count: Int, model: NewProductForecaster)?
 
     init(redis: RedisClient) {
         self.redis = redis
@@ -27,12 +32,13 @@ actor NewProductModel {
     /// - Throws: `InvalidInput` naming `release_date` or `horizon`; ``NoPastProducts`` before any
     ///   product with sales was aggregated.
     func forecast(_ request: Stylecast_V1_ForecastNewProductRequest) async throws -> Stylecast_V1_ForecastNewProductResponse {
-        guard let releaseDay = TrendWeek.daysSinceEpoch(String(request.releaseDate.prefix(10))),
-            TrendWeek.monday(ofDay: request.releaseDate) != nil, releaseDay > -25_000
+        guard let releaseDay = CivilDay(iso: request.releaseDate, allowingTrailingText: true)?.daysSinceEpoch,
+            releaseDay > -25_000
         else {
             throw InvalidInput(field: "release_date", rule: "must be a date YYYY-MM-DD, got \"\(request.releaseDate)\"")
         }
-        let model = try await currentModel()
+        let asOf = try TrendRequestRules.asOf(request.asOf)
+        let model = try await currentModel(asOf: asOf?.monday.adding(days: 6))
         let horizon = request.horizon == 0 ? model.trainedWeeks : Int(request.horizon)
         guard (1...model.trainedWeeks).contains(horizon) else {
             throw InvalidInput(field: "horizon", rule: "must be 0 (all) or 1-\(model.trainedWeeks), got \(request.horizon)")
@@ -50,17 +56,26 @@ actor NewProductModel {
         return .with { $0.weeklySales = weekly.map { $0 * TrendAggregator.visuelleUnitsScale } }
     }
 
-    private func currentModel() async throws -> NewProductForecaster {
+    /// The model trained on everything, or on what was known by the end of `cutDay`.
+    private func currentModel(asOf cutDay: CivilDay?) async throws -> NewProductForecaster {
         let count = Int(try await redis.send("SCARD", RedisArgument(Self.productsKey)).integer ?? 0)
         guard count > 0 else { throw NoPastProducts() }
+        if let cutDay {
+            if let cached = pastModel, cached.day == cutDay, cached.count == count { return cached.model }
+            let trained = try await train(releasedBy: cutDay)
+            pastModel = (cutDay, count, trained)
+            return trained
+        }
         if let model, count == trainedOn { return model }
-        let trained = try await train()
+        let trained = try await train(releasedBy: nil)
         model = trained
         trainedOn = count
         return trained
     }
 
-    private func train() async throws -> NewProductForecaster {
+    /// Trains on the products released by `cutDay` and the search weeks up to it (all when `nil`).
+    /// - Throws: ``NoPastProducts`` when none was released by then.
+    private func train(releasedBy cutDay: CivilDay?) async throws -> NewProductForecaster {
         let ids = (try await redis.send("SMEMBERS", RedisArgument(Self.productsKey)).array ?? []).compactMap(\.string).sorted()
         var products: [PastProduct] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
@@ -72,6 +87,12 @@ actor NewProductModel {
                 else { continue }
                 let weekly = sales.split(separator: ",").compactMap { Double($0) }
                 guard !weekly.isEmpty else { continue }
+                if let cutDay {
+                    // Known by then: released, with the weeks of sales up to the cut.
+                    guard let release = CivilDay(iso: item.releaseDate, allowingTrailingText: true), release <= cutDay,
+                        release.monday.adding(days: 7 * (weekly.count - 1)) <= cutDay.monday
+                    else { continue }
+                }
                 products.append(
                     PastProduct(
                         product: NewProduct(
@@ -81,11 +102,12 @@ actor NewProductModel {
                         weeklySales: weekly))
             }
         }
-        return try NewProductForecaster.train(from: products, signals: try await signals())
+        guard !products.isEmpty else { throw NoPastProducts(before: cutDay) }
+        return try NewProductForecaster.train(from: products, signals: try await signals(upTo: cutDay))
     }
 
-    /// The VISUELLE search-interest series by term.
-    private func signals() async throws -> [String: [(week: String, value: Double)]] {
+    /// The VISUELLE search-interest series by term, up to `cutDay` when given.
+    private func signals(upTo cutDay: CivilDay?) async throws -> [String: [(week: String, value: Double)]] {
         let ids = (try await redis.send("SMEMBERS", "stylecast:{signals}:ids").array ?? []).compactMap(\.string)
             .filter { $0.hasPrefix("visuelle:") }
         guard !ids.isEmpty else { return [:] }
@@ -95,16 +117,25 @@ actor NewProductModel {
             guard let bytes = reply.bytes, let series = try? Stylecast_V1_SearchInterestSeries(serializedBytes: bytes) else {
                 continue
             }
-            signals[series.term] = series.points.map { ($0.week, $0.value) }
+            signals[series.term] = series.points.filter { point in
+                cutDay.map { (CivilDay(iso: point.week, allowingTrailingText: true) ?? $0) <= $0 } ?? true
+            }.map { ($0.week, $0.value) }
         }
         return signals
     }
 }
 
-/// `ForecastNewProduct` before any product with weekly sales was aggregated.
+/// `ForecastNewProduct` before any product with weekly sales was aggregated (or known by `as_of`).
 struct NoPastProducts: StylecastError, Equatable {
-    var failureKind: FailureKind { .unavailable }
+    var before: CivilDay?
+
+    init(before: CivilDay? = nil) { self.before = before }
+
+    var failureKind: FailureKind { before == nil ? .unavailable : .invalidInput }
     var description: String {
-        "no past products with weekly sales yet: ingest VISUELLE (stylecast ingest --source visuelle .../train.csv) and let the pipeline drain"
+        if let before {
+            return "as_of: no product with all its weekly sales known by \(before.iso); give a later date"
+        }
+        return "no past products with weekly sales yet: ingest VISUELLE (stylecast ingest --source visuelle .../train.csv) and let the pipeline drain"
     }
 }

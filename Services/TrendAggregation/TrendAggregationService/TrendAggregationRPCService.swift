@@ -6,12 +6,12 @@ import StylecastServiceKit
 
 /// `stylecast.v1.TrendAggregation`: translates messages and calls the service's core.
 ///
-/// `Report` renders the trend report (``TrendReport``, ``ReportHTML``) with the style clusters.
+/// `Report` renders the trend report (``ReportRequestHandler``).
 public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
     private let forecaster = ForecastRequestHandler()
     private let queries: TrendQueries
     private let newProducts: NewProductModel
-    private let redis: RedisClient
+    private let reports: ReportRequestHandler
 
     /// Creates the service.
     /// - Parameters:
@@ -21,7 +21,7 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     public init(redis: RedisClient, trendsCacheLifetime: Duration = .seconds(5)) {
         queries = TrendQueries(store: TrendSeriesStore(redis: redis), cacheLifetime: trendsCacheLifetime)
         newProducts = NewProductModel(redis: redis)
-        self.redis = redis
+        reports = ReportRequestHandler(builder: TrendReportBuilder(queries: queries, redis: redis), redis: redis)
     }
 
     public func listTrends(request: Stylecast_V1_ListTrendsRequest, context: ServerContext) async throws -> Stylecast_V1_ListTrendsResponse {
@@ -30,6 +30,10 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
 
     public func getSeries(request: Stylecast_V1_GetSeriesRequest, context: ServerContext) async throws -> Stylecast_V1_GetSeriesResponse {
         try await queries.series(request)
+    }
+
+    public func listMarkets(request: Stylecast_V1_ListMarketsRequest, context: ServerContext) async throws -> Stylecast_V1_ListMarketsResponse {
+        try await queries.markets(request)
     }
 
     public func forecast(request: Stylecast_V1_ForecastRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastResponse {
@@ -41,19 +45,7 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     }
 
     public func report(request: Stylecast_V1_ReportRequest, context: ServerContext) async throws -> Stylecast_V1_ReportResponse {
-        guard request.top <= 50 else {
-            throw InvalidInput(field: "top", rule: "must be at most 50 charts, got \(request.top)")
-        }
-        guard request.horizon <= 104 else {
-            throw InvalidInput(field: "horizon", rule: "must be at most 104 weeks, got \(request.horizon)")
-        }
-        let report = try await TrendReport.build(
-            queries: queries, clusters: try await StyleClusters.build(redis: redis),
-            top: request.top == 0 ? 8 : Int(request.top), horizon: request.horizon == 0 ? 12 : Int(request.horizon))
-        return .with {
-            $0.html = ReportHTML.render(report)
-            $0.json = (try? report.json()) ?? "{}"
-        }
+        try await reports.report(request)
     }
 }
 

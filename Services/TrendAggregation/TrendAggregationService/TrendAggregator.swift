@@ -1,21 +1,29 @@
+import Foundation
 import Logging
 import ServiceLifecycle
+import StylecastCalendar
 import StylecastErrors
 import StylecastProto
 import StylecastRedis
 
 /// The queue worker of trend-aggregation: turns embedded items, interactions and search-interest
-/// series into weekly attribute series (``TrendSeriesStore``), exactly once per stream entry.
+/// series into weekly series per (measure, source, market, attribute) and the weekly totals of
+/// each (measure, source, market) (``TrendSeriesStore``), exactly once per stream entry. A record
+/// without a market counts under "WW".
 ///
 /// - `stylecast:{items.embedded}` (group `trend-aggregation`): an item with a release date adds 1
-///   to `items` at its release week for each of its attributes (``TrendAttribute/of(item:extracted:)``);
-///   an item with `extra["weekly_sales"]` (VISUELLE: 12 normalised values) adds value x 1065 units
-///   to `sales` at the release week and the 11 after.
-/// - `stylecast:{interactions}`: a purchase with a time adds its quantity to `purchases` at its
-///   week for the bought item's own category, colour and fabric. Purchases of items never
+///   to `launches` at its release week, for its source's total and for each of its attributes
+///   (``TrendAttribute/of(item:extracted:)``), and lists the item as an example of them; an item
+///   with `extra["weekly_sales"]` (VISUELLE: 12 normalised values) adds value x 1065 units to
+///   `sales` at the release week and the 11 after (values <= 0 left out; a value that is not
+///   finite or beyond ``maximumWeeklySales`` refuses the entry before anything is written).
+/// - `stylecast:{interactions}`: a purchase with a time adds its quantity to `purchases` of the
+///   bought item's source and market at its week, for the item's own category, colour and
+///   fabric. Purchases of items never
 ///   ingested, and interactions without a time, count nowhere (logged at debug level).
-/// - `stylecast:{signals}`: each series adds its weekly values to `signal` of the attributes its
-///   term names (lexicon), and 1 to the week's series count, so `signal` reads as a mean.
+/// - `stylecast:{signals}`: each series adds its weekly values to `interest` of its term (kind
+///   `term`) and of the attributes the term names (lexicon), 1 to the week's series count (so
+///   `interest` reads as a mean over the series), and 1 to its source's total for the week.
 ///
 /// Each entry's increments and an idempotency marker are applied by one Lua script
 /// (``IdempotentApplier``), and the entry is acknowledged only afterwards: a worker killed at any
@@ -82,6 +90,10 @@ struct TrendAggregator: Service {
         }
     }
 
+    /// The largest weekly sales value read, in VISUELLE's normalised units (about 1e9 units):
+    /// larger or non-finite values are a fault of the record, refused before anything is written.
+    static let maximumWeeklySales = 1e6
+
     private func itemWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {
         guard let itemID = entry["item_id"], !itemID.isEmpty else {
             throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
@@ -90,16 +102,30 @@ struct TrendAggregator: Service {
             throw InvalidInput(field: "item_id", rule: "item \(itemID) of entry \(entry.id) is not stored")
         }
         let attributes = TrendAttribute.of(item: item, extracted: TrendAttribute.decode(json: entry["attributes"] ?? "[]"))
-        guard !attributes.isEmpty, let release = TrendWeek.monday(ofDay: item.releaseDate) else { return [] }
-        var writes = TrendSeriesStore.increments(.items, attributes: attributes, week: release, amount: 1)
-        if let sales = item.extra["weekly_sales"] {
-            writes.append(RedisWrite(["SADD", .key(NewProductModel.productsKey), .argument(RedisArgument(itemID))]))
-            for (offset, text) in sales.split(separator: ",").enumerated() {
-                guard let value = Double(text), value > 0, let week = TrendWeek.adding(weeks: offset, to: release) else {
-                    continue
+        guard !attributes.isEmpty, let release = CivilDay(iso: item.releaseDate, allowingTrailingText: true) else { return [] }
+        let week = release.monday
+        var sales: [(week: CivilDay, units: Double)] = []
+        if let text = item.extra["weekly_sales"] {
+            for (offset, part) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+                guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else { continue }
+                guard value.isFinite, abs(value) <= Self.maximumWeeklySales else {
+                    throw InvalidInput(
+                        field: "extra.weekly_sales",
+                        rule: "item \(itemID): week \(offset) must be a finite number of at most \(Int(Self.maximumWeeklySales)) in absolute value, got \(part)")
                 }
-                writes += TrendSeriesStore.increments(
-                    .sales, attributes: attributes, week: week, amount: value * Self.visuelleUnitsScale)
+                if value > 0 { sales.append((week.adding(days: 7 * offset), value * Self.visuelleUnitsScale)) }
+            }
+        }
+        let launches = TrendSource(measure: .launches, source: item.source, market: item.market)
+        var writes = TrendSeriesStore.totalIncrement(launches, week: week, amount: 1)
+        writes += TrendSeriesStore.increments(launches, attributes: attributes, week: week, amount: 1)
+        writes += TrendSeriesStore.examples(itemID: itemID, market: launches.market, attributes: attributes, releaseDay: release)
+        if item.extra["weekly_sales"] != nil {
+            writes.append(RedisWrite(["SADD", .key(NewProductModel.productsKey), .argument(RedisArgument(itemID))]))
+            let source = TrendSource(measure: .sales, source: item.source, market: item.market)
+            for (salesWeek, units) in sales {
+                writes += TrendSeriesStore.totalIncrement(source, week: salesWeek, amount: units)
+                writes += TrendSeriesStore.increments(source, attributes: attributes, week: salesWeek, amount: units)
             }
         }
         return writes
@@ -114,9 +140,16 @@ struct TrendAggregator: Service {
             return []
         }
         let quantity = Double(entry["quantity"] ?? "1") ?? 1
-        return TrendSeriesStore.increments(
-            .purchases, attributes: TrendAttribute.ownFields(of: item),
-            week: TrendWeek.monday(ofUnixSeconds: timestamp), amount: quantity)
+        guard quantity.isFinite, quantity >= 0, quantity <= 1e9 else {
+            throw InvalidInput(field: "quantity", rule: "entry \(entry.id): must be a finite number 0-1e9, got \(entry["quantity"] ?? "")")
+        }
+        let attributes = TrendAttribute.ownFields(of: item)
+        guard quantity > 0, !attributes.isEmpty else { return [] }
+        // The shop whose item it is: a purchase counts towards the source and market of the item.
+        let source = TrendSource(measure: .purchases, source: item.source, market: item.market)
+        let week = CivilDay(unixSeconds: timestamp).monday
+        return TrendSeriesStore.totalIncrement(source, week: week, amount: quantity)
+            + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: quantity)
     }
 
     private func signalWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {
@@ -128,15 +161,21 @@ struct TrendAggregator: Service {
             throw InvalidInput(field: "signal_id", rule: "series \(signalID) of entry \(entry.id) is not stored")
         }
         let series = try Stylecast_V1_SearchInterestSeries(serializedBytes: bytes)
-        let attributes = TrendAttribute.of(term: series.term)
-        guard !attributes.isEmpty else { return [] }
-        var sums: [String: Double] = [:]
+        let term = series.term.lowercased()
+        guard !term.isEmpty else { return [] }
+        // The term is a topic of its own, beside the attributes the lexicon finds in it.
+        let attributes = [TrendAttribute(kind: TrendAttribute.termKind, value: term)] + TrendAttribute.of(term: term)
+        let source = TrendSource(measure: .interest, source: series.source, market: series.geo)
+        var values: [CivilDay: Double] = [:]
         for point in series.points {
-            guard let week = TrendWeek.monday(ofDay: point.week) else { continue }
-            sums[week, default: 0] += point.value
+            guard let day = CivilDay(iso: point.week, allowingTrailingText: true), point.value.isFinite, point.value >= 0 else {
+                continue
+            }
+            values[day.monday, default: 0] += point.value
         }
-        return sums.sorted { $0.key < $1.key }.flatMap { week, value in
-            TrendSeriesStore.increments(.signal, attributes: attributes, week: week, amount: value)
+        return values.sorted { $0.key < $1.key }.flatMap { week, value in
+            TrendSeriesStore.totalIncrement(source, week: week, amount: 1)
+                + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: value)
         }
     }
 

@@ -7,7 +7,10 @@ struct TrendAttribute: Hashable, Sendable, Comparable {
     var kind: String
     var value: String
 
-    /// `kind:value`, as stored in the attribute set.
+    /// The kind of a search term as ingested, a topic of its own beside the attributes it names.
+    static let termKind = "term"
+
+    /// `kind:value`.
     var key: String { "\(kind):\(value)" }
 
     init(kind: String, value: String) {

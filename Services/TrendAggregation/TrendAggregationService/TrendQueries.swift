@@ -1,92 +1,166 @@
+import Foundation
+import StylecastCalendar
 import StylecastErrors
 import StylecastForecast
 import StylecastProto
+import StylecastTrends
 
-/// `ListTrends` and `GetSeries` over the stored series.
+/// `ListTrends`, `GetSeries` and `ListMarkets` over the stored series (docs/trends.md, "RPCs").
 struct TrendQueries: Sendable {
     /// Most trends one `ListTrends` call returns.
     static let maxLimit = 1000
     /// Trends returned when the request gives no limit.
     static let defaultLimit = 20
-    /// Kinds of attribute.
-    static let kinds: Set<String> = ["color", "pattern", "style", "material", "silhouette", "category"]
+    /// The order `GetSeries` picks a measure in when none is asked for.
+    static let measurePrecedence: [TrendMeasure] = [.sales, .purchases, .launches, .interest]
 
     let store: TrendSeriesStore
     let forecaster = ForecastRequestHandler()
-    /// Every attribute's trend, strongest movers first, computed at most once per
-    /// `STYLECAST_TRENDS_CACHE_MS`: classifying means a forecast per series.
-    let allTrends: TrendListCache
+    /// Every series' call, computed at most once per `STYLECAST_TRENDS_CACHE_MS` and `as_of`.
+    let snapshots: TrendSnapshotCache
 
     /// - Parameters:
     ///   - store: Where the series are.
-    ///   - cacheLifetime: How long a computed list of trends is reused; zero recomputes on every call.
+    ///   - cacheLifetime: How long a computed snapshot is reused; zero recomputes on every call.
     init(store: TrendSeriesStore, cacheLifetime: Duration) {
         self.store = store
-        allTrends = TrendListCache(lifetime: cacheLifetime) { try await Self.computeTrends(store) }
+        snapshots = TrendSnapshotCache(lifetime: cacheLifetime) { asOf in try await TrendSnapshot.compute(store: store, asOf: asOf) }
     }
 
-    /// Attributes with their status, strongest movers (largest |slope| x level) first.
-    func listTrends(_ request: Stylecast_V1_ListTrendsRequest) async throws -> Stylecast_V1_ListTrendsResponse {
-        if !request.kind.isEmpty, !Self.kinds.contains(request.kind) {
-            throw InvalidInput(field: "kind", rule: "must be empty or one of \(Self.kinds.sorted().joined(separator: ", "))")
+    /// The snapshot at `asOf`, with the market and source filters checked against it.
+    func snapshot(asOf text: String, market: String = "", source: String = "") async throws -> TrendSnapshot {
+        let asOf = try TrendRequestRules.asOf(text)
+        let snapshot = try await snapshots.get(asOf)
+        if !market.isEmpty, !snapshot.markets.contains(market) {
+            throw UnknownTrendName(field: "market", value: market, known: snapshot.markets)
         }
+        if !source.isEmpty, !snapshot.sources.contains(source) {
+            throw UnknownTrendName(field: "source", value: source, known: snapshot.sources)
+        }
+        return snapshot
+    }
+
+    /// Attributes with their fused stage, strongest calls first.
+    func listTrends(_ request: Stylecast_V1_ListTrendsRequest) async throws -> Stylecast_V1_ListTrendsResponse {
+        let kind = try TrendRequestRules.kind(request.kind)
+        let stageFilter = try TrendRequestRules.stage(request.stage)
         guard request.limit <= Self.maxLimit else {
             throw InvalidInput(field: "limit", rule: "must be at most \(Self.maxLimit), got \(request.limit)")
         }
-        let limit = request.limit == 0 ? Self.defaultLimit : Int(request.limit)
-        let trends = try await allTrends.get().filter { request.kind.isEmpty || $0.attribute.kind == request.kind }
-        return .with { $0.trends = Array(trends.prefix(limit)) }
-    }
-
-    /// Every attribute's trend, strongest movers first.
-    private static func computeTrends(_ store: TrendSeriesStore) async throws -> [Stylecast_V1_AttributeTrend] {
-        var trends: [Stylecast_V1_AttributeTrend] = []
-        for attribute in try await store.attributes() {
-            guard let measure = try await store.measures(of: attribute).first else { continue }
-            let series = try await store.series(measure, of: attribute).map(\.value)
-            trends.append(TrendStatusRules.trend(of: series, attribute: attribute))
+        guard request.valuePrefix.utf8.count <= 256 else {
+            throw InvalidInput(field: "value_prefix", rule: "must be at most 256 bytes, got \(request.valuePrefix.utf8.count)")
         }
-        // Strongest movers: the largest absolute weekly change (|slope| x level), so a series
-        // going from 0 to 1 does not outrank one moving by hundreds of units.
-        func movement(_ trend: Stylecast_V1_AttributeTrend) -> Double { abs(trend.slope) * trend.level }
-        func name(_ trend: Stylecast_V1_AttributeTrend) -> String { "\(trend.attribute.kind):\(trend.attribute.value)" }
-        trends.sort { movement($0) != movement($1) ? movement($0) > movement($1) : name($0) < name($1) }
-        return trends
+        let snapshot = try await snapshot(asOf: request.asOf, market: request.market, source: request.source)
+        let prefix = request.valuePrefix.lowercased()
+        let selected = snapshot.calls.filter { series in
+            (kind == nil || series.topic.attribute.kind == kind)
+                && (prefix.isEmpty || series.topic.attribute.value.hasPrefix(prefix))
+                && (request.market.isEmpty || series.topic.source.market == request.market)
+                && (request.source.isEmpty || series.topic.source.source == request.source)
+        }
+        let trends = Self.fusedTrends(selected).filter { stageFilter.admits($0.fused.stage) }
+        let limit = request.limit == 0 ? Self.defaultLimit : Int(request.limit)
+        return .with {
+            $0.trends = trends.prefix(limit).map { TrendMessages.attributeTrend($0.attribute, series: $0.series, fused: $0.fused) }
+            $0.asOfWeek = snapshot.latestWeek?.iso ?? ""
+            $0.matched = UInt32(trends.count)
+        }
     }
 
-    /// One attribute's weekly series, with a forecast when asked.
+    /// One fused attribute.
+    struct AttributeCall: Sendable {
+        var attribute: TrendAttribute
+        var series: [TrendSnapshot.SeriesCall]
+        var fused: FusedTrend
+
+        /// Risers and decliners first, by confidence x the size of the move x the breadth of the
+        /// evidence: min(|ln(1 + forecast growth)|, ln 2) x (1 + ln(series with a stage)). The
+        /// move counts up to a doubling or a halving, so that a tiny base's +2000% does not
+        /// outrank a broad, sure +40%. Then stable by confidence, then attributes without a stage.
+        var strength: Double {
+            guard let stage = fused.stage else { return -2 }
+            guard stage.direction != .flat else { return -1 + fused.confidence }
+            return fused.confidence * min(abs(log1p(fused.forecastGrowth)), log(2)) * (1 + log(Double(max(fused.staged, 1))))
+        }
+    }
+
+    /// Each attribute of `series` fused, strongest calls first (ties by kind and value).
+    static func fusedTrends(_ series: [TrendSnapshot.SeriesCall]) -> [AttributeCall] {
+        let byAttribute = Dictionary(grouping: series, by: \.topic.attribute)
+        return byAttribute.map { attribute, series in
+            let ordered = series.sorted { $0.topic < $1.topic }
+            let evidence = ordered.map {
+                TrendEvidence(source: $0.topic.source.source, market: $0.topic.source.market, call: $0.call)
+            }
+            return AttributeCall(attribute: attribute, series: ordered, fused: TrendFusion.fuse(evidence))
+        }.sorted { $0.strength != $1.strength ? $0.strength > $1.strength : $0.attribute < $1.attribute }
+    }
+
+    /// One series of an attribute, with last year's weeks, the raw amounts, the call and forecasts.
     func series(_ request: Stylecast_V1_GetSeriesRequest) async throws -> Stylecast_V1_GetSeriesResponse {
         guard !request.kind.isEmpty, !request.value.isEmpty else {
             throw InvalidInput(field: request.kind.isEmpty ? "kind" : "value", rule: "must not be empty")
         }
-        let attribute = TrendAttribute(kind: request.kind, value: request.value)
-        let measure: TrendMeasure
-        if request.measure.isEmpty {
-            guard let first = try await store.measures(of: attribute).first else {
-                throw SeriesNotFound(attribute: attribute)
-            }
-            measure = first
-        } else {
-            guard let asked = TrendMeasure(rawValue: request.measure) else {
-                throw InvalidInput(
-                    field: "measure",
-                    rule: "must be empty or one of \(TrendMeasure.precedence.map(\.rawValue).joined(separator: ", "))")
-            }
-            measure = asked
+        _ = try TrendRequestRules.kind(request.kind)
+        let measure = try TrendRequestRules.measure(request.measure)
+        let snapshot = try await snapshot(asOf: request.asOf, market: request.market, source: request.source)
+        let attribute = TrendAttribute(kind: request.kind, value: request.value.lowercased())
+        let candidates = snapshot.calls.filter {
+            $0.topic.attribute == attribute && (measure == nil || $0.topic.source.measure == measure)
+                && (request.market.isEmpty || $0.topic.source.market == request.market)
+                && (request.source.isEmpty || $0.topic.source.source == request.source)
         }
-        let history = try await store.series(measure, of: attribute)
-        guard !history.isEmpty else { throw SeriesNotFound(attribute: attribute) }
+        func rank(_ series: TrendSnapshot.SeriesCall) -> Int { Self.measurePrecedence.firstIndex(of: series.topic.source.measure)! }
+        guard
+            let chosen = candidates.min(by: {
+                rank($0) != rank($1)
+                    ? rank($0) < rank($1)
+                    : $0.call.support != $1.call.support ? $0.call.support > $1.call.support : $0.topic < $1.topic
+            })
+        else {
+            throw SeriesNotFound(attribute: attribute, measure: measure, market: request.market, source: request.source)
+        }
         var response = Stylecast_V1_GetSeriesResponse()
-        response.history = history
-        response.measure = measure.rawValue
-        if request.horizon > 0 {
+        response.measure = chosen.topic.source.measure.rawValue
+        response.source = chosen.topic.source.source
+        response.market = chosen.topic.source.market
+        let weeks = chosen.coverage?.weeks ?? []
+        for (index, week) in weeks.enumerated() {
+            guard let value = chosen.values[index] else { continue }
+            response.history.append(.with {
+                $0.week = week.iso
+                $0.value = value
+            })
+            if index >= 52, let previous = chosen.values[index - 52] {
+                response.lastYear.append(.with {
+                    $0.week = weeks[index - 52].iso
+                    $0.value = previous
+                })
+            }
+        }
+        response.amounts = chosen.amounts.sorted { $0.key < $1.key }.map { week, value in
+            .with {
+                $0.week = week.iso
+                $0.value = value
+            }
+        }
+        response.call = TrendMessages.evidence(chosen)
+        if let growth = chosen.call.growth {
+            response.trendForecast = .with {
+                $0.point = growth.forecast
+                $0.lower = growth.forecastLower
+                $0.upper = growth.forecastUpper
+                $0.model = "SeasonalGrowth(profile ±\(growth.profileHalfWidth) weeks)"
+            }
+        }
+        if request.horizon > 0, !response.history.isEmpty {
             var forecast = try forecaster.forecast(
                 .with {
-                    $0.history = history.map(\.value)
+                    $0.history = response.history.map(\.value)
                     $0.horizon = request.horizon
-                    $0.seasonLength = history.count >= 104 ? 52 : 0
+                    $0.seasonLength = response.history.count >= 104 ? 52 : 0
                 })
-            // Attribute series are amounts (items, units, search interest): never below 0.
+            // Shares and interest are never below 0.
             forecast.point = forecast.point.map { max($0, 0) }
             forecast.lower = forecast.lower.map { max($0, 0) }
             forecast.upper = forecast.upper.map { max($0, 0) }
@@ -94,38 +168,79 @@ struct TrendQueries: Sendable {
         }
         return response
     }
-}
 
-/// `GetSeries` of an attribute without data.
-struct SeriesNotFound: StylecastError, Equatable {
-    var attribute: TrendAttribute
-    var failureKind: FailureKind { .notFound }
-    var description: String {
-        "kind/value: no series for \(attribute.kind)=\(attribute.value) (ListTrends lists the attributes that have one)"
+    /// Markets and sources with data, with each source's window at `as_of`.
+    func markets(_ request: Stylecast_V1_ListMarketsRequest) async throws -> Stylecast_V1_ListMarketsResponse {
+        let snapshot = try await snapshot(asOf: request.asOf)
+        let seriesCounts = Dictionary(grouping: snapshot.calls, by: \.topic.source).mapValues(\.count)
+        return .with {
+            $0.markets = snapshot.markets
+            $0.sources = snapshot.sources
+            $0.coverage = snapshot.sourcesWithData.map { source in
+                let coverage = snapshot.coverages[source]
+                return .with {
+                    $0.source = source.source
+                    $0.market = source.market
+                    $0.measure = source.measure.rawValue
+                    $0.firstWeek = coverage?.firstWeek.iso ?? ""
+                    $0.lastWeek = coverage?.lastWeek.iso ?? ""
+                    $0.thinWeeks = UInt32(coverage?.thinWeeks.count ?? 0)
+                    $0.series = UInt32(seriesCounts[source] ?? 0)
+                }
+            }
+        }
     }
 }
 
-/// The latest list of every attribute's trend and when it was computed. Concurrent callers
-/// share one computation; a failed one is not kept.
-actor TrendListCache {
-    private let lifetime: Duration
-    private let compute: @Sendable () async throws -> [Stylecast_V1_AttributeTrend]
-    private var latest: (at: ContinuousClock.Instant, trends: [Stylecast_V1_AttributeTrend])?
-    private var inFlight: Task<[Stylecast_V1_AttributeTrend], any Error>?
+/// `GetSeries` of an attribute without a series matching the request.
+struct SeriesNotFound: StylecastError, Equatable {
+    var attribute: TrendAttribute
+    var measure: TrendMeasure?
+    var market: String
+    var source: String
 
-    init(lifetime: Duration, compute: @escaping @Sendable () async throws -> [Stylecast_V1_AttributeTrend]) {
+    var failureKind: FailureKind { .notFound }
+    var description: String {
+        let filters = [
+            measure.map { "measure \($0.rawValue)" }, market.isEmpty ? nil : "market \(market)",
+            source.isEmpty ? nil : "source \(source)",
+        ].compactMap { $0 }
+        return "kind/value: no series for \(attribute.kind)=\(attribute.value.prefix(64))"
+            + (filters.isEmpty ? "" : " with \(filters.joined(separator: ", "))")
+            + " (ListTrends with stage \"any\" lists the attributes that have one)"
+    }
+}
+
+/// The latest snapshot per `as_of` and when it was computed. Concurrent callers of one `as_of`
+/// share one computation; a failed one is not kept. Holds at most ``capacity`` snapshots.
+actor TrendSnapshotCache {
+    static let capacity = 8
+
+    private let lifetime: Duration
+    private let compute: @Sendable (CivilDay?) async throws -> TrendSnapshot
+    private var latest: [CivilDay?: (at: ContinuousClock.Instant, snapshot: TrendSnapshot)] = [:]
+    private var inFlight: [CivilDay?: Task<TrendSnapshot, any Error>] = [:]
+
+    init(lifetime: Duration, compute: @escaping @Sendable (CivilDay?) async throws -> TrendSnapshot) {
         self.lifetime = lifetime
         self.compute = compute
     }
 
-    func get() async throws -> [Stylecast_V1_AttributeTrend] {
-        if let latest, ContinuousClock.now - latest.at < lifetime { return latest.trends }
-        if let inFlight { return try await inFlight.value }
-        let task = Task { try await compute() }
-        inFlight = task
-        defer { inFlight = nil }
-        let trends = try await task.value
-        latest = (ContinuousClock.now, trends)
-        return trends
+    func get(_ asOf: CivilDay?) async throws -> TrendSnapshot {
+        let key = asOf?.monday
+        if let cached = latest[key], ContinuousClock.now - cached.at < lifetime { return cached.snapshot }
+        if let task = inFlight[key] { return try await task.value }
+        let compute = compute
+        let task = Task { try await compute(asOf) }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
+        let snapshot = try await task.value
+        let now = ContinuousClock.now
+        latest = latest.filter { now - $0.value.at < lifetime }
+        if latest.count >= Self.capacity, let oldest = latest.min(by: { $0.value.at < $1.value.at })?.key {
+            latest[oldest] = nil
+        }
+        latest[key] = (now, snapshot)
+        return snapshot
     }
 }

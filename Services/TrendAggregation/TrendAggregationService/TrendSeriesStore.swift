@@ -1,82 +1,158 @@
-import StylecastProto
+import StylecastCalendar
 import StylecastRedis
+import StylecastTrends
 
-/// The weekly attribute series in Redis. Every key carries the hash tag `{trends}`, so one
-/// entry's increments and its idempotency marker go through one Lua script (Redis Cluster ready).
+/// The weekly series in Redis. Every key carries the hash tag `{trends}`, so one entry's writes
+/// and its idempotency marker go through one Lua script (``IdempotentApplier``).
 ///
 /// | key | type | holds |
 /// |---|---|---|
-/// | `stylecast:{trends}:attributes` | set | every `kind:value` that has a series |
-/// | `stylecast:{trends}:series:<measure>:<kind>:<value>` | hash | week (Monday) -> amount |
-/// | `stylecast:{trends}:series:signal-count:<kind>:<value>` | hash | week -> number of search series summed in `signal` |
+/// | `stylecast:{trends}:sources` | set | every `measure\|source\|market` with data |
+/// | `stylecast:{trends}:topics` | set | every `measure\|source\|market\|kind\|value` with a series |
+/// | `stylecast:{trends}:totals:<measure>:<source>:<market>` | hash | week (Monday) -> the source's volume: events (count measures), series with a value (`interest`) |
+/// | `stylecast:{trends}:series:<measure>:<source>:<market>:<kind>:<value>` | hash | week -> the attribute's amount (events, or summed interest) |
+/// | `stylecast:{trends}:series-count:interest:<source>:<market>:<kind>:<value>` | hash | week -> search series summed in `series` (interest is their mean) |
+/// | `stylecast:{trends}:examples:<market>:<kind>:<value>` | sorted set | item id -> release day (days since 1970), the latest ``examplesKept`` |
 struct TrendSeriesStore: Sendable {
-    static let attributesKey = "stylecast:{trends}:attributes"
+    static let sourcesKey = "stylecast:{trends}:sources"
+    static let topicsKey = "stylecast:{trends}:topics"
+    /// Example items kept per market and attribute (the latest released).
+    static let examplesKept = 200
 
-    static func seriesKey(_ measure: TrendMeasure, _ attribute: TrendAttribute) -> String {
-        "stylecast:{trends}:series:\(measure.rawValue):\(attribute.kind):\(attribute.value)"
+    static func totalsKey(_ source: TrendSource) -> String {
+        "stylecast:{trends}:totals:\(source.measure.rawValue):\(source.source):\(source.market)"
     }
 
-    static func signalCountKey(_ attribute: TrendAttribute) -> String {
-        "stylecast:{trends}:series:signal-count:\(attribute.kind):\(attribute.value)"
+    static func seriesKey(_ topic: TrendTopic) -> String {
+        "stylecast:{trends}:series:\(topic.source.measure.rawValue):\(topic.source.source):\(topic.source.market):\(topic.attribute.kind):\(topic.attribute.value)"
+    }
+
+    static func seriesCountKey(_ topic: TrendTopic) -> String {
+        "stylecast:{trends}:series-count:\(topic.source.measure.rawValue):\(topic.source.source):\(topic.source.market):\(topic.attribute.kind):\(topic.attribute.value)"
+    }
+
+    static func examplesKey(market: String, attribute: TrendAttribute) -> String {
+        "stylecast:{trends}:examples:\(market):\(attribute.kind):\(attribute.value)"
     }
 
     let redis: RedisClient
 
-    /// The writes that add `amount` to an attribute's series at `week`.
-    static func increments(_ measure: TrendMeasure, attributes: [TrendAttribute], week: String, amount: Double)
-        -> [RedisWrite]
-    {
+    // MARK: - Writes (applied by the aggregator through IdempotentApplier)
+
+    /// The writes that add `amount` to the source's total at `week`: once per record.
+    static func totalIncrement(_ source: TrendSource, week: CivilDay, amount: Double) -> [RedisWrite] {
+        [
+            RedisWrite(["SADD", .key(sourcesKey), .argument(RedisArgument(source.member))]),
+            RedisWrite([
+                "HINCRBYFLOAT", .key(totalsKey(source)), .argument(RedisArgument(week.iso)),
+                .argument(RedisArgument(String(amount))),
+            ]),
+        ]
+    }
+
+    /// The writes that add `amount` at `week` to each attribute's series of `source` (and, for
+    /// `interest`, 1 to the week's count of series summed).
+    static func increments(_ source: TrendSource, attributes: [TrendAttribute], week: CivilDay, amount: Double) -> [RedisWrite] {
         attributes.flatMap { attribute -> [RedisWrite] in
+            let topic = TrendTopic(source: source, attribute: attribute)
             var writes = [
-                RedisWrite(["SADD", .key(attributesKey), .argument(RedisArgument(attribute.key))]),
+                RedisWrite(["SADD", .key(topicsKey), .argument(RedisArgument(topic.member))]),
                 RedisWrite([
-                    "HINCRBYFLOAT", .key(seriesKey(measure, attribute)), .argument(RedisArgument(week)),
+                    "HINCRBYFLOAT", .key(seriesKey(topic)), .argument(RedisArgument(week.iso)),
                     .argument(RedisArgument(String(amount))),
                 ]),
             ]
-            if measure == .signal {
-                writes.append(
-                    RedisWrite(["HINCRBY", .key(signalCountKey(attribute)), .argument(RedisArgument(week)), 1]))
+            if source.measure == .interest {
+                writes.append(RedisWrite(["HINCRBY", .key(seriesCountKey(topic)), .argument(RedisArgument(week.iso)), 1]))
             }
             return writes
         }
     }
 
-    /// Every attribute that has a series.
-    func attributes() async throws -> [TrendAttribute] {
-        let reply = try await redis.send("SMEMBERS", RedisArgument(Self.attributesKey))
-        return (reply.array ?? []).compactMap { $0.string.flatMap(TrendAttribute.init(key:)) }.sorted()
-    }
-
-    /// The measures an attribute has data for, in ``TrendMeasure/precedence`` order.
-    func measures(of attribute: TrendAttribute) async throws -> [TrendMeasure] {
-        let replies = try await redis.pipeline(
-            TrendMeasure.precedence.map { ["HLEN", RedisArgument(Self.seriesKey($0, attribute))] })
-        return zip(TrendMeasure.precedence, replies).filter { ($1.integer ?? 0) > 0 }.map(\.0)
-    }
-
-    /// An attribute's weekly series of one measure, every week from its first to its last
-    /// (weeks without data are 0; `signal` is the mean over the search series summed).
-    func series(_ measure: TrendMeasure, of attribute: TrendAttribute) async throws -> [Stylecast_V1_SeriesPoint] {
-        var commands: [[RedisArgument]] = [["HGETALL", RedisArgument(Self.seriesKey(measure, attribute))]]
-        if measure == .signal { commands.append(["HGETALL", RedisArgument(Self.signalCountKey(attribute))]) }
-        let replies = try await redis.pipeline(commands)
-        let sums = Self.weekValues(replies[0])
-        let counts = measure == .signal ? Self.weekValues(replies[1]) : [:]
-        guard let first = sums.keys.min(), let last = sums.keys.max() else { return [] }
-        return TrendWeek.range(from: first, through: last).map { week in
-            .with {
-                $0.week = week
-                let sum = sums[week] ?? 0
-                $0.value = measure == .signal ? sum / max(counts[week] ?? 1, 1) : sum
-            }
+    /// The writes that list `itemID` as an example of each attribute in `market`, keeping the
+    /// latest ``examplesKept``.
+    static func examples(itemID: String, market: String, attributes: [TrendAttribute], releaseDay: CivilDay) -> [RedisWrite] {
+        attributes.flatMap { attribute -> [RedisWrite] in
+            let key = examplesKey(market: market, attribute: attribute)
+            return [
+                RedisWrite([
+                    "ZADD", .key(key), .argument(RedisArgument(releaseDay.daysSinceEpoch)), .argument(RedisArgument(itemID)),
+                ]),
+                RedisWrite(["ZREMRANGEBYRANK", .key(key), 0, .argument(RedisArgument(-examplesKept - 1))]),
+            ]
         }
     }
 
-    private static func weekValues(_ reply: RedisValue) -> [String: Double] {
+    // MARK: - Reads
+
+    /// Every source with data.
+    func sources() async throws -> [TrendSource] {
+        let reply = try await redis.send("SMEMBERS", RedisArgument(Self.sourcesKey))
+        return (reply.array ?? []).compactMap { $0.string.flatMap(TrendSource.init(member:)) }.sorted()
+    }
+
+    /// Every series.
+    func topics() async throws -> [TrendTopic] {
+        let reply = try await redis.send("SMEMBERS", RedisArgument(Self.topicsKey))
+        return (reply.array ?? []).compactMap { $0.string.flatMap(TrendTopic.init(member:)) }.sorted()
+    }
+
+    /// Each source's weekly totals.
+    func totals(of sources: [TrendSource]) async throws -> [TrendSource: [CivilDay: Double]] {
+        var result: [TrendSource: [CivilDay: Double]] = [:]
+        for start in stride(from: 0, to: sources.count, by: Self.batch) {
+            let chunk = Array(sources[start..<min(start + Self.batch, sources.count)])
+            let replies = try await redis.pipeline(chunk.map { ["HGETALL", RedisArgument(Self.totalsKey($0))] })
+            for (source, reply) in zip(chunk, replies) { result[source] = Self.weekValues(reply) }
+        }
+        return result
+    }
+
+    /// Each series' weekly amounts: events for count measures, the mean over the search series
+    /// summed for `interest`.
+    func amounts(of topics: [TrendTopic]) async throws -> [TrendTopic: [CivilDay: Double]] {
+        var result: [TrendTopic: [CivilDay: Double]] = [:]
+        for start in stride(from: 0, to: topics.count, by: Self.batch) {
+            let chunk = Array(topics[start..<min(start + Self.batch, topics.count)])
+            let commands = chunk.flatMap { topic -> [[RedisArgument]] in
+                var commands: [[RedisArgument]] = [["HGETALL", RedisArgument(Self.seriesKey(topic))]]
+                if topic.source.measure == .interest { commands.append(["HGETALL", RedisArgument(Self.seriesCountKey(topic))]) }
+                return commands
+            }
+            let replies = try await redis.pipeline(commands)
+            var index = 0
+            for topic in chunk {
+                var values = Self.weekValues(replies[index])
+                index += 1
+                if topic.source.measure == .interest {
+                    let counts = Self.weekValues(replies[index])
+                    index += 1
+                    for (week, sum) in values { values[week] = sum / max(counts[week] ?? 1, 1) }
+                }
+                result[topic] = values
+            }
+        }
+        return result
+    }
+
+    /// Up to `limit` example item ids of an attribute in a market released up to `day`, latest first.
+    func examples(market: String, attribute: TrendAttribute, releasedBy day: CivilDay, limit: Int) async throws -> [String] {
+        let reply = try await redis.send(
+            "ZREVRANGEBYSCORE", RedisArgument(Self.examplesKey(market: market, attribute: attribute)),
+            RedisArgument(day.daysSinceEpoch), "-inf", "LIMIT", "0", RedisArgument(limit))
+        return (reply.array ?? []).compactMap(\.string)
+    }
+
+    /// Commands per pipeline round trip.
+    private static let batch = 500
+
+    private static func weekValues(_ reply: RedisValue) -> [CivilDay: Double] {
         let flat = (reply.array ?? []).compactMap(\.string)
-        var values: [String: Double] = [:]
-        for index in stride(from: 0, to: flat.count - 1, by: 2) { values[flat[index]] = Double(flat[index + 1]) ?? 0 }
+        var values: [CivilDay: Double] = [:]
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            guard let week = CivilDay(iso: flat[index]), let value = Double(flat[index + 1]) else { continue }
+            values[week] = value
+        }
         return values
     }
 }

@@ -136,6 +136,13 @@ public nonisolated struct Stylecast_V1_FashionItem: @unchecked Sendable {
     set {_uniqueStorage()._extra = newValue}
   }
 
+  /// The market the item is sold in: a country code ("IT", "US"), upper-case; empty = worldwide
+  /// or not stated (trend series count it under "WW").
+  public var market: String {
+    get {_storage._market}
+    set {_uniqueStorage()._market = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -373,7 +380,7 @@ fileprivate nonisolated let _protobuf_package = "stylecast.v1"
 
 nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FashionItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}source\0\u{3}source_id\0\u{1}title\0\u{1}description\0\u{1}category\0\u{1}color\0\u{1}fabric\0\u{1}season\0\u{1}gender\0\u{1}brand\0\u{1}price\0\u{3}release_date\0\u{1}attributes\0\u{1}image\0\u{3}image_features\0\u{1}extra\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}source\0\u{3}source_id\0\u{1}title\0\u{1}description\0\u{1}category\0\u{1}color\0\u{1}fabric\0\u{1}season\0\u{1}gender\0\u{1}brand\0\u{1}price\0\u{3}release_date\0\u{1}attributes\0\u{1}image\0\u{3}image_features\0\u{1}extra\0\u{1}market\0")
 
   fileprivate class _StorageClass {
     var _itemID: String = String()
@@ -393,6 +400,7 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
     var _image: Data = Data()
     var _imageFeatures: Stylecast_V1_ImageFeatures? = nil
     var _extra: Dictionary<String,String> = [:]
+    var _market: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -420,6 +428,7 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
       _image = source._image
       _imageFeatures = source._imageFeatures
       _extra = source._extra
+      _market = source._market
     }
   }
 
@@ -455,6 +464,7 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
         case 15: try { try decoder.decodeSingularBytesField(value: &_storage._image) }()
         case 16: try { try decoder.decodeSingularMessageField(value: &_storage._imageFeatures) }()
         case 17: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._extra) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._market) }()
         default: break
         }
       }
@@ -518,6 +528,9 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
       if !_storage._extra.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: _storage._extra, fieldNumber: 17)
       }
+      if !_storage._market.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._market, fieldNumber: 18)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -544,6 +557,7 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
         if _storage._image != rhs_storage._image {return false}
         if _storage._imageFeatures != rhs_storage._imageFeatures {return false}
         if _storage._extra != rhs_storage._extra {return false}
+        if _storage._market != rhs_storage._market {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -28,13 +28,14 @@ public nonisolated struct Stylecast_V1_SearchInterestSeries: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Where it came from: "gtrends" (the COVID-19 fashion keywords) or "visuelle".
+  /// Where it came from: "gtrends" (the COVID-19 fashion keywords), "visuelle", or any source
+  /// name (the generic JSON lines format).
   public var source: String = String()
 
-  /// The search term, e.g. "dress" or "floral".
+  /// The search term, e.g. "dress" or "sage green"; also a trend topic of kind "term".
   public var term: String = String()
 
-  /// Country code, e.g. "US"; empty for worldwide.
+  /// Country code, e.g. "US" (the trend market); empty for worldwide ("WW").
   public var geo: String = String()
 
   /// The source's grouping of terms, e.g. "category_file" of the long CSV; optional.

@@ -1,4 +1,5 @@
-/// trend-aggregation: weekly attribute series, forecasts, trend status and the trend report.
+/// trend-aggregation: weekly series per (source, market, attribute), year-over-year growth,
+/// forecasts, lifecycle stages fused across sources, and the trend report (docs/trends.md).
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -48,6 +49,19 @@ public enum Stylecast_V1_TrendAggregation: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListMarkets" metadata.
+        public enum ListMarkets: Sendable {
+            /// Request type for "ListMarkets".
+            public typealias Input = Stylecast_V1_ListMarketsRequest
+            /// Response type for "ListMarkets".
+            public typealias Output = Stylecast_V1_ListMarketsResponse
+            /// Descriptor for "ListMarkets".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "stylecast.v1.TrendAggregation"),
+                method: "ListMarkets",
+                type: .unary
+            )
+        }
         /// Namespace for "Forecast" metadata.
         public enum Forecast: Sendable {
             /// Request type for "Forecast".
@@ -91,6 +105,7 @@ public enum Stylecast_V1_TrendAggregation: Sendable {
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListTrends.descriptor,
             GetSeries.descriptor,
+            ListMarkets.descriptor,
             Forecast.descriptor,
             ForecastNewProduct.descriptor,
             Report.descriptor
@@ -124,7 +139,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Attributes with their trend status, strongest movers first.
+        /// > Attributes with their lifecycle stage, fused across sources and markets, strongest calls first.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Stylecast_V1_ListTrendsRequest` messages.
@@ -142,7 +157,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The weekly series of one attribute.
+        /// > The weekly series of one attribute in one source and market, with last year's weeks beside it.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Stylecast_V1_GetSeriesRequest` messages.
@@ -155,6 +170,24 @@ extension Stylecast_V1_TrendAggregation {
             request: GRPCCore.StreamingServerRequest<Stylecast_V1_GetSeriesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_GetSeriesResponse>
+
+        /// Handle the "ListMarkets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The markets and sources that have data, with each source's coverage window.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Stylecast_V1_ListMarketsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Stylecast_V1_ListMarketsResponse` messages.
+        func listMarkets(
+            request: GRPCCore.StreamingServerRequest<Stylecast_V1_ListMarketsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_ListMarketsResponse>
 
         /// Handle the "Forecast" method.
         ///
@@ -196,7 +229,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The trend report as a self-contained HTML page and as JSON.
+        /// > The trend report as a self-contained HTML page, as JSON and as CSV.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Stylecast_V1_ReportRequest` messages.
@@ -223,7 +256,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Attributes with their trend status, strongest movers first.
+        /// > Attributes with their lifecycle stage, fused across sources and markets, strongest calls first.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_ListTrendsRequest` message.
@@ -241,7 +274,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The weekly series of one attribute.
+        /// > The weekly series of one attribute in one source and market, with last year's weeks beside it.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_GetSeriesRequest` message.
@@ -254,6 +287,24 @@ extension Stylecast_V1_TrendAggregation {
             request: GRPCCore.ServerRequest<Stylecast_V1_GetSeriesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_GetSeriesResponse>
+
+        /// Handle the "ListMarkets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The markets and sources that have data, with each source's coverage window.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Stylecast_V1_ListMarketsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Stylecast_V1_ListMarketsResponse` message.
+        func listMarkets(
+            request: GRPCCore.ServerRequest<Stylecast_V1_ListMarketsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_ListMarketsResponse>
 
         /// Handle the "Forecast" method.
         ///
@@ -295,7 +346,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The trend report as a self-contained HTML page and as JSON.
+        /// > The trend report as a self-contained HTML page, as JSON and as CSV.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_ReportRequest` message.
@@ -320,7 +371,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Attributes with their trend status, strongest movers first.
+        /// > Attributes with their lifecycle stage, fused across sources and markets, strongest calls first.
         ///
         /// - Parameters:
         ///   - request: A `Stylecast_V1_ListTrendsRequest` message.
@@ -338,7 +389,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The weekly series of one attribute.
+        /// > The weekly series of one attribute in one source and market, with last year's weeks beside it.
         ///
         /// - Parameters:
         ///   - request: A `Stylecast_V1_GetSeriesRequest` message.
@@ -351,6 +402,24 @@ extension Stylecast_V1_TrendAggregation {
             request: Stylecast_V1_GetSeriesRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Stylecast_V1_GetSeriesResponse
+
+        /// Handle the "ListMarkets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The markets and sources that have data, with each source's coverage window.
+        ///
+        /// - Parameters:
+        ///   - request: A `Stylecast_V1_ListMarketsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Stylecast_V1_ListMarketsResponse` to respond with.
+        func listMarkets(
+            request: Stylecast_V1_ListMarketsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Stylecast_V1_ListMarketsResponse
 
         /// Handle the "Forecast" method.
         ///
@@ -392,7 +461,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The trend report as a self-contained HTML page and as JSON.
+        /// > The trend report as a self-contained HTML page, as JSON and as CSV.
         ///
         /// - Parameters:
         ///   - request: A `Stylecast_V1_ReportRequest` message.
@@ -429,6 +498,17 @@ extension Stylecast_V1_TrendAggregation.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_GetSeriesResponse>(),
             handler: { request, context in
                 try await self.getSeries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Stylecast_V1_TrendAggregation.Method.ListMarkets.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_ListMarketsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_ListMarketsResponse>(),
+            handler: { request, context in
+                try await self.listMarkets(
                     request: request,
                     context: context
                 )
@@ -489,6 +569,17 @@ extension Stylecast_V1_TrendAggregation.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_GetSeriesResponse> {
         let response = try await self.getSeries(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listMarkets(
+        request: GRPCCore.StreamingServerRequest<Stylecast_V1_ListMarketsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_ListMarketsResponse> {
+        let response = try await self.listMarkets(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -558,6 +649,19 @@ extension Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
         )
     }
 
+    public func listMarkets(
+        request: GRPCCore.ServerRequest<Stylecast_V1_ListMarketsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_ListMarketsResponse> {
+        return GRPCCore.ServerResponse<Stylecast_V1_ListMarketsResponse>(
+            message: try await self.listMarkets(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
     public func forecast(
         request: GRPCCore.ServerRequest<Stylecast_V1_ForecastRequest>,
         context: GRPCCore.ServerContext
@@ -611,7 +715,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Attributes with their trend status, strongest movers first.
+        /// > Attributes with their lifecycle stage, fused across sources and markets, strongest calls first.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_ListTrendsRequest` message.
@@ -634,7 +738,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The weekly series of one attribute.
+        /// > The weekly series of one attribute in one source and market, with last year's weeks beside it.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_GetSeriesRequest` message.
@@ -651,6 +755,29 @@ extension Stylecast_V1_TrendAggregation {
             deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_GetSeriesResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_GetSeriesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListMarkets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The markets and sources that have data, with each source's coverage window.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Stylecast_V1_ListMarketsRequest` message.
+        ///   - serializer: A serializer for `Stylecast_V1_ListMarketsRequest` messages.
+        ///   - deserializer: A deserializer for `Stylecast_V1_ListMarketsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listMarkets<Result>(
+            request: GRPCCore.ClientRequest<Stylecast_V1_ListMarketsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Stylecast_V1_ListMarketsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_ListMarketsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_ListMarketsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "Forecast" method.
@@ -703,7 +830,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The trend report as a self-contained HTML page and as JSON.
+        /// > The trend report as a self-contained HTML page, as JSON and as CSV.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_ReportRequest` message.
@@ -743,7 +870,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Attributes with their trend status, strongest movers first.
+        /// > Attributes with their lifecycle stage, fused across sources and markets, strongest calls first.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_ListTrendsRequest` message.
@@ -777,7 +904,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The weekly series of one attribute.
+        /// > The weekly series of one attribute in one source and market, with last year's weeks beside it.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_GetSeriesRequest` message.
@@ -800,6 +927,40 @@ extension Stylecast_V1_TrendAggregation {
             try await self.client.unary(
                 request: request,
                 descriptor: Stylecast_V1_TrendAggregation.Method.GetSeries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListMarkets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The markets and sources that have data, with each source's coverage window.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Stylecast_V1_ListMarketsRequest` message.
+        ///   - serializer: A serializer for `Stylecast_V1_ListMarketsRequest` messages.
+        ///   - deserializer: A deserializer for `Stylecast_V1_ListMarketsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listMarkets<Result>(
+            request: GRPCCore.ClientRequest<Stylecast_V1_ListMarketsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Stylecast_V1_ListMarketsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_ListMarketsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_ListMarketsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Stylecast_V1_TrendAggregation.Method.ListMarkets.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -879,7 +1040,7 @@ extension Stylecast_V1_TrendAggregation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The trend report as a self-contained HTML page and as JSON.
+        /// > The trend report as a self-contained HTML page, as JSON and as CSV.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_ReportRequest` message.
@@ -918,7 +1079,7 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Attributes with their trend status, strongest movers first.
+    /// > Attributes with their lifecycle stage, fused across sources and markets, strongest calls first.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Stylecast_V1_ListTrendsRequest` message.
@@ -947,7 +1108,7 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The weekly series of one attribute.
+    /// > The weekly series of one attribute in one source and market, with last year's weeks beside it.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Stylecast_V1_GetSeriesRequest` message.
@@ -967,6 +1128,35 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_GetSeriesRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_GetSeriesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMarkets" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The markets and sources that have data, with each source's coverage window.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Stylecast_V1_ListMarketsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMarkets<Result>(
+        request: GRPCCore.ClientRequest<Stylecast_V1_ListMarketsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_ListMarketsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listMarkets(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_ListMarketsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_ListMarketsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1034,7 +1224,7 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The trend report as a self-contained HTML page and as JSON.
+    /// > The trend report as a self-contained HTML page, as JSON and as CSV.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Stylecast_V1_ReportRequest` message.
@@ -1067,7 +1257,7 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Attributes with their trend status, strongest movers first.
+    /// > Attributes with their lifecycle stage, fused across sources and markets, strongest calls first.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -1100,7 +1290,7 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The weekly series of one attribute.
+    /// > The weekly series of one attribute in one source and market, with last year's weeks beside it.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -1123,6 +1313,39 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
             metadata: metadata
         )
         return try await self.getSeries(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMarkets" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The markets and sources that have data, with each source's coverage window.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMarkets<Result>(
+        _ message: Stylecast_V1_ListMarketsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_ListMarketsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Stylecast_V1_ListMarketsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listMarkets(
             request: request,
             options: options,
             onResponse: handleResponse
@@ -1199,7 +1422,7 @@ extension Stylecast_V1_TrendAggregation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The trend report as a self-contained HTML page and as JSON.
+    /// > The trend report as a self-contained HTML page, as JSON and as CSV.
     ///
     /// - Parameters:
     ///   - message: request message to send.

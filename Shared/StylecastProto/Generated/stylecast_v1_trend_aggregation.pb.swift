@@ -8,7 +8,8 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// trend-aggregation: weekly attribute series, forecasts, trend status and the trend report.
+/// trend-aggregation: weekly series per (source, market, attribute), year-over-year growth,
+/// forecasts, lifecycle stages fused across sources, and the trend report (docs/trends.md).
 
 import SwiftProtobuf
 
@@ -22,7 +23,9 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-/// Trend status of an attribute, from documented rules on level, slope and forecast.
+/// Deprecated: the trend status of the first version, before lifecycle stages. Still filled from
+/// the stage: rising star -> EMERGING, sustained and seasonal riser -> RISING, stable -> STABLE,
+/// every decliner and falling star -> DECLINING.
 public nonisolated enum Stylecast_V1_TrendStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -73,36 +76,302 @@ public nonisolated enum Stylecast_V1_TrendStatus: SwiftProtobuf.Enum, Swift.Case
 
 }
 
-public nonisolated struct Stylecast_V1_AttributeTrend: Sendable {
+/// Where a series is in its life, from documented rules on its year-over-year numbers
+/// (docs/trends.md, "Stages"). Risers are called "up", decliners "down", stable "flat".
+public nonisolated enum Stylecast_V1_TrendStage: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// No stage: the series has too little history or support (see TrendEvidence.unsupported).
+  case unspecified // = 0
+
+  /// Up at least 100% on last year and still climbing: new and fast from a low base.
+  case risingStar // = 1
+
+  /// Forecast up on last year after trailing weeks that were up too.
+  case sustainedRiser // = 2
+
+  /// Forecast up on last year's same season after trailing weeks that were not.
+  case seasonalRiser // = 3
+  case stable // = 4
+
+  /// Forecast down on last year's same season after trailing weeks that were not.
+  case seasonalDecliner // = 5
+
+  /// Forecast down on last year after trailing weeks that were down too.
+  case sustainedDecliner // = 6
+
+  /// Forecast down and the seasonally adjusted series losing at least 2% a week.
+  case fallingStar // = 7
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .risingStar
+    case 2: self = .sustainedRiser
+    case 3: self = .seasonalRiser
+    case 4: self = .stable
+    case 5: self = .seasonalDecliner
+    case 6: self = .sustainedDecliner
+    case 7: self = .fallingStar
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .risingStar: return 1
+    case .sustainedRiser: return 2
+    case .seasonalRiser: return 3
+    case .stable: return 4
+    case .seasonalDecliner: return 5
+    case .sustainedDecliner: return 6
+    case .fallingStar: return 7
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Stylecast_V1_TrendStage] = [
+    .unspecified,
+    .risingStar,
+    .sustainedRiser,
+    .seasonalRiser,
+    .stable,
+    .seasonalDecliner,
+    .sustainedDecliner,
+    .fallingStar,
+  ]
+
+}
+
+/// The year-over-year numbers of a series or of a fused attribute. Growths are ratios minus one
+/// (0.25 = +25%).
+public nonisolated struct Stylecast_V1_TrendNumbers: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var attribute: Stylecast_V1_Attribute {
-    get {_attribute ?? Stylecast_V1_Attribute()}
-    set {_attribute = newValue}
+  /// The trailing 12 weeks against the same 12 weeks a year before.
+  public var growth: Double = 0
+
+  /// Weekly log change of the seasonally adjusted series over the last 12 weeks (0.01 ~ +1% a week).
+  public var velocity: Double = 0
+
+  /// Velocity over the last 6 weeks minus velocity over the 6 before.
+  public var acceleration: Double = 0
+
+  /// Share of the series' movement explained by last year's seasonal profile, 0-1.
+  public var seasonality: Double = 0
+
+  /// The next 12 weeks' forecast against the same 12 weeks a year before.
+  public var forecastGrowth: Double = 0
+
+  /// 80% interval of forecast_growth.
+  public var forecastGrowthLower: Double = 0
+
+  public var forecastGrowthUpper: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The call of one weekly series: one source and market's measure of an attribute.
+public nonisolated struct Stylecast_V1_TrendEvidence: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var source: String {
+    get {_storage._source}
+    set {_uniqueStorage()._source = newValue}
   }
-  /// Returns true if `attribute` has been explicitly set.
-  public var hasAttribute: Bool {self._attribute != nil}
-  /// Clears the value of `attribute`. Subsequent reads from it will return its default value.
-  public mutating func clearAttribute() {self._attribute = nil}
 
-  public var status: Stylecast_V1_TrendStatus = .unspecified
+  /// Country code ("US", "IT"), or "WW" for worldwide or not stated.
+  public var market: String {
+    get {_storage._market}
+    set {_uniqueStorage()._market = newValue}
+  }
 
-  /// Latest weekly level.
-  public var level: Double = 0
+  /// "interest" (search, 0-100), "sales", "purchases" or "launches" (shares of the source's total).
+  public var measure: String {
+    get {_storage._measure}
+    set {_uniqueStorage()._measure = newValue}
+  }
 
-  /// Relative change per week over the recent window.
-  public var slope: Double = 0
+  public var stage: Stylecast_V1_TrendStage {
+    get {_storage._stage}
+    set {_uniqueStorage()._stage = newValue}
+  }
 
-  /// Forecast change over the horizon, relative to the level.
-  public var forecastChange: Double = 0
+  public var numbers: Stylecast_V1_TrendNumbers {
+    get {_storage._numbers ?? Stylecast_V1_TrendNumbers()}
+    set {_uniqueStorage()._numbers = newValue}
+  }
+  /// Returns true if `numbers` has been explicitly set.
+  public var hasNumbers: Bool {_storage._numbers != nil}
+  /// Clears the value of `numbers`. Subsequent reads from it will return its default value.
+  public mutating func clearNumbers() {_uniqueStorage()._numbers = nil}
+
+  /// Probability, under the forecast interval, that growth lands on the stage's side of the thresholds.
+  public var confidence: Double {
+    get {_storage._confidence}
+    set {_uniqueStorage()._confidence = newValue}
+  }
+
+  /// Events of the attribute in the trailing 12 weeks and the same weeks a year before (count
+  /// measures), or the larger of the two windows' mean interest ("interest").
+  public var support: Double {
+    get {_storage._support}
+    set {_uniqueStorage()._support = newValue}
+  }
+
+  /// The support the measure needs for a stage.
+  public var minimumSupport: Double {
+    get {_storage._minimumSupport}
+    set {_uniqueStorage()._minimumSupport = newValue}
+  }
+
+  /// Why there is no stage; empty when there is one.
+  public var unsupported: String {
+    get {_storage._unsupported}
+    set {_uniqueStorage()._unsupported = newValue}
+  }
+
+  /// The weeks the call read: the source's coverage window cut at as_of (Mondays, YYYY-MM-DD).
+  public var firstWeek: String {
+    get {_storage._firstWeek}
+    set {_uniqueStorage()._firstWeek = newValue}
+  }
+
+  public var lastWeek: String {
+    get {_storage._lastWeek}
+    set {_uniqueStorage()._lastWeek = newValue}
+  }
+
+  /// Mean value of the trailing 12 weeks and of the same weeks a year before (shares or interest).
+  public var level: Double {
+    get {_storage._level}
+    set {_uniqueStorage()._level = newValue}
+  }
+
+  public var lastYearLevel: Double {
+    get {_storage._lastYearLevel}
+    set {_uniqueStorage()._lastYearLevel = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _attribute: Stylecast_V1_Attribute? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Stylecast_V1_AttributeTrend: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var attribute: Stylecast_V1_Attribute {
+    get {_storage._attribute ?? Stylecast_V1_Attribute()}
+    set {_uniqueStorage()._attribute = newValue}
+  }
+  /// Returns true if `attribute` has been explicitly set.
+  public var hasAttribute: Bool {_storage._attribute != nil}
+  /// Clears the value of `attribute`. Subsequent reads from it will return its default value.
+  public mutating func clearAttribute() {_uniqueStorage()._attribute = nil}
+
+  /// Deprecated: see TrendStatus; use stage.
+  ///
+  /// NOTE: This field was marked as deprecated in the .proto file.
+  public var status: Stylecast_V1_TrendStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  /// Deprecated: the numbers now are in `numbers`. Filled with the fused forecast growth (level:
+  /// its trailing-12-week mean of the strongest evidence; slope: velocity; forecast_change:
+  /// forecast_growth).
+  ///
+  /// NOTE: This field was marked as deprecated in the .proto file.
+  public var level: Double {
+    get {_storage._level}
+    set {_uniqueStorage()._level = newValue}
+  }
+
+  /// NOTE: This field was marked as deprecated in the .proto file.
+  public var slope: Double {
+    get {_storage._slope}
+    set {_uniqueStorage()._slope = newValue}
+  }
+
+  /// NOTE: This field was marked as deprecated in the .proto file.
+  public var forecastChange: Double {
+    get {_storage._forecastChange}
+    set {_uniqueStorage()._forecastChange = newValue}
+  }
+
+  /// The fused stage; UNSPECIFIED when no series of the attribute has the support for one.
+  public var stage: Stylecast_V1_TrendStage {
+    get {_storage._stage}
+    set {_uniqueStorage()._stage = newValue}
+  }
+
+  /// The fused numbers (weighted means over the series with a stage).
+  public var numbers: Stylecast_V1_TrendNumbers {
+    get {_storage._numbers ?? Stylecast_V1_TrendNumbers()}
+    set {_uniqueStorage()._numbers = newValue}
+  }
+  /// Returns true if `numbers` has been explicitly set.
+  public var hasNumbers: Bool {_storage._numbers != nil}
+  /// Clears the value of `numbers`. Subsequent reads from it will return its default value.
+  public mutating func clearNumbers() {_uniqueStorage()._numbers = nil}
+
+  /// Weight share of the series agreeing with the call, times the call's probability, 0-1.
+  public var confidence: Double {
+    get {_storage._confidence}
+    set {_uniqueStorage()._confidence = newValue}
+  }
+
+  /// Series with a stage behind the call, and how many of them agree with its direction.
+  public var supportedSeries: UInt32 {
+    get {_storage._supportedSeries}
+    set {_uniqueStorage()._supportedSeries = newValue}
+  }
+
+  public var agreeingSeries: UInt32 {
+    get {_storage._agreeingSeries}
+    set {_uniqueStorage()._agreeingSeries = newValue}
+  }
+
+  /// Sources (by name) with a stage behind the call, and how many of them mostly agree.
+  public var supportedSources: UInt32 {
+    get {_storage._supportedSources}
+    set {_uniqueStorage()._supportedSources = newValue}
+  }
+
+  public var agreeingSources: UInt32 {
+    get {_storage._agreeingSources}
+    set {_uniqueStorage()._agreeingSources = newValue}
+  }
+
+  /// Every series read for the attribute (in the request's market and source), with or without a stage.
+  public var evidence: [Stylecast_V1_TrendEvidence] {
+    get {_storage._evidence}
+    set {_uniqueStorage()._evidence = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Stylecast_V1_ListTrendsRequest: Sendable {
@@ -110,10 +379,32 @@ public nonisolated struct Stylecast_V1_ListTrendsRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Restrict to one attribute kind ("color", ...); empty = all.
+  /// Restrict to one kind: "color", "pattern", "style", "material", "silhouette", "category" or
+  /// "term" (a search term as ingested); empty = all.
   public var kind: String = String()
 
+  /// Most attributes returned: 0 = 20, at most 1,000.
   public var limit: UInt32 = 0
+
+  /// Only values starting with this (lower-cased); empty = all.
+  public var valuePrefix: String = String()
+
+  /// Only this market's series (e.g. "US", "IT", "WW"); empty = all markets. NOT_FOUND when the
+  /// market has no data (ListMarkets lists them).
+  public var market: String = String()
+
+  /// Only this source's series (e.g. "gtrends"); empty = all. NOT_FOUND when unknown.
+  public var source: String = String()
+
+  /// Only this stage: a stage name ("rising-star", "sustained-riser", "seasonal-riser", "stable",
+  /// "seasonal-decliner", "sustained-decliner", "falling-star"), a direction ("up", "down",
+  /// "flat"), "unsupported" (attributes without a stage) or "any" (all); empty = every
+  /// attribute with a stage.
+  public var stage: String = String()
+
+  /// ISO-8601 date: the trends as known at the end of the week holding it, from the weeks up to
+  /// it only; empty = each source's latest week.
+  public var asOf: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -126,6 +417,12 @@ public nonisolated struct Stylecast_V1_ListTrendsResponse: Sendable {
   // methods supported on all messages.
 
   public var trends: [Stylecast_V1_AttributeTrend] = []
+
+  /// The latest week any call read (Monday, YYYY-MM-DD).
+  public var asOfWeek: String = String()
+
+  /// Attributes that matched before the limit.
+  public var matched: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -141,13 +438,21 @@ public nonisolated struct Stylecast_V1_GetSeriesRequest: Sendable {
 
   public var value: String = String()
 
-  /// Weeks of forecast to append; 0 = none.
+  /// Weeks of forecast to append (AutoForecaster); 0 = none.
   public var horizon: UInt32 = 0
 
-  /// Which weekly measure: "sales" (units, VISUELLE), "purchases" (units bought), "items" (new
-  /// items released), "signal" (mean search interest); empty = the first of these, in this
-  /// order, that the attribute has.
+  /// "interest", "sales", "purchases" or "launches" ("signal" and "items" are read as "interest"
+  /// and "launches"); empty = the first the attribute has in this order: sales, purchases,
+  /// launches, interest.
   public var measure: String = String()
+
+  /// The market and source; empty = the attribute's series of the measure with the most support.
+  public var market: String = String()
+
+  public var source: String = String()
+
+  /// As in ListTrends.
+  public var asOf: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -159,8 +464,11 @@ public nonisolated struct Stylecast_V1_GetSeriesResponse: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The values the call reads: shares of the source's total (count measures) or interest, every
+  /// week of the coverage window up to as_of except weeks too thin to read.
   public var history: [Stylecast_V1_SeriesPoint] = []
 
+  /// AutoForecaster forecast of `history` when horizon > 0 (clipped at 0).
   public var forecast: Stylecast_V1_ForecastResponse {
     get {_forecast ?? Stylecast_V1_ForecastResponse()}
     set {_forecast = newValue}
@@ -170,14 +478,105 @@ public nonisolated struct Stylecast_V1_GetSeriesResponse: Sendable {
   /// Clears the value of `forecast`. Subsequent reads from it will return its default value.
   public mutating func clearForecast() {self._forecast = nil}
 
-  /// The measure returned (see GetSeriesRequest.measure).
+  /// The measure returned.
   public var measure: String = String()
+
+  /// For each week of `history` that has one, the value 52 weeks before it (same week last year).
+  public var lastYear: [Stylecast_V1_SeriesPoint] = []
+
+  public var source: String = String()
+
+  public var market: String = String()
+
+  /// The attribute's raw amounts (events, units, or mean interest) in every week with data up to
+  /// as_of, also outside the coverage window.
+  public var amounts: [Stylecast_V1_SeriesPoint] = []
+
+  /// The 12-week seasonal-growth forecast behind the call, with its 80% interval ("SeasonalGrowth").
+  public var trendForecast: Stylecast_V1_ForecastResponse {
+    get {_trendForecast ?? Stylecast_V1_ForecastResponse()}
+    set {_trendForecast = newValue}
+  }
+  /// Returns true if `trendForecast` has been explicitly set.
+  public var hasTrendForecast: Bool {self._trendForecast != nil}
+  /// Clears the value of `trendForecast`. Subsequent reads from it will return its default value.
+  public mutating func clearTrendForecast() {self._trendForecast = nil}
+
+  /// The call of this series at as_of.
+  public var call: Stylecast_V1_TrendEvidence {
+    get {_call ?? Stylecast_V1_TrendEvidence()}
+    set {_call = newValue}
+  }
+  /// Returns true if `call` has been explicitly set.
+  public var hasCall: Bool {self._call != nil}
+  /// Clears the value of `call`. Subsequent reads from it will return its default value.
+  public mutating func clearCall() {self._call = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _forecast: Stylecast_V1_ForecastResponse? = nil
+  fileprivate var _trendForecast: Stylecast_V1_ForecastResponse? = nil
+  fileprivate var _call: Stylecast_V1_TrendEvidence? = nil
+}
+
+public nonisolated struct Stylecast_V1_ListMarketsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// As in ListTrends: coverage windows cut at the week holding it.
+  public var asOf: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The weeks one source reads in one market and measure.
+public nonisolated struct Stylecast_V1_SourceCoverage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var source: String = String()
+
+  public var market: String = String()
+
+  public var measure: String = String()
+
+  /// First and last week read (Mondays), and weeks inside the window too thin to read.
+  public var firstWeek: String = String()
+
+  public var lastWeek: String = String()
+
+  public var thinWeeks: UInt32 = 0
+
+  /// Attribute series of this source, market and measure.
+  public var series: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Stylecast_V1_ListMarketsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Market codes with data, sorted.
+  public var markets: [String] = []
+
+  /// Source names with data, sorted.
+  public var sources: [String] = []
+
+  public var coverage: [Stylecast_V1_SourceCoverage] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Stylecast_V1_ForecastRequest: Sendable {
@@ -238,6 +637,10 @@ public nonisolated struct Stylecast_V1_ForecastNewProductRequest: Sendable {
   /// Optional product description, embedded for similarity to past products.
   public var description_p: String = String()
 
+  /// ISO-8601 date: learn only from products released and search weeks up to the end of the week
+  /// holding it (as in ListTrends); empty = everything aggregated.
+  public var asOf: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -261,10 +664,17 @@ public nonisolated struct Stylecast_V1_ReportRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// How many attributes get a history and forecast chart.
+  /// Cards per market and direction (risers, decliners): 0 = 6, at most 50.
   public var top: UInt32 = 0
 
+  /// Weeks of forecast drawn on each card: 0 = 12, at most 12 (the seasonal-growth forecast).
   public var horizon: UInt32 = 0
+
+  /// Only this market; empty = every market with data.
+  public var market: String = String()
+
+  /// As in ListTrends; the report also compares each card with the quarter (13 weeks) before.
+  public var asOf: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -280,6 +690,9 @@ public nonisolated struct Stylecast_V1_ReportResponse: Sendable {
 
   public var json: String = String()
 
+  /// Every call of the report, one row per (market, attribute), with its numbers (RFC 4180, header row).
+  public var csv: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -293,9 +706,13 @@ nonisolated extension Stylecast_V1_TrendStatus: SwiftProtobuf._ProtoNameProvidin
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TREND_STATUS_UNSPECIFIED\0\u{1}TREND_STATUS_EMERGING\0\u{1}TREND_STATUS_RISING\0\u{1}TREND_STATUS_PEAKING\0\u{1}TREND_STATUS_DECLINING\0\u{1}TREND_STATUS_STABLE\0")
 }
 
-nonisolated extension Stylecast_V1_AttributeTrend: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".AttributeTrend"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attribute\0\u{1}status\0\u{1}level\0\u{1}slope\0\u{3}forecast_change\0")
+nonisolated extension Stylecast_V1_TrendStage: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TREND_STAGE_UNSPECIFIED\0\u{1}TREND_STAGE_RISING_STAR\0\u{1}TREND_STAGE_SUSTAINED_RISER\0\u{1}TREND_STAGE_SEASONAL_RISER\0\u{1}TREND_STAGE_STABLE\0\u{1}TREND_STAGE_SEASONAL_DECLINER\0\u{1}TREND_STAGE_SUSTAINED_DECLINER\0\u{1}TREND_STAGE_FALLING_STAR\0")
+}
+
+nonisolated extension Stylecast_V1_TrendNumbers: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TrendNumbers"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}growth\0\u{1}velocity\0\u{1}acceleration\0\u{1}seasonality\0\u{3}forecast_growth\0\u{3}forecast_growth_lower\0\u{3}forecast_growth_upper\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -303,45 +720,359 @@ nonisolated extension Stylecast_V1_AttributeTrend: SwiftProtobuf.Message, SwiftP
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._attribute) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 3: try { try decoder.decodeSingularDoubleField(value: &self.level) }()
-      case 4: try { try decoder.decodeSingularDoubleField(value: &self.slope) }()
-      case 5: try { try decoder.decodeSingularDoubleField(value: &self.forecastChange) }()
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.growth) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.velocity) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.acceleration) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.seasonality) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.forecastGrowth) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.forecastGrowthLower) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.forecastGrowthUpper) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._attribute {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if self.status != .unspecified {
-      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 2)
+    if self.growth.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.growth, fieldNumber: 1)
     }
-    if self.level.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.level, fieldNumber: 3)
+    if self.velocity.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.velocity, fieldNumber: 2)
     }
-    if self.slope.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.slope, fieldNumber: 4)
+    if self.acceleration.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.acceleration, fieldNumber: 3)
     }
-    if self.forecastChange.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.forecastChange, fieldNumber: 5)
+    if self.seasonality.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.seasonality, fieldNumber: 4)
+    }
+    if self.forecastGrowth.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.forecastGrowth, fieldNumber: 5)
+    }
+    if self.forecastGrowthLower.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.forecastGrowthLower, fieldNumber: 6)
+    }
+    if self.forecastGrowthUpper.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.forecastGrowthUpper, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_TrendNumbers, rhs: Stylecast_V1_TrendNumbers) -> Bool {
+    if lhs.growth != rhs.growth {return false}
+    if lhs.velocity != rhs.velocity {return false}
+    if lhs.acceleration != rhs.acceleration {return false}
+    if lhs.seasonality != rhs.seasonality {return false}
+    if lhs.forecastGrowth != rhs.forecastGrowth {return false}
+    if lhs.forecastGrowthLower != rhs.forecastGrowthLower {return false}
+    if lhs.forecastGrowthUpper != rhs.forecastGrowthUpper {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_TrendEvidence: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TrendEvidence"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}source\0\u{1}market\0\u{1}measure\0\u{1}stage\0\u{1}numbers\0\u{1}confidence\0\u{1}support\0\u{3}minimum_support\0\u{1}unsupported\0\u{3}first_week\0\u{3}last_week\0\u{1}level\0\u{3}last_year_level\0")
+
+  fileprivate class _StorageClass {
+    var _source: String = String()
+    var _market: String = String()
+    var _measure: String = String()
+    var _stage: Stylecast_V1_TrendStage = .unspecified
+    var _numbers: Stylecast_V1_TrendNumbers? = nil
+    var _confidence: Double = 0
+    var _support: Double = 0
+    var _minimumSupport: Double = 0
+    var _unsupported: String = String()
+    var _firstWeek: String = String()
+    var _lastWeek: String = String()
+    var _level: Double = 0
+    var _lastYearLevel: Double = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _source = source._source
+      _market = source._market
+      _measure = source._measure
+      _stage = source._stage
+      _numbers = source._numbers
+      _confidence = source._confidence
+      _support = source._support
+      _minimumSupport = source._minimumSupport
+      _unsupported = source._unsupported
+      _firstWeek = source._firstWeek
+      _lastWeek = source._lastWeek
+      _level = source._level
+      _lastYearLevel = source._lastYearLevel
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._source) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._market) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._measure) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._stage) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._numbers) }()
+        case 6: try { try decoder.decodeSingularDoubleField(value: &_storage._confidence) }()
+        case 7: try { try decoder.decodeSingularDoubleField(value: &_storage._support) }()
+        case 8: try { try decoder.decodeSingularDoubleField(value: &_storage._minimumSupport) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._unsupported) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._firstWeek) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._lastWeek) }()
+        case 12: try { try decoder.decodeSingularDoubleField(value: &_storage._level) }()
+        case 13: try { try decoder.decodeSingularDoubleField(value: &_storage._lastYearLevel) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._source.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._source, fieldNumber: 1)
+      }
+      if !_storage._market.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._market, fieldNumber: 2)
+      }
+      if !_storage._measure.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._measure, fieldNumber: 3)
+      }
+      if _storage._stage != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._stage, fieldNumber: 4)
+      }
+      try { if let v = _storage._numbers {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if _storage._confidence.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._confidence, fieldNumber: 6)
+      }
+      if _storage._support.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._support, fieldNumber: 7)
+      }
+      if _storage._minimumSupport.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._minimumSupport, fieldNumber: 8)
+      }
+      if !_storage._unsupported.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._unsupported, fieldNumber: 9)
+      }
+      if !_storage._firstWeek.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._firstWeek, fieldNumber: 10)
+      }
+      if !_storage._lastWeek.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._lastWeek, fieldNumber: 11)
+      }
+      if _storage._level.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._level, fieldNumber: 12)
+      }
+      if _storage._lastYearLevel.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._lastYearLevel, fieldNumber: 13)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_TrendEvidence, rhs: Stylecast_V1_TrendEvidence) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._source != rhs_storage._source {return false}
+        if _storage._market != rhs_storage._market {return false}
+        if _storage._measure != rhs_storage._measure {return false}
+        if _storage._stage != rhs_storage._stage {return false}
+        if _storage._numbers != rhs_storage._numbers {return false}
+        if _storage._confidence != rhs_storage._confidence {return false}
+        if _storage._support != rhs_storage._support {return false}
+        if _storage._minimumSupport != rhs_storage._minimumSupport {return false}
+        if _storage._unsupported != rhs_storage._unsupported {return false}
+        if _storage._firstWeek != rhs_storage._firstWeek {return false}
+        if _storage._lastWeek != rhs_storage._lastWeek {return false}
+        if _storage._level != rhs_storage._level {return false}
+        if _storage._lastYearLevel != rhs_storage._lastYearLevel {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_AttributeTrend: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AttributeTrend"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attribute\0\u{1}status\0\u{1}level\0\u{1}slope\0\u{3}forecast_change\0\u{1}stage\0\u{1}numbers\0\u{1}confidence\0\u{3}supported_series\0\u{3}agreeing_series\0\u{3}supported_sources\0\u{3}agreeing_sources\0\u{1}evidence\0")
+
+  fileprivate class _StorageClass {
+    var _attribute: Stylecast_V1_Attribute? = nil
+    var _status: Stylecast_V1_TrendStatus = .unspecified
+    var _level: Double = 0
+    var _slope: Double = 0
+    var _forecastChange: Double = 0
+    var _stage: Stylecast_V1_TrendStage = .unspecified
+    var _numbers: Stylecast_V1_TrendNumbers? = nil
+    var _confidence: Double = 0
+    var _supportedSeries: UInt32 = 0
+    var _agreeingSeries: UInt32 = 0
+    var _supportedSources: UInt32 = 0
+    var _agreeingSources: UInt32 = 0
+    var _evidence: [Stylecast_V1_TrendEvidence] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _attribute = source._attribute
+      _status = source._status
+      _level = source._level
+      _slope = source._slope
+      _forecastChange = source._forecastChange
+      _stage = source._stage
+      _numbers = source._numbers
+      _confidence = source._confidence
+      _supportedSeries = source._supportedSeries
+      _agreeingSeries = source._agreeingSeries
+      _supportedSources = source._supportedSources
+      _agreeingSources = source._agreeingSources
+      _evidence = source._evidence
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._attribute) }()
+        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 3: try { try decoder.decodeSingularDoubleField(value: &_storage._level) }()
+        case 4: try { try decoder.decodeSingularDoubleField(value: &_storage._slope) }()
+        case 5: try { try decoder.decodeSingularDoubleField(value: &_storage._forecastChange) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._stage) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._numbers) }()
+        case 8: try { try decoder.decodeSingularDoubleField(value: &_storage._confidence) }()
+        case 9: try { try decoder.decodeSingularUInt32Field(value: &_storage._supportedSeries) }()
+        case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._agreeingSeries) }()
+        case 11: try { try decoder.decodeSingularUInt32Field(value: &_storage._supportedSources) }()
+        case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._agreeingSources) }()
+        case 13: try { try decoder.decodeRepeatedMessageField(value: &_storage._evidence) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._attribute {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 2)
+      }
+      if _storage._level.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._level, fieldNumber: 3)
+      }
+      if _storage._slope.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._slope, fieldNumber: 4)
+      }
+      if _storage._forecastChange.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._forecastChange, fieldNumber: 5)
+      }
+      if _storage._stage != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._stage, fieldNumber: 6)
+      }
+      try { if let v = _storage._numbers {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      if _storage._confidence.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._confidence, fieldNumber: 8)
+      }
+      if _storage._supportedSeries != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._supportedSeries, fieldNumber: 9)
+      }
+      if _storage._agreeingSeries != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._agreeingSeries, fieldNumber: 10)
+      }
+      if _storage._supportedSources != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._supportedSources, fieldNumber: 11)
+      }
+      if _storage._agreeingSources != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._agreeingSources, fieldNumber: 12)
+      }
+      if !_storage._evidence.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._evidence, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_AttributeTrend, rhs: Stylecast_V1_AttributeTrend) -> Bool {
-    if lhs._attribute != rhs._attribute {return false}
-    if lhs.status != rhs.status {return false}
-    if lhs.level != rhs.level {return false}
-    if lhs.slope != rhs.slope {return false}
-    if lhs.forecastChange != rhs.forecastChange {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._attribute != rhs_storage._attribute {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._level != rhs_storage._level {return false}
+        if _storage._slope != rhs_storage._slope {return false}
+        if _storage._forecastChange != rhs_storage._forecastChange {return false}
+        if _storage._stage != rhs_storage._stage {return false}
+        if _storage._numbers != rhs_storage._numbers {return false}
+        if _storage._confidence != rhs_storage._confidence {return false}
+        if _storage._supportedSeries != rhs_storage._supportedSeries {return false}
+        if _storage._agreeingSeries != rhs_storage._agreeingSeries {return false}
+        if _storage._supportedSources != rhs_storage._supportedSources {return false}
+        if _storage._agreeingSources != rhs_storage._agreeingSources {return false}
+        if _storage._evidence != rhs_storage._evidence {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -349,7 +1080,7 @@ nonisolated extension Stylecast_V1_AttributeTrend: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Stylecast_V1_ListTrendsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListTrendsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}limit\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}limit\0\u{3}value_prefix\0\u{1}market\0\u{1}source\0\u{1}stage\0\u{3}as_of\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -359,6 +1090,11 @@ nonisolated extension Stylecast_V1_ListTrendsRequest: SwiftProtobuf.Message, Swi
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.kind) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.limit) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.valuePrefix) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.market) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.stage) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
       default: break
       }
     }
@@ -371,12 +1107,32 @@ nonisolated extension Stylecast_V1_ListTrendsRequest: SwiftProtobuf.Message, Swi
     if self.limit != 0 {
       try visitor.visitSingularUInt32Field(value: self.limit, fieldNumber: 2)
     }
+    if !self.valuePrefix.isEmpty {
+      try visitor.visitSingularStringField(value: self.valuePrefix, fieldNumber: 3)
+    }
+    if !self.market.isEmpty {
+      try visitor.visitSingularStringField(value: self.market, fieldNumber: 4)
+    }
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 5)
+    }
+    if !self.stage.isEmpty {
+      try visitor.visitSingularStringField(value: self.stage, fieldNumber: 6)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_ListTrendsRequest, rhs: Stylecast_V1_ListTrendsRequest) -> Bool {
     if lhs.kind != rhs.kind {return false}
     if lhs.limit != rhs.limit {return false}
+    if lhs.valuePrefix != rhs.valuePrefix {return false}
+    if lhs.market != rhs.market {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.stage != rhs.stage {return false}
+    if lhs.asOf != rhs.asOf {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -384,7 +1140,7 @@ nonisolated extension Stylecast_V1_ListTrendsRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Stylecast_V1_ListTrendsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListTrendsResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}trends\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}trends\0\u{3}as_of_week\0\u{1}matched\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -393,6 +1149,8 @@ nonisolated extension Stylecast_V1_ListTrendsResponse: SwiftProtobuf.Message, Sw
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.trends) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.asOfWeek) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.matched) }()
       default: break
       }
     }
@@ -402,11 +1160,19 @@ nonisolated extension Stylecast_V1_ListTrendsResponse: SwiftProtobuf.Message, Sw
     if !self.trends.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.trends, fieldNumber: 1)
     }
+    if !self.asOfWeek.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOfWeek, fieldNumber: 2)
+    }
+    if self.matched != 0 {
+      try visitor.visitSingularUInt32Field(value: self.matched, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_ListTrendsResponse, rhs: Stylecast_V1_ListTrendsResponse) -> Bool {
     if lhs.trends != rhs.trends {return false}
+    if lhs.asOfWeek != rhs.asOfWeek {return false}
+    if lhs.matched != rhs.matched {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -414,7 +1180,7 @@ nonisolated extension Stylecast_V1_ListTrendsResponse: SwiftProtobuf.Message, Sw
 
 nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetSeriesRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}value\0\u{1}horizon\0\u{1}measure\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}value\0\u{1}horizon\0\u{1}measure\0\u{1}market\0\u{1}source\0\u{3}as_of\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -426,6 +1192,9 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
       case 2: try { try decoder.decodeSingularStringField(value: &self.value) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.horizon) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.measure) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.market) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
       default: break
       }
     }
@@ -444,6 +1213,15 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
     if !self.measure.isEmpty {
       try visitor.visitSingularStringField(value: self.measure, fieldNumber: 4)
     }
+    if !self.market.isEmpty {
+      try visitor.visitSingularStringField(value: self.market, fieldNumber: 5)
+    }
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 6)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -452,6 +1230,9 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
     if lhs.value != rhs.value {return false}
     if lhs.horizon != rhs.horizon {return false}
     if lhs.measure != rhs.measure {return false}
+    if lhs.market != rhs.market {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.asOf != rhs.asOf {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -459,7 +1240,7 @@ nonisolated extension Stylecast_V1_GetSeriesRequest: SwiftProtobuf.Message, Swif
 
 nonisolated extension Stylecast_V1_GetSeriesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetSeriesResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}history\0\u{1}forecast\0\u{1}measure\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}history\0\u{1}forecast\0\u{1}measure\0\u{3}last_year\0\u{1}source\0\u{1}market\0\u{1}amounts\0\u{3}trend_forecast\0\u{1}call\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -470,6 +1251,12 @@ nonisolated extension Stylecast_V1_GetSeriesResponse: SwiftProtobuf.Message, Swi
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.history) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._forecast) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.measure) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.lastYear) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.market) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.amounts) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._trendForecast) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._call) }()
       default: break
       }
     }
@@ -489,6 +1276,24 @@ nonisolated extension Stylecast_V1_GetSeriesResponse: SwiftProtobuf.Message, Swi
     if !self.measure.isEmpty {
       try visitor.visitSingularStringField(value: self.measure, fieldNumber: 3)
     }
+    if !self.lastYear.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lastYear, fieldNumber: 4)
+    }
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 5)
+    }
+    if !self.market.isEmpty {
+      try visitor.visitSingularStringField(value: self.market, fieldNumber: 6)
+    }
+    if !self.amounts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.amounts, fieldNumber: 7)
+    }
+    try { if let v = self._trendForecast {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try { if let v = self._call {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -496,6 +1301,142 @@ nonisolated extension Stylecast_V1_GetSeriesResponse: SwiftProtobuf.Message, Swi
     if lhs.history != rhs.history {return false}
     if lhs._forecast != rhs._forecast {return false}
     if lhs.measure != rhs.measure {return false}
+    if lhs.lastYear != rhs.lastYear {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.market != rhs.market {return false}
+    if lhs.amounts != rhs.amounts {return false}
+    if lhs._trendForecast != rhs._trendForecast {return false}
+    if lhs._call != rhs._call {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_ListMarketsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListMarketsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}as_of\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_ListMarketsRequest, rhs: Stylecast_V1_ListMarketsRequest) -> Bool {
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_SourceCoverage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SourceCoverage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}source\0\u{1}market\0\u{1}measure\0\u{3}first_week\0\u{3}last_week\0\u{3}thin_weeks\0\u{1}series\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.market) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.measure) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.firstWeek) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.lastWeek) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.thinWeeks) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.series) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 1)
+    }
+    if !self.market.isEmpty {
+      try visitor.visitSingularStringField(value: self.market, fieldNumber: 2)
+    }
+    if !self.measure.isEmpty {
+      try visitor.visitSingularStringField(value: self.measure, fieldNumber: 3)
+    }
+    if !self.firstWeek.isEmpty {
+      try visitor.visitSingularStringField(value: self.firstWeek, fieldNumber: 4)
+    }
+    if !self.lastWeek.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastWeek, fieldNumber: 5)
+    }
+    if self.thinWeeks != 0 {
+      try visitor.visitSingularUInt32Field(value: self.thinWeeks, fieldNumber: 6)
+    }
+    if self.series != 0 {
+      try visitor.visitSingularUInt32Field(value: self.series, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_SourceCoverage, rhs: Stylecast_V1_SourceCoverage) -> Bool {
+    if lhs.source != rhs.source {return false}
+    if lhs.market != rhs.market {return false}
+    if lhs.measure != rhs.measure {return false}
+    if lhs.firstWeek != rhs.firstWeek {return false}
+    if lhs.lastWeek != rhs.lastWeek {return false}
+    if lhs.thinWeeks != rhs.thinWeeks {return false}
+    if lhs.series != rhs.series {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_ListMarketsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListMarketsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}markets\0\u{1}sources\0\u{1}coverage\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.markets) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.sources) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.coverage) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.markets.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.markets, fieldNumber: 1)
+    }
+    if !self.sources.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.sources, fieldNumber: 2)
+    }
+    if !self.coverage.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.coverage, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_ListMarketsResponse, rhs: Stylecast_V1_ListMarketsResponse) -> Bool {
+    if lhs.markets != rhs.markets {return false}
+    if lhs.sources != rhs.sources {return false}
+    if lhs.coverage != rhs.coverage {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -588,7 +1529,7 @@ nonisolated extension Stylecast_V1_ForecastResponse: SwiftProtobuf.Message, Swif
 
 nonisolated extension Stylecast_V1_ForecastNewProductRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ForecastNewProductRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}category\0\u{1}color\0\u{1}fabric\0\u{1}season\0\u{3}release_date\0\u{1}horizon\0\u{1}description\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}category\0\u{1}color\0\u{1}fabric\0\u{1}season\0\u{3}release_date\0\u{1}horizon\0\u{1}description\0\u{3}as_of\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -603,6 +1544,7 @@ nonisolated extension Stylecast_V1_ForecastNewProductRequest: SwiftProtobuf.Mess
       case 5: try { try decoder.decodeSingularStringField(value: &self.releaseDate) }()
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.horizon) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
       default: break
       }
     }
@@ -630,6 +1572,9 @@ nonisolated extension Stylecast_V1_ForecastNewProductRequest: SwiftProtobuf.Mess
     if !self.description_p.isEmpty {
       try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 7)
     }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -641,6 +1586,7 @@ nonisolated extension Stylecast_V1_ForecastNewProductRequest: SwiftProtobuf.Mess
     if lhs.releaseDate != rhs.releaseDate {return false}
     if lhs.horizon != rhs.horizon {return false}
     if lhs.description_p != rhs.description_p {return false}
+    if lhs.asOf != rhs.asOf {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -678,7 +1624,7 @@ nonisolated extension Stylecast_V1_ForecastNewProductResponse: SwiftProtobuf.Mes
 
 nonisolated extension Stylecast_V1_ReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReportRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}top\0\u{1}horizon\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}top\0\u{1}horizon\0\u{1}market\0\u{3}as_of\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -688,6 +1634,8 @@ nonisolated extension Stylecast_V1_ReportRequest: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.top) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.horizon) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.market) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
       default: break
       }
     }
@@ -700,12 +1648,20 @@ nonisolated extension Stylecast_V1_ReportRequest: SwiftProtobuf.Message, SwiftPr
     if self.horizon != 0 {
       try visitor.visitSingularUInt32Field(value: self.horizon, fieldNumber: 2)
     }
+    if !self.market.isEmpty {
+      try visitor.visitSingularStringField(value: self.market, fieldNumber: 3)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_ReportRequest, rhs: Stylecast_V1_ReportRequest) -> Bool {
     if lhs.top != rhs.top {return false}
     if lhs.horizon != rhs.horizon {return false}
+    if lhs.market != rhs.market {return false}
+    if lhs.asOf != rhs.asOf {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -713,7 +1669,7 @@ nonisolated extension Stylecast_V1_ReportRequest: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Stylecast_V1_ReportResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReportResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}html\0\u{1}json\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}html\0\u{1}json\0\u{1}csv\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -723,6 +1679,7 @@ nonisolated extension Stylecast_V1_ReportResponse: SwiftProtobuf.Message, SwiftP
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.html) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.json) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.csv) }()
       default: break
       }
     }
@@ -735,12 +1692,16 @@ nonisolated extension Stylecast_V1_ReportResponse: SwiftProtobuf.Message, SwiftP
     if !self.json.isEmpty {
       try visitor.visitSingularStringField(value: self.json, fieldNumber: 2)
     }
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_ReportResponse, rhs: Stylecast_V1_ReportResponse) -> Bool {
     if lhs.html != rhs.html {return false}
     if lhs.json != rhs.json {return false}
+    if lhs.csv != rhs.csv {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

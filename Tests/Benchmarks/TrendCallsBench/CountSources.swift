@@ -38,7 +38,9 @@ struct CountSource {
         }
         guard let firstLaunch = launchTotals.keys.min(), let lastLaunch = launchTotals.keys.max() else { return [] }
         return [
-            make(name: "VISUELLE sales (IT)", measure: .sales, amounts: sales, totals: salesTotals, launchWeeks: firstLaunch...lastLaunch),
+            make(
+                name: "VISUELLE sales (IT)", measure: .sales, amounts: sales, totals: salesTotals,
+                launchWeeks: firstLaunch...lastLaunch, supportAmounts: launches),
             make(name: "VISUELLE launches (IT)", measure: .launches, amounts: launches, totals: launchTotals, launchWeeks: nil),
         ].compactMap { $0 }
     }
@@ -64,13 +66,15 @@ struct CountSource {
             .compactMap { $0 }
     }
 
+    /// - Parameter supportAmounts: For sales, each attribute's launches (the products behind the units).
     private static func make(
         name: String, measure: TrendMeasure, amounts: [String: [CivilDay: Double]], totals: [CivilDay: Double],
-        launchWeeks: ClosedRange<CivilDay>?
+        launchWeeks: ClosedRange<CivilDay>?, supportAmounts: [String: [CivilDay: Double]]? = nil
     ) -> CountSource? {
         guard let coverage = SourceCoverage(measure: measure, totals: totals, launchWeeks: launchWeeks) else { return nil }
         let series = amounts.keys.sorted().map { attribute in
-            let (values, counts) = coverage.series(measure: measure, amounts: amounts[attribute]!, totals: totals)
+            var (values, counts) = coverage.series(measure: measure, amounts: amounts[attribute]!, totals: totals)
+            if let supportAmounts { counts = coverage.aligned(supportAmounts[attribute] ?? [:]) }
             return (attribute, values, counts)
         }
         return CountSource(name: name, measure: measure, coverage: coverage, series: series)

@@ -1,0 +1,33 @@
+import Foundation
+
+/// `report.csv`: one row per call of the report (market, attribute) with its numbers, RFC 4180
+/// with a header row; growths as ratios minus one, the same values as `calls` in the JSON.
+enum ReportCSV {
+    static let header = [
+        "market", "kind", "value", "stage", "direction", "growth", "velocity", "acceleration", "seasonality",
+        "forecast_growth", "forecast_growth_lower", "forecast_growth_upper", "confidence", "supported_series",
+        "agreeing_series", "previous_stage",
+    ]
+
+    static func render(_ calls: [TrendReport.Call]) -> String {
+        var lines = [header.joined(separator: ",")]
+        for call in calls {
+            let fields = [
+                call.market, call.kind, call.value, call.stage, call.direction, number(call.growth), number(call.velocity),
+                number(call.acceleration), number(call.seasonality), number(call.forecastGrowth),
+                number(call.forecastGrowthLower), number(call.forecastGrowthUpper), number(call.confidence),
+                String(call.supportedSeries), String(call.agreeingSeries), call.previousStage,
+            ]
+            lines.append(fields.map(quoted).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Shortest text that reads back as the same Double.
+    static func number(_ value: Double) -> String { "\(value)" }
+
+    static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

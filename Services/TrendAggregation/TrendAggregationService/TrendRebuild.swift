@@ -1,0 +1,56 @@
+import StylecastRedis
+
+/// Rebuilds every trend series from the retained streams: deletes every `stylecast:{trends}:*`
+/// key (series, totals, examples, idempotency markers) and re-creates the consumer group
+/// `trend-aggregation` at the start of the three streams it reads, in one Lua script, so the
+/// running workers aggregate every entry again (docs/operations.md, "Rebuilding the trend series").
+///
+/// Safe while trend-aggregation runs: an entry a worker applies after the script has its marker
+/// written with it, so the same entry read again from the start is skipped; one it applied before
+/// was deleted with everything else and is applied again once. Streams are never trimmed, so
+/// nothing is lost; entries in the dead-letter streams stay there.
+public enum TrendRebuild {
+    /// What the script did.
+    public struct Summary: Sendable, Equatable {
+        /// Keys deleted.
+        public var deletedKeys: Int
+        /// Entries in the three streams, to be aggregated again.
+        public var entries: Int
+    }
+
+    /// The streams trend-aggregation reads.
+    public static var streams: [String] {
+        [TrendAggregator.embeddedStream, TrendAggregator.interactionStream, TrendAggregator.signalStream]
+    }
+
+    static let script = RedisScript(
+        """
+        local deleted = 0
+        local cursor = '0'
+        repeat
+          local reply = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+          cursor = reply[1]
+          for _, key in ipairs(reply[2]) do deleted = deleted + redis.call('DEL', key) end
+        until cursor == '0'
+        local entries = 0
+        for i = 1, #KEYS do
+          if redis.call('EXISTS', KEYS[i]) == 1 then
+            pcall(redis.call, 'XGROUP', 'DESTROY', KEYS[i], ARGV[2])
+          end
+          redis.call('XGROUP', 'CREATE', KEYS[i], ARGV[2], '0', 'MKSTREAM')
+          entries = entries + redis.call('XLEN', KEYS[i])
+        end
+        return {deleted, entries}
+        """)
+
+    /// Runs the rebuild.
+    /// - Parameter redis: The deployment's Redis.
+    /// - Returns: Keys deleted and entries to aggregate again.
+    public static func run(redis: RedisClient) async throws -> Summary {
+        let reply = try await redis.evaluate(
+            script, keys: streams.map { RedisArgument($0) },
+            arguments: ["stylecast:{trends}:*", RedisArgument(TrendAggregator.group)])
+        let numbers = (reply.array ?? []).compactMap { $0.integer }
+        return Summary(deletedKeys: Int(numbers.first ?? 0), entries: Int(numbers.count > 1 ? numbers[1] : 0))
+    }
+}

@@ -1,0 +1,97 @@
+import StylecastCalendar
+import StylecastErrors
+import StylecastTrends
+
+/// Every series' call at one point in time: each source's coverage window cut at `as_of` and
+/// each series' ``TrendCall`` from the weeks up to it only (docs/trends.md, "Time travel").
+struct TrendSnapshot: Sendable {
+    /// One series and its call.
+    struct SeriesCall: Sendable {
+        var topic: TrendTopic
+        /// The source's window; `nil` when it has no week to read (then there is no call).
+        var coverage: SourceCoverage?
+        /// Values (shares or interest) over the coverage weeks; `nil` = not read.
+        var values: [Double?]
+        /// The attribute's raw weekly amounts up to the cut, also outside the window.
+        var amounts: [CivilDay: Double]
+        var call: TrendCall
+    }
+
+    /// The day the calls were cut at; `nil` = each source's latest week.
+    var asOf: CivilDay?
+    /// Every source with data up to the cut.
+    var sourcesWithData: [TrendSource]
+    /// Each source's window (sources with nothing to read are absent).
+    var coverages: [TrendSource: SourceCoverage]
+    /// Every series with data up to the cut.
+    var calls: [SeriesCall]
+
+    /// Markets with data, sorted.
+    var markets: [String] { Set(sourcesWithData.map(\.market)).sorted() }
+    /// Source names with data, sorted.
+    var sources: [String] { Set(sourcesWithData.map(\.source)).sorted() }
+    /// The latest week any series reads.
+    var latestWeek: CivilDay? { coverages.values.map(\.lastWeek).max() }
+
+    /// Reads every series and calls it at `asOf`.
+    /// - Parameters:
+    ///   - store: Where the series are.
+    ///   - asOf: The day to cut at (the end of its week); `nil` for each source's latest week.
+    ///   - parameters: The call parameters.
+    /// - Throws: `InvalidInput` naming `as_of` when it is before every source's first week; Redis errors.
+    static func compute(store: TrendSeriesStore, asOf: CivilDay?, parameters: TrendParameters = .standard) async throws
+        -> TrendSnapshot
+    {
+        let sources = try await store.sources()
+        let totals = try await store.totals(of: sources)
+        let cutWeek = asOf?.monday
+        var coverages: [TrendSource: SourceCoverage] = [:]
+        var firstWeeks: [CivilDay] = []
+        var withData: [TrendSource] = []
+        for source in sources {
+            let all = totals[source] ?? [:]
+            if let first = all.keys.min() { firstWeeks.append(first) }
+            let known = cutWeek.map { week in all.filter { $0.key <= week } } ?? all
+            if !known.isEmpty { withData.append(source) }
+            let continues = cutWeek.map { week in all.keys.contains { $0 > week } } ?? false
+            var launchWeeks: ClosedRange<CivilDay>?
+            if source.measure == .sales {
+                let launches = (totals[TrendSource(measure: .launches, source: source.source, market: source.market)] ?? [:])
+                    .keys.filter { cutWeek == nil || $0 <= cutWeek! }
+                if let first = launches.min(), let last = launches.max() { launchWeeks = first...last }
+            }
+            if let coverage = SourceCoverage(
+                measure: source.measure, totals: known, launchWeeks: launchWeeks, endsWithData: !continues)
+            {
+                coverages[source] = coverage
+            }
+        }
+        if let asOf, let first = firstWeeks.min(), asOf.monday < first {
+            throw InvalidInput(
+                field: "as_of",
+                rule: "\(asOf.iso) is before the first week of data (\(first.iso)); give a later date, or none for the latest")
+        }
+        let withDataSet = Set(withData)
+        let topics = try await store.topics().filter { withDataSet.contains($0.source) }
+        let amounts = try await store.amounts(of: topics)
+        var calls: [SeriesCall] = []
+        calls.reserveCapacity(topics.count)
+        for topic in topics {
+            let known = (amounts[topic] ?? [:]).filter { cutWeek == nil || $0.key <= cutWeek! }
+            guard !known.isEmpty else { continue }
+            let coverage = coverages[topic.source]
+            var (values, counts) =
+                coverage?.series(measure: topic.source.measure, amounts: known, totals: totals[topic.source] ?? [:]) ?? ([], [])
+            if topic.source.measure == .sales, let coverage {
+                // The support of sales is the products behind them: the same attribute's launches.
+                let launches = TrendTopic(
+                    source: TrendSource(measure: .launches, source: topic.source.source, market: topic.source.market),
+                    attribute: topic.attribute)
+                counts = coverage.aligned((amounts[launches] ?? [:]).filter { cutWeek == nil || $0.key <= cutWeek! })
+            }
+            let call = TrendCall(measure: topic.source.measure, values: values, counts: counts, parameters: parameters)
+            calls.append(SeriesCall(topic: topic, coverage: coverage, values: values, amounts: known, call: call))
+        }
+        return TrendSnapshot(asOf: asOf, sourcesWithData: withData, coverages: coverages, calls: calls)
+    }
+}

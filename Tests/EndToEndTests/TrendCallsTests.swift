@@ -1,0 +1,308 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import StylecastCalendar
+import StylecastClient
+import StylecastDatasets
+import StylecastProto
+import StylecastRedis
+import StylecastTestSupport
+import StylecastTrends
+import Testing
+
+/// The trend calls out of the running services: ingest, trend-aggregation and a real Redis,
+/// data through the generic JSON-lines format.
+@Suite("trend calls over gRPC: the library's calls, as_of, shares, bad input", .serialized, .timeLimit(.minutes(15)))
+struct TrendCallsTests {
+    typealias Client = Stylecast_V1_TrendAggregation.Client<HTTP2ClientTransport.Posix>
+
+    /// Waits until trend-aggregation has read and acknowledged every entry of `stream`.
+    static func drain(_ redis: RedisClient, stream: String, timeout: Duration = .seconds(180)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let length = Int(try await redis.send("XLEN", RedisArgument(stream)).integer ?? 0)
+            let reply = try await redis.send("XINFO", "GROUPS", RedisArgument(stream))
+            for info in reply.array ?? [] {
+                let fields = (info.array ?? []).map { $0.string ?? ($0.integer.map(String.init) ?? "") }
+                var values: [String: String] = [:]
+                for index in stride(from: 0, to: fields.count - 1, by: 2) { values[fields[index]] = fields[index + 1] }
+                if values["name"] == "trend-aggregation", Int(values["entries-read"] ?? "") == length,
+                    values["pending"] == "0"
+                {
+                    return
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("trend-aggregation did not drain \(stream) within \(timeout)")
+    }
+
+    static func startTrends(_ harness: IngestHarness) async throws -> RunningService {
+        let trend = try IngestHarness.startService(
+            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
+            environment: ["STYLECAST_TRENDS_CACHE_MS": "0"])
+        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
+        return trend
+    }
+
+    static func writeLines(_ lines: [String], to path: String) throws {
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// One search series as a JSON line of the generic format.
+    static func seriesLine(source: String, term: String, geo: String, group: String = "", points: [(String, Double)]) -> String {
+        let object: [String: Any] = [
+            "source": source, "term": term, "geo": geo, "group": group,
+            "points": points.map { ["week": $0.0, "value": $0.1] as [String: Any] },
+        ]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    static let geos = ["US", "GB", "DE", "BR"]
+    static let keywords = ["dress", "coat", "shorts", "jacket"]
+
+    /// Real Google Trends series of a few keywords and markets.
+    static func realSeries() throws -> [(geo: String, term: String, points: [(String, Double)])] {
+        var reader = try DatasetReader(source: .gtrends, path: SharedDatasets.path("gtrends/covid19_fashion_weekly.csv.gz"))
+        var series: [(geo: String, term: String, points: [(String, Double)])] = []
+        while let entry = try reader.nextEntry() {
+            guard case .signal(let one)? = entry.record, geos.contains(one.geo), keywords.contains(one.term) else { continue }
+            series.append((one.geo, one.term, one.points.map { ($0.week, $0.value) }))
+        }
+        return series
+    }
+
+    @Test("search series in JSON lines: ListTrends(as_of) gives the library's calls for that origin; data after as_of changes nothing; bad input named")
+    func callsAsOf() async throws {
+        let harness = try await IngestHarness.start()
+        let trend = try await Self.startTrends(harness)
+        let folder = try TemporaryDirectory()
+        let series = try Self.realSeries()
+        #expect(series.count == Self.geos.count * Self.keywords.count)
+        try Self.writeLines(
+            series.map { Self.seriesLine(source: "shop", term: $0.term.uppercased(), geo: $0.geo.lowercased(), points: $0.points) },
+            to: folder.path("search.jsonl"))
+        let ingested = try await harness.ingestFile(source: "jsonl", path: folder.path("search.jsonl"))
+        #expect(ingested.summary.counts("signals").accepted == series.count, "\(ingested.output)")
+        try await Self.drain(harness.client, stream: "stylecast:{signals}")
+
+        let asOf = "2019-06-30"  // a Sunday: the week of Monday 2019-06-24
+        let asOfWeek = try #require(CivilDay(iso: "2019-06-24"))
+        func calls(_ client: Client, asOf: String) async throws -> [String: Stylecast_V1_AttributeTrend] {
+            var result: [String: Stylecast_V1_AttributeTrend] = [:]
+            for geo in Self.geos {
+                let response = try await client.listTrends(.with {
+                    $0.kind = "term"
+                    $0.market = geo
+                    $0.source = "shop"
+                    $0.stage = "any"
+                    $0.asOf = asOf
+                    $0.limit = 100
+                })
+                for trend in response.trends { result["\(geo) \(trend.attribute.value)"] = trend }
+            }
+            return result
+        }
+        let before = try await withStylecastConnection(to: trend.endpoint) { client in
+            try await calls(Stylecast_V1_TrendAggregation.Client(wrapping: client), asOf: asOf)
+        }
+        #expect(before.count == series.count)
+        var stages: Set<Stylecast_V1_TrendStage> = []
+        for one in series {
+            // The library's call from the weeks up to the as_of week only.
+            let first = try #require(CivilDay(iso: one.points[0].0))
+            let weeks = (asOfWeek.daysSinceEpoch - first.daysSinceEpoch) / 7 + 1
+            var values = [Double?](repeating: nil, count: weeks)
+            for (week, value) in one.points {
+                let index = (try #require(CivilDay(iso: week)).daysSinceEpoch - first.daysSinceEpoch) / 7
+                if index < weeks { values[index] = value }
+            }
+            let expected = TrendCall(measure: .interest, values: values)
+            let service = try #require(before["\(one.geo) \(one.term)"], "no call for \(one.geo) \(one.term)")
+            let evidence = try #require(service.evidence.first)
+            #expect(service.evidence.count == 1)
+            #expect(evidence.lastWeek == "2019-06-24" && evidence.measure == "interest" && evidence.source == "shop")
+            #expect(Self.stageName(evidence.stage) == expected.stage?.rawValue, "\(one.geo) \(one.term)")
+            #expect(Self.stageName(service.stage) == expected.stage?.rawValue)
+            let growth = try #require(expected.growth)
+            #expect(abs(evidence.numbers.forecastGrowth - growth.forecastGrowth) < 1e-9)
+            #expect(abs(evidence.numbers.growth - growth.growth) < 1e-9)
+            #expect(abs(evidence.confidence - expected.confidence) < 1e-9)
+            #expect(abs(service.confidence - expected.confidence) < 1e-9)
+            stages.insert(service.stage)
+        }
+        #expect(stages.count >= 2, "the 16 real series all got one stage: \(stages)")
+
+        // More data, all after as_of, for the same terms and markets: a spike in a second series of each.
+        let late = series.map { one in
+            Self.seriesLine(
+                source: "shop", term: one.term, geo: one.geo, group: "late",
+                points: one.points.filter { $0.0 > "2019-06-30" }.map { ($0.0, min(100, $0.1 * 5 + 20)) })
+        }
+        try Self.writeLines(late, to: folder.path("late.jsonl"))
+        let lateIngest = try await harness.ingestFile(source: "jsonl", path: folder.path("late.jsonl"))
+        #expect(lateIngest.summary.counts("signals").accepted == series.count)
+        try await Self.drain(harness.client, stream: "stylecast:{signals}")
+        try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            let after = try await calls(service, asOf: asOf)
+            for (key, trend) in before {
+                let again = try #require(after[key])
+                #expect(again.stage == trend.stage && again.numbers == trend.numbers && again.confidence == trend.confidence, "\(key)")
+                #expect(again.evidence == trend.evidence, "\(key)")
+            }
+            // The latest calls do see the new weeks.
+            let latest = try await calls(service, asOf: "")
+            #expect(latest.contains { key, trend in trend.numbers != before[key]?.numbers })
+
+            // Bad input: every one names its field, and the service stays up.
+            let cases: [(String, RPCError.Code, Stylecast_V1_ListTrendsRequest)] = [
+                ("market", .notFound, .with { $0.market = "ZZ" }),
+                ("source", .notFound, .with { $0.source = "nowhere" }),
+                ("stage", .invalidArgument, .with { $0.stage = "peaking" }),
+                ("as_of", .invalidArgument, .with { $0.asOf = "2001-01-01" }),
+                ("as_of", .invalidArgument, .with { $0.asOf = "30/06/2019" }),
+                ("kind", .invalidArgument, .with { $0.kind = "colour" }),
+                ("limit", .invalidArgument, .with { $0.limit = 1001 }),
+            ]
+            for (field, code, request) in cases {
+                await #expect {
+                    _ = try await service.listTrends(request)
+                } throws: { error in
+                    let rpc = error as? RPCError
+                    return rpc?.code == code && rpc?.message.hasPrefix(field + ":") == true
+                }
+            }
+            await #expect {
+                _ = try await service.getSeries(.with { $0.kind = "term"; $0.value = "dress"; $0.market = "ZZ" })
+            } throws: { error in
+                (error as? RPCError)?.code == .notFound && (error as? RPCError)?.message.hasPrefix("market:") == true
+            }
+            await #expect {
+                _ = try await service.report(.with { $0.asOf = "1999-01-01" })
+            } throws: { error in
+                (error as? RPCError)?.code == .invalidArgument && (error as? RPCError)?.message.hasPrefix("as_of:") == true
+            }
+            let markets = try await service.listMarkets(.init())
+            #expect(markets.markets == Self.geos.sorted() && markets.sources == ["shop"])
+            #expect(markets.coverage.allSatisfy { $0.firstWeek == "2017-04-24" && $0.lastWeek == "2020-04-13" })
+            let one = try await service.getSeries(.with {
+                $0.kind = "term"
+                $0.value = "dress"
+                $0.market = "US"
+                $0.asOf = asOf
+            })
+            #expect(one.history.last?.week == "2019-06-24" && one.amounts.last?.week == "2019-06-24")
+            #expect(one.lastYear.first?.week == one.history.first?.week)  // the week 52 before the first aligned one
+            #expect(one.trendForecast.point.count == 12 && one.call.lastWeek == "2019-06-24")
+        }
+        // Search lines with an empty term, 10,001 points or a bad geo are rejected, naming the field.
+        let tooMany = (0...10_000).map { (CivilDay(year: 1900, month: 1, day: 1)!.adding(days: 7 * $0).iso, 1.0) }
+        try Self.writeLines(
+            [
+                Self.seriesLine(source: "shop", term: "", geo: "US", points: [("2020-01-06", 3)]),
+                Self.seriesLine(source: "shop", term: "sage green", geo: "US", points: tooMany),
+                Self.seriesLine(source: "shop", term: "sage green", geo: "U S|", points: [("2020-01-06", 3)]),
+            ], to: folder.path("bad.jsonl"))
+        let bad = try await harness.ingestFile(source: "jsonl", path: folder.path("bad.jsonl"))
+        let fields = (bad.summary["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+        #expect(fields == ["term", "points", "geo"], "\(bad.output)")
+        #expect(await trend.health() == "SERVING")
+        trend.process.send(signal: SIGTERM)
+        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        await harness.stop()
+    }
+
+    @Test("counts are shares: doubling one source's purchases in one period changes no stage (it would on raw counts)")
+    func sharesIgnoreVolume() async throws {
+        let harness = try await IngestHarness.start()
+        let trend = try await Self.startTrends(harness)
+        let folder = try TemporaryDirectory()
+        let combos = [("dress", "black", 1.5), ("dress", "red", 0.6), ("coat", "black", 1.0), ("coat", "red", 1.25),
+                      ("shirt", "black", 0.8), ("shirt", "red", 1.0)]
+        var items: [String] = []
+        for (category, color, _) in combos {
+            for copy in 1...3 {
+                items.append(
+                    #"{"source":"shop","source_id":"\#(category)-\#(color)-\#(copy)","title":"\#(color) \#(category) \#(copy)","category":"\#(category)","color":"\#(color)"}"#)
+            }
+        }
+        let monday = try #require(CivilDay(iso: "2021-01-04"))
+        var purchases: [String] = []
+        var doubled: [String] = []
+        for week in 0..<130 {
+            for (index, (category, color, growth)) in combos.enumerated() {
+                let season = 1 + 0.5 * sin(2 * Double.pi * Double(week) / 52 + Double(index))
+                let count = Int((12 * season * pow(growth, Double(week) / 52)).rounded()) + (week * 7 + index) % 3
+                for n in 0..<count {
+                    let time = monday.adding(days: 7 * week + 2).unixTime + Int64(3600 * (n % 20) + n)
+                    let item = "shop:\(category)-\(color)-\(1 + n % 3)"
+                    let line = { (id: String) in
+                        #"{"userId":"shop:u\#(n % 40)","itemId":"\#(item)","kind":"purchase","timestamp":"\#(time)","quantity":1,"interactionId":"\#(id)"}"#
+                    }
+                    purchases.append(line("shop:tx:\(week):\(index):\(n)"))
+                    if (76...100).contains(week) { doubled.append(line("shop:tx:again:\(week):\(index):\(n)")) }
+                }
+            }
+        }
+        try Self.writeLines(items + purchases, to: folder.path("shop.jsonl"))
+        let first = try await harness.ingestFile(source: "jsonl", path: folder.path("shop.jsonl"))
+        #expect(first.summary.counts("interactions").accepted == purchases.count, "\(first.output.suffix(500))")
+        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+
+        func stages(_ service: Client) async throws -> [String: Stylecast_V1_AttributeTrend] {
+            let response = try await service.listTrends(.with {
+                $0.source = "shop"
+                $0.stage = "any"
+                $0.limit = 100
+            })
+            return Dictionary(uniqueKeysWithValues: response.trends.map { ("\($0.attribute.kind)=\($0.attribute.value)", $0) })
+        }
+        func rawCall(_ service: Client, value: String) async throws -> TrendCall {
+            let series = try await service.getSeries(.with { $0.kind = "category"; $0.value = value; $0.measure = "purchases" })
+            return TrendCall(measure: .interest, values: series.amounts.dropFirst().dropLast().map { Optional($0.value) })
+        }
+        let (before, rawBefore) = try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            return (try await stages(service), try await rawCall(service, value: "dress"))
+        }
+        #expect(before.count == 5, "3 categories and 2 colours: \(before.keys.sorted())")
+        #expect(before.values.allSatisfy { $0.stage != .unspecified }, "every attribute has the support for a stage")
+        #expect(Set(before.values.map(\.stage)).count >= 2)
+
+        try Self.writeLines(doubled, to: folder.path("again.jsonl"))
+        let second = try await harness.ingestFile(source: "jsonl", path: folder.path("again.jsonl"))
+        #expect(second.summary.counts("interactions").accepted == doubled.count)
+        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            let after = try await stages(service)
+            #expect(after.keys.sorted() == before.keys.sorted())
+            for (key, trend) in before {
+                let again = try #require(after[key])
+                #expect(again.stage == trend.stage, "\(key): \(trend.stage) became \(again.stage)")
+                #expect(abs(again.numbers.forecastGrowth - trend.numbers.forecastGrowth) < 1e-9, "\(key)")
+                #expect(abs(again.numbers.growth - trend.numbers.growth) < 1e-9, "\(key)")
+            }
+            // On raw counts the doubled weeks (last year's, against which the forecast is read) would move the call.
+            let rawAfter = try await rawCall(service, value: "dress")
+            #expect(abs(try #require(rawAfter.growth).forecastGrowth - (try #require(rawBefore.growth)).forecastGrowth) > 0.05)
+        }
+        trend.process.send(signal: SIGTERM)
+        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        await harness.stop()
+    }
+
+    static func stageName(_ stage: Stylecast_V1_TrendStage) -> String? {
+        switch stage {
+        case .risingStar: "rising-star"
+        case .sustainedRiser: "sustained-riser"
+        case .seasonalRiser: "seasonal-riser"
+        case .stable: "stable"
+        case .seasonalDecliner: "seasonal-decliner"
+        case .sustainedDecliner: "sustained-decliner"
+        case .fallingStar: "falling-star"
+        default: nil
+        }
+    }
+}
