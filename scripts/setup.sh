@@ -15,6 +15,7 @@ packages=(
   dataset-fashion-mnist # garment images for the classifier and the generator
   docker-compose        # validates docker-compose.yml (no engine needed)
   chromium              # headless rendering of the trend report in the tests
+  fonts-wqy-zenhei      # CJK glyphs: the report's Chinese sentences in the headless screenshots
   pkg-config
 )
 

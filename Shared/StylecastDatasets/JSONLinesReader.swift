@@ -6,7 +6,8 @@ import SwiftProtobuf
 /// `Interaction` or `SearchInterestSeries` (field names as in the .proto or lowerCamelCase;
 /// `image` as base64). A line with a `user_id` or `userId` key is an interaction, one with a
 /// `term` key a search-interest series, any other an item. Unknown fields are rejected so typos
-/// surface; blank lines are skipped. An empty `source` becomes "jsonl".
+/// surface; blank lines are skipped. An empty `source` becomes "jsonl"; a series with an empty
+/// `term` is rejected naming it.
 struct JSONLinesReader: FramedProducer {
     let file: LineFile
     var framer: RecordFramer { file.framer }
@@ -41,6 +42,9 @@ struct JSONLinesReader: FramedProducer {
             if fields["term"] != nil {
                 var series = try Stylecast_V1_SearchInterestSeries(jsonString: text)
                 if series.source.isEmpty { series.source = "jsonl" }
+                guard !series.term.allSatisfy(\.isWhitespace) else {
+                    return Rejection.entry(index: line, field: "term", rule: "must not be empty")
+                }
                 return .record(.signal(series), index: line)
             }
             if fields["user_id"] != nil || fields["userId"] != nil {

@@ -212,9 +212,14 @@ struct ImageGenerationServiceTests {
                 (error as? RPCError)?.code == .notFound
             }
         }
-        // The VISUELLE search-interest series of categories, colours and fabrics.
+        // The search-interest series of categories, colours and fabrics (VISUELLE, Italy) and of
+        // garments in 32 countries (Google Trends).
         let signals = try await service.harness.ingestFile(source: "visuelle", path: SharedDatasets.path("visuelle/gtrends.csv"))
         #expect(signals.summary.count("accepted") == 93)
+        let garments = try await service.harness.ingestFile(
+            source: "gtrends", path: SharedDatasets.path("gtrends/covid19_fashion_weekly.csv.gz"))
+        #expect(garments.summary.count("accepted") == 1056)
+        try await TrendCallsTests.drain(service.harness.client, stream: "stylecast:{signals}")
         var rising: [String: Set<String>] = [:]
         let deadline = ContinuousClock.now + .seconds(120)
         while rising.isEmpty, ContinuousClock.now < deadline {
@@ -229,7 +234,7 @@ struct ImageGenerationServiceTests {
                 }
             }
         }
-        try #require(!rising.isEmpty, "no rising attribute after ingesting the VISUELLE series")
+        try #require(!rising.isEmpty, "no rising attribute after ingesting the search series")
         try await service.withClient { client in
             let designs = try await client.generateFromTrends(.with {
                 $0.n = 4

@@ -96,7 +96,7 @@ struct TrendAggregationTests {
     func exactAfterKill() async throws {
         let harness = try await IngestHarness.start(withEmbedding: true)
         let path = SharedDatasets.path("visuelle/test.csv")
-        let trendEnvironment = ["STYLECAST_QUEUE_CLAIM_IDLE_MS": "500"]
+        let trendEnvironment = ["STYLECAST_QUEUE_CLAIM_IDLE_MS": "500", "STYLECAST_TRENDS_CACHE_MS": "0"]
         var trend = try IngestHarness.startService(
             "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
             environment: trendEnvironment)
@@ -149,6 +149,7 @@ struct TrendAggregationTests {
         // New-product forecasts from the aggregated products and the VISUELLE search series.
         let signals = try await harness.ingestFile(source: "visuelle", path: SharedDatasets.path("visuelle/gtrends.csv"))
         #expect(signals.summary.count("accepted") == 93)
+        try await TrendCallsTests.drain(harness.client, stream: "stylecast:{signals}")
         try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
             let forecast = try await service.forecastNewProduct(.with {

@@ -245,7 +245,11 @@ struct TrendCallsTests {
                 }
             }
         }
-        try Self.writeLines(items + purchases, to: folder.path("shop.jsonl"))
+        // Items first: a purchase of an item not stored yet counts nowhere.
+        try Self.writeLines(items, to: folder.path("items.jsonl"))
+        let stored = try await harness.ingestFile(source: "jsonl", path: folder.path("items.jsonl"))
+        #expect(stored.summary.counts("items").accepted == items.count, "\(stored.output.suffix(500))")
+        try Self.writeLines(purchases, to: folder.path("shop.jsonl"))
         let first = try await harness.ingestFile(source: "jsonl", path: folder.path("shop.jsonl"))
         #expect(first.summary.counts("interactions").accepted == purchases.count, "\(first.output.suffix(500))")
         try await Self.drain(harness.client, stream: "stylecast:{interactions}")

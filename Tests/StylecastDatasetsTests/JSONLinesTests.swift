@@ -59,4 +59,23 @@ struct JSONLinesTests {
         #expect(rejection.rule == #""" is not a field name"#)
         #expect(rejection.message == #"line 1: line: "" is not a field name"#)
     }
+
+    @Test("a line with a term key is a search-interest series; an empty term is rejected naming the field")
+    func searchSeriesLines() throws {
+        let text = [
+            #"{"source":"shop","term":"Sage Green","geo":"US","points":[{"week":"2024-01-01","value":21},{"week":"2024-01-08","value":24.5}]}"#,
+            #"{"term":"  ","points":[{"week":"2024-01-01","value":1}]}"#,
+            #"{"term":"linen","pionts":[]}"#,
+            #"{"term":"linen","points":[{"week":"2024-01-01","value":3}]}"#,
+        ].joined(separator: "\n") + "\n"
+        let result = try ReadResult(source: .jsonl, path: try BadInputTests.file("search.jsonl", Array(text.utf8)))
+        #expect(result.items.isEmpty && result.interactions.isEmpty)
+        #expect(result.signals.map(\.0) == [1, 4])
+        let series = try #require(result.signals.first?.2)
+        #expect(series.source == "shop" && series.term == "Sage Green" && series.geo == "US")
+        #expect(series.points.map(\.value) == [21, 24.5] && series.points.first?.week == "2024-01-01")
+        #expect(result.signals.last?.2.source == "jsonl")
+        #expect(result.rejections.map(\.field) == ["term", "pionts"])
+        #expect(result.rejections.map(\.index) == [2, 3])
+    }
 }

@@ -17,7 +17,7 @@ enum ReportHTML {
         for (index, section) in report.markets.enumerated() {
             body += "<input type=\"radio\" name=\"market\" id=\"pick-\(anchor(section.market))\" class=\"pick\"\(index == 0 ? " checked" : "")>"
         }
-        body += "<nav class=\"markets-nav\">Market: "
+        body += "<nav class=\"markets-nav\"><span>Market:</span>"
         for section in report.markets {
             body += "<label for=\"pick-\(anchor(section.market))\">\(escape(marketName(section.market)))</label>"
         }
@@ -38,8 +38,8 @@ enum ReportHTML {
             body { font-family: sans-serif; margin: 2em; color: #222; background: #fff; }
             h1 { margin-bottom: 0.2em; } .meta { color: #666; margin: 0.2em 0; }
             .pick { display: none; }
-            nav.markets-nav { margin: 1em 0; line-height: 2.2em; }
-            nav.markets-nav label { border: 1px solid #264653; border-radius: 3px; padding: 0.2em 0.5em; margin-right: 0.3em; cursor: pointer; }
+            nav.markets-nav { margin: 1em 0; display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; }
+            nav.markets-nav label { border: 1px solid #264653; border-radius: 3px; padding: 0.1em 0.5em; cursor: pointer; white-space: nowrap; }
             section.market { display: none; }
             .cards { display: flex; flex-wrap: wrap; gap: 0.8em; }
             article.card { width: 330px; border: 1px solid #ddd; border-radius: 4px; padding: 0.6em; font-size: 0.8em; }
@@ -129,8 +129,9 @@ enum ReportHTML {
         let width = 320.0
         let height = 90.0
         let steps = card.thisYear.count + card.forecast.count
-        let all = card.thisYear.compactMap { $0 } + card.lastYear.compactMap { $0 } + card.forecastUpper + card.forecast
-        let top = max(all.max() ?? 1, 1e-12)
+        // The scale follows the values and the forecast; a wide band is cut at the top.
+        let all = card.thisYear.compactMap { $0 } + card.lastYear.compactMap { $0 } + card.forecast
+        let top = max(1.25 * (all.max() ?? 1), 1e-12)
         func x(_ index: Int) -> Int { Int((4 + (width - 8) * Double(index) / Double(max(steps - 1, 1))).rounded()) }
         func y(_ value: Double) -> Int { Int((height - 14 - (height - 22) * min(value, top) / top).rounded()) }
         /// One polyline per run of read weeks.

@@ -26,27 +26,15 @@ enum TrendMessages {
         }
     }
 
-    static func numbers(_ growth: SeasonalGrowth) -> Stylecast_V1_TrendNumbers {
+    static func numbers(_ numbers: some TrendNumbers) -> Stylecast_V1_TrendNumbers {
         .with {
-            $0.growth = growth.growth
-            $0.velocity = growth.velocity
-            $0.acceleration = growth.acceleration
-            $0.seasonality = growth.seasonality
-            $0.forecastGrowth = growth.forecastGrowth
-            $0.forecastGrowthLower = growth.forecastGrowthLower
-            $0.forecastGrowthUpper = growth.forecastGrowthUpper
-        }
-    }
-
-    static func numbers(_ fused: FusedTrend) -> Stylecast_V1_TrendNumbers {
-        .with {
-            $0.growth = fused.growth
-            $0.velocity = fused.velocity
-            $0.acceleration = fused.acceleration
-            $0.seasonality = fused.seasonality
-            $0.forecastGrowth = fused.forecastGrowth
-            $0.forecastGrowthLower = fused.forecastGrowthLower
-            $0.forecastGrowthUpper = fused.forecastGrowthUpper
+            $0.growth = numbers.growth
+            $0.velocity = numbers.velocity
+            $0.acceleration = numbers.acceleration
+            $0.seasonality = numbers.seasonality
+            $0.forecastGrowth = numbers.forecastGrowth
+            $0.forecastGrowthLower = numbers.forecastGrowthLower
+            $0.forecastGrowthUpper = numbers.forecastGrowthUpper
         }
     }
 
