@@ -3,8 +3,9 @@
 /// With `u` and `d` the up and down thresholds of ``TrendParameters`` and the numbers of
 /// ``SeasonalGrowth``, the first rule that holds:
 /// 1. forecast growth ≥ `u` (up):
-///    - **rising star**: the trailing 12 weeks at least doubled against last year (growth ≥ +100%)
-///      and the seasonally adjusted series still climbing (velocity > 0): new and fast from a low base;
+///    - **rising star**: new and fast from a low base: last year's level at most a quarter of the
+///      series' peak so far (base ratio ≤ ``lowBase``), the trailing 12 weeks at least doubled
+///      against it (growth ≥ +100%), and the seasonally adjusted series still climbing (velocity > 0);
 ///    - **sustained riser**: the trailing 12 weeks already grew by at least `u`: rising before and after;
 ///    - **seasonal riser**: otherwise: the coming season is forecast above last year's, the
 ///      weeks behind were not;
@@ -38,15 +39,21 @@ public enum LifecycleStage: String, CaseIterable, Sendable, Codable, Comparable 
     /// decliner is a falling star: about -2% a week.
     public static let fallingStarVelocity = -0.02
 
+    /// The largest base ratio (last year's level over the peak so far) of a rising star.
+    public static let lowBase = 0.25
+
     /// The stage the rules give these numbers.
     /// - Parameters:
     ///   - forecastGrowth: Forecast year-over-year growth of the next 12 weeks.
     ///   - growth: Trailing 12-week year-over-year growth.
     ///   - velocity: Weekly log change of the seasonally adjusted series.
+    ///   - baseRatio: Last year's level over the series' peak so far.
     ///   - parameters: The thresholds.
-    public static func of(forecastGrowth: Double, growth: Double, velocity: Double, parameters: TrendParameters) -> LifecycleStage {
+    public static func of(
+        forecastGrowth: Double, growth: Double, velocity: Double, baseRatio: Double, parameters: TrendParameters
+    ) -> LifecycleStage {
         if forecastGrowth >= parameters.upThreshold {
-            if growth >= 1, velocity > 0 { return .risingStar }
+            if growth >= 1, velocity > 0, baseRatio <= lowBase { return .risingStar }
             return growth >= parameters.upThreshold ? .sustainedRiser : .seasonalRiser
         }
         if forecastGrowth <= parameters.downThreshold {

@@ -8,8 +8,11 @@ import Foundation
 /// not divide by zero) and means taken over the weeks observed:
 /// - `level` = mean of `y[t-11...t]`, `lastYearLevel` = mean of `y[t-63...t-52]`, and the
 ///   trailing growth `growth` = (level + ε) / (lastYearLevel + ε) - 1;
-/// - the seasonal profile `ŝ(j)`: last year's values smoothed by a centred moving average of
-///   `2k + 1` weeks, with the half-width `k` chosen per series from ``profileHalfWidths`` by
+/// - the seasonal profile `ŝ(j)`: the series smoothed by a centred moving average of `2k + 1`
+///   weeks around the week `j` a year back, the window cut at `t` (so for a wide window and the
+///   last forecast weeks it reaches into recent weeks: measured on the first half of the
+///   backtest, cutting it at the end of last year's same 12 weeks instead scores 0.589 against
+///   0.602), with the half-width `k` chosen per series from ``profileHalfWidths`` by
 ///   leave-one-out cross-validation over its last 64 weeks (each week predicted by the mean of
 ///   its neighbours within `k`, the smallest squared error wins): a noisy series is smoothed
 ///   widely, a clean seasonal one narrowly, so that smoothing neither keeps the noise of last
@@ -75,6 +78,9 @@ public struct SeasonalGrowth: Sendable, Equatable {
     public var offset: Double
     /// The half-width of the profile's smoothing chosen for this series, in weeks.
     public var profileHalfWidth: Int
+    /// `lastYearLevel` over the series' largest weekly value so far: how low the base of its
+    /// growth was (0 = nothing a year ago, 1 = at its peak).
+    public var baseRatio: Double
 
     /// The measures at the series' last week.
     /// - Parameters:
@@ -128,6 +134,7 @@ public struct SeasonalGrowth: Sendable, Equatable {
         self.noise = noise
         offset = epsilon
         profileHalfWidth = pad
+        baseRatio = lastYearLevel / largest
         growthSpread = parameters.intervalScale(for: measure) * noise
         let weeklySpread = (noise * noise + growthSpread * growthSpread).squareRoot()
         self.forecast = forecast

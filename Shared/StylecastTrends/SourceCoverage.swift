@@ -8,9 +8,9 @@ import StylecastCalendar
 ///   starts on a Monday or ends on a Sunday, so its edge weeks are partial). `sales` also waits
 ///   for the source's first launches to have had their 12 weeks on sale (first launch week + 11)
 ///   and ends with its last launch week: past it, only ever fewer items are still in their first
-///   12 weeks, and the total sinks with the edge of the data, not with demand. (Cut at an earlier
-///   week while the data goes on, the last week is complete and launches continue: both edge
-///   rules apply only where the data ends.)
+///   12 weeks, and the total sinks with the edge of the data, not with demand. The totals given
+///   are all a call may read (for a call at `as_of`, those up to its week), so the rules never
+///   look past it: the last week of the totals is left out whether or not more data follows.
 /// - Within those weeks, a week whose total is below ``TrendMeasure/minimumWeeklyTotal`` or below
 ///   a quarter of the median weekly total is not read (as if not observed), and the window is
 ///   narrowed to the first and last week that is read.
@@ -39,14 +39,8 @@ public struct SourceCoverage: Sendable, Equatable {
     ///     measures, the number of series with a value for `interest`.
     ///   - launchWeeks: For `sales`, the first and last week the same source and market launched
     ///     items; ignored otherwise.
-    ///   - endsWithData: Whether the last week of `totals` is where the source's data ends (so
-    ///     possibly partial). `false` when `totals` were cut at an earlier week and the data
-    ///     goes on: that week is complete and is kept.
     /// - Returns: `nil` when no week is left to read.
-    public init?(
-        measure: TrendMeasure, totals: [CivilDay: Double], launchWeeks: ClosedRange<CivilDay>? = nil,
-        endsWithData: Bool = true
-    ) {
+    public init?(measure: TrendMeasure, totals: [CivilDay: Double], launchWeeks: ClosedRange<CivilDay>? = nil) {
         let observed = totals.filter { $0.value > 0 }.keys
         guard var first = observed.min(), var last = observed.max() else { return nil }
         guard measure.isShare else {
@@ -54,11 +48,11 @@ public struct SourceCoverage: Sendable, Equatable {
             return
         }
         first = first.adding(days: 7)
-        if endsWithData { last = last.adding(days: -7) }
+        last = last.adding(days: -7)
         if measure == .sales {
             guard let launchWeeks else { return nil }
             first = max(first, launchWeeks.lowerBound.adding(days: 7 * 11))
-            if endsWithData { last = min(last, launchWeeks.upperBound) }
+            last = min(last, launchWeeks.upperBound)
         }
         guard first <= last else { return nil }
         let weeks = stride(from: first.daysSinceEpoch, through: last.daysSinceEpoch, by: 7).map(CivilDay.init(daysSinceEpoch:))
@@ -76,14 +70,6 @@ public struct SourceCoverage: Sendable, Equatable {
     /// Every week of the window, first to last.
     public var weeks: [CivilDay] {
         stride(from: firstWeek.daysSinceEpoch, through: lastWeek.daysSinceEpoch, by: 7).map(CivilDay.init(daysSinceEpoch:))
-    }
-
-    /// The window cut at the week holding `day` (the end of that week): `nil` when it ends before
-    /// the window starts.
-    public func cut(at day: CivilDay) -> SourceCoverage? {
-        let end = min(lastWeek, day.monday)
-        guard end >= firstWeek else { return nil }
-        return SourceCoverage(firstWeek: firstWeek, lastWeek: end, thinWeeks: thinWeeks.filter { $0 <= end })
     }
 
     /// `amounts` on the window's weeks (0 where a week has none), e.g. the launches behind a

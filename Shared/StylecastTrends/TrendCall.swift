@@ -67,7 +67,8 @@ public struct TrendCall: Sendable, Equatable {
             return
         }
         let stage = LifecycleStage.of(
-            forecastGrowth: growth.forecastGrowth, growth: growth.growth, velocity: growth.velocity, parameters: parameters)
+            forecastGrowth: growth.forecastGrowth, growth: growth.growth, velocity: growth.velocity,
+            baseRatio: growth.baseRatio, parameters: parameters)
         self.stage = stage
         confidence = Self.confidence(
             of: stage.direction, logGrowth: log1p(growth.forecastGrowth), spread: growth.growthSpread, parameters: parameters)

@@ -23,7 +23,7 @@ public struct TrendEvidence: Sendable, Equatable {
 /// (``TrendFusion/measureWeights``): 32 markets' search series that agree outweigh one purchase
 /// series that does not, and a sales series outweighs a launch series. The fused numbers are
 /// weighted means (of ln(1 + growth) for the growths), and the stage comes from the same rules
-/// as a single series' (``LifecycleStage/of(forecastGrowth:growth:velocity:parameters:)``), so
+/// as a single series' (``LifecycleStage/of(forecastGrowth:growth:velocity:baseRatio:parameters:)``), so
 /// it is always consistent with the fused numbers. `confidence` is the weight share of the
 /// evidence whose direction agrees with the fused call, times the probability of the call under
 /// the fused interval; for a single series it is that series' confidence.
@@ -38,6 +38,8 @@ public struct FusedTrend: Sendable, Equatable {
     public var acceleration: Double
     /// Seasonality strength in [0, 1].
     public var seasonality: Double
+    /// Last year's level over the peak so far (weighted mean over the series).
+    public var baseRatio: Double
     /// Forecast year-over-year growth of the next 12 weeks.
     public var forecastGrowth: Double
     /// Lower bound of its 80% interval.
@@ -59,14 +61,15 @@ public struct FusedTrend: Sendable, Equatable {
     /// Creates a fused trend from its parts (``TrendFusion/fuse(_:parameters:)`` computes them).
     public init(
         stage: LifecycleStage?, growth: Double, velocity: Double, acceleration: Double, seasonality: Double,
-        forecastGrowth: Double, forecastGrowthLower: Double, forecastGrowthUpper: Double, confidence: Double, staged: Int,
-        agreeing: Int, evidence: [TrendEvidence]
+        baseRatio: Double = 1, forecastGrowth: Double, forecastGrowthLower: Double, forecastGrowthUpper: Double,
+        confidence: Double, staged: Int, agreeing: Int, evidence: [TrendEvidence]
     ) {
         self.stage = stage
         self.growth = growth
         self.velocity = velocity
         self.acceleration = acceleration
         self.seasonality = seasonality
+        self.baseRatio = baseRatio
         self.forecastGrowth = forecastGrowth
         self.forecastGrowthLower = forecastGrowthLower
         self.forecastGrowthUpper = forecastGrowthUpper
@@ -84,14 +87,14 @@ public enum TrendFusion {
     /// the Google Trends and VISUELLE search sets, sales and launches on VISUELLE's products,
     /// purchases on H&M's).
     public static let measureWeights: [TrendMeasure: Double] = [
-        .interest: 0.26, .sales: 0.22, .purchases: 0.26, .launches: 0.14,
+        .interest: 0.26, .sales: 0.22, .purchases: 0.20, .launches: 0.10,
     ]
 
     /// The fused call of `evidence`.
     public static func fuse(_ evidence: [TrendEvidence], parameters: TrendParameters = .standard) -> FusedTrend {
         let staged = evidence.filter { $0.call.stage != nil && $0.call.growth != nil }
         var result = FusedTrend(
-            stage: nil, growth: 0, velocity: 0, acceleration: 0, seasonality: 0, forecastGrowth: 0,
+            stage: nil, growth: 0, velocity: 0, acceleration: 0, seasonality: 0, baseRatio: 1, forecastGrowth: 0,
             forecastGrowthLower: 0, forecastGrowthUpper: 0, confidence: 0, staged: staged.count, agreeing: 0,
             evidence: evidence)
         guard !staged.isEmpty else { return result }
@@ -110,8 +113,10 @@ public enum TrendFusion {
         result.velocity = mean(\.velocity)
         result.acceleration = mean(\.acceleration)
         result.seasonality = mean(\.seasonality)
+        result.baseRatio = mean(\.baseRatio)
         let stage = LifecycleStage.of(
-            forecastGrowth: result.forecastGrowth, growth: result.growth, velocity: result.velocity, parameters: parameters)
+            forecastGrowth: result.forecastGrowth, growth: result.growth, velocity: result.velocity,
+            baseRatio: result.baseRatio, parameters: parameters)
         result.stage = stage
         let agreeing = zip(staged, weights).filter { $0.0.call.direction == stage.direction }
         result.agreeing = agreeing.count

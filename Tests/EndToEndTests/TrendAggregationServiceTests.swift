@@ -208,8 +208,9 @@ struct TrendAggregationTests {
         let risers = all["risers"] as? [[String: Any]] ?? []
         #expect(risers.map { "\($0["kind"] ?? "")=\($0["value"] ?? "")" } == expectedTop)
         let lastWeeks = Dictionary(
-            (json["coverage"] as? [[String: Any]] ?? []).map { ("\($0["source"] ?? "") \($0["market"] ?? "")", $0["last_week"] as? String ?? "") },
-            uniquingKeysWith: max)
+            uniqueKeysWithValues: (json["coverage"] as? [[String: Any]] ?? []).map {
+                ("\($0["source"] ?? "") \($0["market"] ?? "") \($0["measure"] ?? "")", $0["last_week"] as? String ?? "")
+            })
         let parameters = TrendParameters.standard
         var cards = 0
         for section in sections {
@@ -225,7 +226,7 @@ struct TrendAggregationTests {
                 let first = try #require(CivilDay(iso: card["chart_first_week"] as? String ?? ""))
                 let chartWeeks = (card["this_year"] as? [Any] ?? []).count
                 let last = first.adding(days: 7 * (chartWeeks - 1)).iso
-                let limit = try #require(lastWeeks[card["chart_source"] as? String ?? ""])
+                let limit = try #require(lastWeeks["\(card["chart_source"] ?? "") \(card["chart_measure"] ?? "")"])
                 #expect(chartWeeks > 0 && last <= limit, "a week past \(limit): \(last)")
                 #expect((card["narrative_en"] as? String)?.isEmpty == false && (card["narrative_zh"] as? String)?.isEmpty == false)
             }

@@ -193,7 +193,13 @@ struct TrendCallsTests {
                 $0.asOf = asOf
             })
             #expect(one.history.last?.week == "2019-06-24" && one.amounts.last?.week == "2019-06-24")
-            #expect(one.lastYear.first?.week == one.history.first?.week)  // the week 52 before the first aligned one
+            // Each last-year point sits beside a history week and holds the value of the week 52 before it.
+            let values = Dictionary(uniqueKeysWithValues: one.history.map { ($0.week, $0.value) })
+            #expect(one.lastYear.count == one.history.count - 52 && one.lastYear.first?.week == one.history[52].week)
+            for point in one.lastYear {
+                let earlier = try #require(CivilDay(iso: point.week)).adding(days: -7 * 52).iso
+                #expect(point.value == values[earlier], "last year of \(point.week)")
+            }
             #expect(one.trendForecast.point.count == 12 && one.call.lastWeek == "2019-06-24")
         }
         // Search lines with an empty term, 10,001 points or a bad geo are rejected, naming the field.
@@ -274,13 +280,30 @@ struct TrendCallsTests {
         #expect(before.values.allSatisfy { $0.stage != .unspecified }, "every attribute has the support for a stage")
         #expect(Set(before.values.map(\.stage)).count >= 2)
 
+        // The calls as of week 70, before more data comes.
+        let weekSeventy = monday.adding(days: 7 * 70 + 6).iso
+        let lastWeek = monday.adding(days: 7 * 129 + 6).iso
+        func asOf(_ service: Client, _ day: String) async throws -> [String: Stylecast_V1_AttributeTrend] {
+            let response = try await service.listTrends(.with {
+                $0.source = "shop"
+                $0.stage = "any"
+                $0.asOf = day
+                $0.limit = 100
+            })
+            return Dictionary(uniqueKeysWithValues: response.trends.map { ("\($0.attribute.kind)=\($0.attribute.value)", $0) })
+        }
+        let seventy = try await withStylecastConnection(to: trend.endpoint) { client in
+            try await asOf(Stylecast_V1_TrendAggregation.Client(wrapping: client), weekSeventy)
+        }
+        #expect(seventy.count == 5)
+
         try Self.writeLines(doubled, to: folder.path("again.jsonl"))
         let second = try await harness.ingestFile(source: "jsonl", path: folder.path("again.jsonl"))
         #expect(second.summary.counts("interactions").accepted == doubled.count)
         try await Self.drain(harness.client, stream: "stylecast:{interactions}")
-        try await withStylecastConnection(to: trend.endpoint) { client in
+        let last = try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
-            let after = try await stages(service)
+            let after = try await asOf(service, lastWeek)
             #expect(after.keys.sorted() == before.keys.sorted())
             for (key, trend) in before {
                 let again = try #require(after[key])
@@ -288,10 +311,39 @@ struct TrendCallsTests {
                 #expect(abs(again.numbers.forecastGrowth - trend.numbers.forecastGrowth) < 1e-9, "\(key)")
                 #expect(abs(again.numbers.growth - trend.numbers.growth) < 1e-9, "\(key)")
             }
+            // The doubled weeks all come after week 70: its calls are the same in every field.
+            #expect(try await asOf(service, weekSeventy) == seventy)
             // On raw counts the doubled weeks (last year's, against which the forecast is read) would move the call.
             let rawAfter = try await rawCall(service, value: "dress")
             #expect(abs(try #require(rawAfter.growth).forecastGrowth - (try #require(rawBefore.growth)).forecastGrowth) > 0.05)
+            return after
         }
+
+        // Two more weeks of purchases after the last one: the calls as of the last week do not move
+        // (its coverage, thin weeks and edges are read from the weeks up to it only).
+        var later: [String] = []
+        for week in 130..<132 {
+            for (index, (category, color, _)) in combos.enumerated() {
+                for n in 0..<10 {
+                    let time = monday.adding(days: 7 * week + 2).unixTime + Int64(n)
+                    later.append(
+                        #"{"userId":"shop:u\#(n)","itemId":"shop:\#(category)-\#(color)-1","kind":"purchase","timestamp":"\#(time)","quantity":1,"interactionId":"shop:tx:later:\#(week):\#(index):\#(n)"}"#)
+                }
+            }
+        }
+        try Self.writeLines(later, to: folder.path("later.jsonl"))
+        let third = try await harness.ingestFile(source: "jsonl", path: folder.path("later.jsonl"))
+        #expect(third.summary.counts("interactions").accepted == later.count)
+        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        let (lastAgain, seventyAgain, latest) = try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            return (try await asOf(service, lastWeek), try await asOf(service, weekSeventy), try await stages(service))
+        }
+        #expect(lastAgain == last)
+        #expect(seventyAgain == seventy)
+        // The latest calls do read the new weeks.
+        let lastRead = try #require(last.values.first?.evidence.first?.lastWeek)
+        #expect(latest.values.allSatisfy { ($0.evidence.first?.lastWeek ?? "") > lastRead })
         trend.process.send(signal: SIGTERM)
         #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
         await harness.stop()

@@ -59,14 +59,21 @@ struct SeasonalGrowthTests {
         #expect(call.stage == .fallingStar)
     }
 
-    @Test("a series that tripled from a low base and is still climbing is a rising star")
+    @Test("a series that tripled from a low base and is still climbing is a rising star; from a high base it is a sustained riser")
     func risingStar() throws {
         let series: [Double?] = Array(repeating: 5, count: 100) + (0..<16).map { 10 + 2 * Double($0) }
         let call = TrendCall(measure: .interest, values: series)
         let growth = try #require(call.growth)
         #expect(growth.growth >= 1)
         #expect(growth.velocity > 0)
+        #expect(growth.baseRatio <= LifecycleStage.lowBase)
         #expect(call.stage == .risingStar)
+        // A climb to more than double last year's 50 after a peak of 160 two years ago: no low base.
+        let known: [Double?] = Array(repeating: 160, count: 10) + Array(repeating: 50, count: 90) + (0..<16).map { 100 + 4 * Double($0) }
+        let again = TrendCall(measure: .interest, values: known)
+        let base = try #require(again.growth)
+        #expect(base.growth >= 1 && base.velocity > 0 && base.baseRatio > LifecycleStage.lowBase)
+        #expect(again.stage == .sustainedRiser)
     }
 
     @Test("one item a week is below the minimum support: no stage, whatever its growth")

@@ -67,31 +67,24 @@ struct SourceCoverageTests {
             coverage.series(measure: .launches, amounts: amounts, totals: totals).values
                 == doubled.series(measure: .launches, amounts: amounts.mapValues { $0 * 2 }, totals: doubledTotals).values)
     }
-
-    @Test("cut at a day keeps the weeks up to the end of that day's week")
-    func cut() throws {
-        let coverage = SourceCoverage(firstWeek: Self.week(0), lastWeek: Self.week(10), thinWeeks: [Self.week(2), Self.week(8)])
-        let cut = try #require(coverage.cut(at: Self.week(5).adding(days: 6)))
-        #expect(cut.lastWeek == Self.week(5) && cut.thinWeeks == [Self.week(2)])
-        #expect(coverage.cut(at: Self.week(-1)) == nil)
-        #expect(coverage.cut(at: Self.week(20))?.lastWeek == Self.week(10))
-    }
 }
 
-@Suite("coverage cut where the data goes on")
+@Suite("coverage of totals cut at a week")
 struct CoverageCutTests {
-    @Test("totals cut at a week while the data continues keep that week and read only weeks up to it")
+    @Test("totals cut at a week read the same window whatever comes after the cut")
     func cutTotals() throws {
         var totals: [CivilDay: Double] = [:]
-        for index in 0...30 { totals[SourceCoverageTests.week(index)] = 100 }
+        for index in 0...30 { totals[SourceCoverageTests.week(index)] = 100 + Double(index % 3) }
         let known = totals.filter { $0.key <= SourceCoverageTests.week(20) }
-        let coverage = try #require(SourceCoverage(measure: .launches, totals: known, endsWithData: false))
+        let coverage = try #require(SourceCoverage(measure: .launches, totals: known))
         #expect(coverage.firstWeek == SourceCoverageTests.week(1))
-        #expect(coverage.lastWeek == SourceCoverageTests.week(20))
+        #expect(coverage.lastWeek == SourceCoverageTests.week(19))
+        // A thin week after the cut changes nothing before it.
+        var later = totals
+        later[SourceCoverageTests.week(21)] = 1
+        #expect(SourceCoverage(measure: .launches, totals: later.filter { $0.key <= SourceCoverageTests.week(20) }) == coverage)
         let sales = try #require(
-            SourceCoverage(
-                measure: .sales, totals: known, launchWeeks: SourceCoverageTests.week(0)...SourceCoverageTests.week(20),
-                endsWithData: false))
-        #expect(sales.firstWeek == SourceCoverageTests.week(11) && sales.lastWeek == SourceCoverageTests.week(20))
+            SourceCoverage(measure: .sales, totals: known, launchWeeks: SourceCoverageTests.week(0)...SourceCoverageTests.week(20)))
+        #expect(sales.firstWeek == SourceCoverageTests.week(11) && sales.lastWeek == SourceCoverageTests.week(19))
     }
 }

@@ -87,12 +87,19 @@ struct TrendRulesTests {
         #expect(lines[0] == ReportCSV.header.joined(separator: ","))
         #expect(lines[1].hasPrefix("US,term,\"shorts, \"\"denim\"\"\",stable,flat,0.30000000000000004,"))
         #expect(lines.count == 3 && lines[2].isEmpty)
+        var formula = call
+        formula.value = "=HYPERLINK(\"http://x\")"
+        formula.market = "@US"
+        let guarded = ReportCSV.render([formula]).components(separatedBy: "\r\n")[1]
+        #expect(guarded.hasPrefix("'@US,term,\"'=HYPERLINK(\"\"http://x\"\")\",stable,flat,"))
+        #expect(ReportCSV.render([call]).contains(",-0.001,"))  // numbers keep their sign
     }
 
     @Test("the narrative states the card's own numbers in English and Chinese")
     func narrative() {
         let fused = FusedTrend(
-            stage: .sustainedRiser, growth: 0.31, velocity: 0.01, acceleration: 0, seasonality: 0.4, forecastGrowth: 0.2,
+            stage: .sustainedRiser, growth: 0.31, velocity: 0.01, acceleration: 0, seasonality: 0.4, baseRatio: 0.5,
+            forecastGrowth: 0.2,
             forecastGrowthLower: 0.05, forecastGrowthUpper: 0.38, confidence: 0.8, staged: 4, agreeing: 3, evidence: [])
         let text = ReportNarrative.sentences(
             attribute: TrendAttribute(kind: "color", value: "sage green"), market: "US", fused: fused, previousStage: .stable)

@@ -1,3 +1,4 @@
+import Foundation
 import StylecastCalendar
 import StylecastErrors
 import StylecastForecast
@@ -85,7 +86,8 @@ actor NewProductModel {
                 guard let bytes = reply.bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes),
                     let sales = item.extra["weekly_sales"]
                 else { continue }
-                let weekly = sales.split(separator: ",").compactMap { Double($0) }
+                let weekly = sales.split(separator: ",", omittingEmptySubsequences: false)
+                    .compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard !weekly.isEmpty else { continue }
                 if let cutDay {
                     // Known by then: released, with the weeks of sales up to the cut.
@@ -118,7 +120,8 @@ actor NewProductModel {
                 continue
             }
             signals[series.term] = series.points.filter { point in
-                cutDay.map { (CivilDay(iso: point.week, allowingTrailingText: true) ?? $0) <= $0 } ?? true
+                guard let cutDay else { return true }
+                return CivilDay(iso: point.week, allowingTrailingText: true).map { $0 <= cutDay } ?? false
             }.map { ($0.week, $0.value) }
         }
         return signals

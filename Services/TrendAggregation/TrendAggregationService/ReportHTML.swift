@@ -8,7 +8,7 @@ enum ReportHTML {
         var body = """
             <h1>Stylecast trend report</h1>
             <p class="meta">Calls at the week of \(escape(report.week))\(report.asOf.isEmpty ? " (each source's latest week)" : " (as of \(escape(report.asOf)))")\
-            \(report.previousWeek.isEmpty ? "" : ", compared with the week of \(escape(report.previousWeek))"). \
+            \(report.previousWeek.isEmpty ? "" : "; \"a quarter ago\" is each source 13 weeks before its last week read (the latest of them \(escape(report.previousWeek)))"). \
             \(report.calls.count) calls in \(report.markets.count) market views; generated \(escape(report.generatedAt)).</p>
             <p class="meta">Growth is against the same weeks a year before, on shares of each source's volume \
             (search interest as it is). Stages, thresholds and the backtest behind them: docs/trends.md.</p>

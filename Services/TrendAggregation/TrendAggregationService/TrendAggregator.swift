@@ -21,9 +21,10 @@ import StylecastRedis
 ///   bought item's source and market at its week, for the item's own category, colour and
 ///   fabric. Purchases of items never
 ///   ingested, and interactions without a time, count nowhere (logged at debug level).
-/// - `stylecast:{signals}`: each series adds its weekly values to `interest` of its term (kind
-///   `term`) and of the attributes the term names (lexicon), 1 to the week's series count (so
-///   `interest` reads as a mean over the series), and 1 to its source's total for the week.
+/// - `stylecast:{signals}`: each series adds its weekly values (the mean of its points in a week)
+///   to `interest` of its term (kind `term`) and of the attributes the term names (lexicon), 1 to
+///   the week's series count (so `interest` reads as a mean over the series), and 1 to its
+///   source's total for the week.
 ///
 /// Each entry's increments and an idempotency marker are applied by one Lua script
 /// (``IdempotentApplier``), and the entry is acknowledged only afterwards: a worker killed at any
@@ -166,13 +167,16 @@ struct TrendAggregator: Service {
         // The term is a topic of its own, beside the attributes the lexicon finds in it.
         let attributes = [TrendAttribute(kind: TrendAttribute.termKind, value: term)] + TrendAttribute.of(term: term)
         let source = TrendSource(measure: .interest, source: series.source, market: series.geo)
-        var values: [CivilDay: Double] = [:]
+        // One value per week: a series with several points in a week (daily data) counts their mean.
+        var sums: [CivilDay: (total: Double, count: Double)] = [:]
         for point in series.points {
             guard let day = CivilDay(iso: point.week, allowingTrailingText: true), point.value.isFinite, point.value >= 0 else {
                 continue
             }
-            values[day.monday, default: 0] += point.value
+            sums[day.monday, default: (0, 0)].total += point.value
+            sums[day.monday, default: (0, 0)].count += 1
         }
+        let values = sums.mapValues { $0.total / $0.count }
         return values.sorted { $0.key < $1.key }.flatMap { week, value in
             TrendSeriesStore.totalIncrement(source, week: week, amount: 1)
                 + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: value)

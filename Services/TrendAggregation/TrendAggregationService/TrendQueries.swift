@@ -24,7 +24,9 @@ struct TrendQueries: Sendable {
     ///   - cacheLifetime: How long a computed snapshot is reused; zero recomputes on every call.
     init(store: TrendSeriesStore, cacheLifetime: Duration) {
         self.store = store
-        snapshots = TrendSnapshotCache(lifetime: cacheLifetime) { asOf in try await TrendSnapshot.compute(store: store, asOf: asOf) }
+        snapshots = TrendSnapshotCache(lifetime: cacheLifetime) { asOf, lagWeeks in
+            try await TrendSnapshot.compute(store: store, asOf: asOf, lagWeeks: lagWeeks)
+        }
     }
 
     /// The snapshot at `asOf`, with the market and source filters checked against it.
@@ -62,7 +64,7 @@ struct TrendQueries: Sendable {
         let limit = request.limit == 0 ? Self.defaultLimit : Int(request.limit)
         return .with {
             $0.trends = trends.prefix(limit).map { TrendMessages.attributeTrend($0.attribute, series: $0.series, fused: $0.fused) }
-            $0.asOfWeek = snapshot.latestWeek?.iso ?? ""
+            $0.asOfWeek = selected.compactMap(\.coverage?.lastWeek).max()?.iso ?? ""
             $0.matched = UInt32(trends.count)
         }
     }
@@ -131,9 +133,10 @@ struct TrendQueries: Sendable {
                 $0.week = week.iso
                 $0.value = value
             })
+            // Beside this week: the same week a year before, labelled with this week.
             if index >= 52, let previous = chosen.values[index - 52] {
                 response.lastYear.append(.with {
-                    $0.week = weeks[index - 52].iso
+                    $0.week = week.iso
                     $0.value = previous
                 })
             }
@@ -211,27 +214,34 @@ struct SeriesNotFound: StylecastError, Equatable {
     }
 }
 
-/// The latest snapshot per `as_of` and when it was computed. Concurrent callers of one `as_of`
-/// share one computation; a failed one is not kept. Holds at most ``capacity`` snapshots.
+/// The latest snapshot per `as_of` week (and lag) and when it was computed. Concurrent callers
+/// of one key share one computation; a failed one is not kept. Holds at most ``capacity``.
 actor TrendSnapshotCache {
     static let capacity = 8
 
-    private let lifetime: Duration
-    private let compute: @Sendable (CivilDay?) async throws -> TrendSnapshot
-    private var latest: [CivilDay?: (at: ContinuousClock.Instant, snapshot: TrendSnapshot)] = [:]
-    private var inFlight: [CivilDay?: Task<TrendSnapshot, any Error>] = [:]
+    private struct Key: Hashable {
+        var week: CivilDay?
+        var lagWeeks: Int
+    }
 
-    init(lifetime: Duration, compute: @escaping @Sendable (CivilDay?) async throws -> TrendSnapshot) {
+    private let lifetime: Duration
+    private let compute: @Sendable (CivilDay?, Int) async throws -> TrendSnapshot
+    private var latest: [Key: (at: ContinuousClock.Instant, snapshot: TrendSnapshot)] = [:]
+    private var inFlight: [Key: Task<TrendSnapshot, any Error>] = [:]
+
+    init(lifetime: Duration, compute: @escaping @Sendable (CivilDay?, Int) async throws -> TrendSnapshot) {
         self.lifetime = lifetime
         self.compute = compute
     }
 
-    func get(_ asOf: CivilDay?) async throws -> TrendSnapshot {
-        let key = asOf?.monday
+    /// The calls at `asOf` (any day of its week), or `lagWeeks` before each source's last week.
+    func get(_ asOf: CivilDay?, lagWeeks: Int = 0) async throws -> TrendSnapshot {
+        let key = Key(week: asOf?.monday, lagWeeks: lagWeeks)
         if let cached = latest[key], ContinuousClock.now - cached.at < lifetime { return cached.snapshot }
         if let task = inFlight[key] { return try await task.value }
         let compute = compute
-        let task = Task { try await compute(asOf) }
+        let day = asOf?.monday.adding(days: 6)
+        let task = Task { try await compute(day, lagWeeks) }
         inFlight[key] = task
         defer { inFlight[key] = nil }
         let snapshot = try await task.value

@@ -121,7 +121,8 @@ struct TrendReport: Sendable, Codable {
     /// The `as_of` asked for (empty = latest) and the latest week read.
     var asOf: String
     var week: String
-    /// The weeks "previous_stage" was read at.
+    /// The latest week read by the calls of a quarter ago ("previous_stage"): each source 13 weeks
+    /// before its own last week read.
     var previousWeek: String
     var markets: [MarketSection]
     var coverage: [CoverageRow]

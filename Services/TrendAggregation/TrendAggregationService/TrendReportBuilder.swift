@@ -1,5 +1,6 @@
 import Foundation
 import StylecastCalendar
+import StylecastErrors
 import StylecastProto
 import StylecastRedis
 import StylecastTrends
@@ -29,10 +30,8 @@ struct TrendReportBuilder: Sendable {
     {
         let snapshot = try await queries.snapshot(asOf: asOf, market: market)
         let week = snapshot.asOf?.monday ?? snapshot.latestWeek
-        let previousDay = week?.adding(days: -7 * Self.quarterWeeks)
-        // The quarter before may be before any data: then no card has a previous stage.
-        var previous: TrendSnapshot?
-        if let previousDay { previous = try? await queries.snapshots.get(previousDay) }
+        // A quarter before each source's own last week (sources end at different weeks).
+        let previous = try await queries.snapshots.get(snapshot.asOf, lagWeeks: Self.quarterWeeks)
         let markets = market.isEmpty ? [TrendReport.allMarkets] + snapshot.markets : [market]
         var sections: [TrendReport.MarketSection] = []
         var calls: [TrendReport.Call] = []
@@ -46,10 +45,12 @@ struct TrendReportBuilder: Sendable {
             let cards = Self.deduplicated(fused.filter { $0.fused.stage != nil })
             let risers = cards.filter { $0.fused.direction == .up }.prefix(cardsPerDirection)
             let decliners = cards.filter { $0.fused.direction == .down }.prefix(cardsPerDirection)
+            let sectionWeek = inMarket.compactMap(\.coverage?.lastWeek).max()
             var section = TrendReport.MarketSection(
-                market: code, week: inMarket.compactMap(\.coverage?.lastWeek).max()?.iso ?? "",
+                market: code, week: sectionWeek?.iso ?? "",
                 sources: Set(inMarket.map(\.topic.source.source)).sorted(), risers: [], decliners: [])
-            let cutDay = snapshot.asOf ?? snapshot.latestWeek?.adding(days: 6) ?? CivilDay(daysSinceEpoch: 0)
+            // Example items released by the end of the market's last week read.
+            let cutDay = sectionWeek?.adding(days: 6) ?? snapshot.asOf ?? CivilDay(daysSinceEpoch: 0)
             for (index, trend) in risers.enumerated() {
                 section.risers.append(
                     try await card(
@@ -73,7 +74,7 @@ struct TrendReportBuilder: Sendable {
             }
         return TrendReport(
             generatedAt: ISO8601DateFormatter().string(from: Date()), asOf: asOf, week: week?.iso ?? "",
-            previousWeek: previous == nil ? "" : previousDay?.monday.iso ?? "", markets: sections,
+            previousWeek: previous.latestWeek?.iso ?? "", markets: sections,
             coverage: snapshot.sourcesWithData.map { source in
                 let coverage = snapshot.coverages[source]
                 return TrendReport.CoverageRow(
@@ -118,25 +119,26 @@ struct TrendReportBuilder: Sendable {
     ) async throws -> TrendReport.Card {
         let fused = trend.fused
         let staged = trend.series.filter { $0.call.stage != nil }
-        // The series drawn: the measure weighted most, then the most support.
-        let drawn = staged.max {
-            let weights = (TrendFusion.measureWeights[$0.call.measure] ?? 0, TrendFusion.measureWeights[$1.call.measure] ?? 0)
-            return weights.0 != weights.1 ? weights.0 < weights.1 : $0.call.support < $1.call.support
-        }!
-        let coverage = drawn.coverage!
+        // The series drawn: the measure weighted most, then the most support for its measure.
+        func relativeSupport(_ series: TrendSnapshot.SeriesCall) -> Double { series.call.support / series.call.measure.minimumSupport }
+        guard
+            let drawn = staged.max(by: {
+                let weights = (TrendFusion.measureWeights[$0.call.measure] ?? 0, TrendFusion.measureWeights[$1.call.measure] ?? 0)
+                return weights.0 != weights.1 ? weights.0 < weights.1 : relativeSupport($0) < relativeSupport($1)
+            }), let coverage = drawn.coverage, let growth = drawn.call.growth, let stage = fused.stage
+        else { throw CardWithoutStage(attribute: trend.attribute) }
         let weeks = coverage.weeks
         let chart = TrendReport.chartValue
         let first = max(0, weeks.count - 52)
         let thisYear = (first..<weeks.count).map { drawn.values[$0].map(chart) }
         let lastYear = (first..<weeks.count).map { $0 >= 52 ? drawn.values[$0 - 52].map(chart) : nil }
-        let growth = drawn.call.growth!
         let steps = min(horizon, growth.forecast.count)
         let examples = try await examples(of: trend.attribute, market: market, cutDay: cutDay)
         let sentences = ReportNarrative.sentences(
             attribute: trend.attribute, market: market, fused: fused, previousStage: previousStage)
         let r = TrendReport.rounded
         return TrendReport.Card(
-            market: market, kind: trend.attribute.kind, value: trend.attribute.value, stage: fused.stage!.rawValue,
+            market: market, kind: trend.attribute.kind, value: trend.attribute.value, stage: stage.rawValue,
             direction: fused.direction.rawValue, growth: r(fused.growth), forecastGrowth: r(fused.forecastGrowth),
             forecastGrowthLower: r(fused.forecastGrowthLower), forecastGrowthUpper: r(fused.forecastGrowthUpper),
             velocity: r(fused.velocity), acceleration: r(fused.acceleration), seasonality: r(fused.seasonality),
@@ -178,13 +180,13 @@ struct TrendReportBuilder: Sendable {
     private func examples(of attribute: TrendAttribute, market: String, cutDay: CivilDay) async throws -> [TrendReport.Example] {
         guard attribute.kind != TrendAttribute.termKind else { return [] }
         let store = queries.store
-        var ids: [String] = []
-        let markets = market == TrendReport.allMarkets ? try await store.sources().map(\.market) : [market]
-        for code in Set(markets).sorted() {
-            ids += try await store.examples(market: code, attribute: attribute, releasedBy: cutDay, limit: Self.examplesPerCard)
-            if ids.count >= Self.examplesPerCard { break }
+        let markets = market == TrendReport.allMarkets ? Set(try await store.sources().map(\.market)).sorted() : [market]
+        var found: [(itemID: String, released: CivilDay)] = []
+        for code in markets {
+            found += try await store.examples(market: code, attribute: attribute, releasedBy: cutDay, limit: Self.examplesPerCard)
         }
-        ids = Array(ids.prefix(Self.examplesPerCard))
+        let ids = found.sorted { $0.released != $1.released ? $0.released > $1.released : $0.itemID < $1.itemID }
+            .prefix(Self.examplesPerCard).map(\.itemID)
         guard !ids.isEmpty else { return [] }
         let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument("stylecast:item:{\($0)}")] })
         return zip(ids, replies).map { id, reply in
@@ -192,4 +194,12 @@ struct TrendReportBuilder: Sendable {
             return TrendReport.Example(itemId: id, title: title.isEmpty ? id : title)
         }
     }
+}
+
+/// A card asked for an attribute whose fused call has no series with a stage: a defect (cards are
+/// made only for staged attributes).
+struct CardWithoutStage: StylecastError {
+    var attribute: TrendAttribute
+    var failureKind: FailureKind { .bug }
+    var description: String { "report card for \(attribute.key) without a series with a stage" }
 }

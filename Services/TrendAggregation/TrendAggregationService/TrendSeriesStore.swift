@@ -135,12 +135,19 @@ struct TrendSeriesStore: Sendable {
         return result
     }
 
-    /// Up to `limit` example item ids of an attribute in a market released up to `day`, latest first.
-    func examples(market: String, attribute: TrendAttribute, releasedBy day: CivilDay, limit: Int) async throws -> [String] {
+    /// Up to `limit` example items of an attribute in a market released up to `day`, latest first,
+    /// with their release days.
+    func examples(market: String, attribute: TrendAttribute, releasedBy day: CivilDay, limit: Int) async throws
+        -> [(itemID: String, released: CivilDay)]
+    {
         let reply = try await redis.send(
             "ZREVRANGEBYSCORE", RedisArgument(Self.examplesKey(market: market, attribute: attribute)),
-            RedisArgument(day.daysSinceEpoch), "-inf", "LIMIT", "0", RedisArgument(limit))
-        return (reply.array ?? []).compactMap(\.string)
+            RedisArgument(day.daysSinceEpoch), "-inf", "WITHSCORES", "LIMIT", "0", RedisArgument(limit))
+        let flat = reply.array ?? []
+        return stride(from: 0, to: flat.count - 1, by: 2).compactMap { index in
+            guard let id = flat[index].string, let score = flat[index + 1].string.flatMap(Int.init) else { return nil }
+            return (id, CivilDay(daysSinceEpoch: score))
+        }
     }
 
     /// Commands per pipeline round trip.

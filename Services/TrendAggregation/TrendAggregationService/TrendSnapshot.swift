@@ -17,7 +17,7 @@ struct TrendSnapshot: Sendable {
         var call: TrendCall
     }
 
-    /// The day the calls were cut at; `nil` = each source's latest week.
+    /// The last day of the week the calls were cut at (a Sunday); `nil` = each source's latest week.
     var asOf: CivilDay?
     /// Every source with data up to the cut.
     var sourcesWithData: [TrendSource]
@@ -33,43 +33,47 @@ struct TrendSnapshot: Sendable {
     /// The latest week any series reads.
     var latestWeek: CivilDay? { coverages.values.map(\.lastWeek).max() }
 
-    /// Reads every series and calls it at `asOf`.
+    /// Reads every series and calls it at `asOf`, or `lagWeeks` weeks before each source's own
+    /// last week up to `asOf` (what the report compares with: a quarter earlier for every source,
+    /// whatever week its data ends).
     /// - Parameters:
     ///   - store: Where the series are.
     ///   - asOf: The day to cut at (the end of its week); `nil` for each source's latest week.
+    ///   - lagWeeks: Weeks to go back from each source's last week up to the cut.
     ///   - parameters: The call parameters.
     /// - Throws: `InvalidInput` naming `as_of` when it is before every source's first week; Redis errors.
-    static func compute(store: TrendSeriesStore, asOf: CivilDay?, parameters: TrendParameters = .standard) async throws
-        -> TrendSnapshot
-    {
+    static func compute(
+        store: TrendSeriesStore, asOf: CivilDay?, lagWeeks: Int = 0, parameters: TrendParameters = .standard
+    ) async throws -> TrendSnapshot {
         let sources = try await store.sources()
         let totals = try await store.totals(of: sources)
-        let cutWeek = asOf?.monday
+        let asOfWeek = asOf?.monday
         var coverages: [TrendSource: SourceCoverage] = [:]
         var firstWeeks: [CivilDay] = []
         var withData: [TrendSource] = []
+        var cuts: [TrendSource: CivilDay] = [:]
         for source in sources {
             let all = totals[source] ?? [:]
             if let first = all.keys.min() { firstWeeks.append(first) }
-            let known = cutWeek.map { week in all.filter { $0.key <= week } } ?? all
+            guard let last = all.keys.filter({ asOfWeek == nil || $0 <= asOfWeek! }).max() else { continue }
+            let cutWeek = last.adding(days: -7 * lagWeeks)
+            cuts[source] = cutWeek
+            let known = all.filter { $0.key <= cutWeek }
             if !known.isEmpty { withData.append(source) }
-            let continues = cutWeek.map { week in all.keys.contains { $0 > week } } ?? false
             var launchWeeks: ClosedRange<CivilDay>?
             if source.measure == .sales {
                 let launches = (totals[TrendSource(measure: .launches, source: source.source, market: source.market)] ?? [:])
-                    .keys.filter { cutWeek == nil || $0 <= cutWeek! }
+                    .keys.filter { $0 <= cutWeek }
                 if let first = launches.min(), let last = launches.max() { launchWeeks = first...last }
             }
-            if let coverage = SourceCoverage(
-                measure: source.measure, totals: known, launchWeeks: launchWeeks, endsWithData: !continues)
-            {
+            if let coverage = SourceCoverage(measure: source.measure, totals: known, launchWeeks: launchWeeks) {
                 coverages[source] = coverage
             }
         }
         if let asOf, let first = firstWeeks.min(), asOf.monday < first {
             throw InvalidInput(
                 field: "as_of",
-                rule: "\(asOf.iso) is before the first week of data (\(first.iso)); give a later date, or none for the latest")
+                rule: "the week of \(asOf.monday.iso) is before the first week of data (\(first.iso)); give a later date, or none for the latest")
         }
         let withDataSet = Set(withData)
         let topics = try await store.topics().filter { withDataSet.contains($0.source) }
@@ -77,7 +81,8 @@ struct TrendSnapshot: Sendable {
         var calls: [SeriesCall] = []
         calls.reserveCapacity(topics.count)
         for topic in topics {
-            let known = (amounts[topic] ?? [:]).filter { cutWeek == nil || $0.key <= cutWeek! }
+            let cutWeek = cuts[topic.source]!
+            let known = (amounts[topic] ?? [:]).filter { $0.key <= cutWeek }
             guard !known.isEmpty else { continue }
             let coverage = coverages[topic.source]
             var (values, counts) =
@@ -87,11 +92,12 @@ struct TrendSnapshot: Sendable {
                 let launches = TrendTopic(
                     source: TrendSource(measure: .launches, source: topic.source.source, market: topic.source.market),
                     attribute: topic.attribute)
-                counts = coverage.aligned((amounts[launches] ?? [:]).filter { cutWeek == nil || $0.key <= cutWeek! })
+                counts = coverage.aligned((amounts[launches] ?? [:]).filter { $0.key <= cutWeek })
             }
             let call = TrendCall(measure: topic.source.measure, values: values, counts: counts, parameters: parameters)
             calls.append(SeriesCall(topic: topic, coverage: coverage, values: values, amounts: known, call: call))
         }
-        return TrendSnapshot(asOf: asOf, sourcesWithData: withData, coverages: coverages, calls: calls)
+        return TrendSnapshot(
+            asOf: asOf?.monday.adding(days: 6), sourcesWithData: withData, coverages: coverages, calls: calls)
     }
 }

@@ -225,8 +225,9 @@ public nonisolated struct Stylecast_V1_TrendEvidence: @unchecked Sendable {
     set {_uniqueStorage()._confidence = newValue}
   }
 
-  /// Events of the attribute in the trailing 12 weeks and the same weeks a year before (count
-  /// measures), or the larger of the two windows' mean interest ("interest").
+  /// Events of the attribute in the trailing 12 weeks and the same weeks a year before
+  /// ("purchases", "launches"), products launched in them or the 11 weeks before each ("sales"),
+  /// or the larger of the two windows' mean interest ("interest").
   public var support: Double {
     get {_storage._support}
     set {_uniqueStorage()._support = newValue}
@@ -481,7 +482,8 @@ public nonisolated struct Stylecast_V1_GetSeriesResponse: Sendable {
   /// The measure returned.
   public var measure: String = String()
 
-  /// For each week of `history` that has one, the value 52 weeks before it (same week last year).
+  /// Last year aligned beside this year: for each week of `history` whose week 52 weeks before was
+  /// read, a point labelled with the history week holding that earlier week's value.
   public var lastYear: [Stylecast_V1_SeriesPoint] = []
 
   public var source: String = String()

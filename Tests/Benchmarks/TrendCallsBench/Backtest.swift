@@ -1,10 +1,14 @@
 import Foundation
 import StylecastTrends
 
-/// One set's backtest: our calls, momentum and the slope rule, per half of the origins.
+/// What a rule may read for one series at one origin: its values (and, for count measures, the
+/// events behind them) up to the origin, as they were known then.
+typealias HistoryAt = (_ series: Int, _ origin: Int) -> (values: [Double?], counts: [Double?])
+
+/// One set's backtest: our calls, momentum and the first version's rules, per half of the origins.
 struct Backtest {
     /// The three rules in the order printed.
-    static let methods = ["ours", "momentum (YoY 12 w, ±15%)", "slope rule (4 w, ±2%/w)"]
+    static let methods = ["ours", "momentum (YoY 12 w, ±15%)", "first version's rules (4 w slope)"]
 
     var set: BacktestSet
     var origins: [Int]
@@ -17,14 +21,20 @@ struct Backtest {
     /// [half][ours, momentum] on the series and origins where our call has a stage.
     var staged: [[[(call: TrendDirection, outcome: TrendDirection)]]]
 
+    /// The history of a search set: each series up to the origin.
+    static func slices(of set: BacktestSet) -> HistoryAt {
+        { series, origin in (Array(set.series[series][...origin]), []) }
+    }
+
     /// - Parameters:
-    ///   - set: The series.
+    ///   - set: The series, whole: what happened after each origin is read from them.
     ///   - parameters: Our calls' parameters.
     ///   - measure: What the series measure.
-    ///   - counts: For count measures, each series' events per week (support).
-    static func run(set: BacktestSet, parameters: TrendParameters, measure: TrendMeasure = .interest, counts: [[Double?]] = [])
+    ///   - history: What every rule reads at an origin (default: the series up to it).
+    static func run(set: BacktestSet, parameters: TrendParameters, measure: TrendMeasure = .interest, history: HistoryAt? = nil)
         -> Backtest
     {
+        let history = history ?? slices(of: set)
         let origins = TrendBacktest.origins(seriesLength: set.weekCount)
         let middle = origins.count / 2
         var pairs = Array(repeating: Array(repeating: [(call: TrendDirection, outcome: TrendDirection)](), count: 3), count: 2)
@@ -35,12 +45,12 @@ struct Backtest {
             for (position, origin) in origins.enumerated() {
                 guard let outcome = TrendBacktest.realised(series, origin: origin) else { continue }
                 let half = position < middle ? 0 : 1
-                let call = TrendCall(
-                    measure: measure, values: Array(series[...origin]),
-                    counts: counts.isEmpty ? [] : Array(counts[index][...origin]), parameters: parameters)
+                let known = history(index, origin)
+                let call = TrendCall(measure: measure, values: known.values, counts: known.counts, parameters: parameters)
+                let last = known.values.count - 1
                 pairs[half][0].append((call.direction, outcome))
-                pairs[half][1].append((TrendBacktest.momentum(series, origin: origin), outcome))
-                pairs[half][2].append((TrendBacktest.slopeRule(series, origin: origin), outcome))
+                pairs[half][1].append((last < 0 ? .flat : TrendBacktest.momentum(known.values, origin: last), outcome))
+                pairs[half][2].append((FirstVersionRules.call(known.values), outcome))
                 stages[half][call.stage?.rawValue ?? "no stage", default: 0] += 1
                 if call.stage != nil {
                     staged[half][0].append((call.direction, outcome))
@@ -106,7 +116,7 @@ struct Backtest {
             let stageCounts = stages[half].sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append(
                 String(
-                    format: "- %@ half: ours - momentum = %+.4f, ours - slope rule = %+.4f; where ours has a stage (%d calls): ours %.4f, momentum %.4f; its 80%% interval of the forecast growth held the outcome %d of %d times (%.1f%%); stages: %@",
+                    format: "- %@ half: ours - momentum = %+.4f, ours - first version = %+.4f; where ours has a stage (%d calls): ours %.4f, momentum %.4f; its 80%% interval of the forecast growth held the outcome %d of %d times (%.1f%%); stages: %@",
                     half == 0 ? "first" : "second", first - momentum, first - slope, staged[half][0].count,
                     stagedScore(half: half, method: 0).macroF1, stagedScore(half: half, method: 1).macroF1, inside, total,
                     100 * Double(inside) / Double(max(total, 1)), stageCounts))

@@ -9,9 +9,13 @@ import StylecastTrends
 struct CountSource {
     var name: String
     var measure: TrendMeasure
+    /// The window of the whole data: what happened after each origin is read from its shares.
     var coverage: SourceCoverage
-    /// Attribute -> (shares, counts) over the coverage weeks.
+    /// Attribute -> (shares, counts) over the whole window.
     var series: [(attribute: String, values: [Double?], counts: [Double?])]
+    /// Per origin (an index into ``coverage``'s weeks), each attribute's (shares, counts) as known
+    /// then: the window, its thin weeks and edges from the totals up to the origin week only.
+    var known: [Int: [(values: [Double?], counts: [Double?])]]
 
     static func visuelle(dataDirectory: String) throws -> [CountSource] {
         var launches: [String: [CivilDay: Double]] = [:]
@@ -72,12 +76,31 @@ struct CountSource {
         launchWeeks: ClosedRange<CivilDay>?, supportAmounts: [String: [CivilDay: Double]]? = nil
     ) -> CountSource? {
         guard let coverage = SourceCoverage(measure: measure, totals: totals, launchWeeks: launchWeeks) else { return nil }
-        let series = amounts.keys.sorted().map { attribute in
+        let attributes = amounts.keys.sorted()
+        func shares(_ coverage: SourceCoverage, _ attribute: String) -> (values: [Double?], counts: [Double?]) {
             var (values, counts) = coverage.series(measure: measure, amounts: amounts[attribute]!, totals: totals)
             if let supportAmounts { counts = coverage.aligned(supportAmounts[attribute] ?? [:]) }
+            return (values, counts)
+        }
+        let series = attributes.map { attribute in
+            let (values, counts) = shares(coverage, attribute)
             return (attribute, values, counts)
         }
-        return CountSource(name: name, measure: measure, coverage: coverage, series: series)
+        var known: [Int: [(values: [Double?], counts: [Double?])]] = [:]
+        for origin in TrendBacktest.origins(seriesLength: coverage.weeks.count) {
+            let week = coverage.firstWeek.adding(days: 7 * origin)
+            let launches = launchWeeks.map { $0.lowerBound...min($0.upperBound, week) }
+            guard let then = SourceCoverage(measure: measure, totals: totals.filter { $0.key <= week }, launchWeeks: launches)
+            else { continue }
+            known[origin] = attributes.map { shares(then, $0) }
+        }
+        return CountSource(name: name, measure: measure, coverage: coverage, series: series, known: known)
+    }
+
+    /// What the rules read at an origin: the attribute's shares and counts as known then.
+    var history: HistoryAt {
+        let known = known
+        return { series, origin in known[origin]?[series] ?? ([], []) }
     }
 
     /// The share series as a backtest set.
@@ -85,8 +108,9 @@ struct CountSource {
         BacktestSet(name: name, firstWeek: coverage.firstWeek, names: series.map(\.attribute), series: series.map(\.values))
     }
 
-    /// The backtest of this source: as for the search sets, with our calls given the counts.
+    /// The backtest of this source: as for the search sets, every rule reading what was known at
+    /// each origin.
     func backtest() -> Backtest {
-        Backtest.run(set: backtestSet, parameters: .standard, measure: measure, counts: series.map(\.counts))
+        Backtest.run(set: backtestSet, parameters: .standard, measure: measure, history: history)
     }
 }

@@ -4,7 +4,7 @@
 // markets) and the VISUELLE search series: at every 4th week from the first with 64 weeks of
 // history to the last with 12 weeks after it, each series is called up, down or flat from the
 // weeks up to that origin only, and scored against what happened. Our calls (stage -> direction),
-// the momentum baseline and the old 4-week slope rule are computed in the same run; the first and
+// the momentum baseline and the first version's rules (4-week slope) are computed in the same run; the first and
 // second half of each set's origins are reported separately. --select runs the parameter grid on
 // the first halves only and prints the choice; --compare-forecasters scores the same calls made
 // with the AutoForecaster's forecast instead, on the first halves only.
