@@ -389,7 +389,7 @@ targets += [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastRedisTests",
-        dependencies: ["StylecastRedis", "StylecastTestSupport"],
+        dependencies: ["StylecastRedis", "StylecastErrors", "StylecastTestSupport"],
         path: "Tests/StylecastRedisTests",
         swiftSettings: swiftSettings),
     .testTarget(

@@ -2,8 +2,10 @@
 /// changes nothing: the building block of idempotent consumers.
 ///
 /// One Lua script, atomically: if the marker key for (scope, entry ID) exists it does nothing
-/// and returns `false`; otherwise it runs the writes, then sets the marker (with an optional
-/// lifetime) and returns `true`.
+/// and returns `false`; otherwise it checks every numeric increment (`INCRBY`, `INCRBYFLOAT`,
+/// `HINCRBY`, `HINCRBYFLOAT`, `ZINCRBY`) is a finite number of at most ``maximumIncrement`` in
+/// absolute value, and refuses the whole entry without writing if one is not; then sets the
+/// marker (with an optional lifetime), runs the writes and returns `true`.
 ///
 /// Key layout: the marker is `stylecast:{<hashTag>}:applied:<scope>:<entryID>`. On Redis
 /// Cluster all keys of one script must share a slot, so every key the writes touch must carry
@@ -11,8 +13,9 @@
 /// `stylecast:{items.ingested}:counts`; ``apply(entryID:writes:)`` refuses other keys.
 ///
 /// Redis does not roll a script back: if a write fails halfway (e.g. `WRONGTYPE`), the writes
-/// before it remain and no marker is set, so a redelivery would repeat them. Such failures
-/// are bugs in the writes, not outages.
+/// before it remain. The marker is set before the writes, so a redelivered entry finds it and
+/// applies nothing: a script that fails part way applies its first writes once, never twice.
+/// Such failures are bugs in the writes, not outages; the error reaches the caller.
 public struct IdempotentApplier: Sendable {
     /// The client scripts run through.
     public let client: RedisClient
@@ -41,6 +44,10 @@ public struct IdempotentApplier: Sendable {
         self.markerLifetime = markerLifetime
     }
 
+    /// The largest increment a write may carry, in absolute value: beyond it a float counter
+    /// would lose all precision, and sums of a few such would overflow to infinity.
+    public static let maximumIncrement = 1e15
+
     /// The marker key for an entry.
     /// - Parameter entryID: The stream entry ID (or any unique ID of the unit of work).
     public func markerKey(for entryID: String) -> String {
@@ -60,6 +67,7 @@ public struct IdempotentApplier: Sendable {
         var arguments: [RedisArgument] = [
             RedisArgument(markerLifetime.map { Swift.max(1, $0.milliseconds) } ?? 0),
             RedisArgument(writes.count),
+            RedisArgument(String(Self.maximumIncrement)),
         ]
         for write in writes {
             guard !write.parts.isEmpty else { throw .invalidArgument("empty write command") }
@@ -83,13 +91,16 @@ public struct IdempotentApplier: Sendable {
     }
 
     /// KEYS[1]: the marker; KEYS[2...]: the writes' keys. ARGV[1]: marker lifetime in ms (0 =
-    /// none); ARGV[2]: number of writes; then per write its word count and words, each either
-    /// `k<index into KEYS>` or `a<argument bytes>`.
+    /// none); ARGV[2]: number of writes; ARGV[3]: the largest increment; then per write its word
+    /// count and words, each either `k<index into KEYS>` or `a<argument bytes>`.
     static let script = RedisScript(
         """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        local i = 3
-        for _ = 1, tonumber(ARGV[2]) do
+        local limit = tonumber(ARGV[3])
+        local increments = {incrby = 3, incrbyfloat = 3, hincrby = 4, hincrbyfloat = 4, zincrby = 3}
+        local calls = {}
+        local i = 4
+        for n = 1, tonumber(ARGV[2]) do
             local count = tonumber(ARGV[i])
             i = i + 1
             local call = {}
@@ -102,7 +113,15 @@ public struct IdempotentApplier: Sendable {
                     call[w] = string.sub(word, 2)
                 end
             end
-            redis.call(unpack(call))
+            local at = increments[string.lower(call[1])]
+            if at then
+                local value = tonumber(call[at])
+                if value == nil or value ~= value or value > limit or value < -limit then
+                    return redis.error_reply('ERR stylecast: write ' .. n .. ' (' .. call[1] .. ') increments by ' ..
+                        tostring(call[at]) .. ', not a finite number of at most ' .. ARGV[3] .. ' in absolute value')
+                end
+            end
+            calls[n] = call
         end
         local lifetime = tonumber(ARGV[1])
         if lifetime > 0 then
@@ -110,6 +129,7 @@ public struct IdempotentApplier: Sendable {
         else
             redis.call('SET', KEYS[1], '1')
         end
+        for _, call in ipairs(calls) do redis.call(unpack(call)) end
         return 1
         """)
 }

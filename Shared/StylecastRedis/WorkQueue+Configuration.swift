@@ -15,8 +15,11 @@ extension WorkQueue {
         public var blockTime: Duration
         /// Most entries read or claimed at once.
         public var batchSize: Int
-        /// Pause before retrying after Redis was unreachable in ``WorkQueue/run(handler:)``.
+        /// Pause before retrying after Redis was unreachable, and the first pause before a
+        /// handler's temporary failure is tried again, in ``WorkQueue/run(until:handler:)``.
         public var retryDelay: Duration
+        /// The longest pause between tries of a temporary failure (the pause doubles up to it).
+        public var maximumRetryDelay: Duration
 
         /// Creates a configuration.
         /// - Parameters:
@@ -25,11 +28,12 @@ extension WorkQueue {
         ///   - deadLetterStream: The dead-letter stream key (same hash tag as the stream).
         ///   - blockTime: Wait for new entries per read (default 1 s).
         ///   - batchSize: Entries per read or claim (default 32).
-        ///   - retryDelay: Pause after a Redis outage (default 250 ms).
+        ///   - retryDelay: Pause after a Redis outage, first pause after a temporary failure (default 250 ms).
+        ///   - maximumRetryDelay: Longest pause after temporary failures (default 5 s).
         public init(
             claimIdleTime: Duration = .seconds(30), maxDeliveries: Int = 5, deadLetterStream: String,
             blockTime: Duration = .seconds(1), batchSize: Int = 32,
-            retryDelay: Duration = .milliseconds(250)
+            retryDelay: Duration = .milliseconds(250), maximumRetryDelay: Duration = .seconds(5)
         ) {
             self.claimIdleTime = claimIdleTime
             self.maxDeliveries = maxDeliveries
@@ -37,6 +41,7 @@ extension WorkQueue {
             self.blockTime = blockTime
             self.batchSize = batchSize
             self.retryDelay = retryDelay
+            self.maximumRetryDelay = Swift.max(maximumRetryDelay, retryDelay)
         }
     }
 }

@@ -1,13 +1,19 @@
+import Synchronization
 import Logging
 
 /// An at-least-once work queue on a Redis stream with a consumer group.
 ///
 /// Producers ``enqueue(_:)`` entries; each consumer of a group reads new entries, handles them,
 /// and acknowledges an entry only after its handler returned. Entries a consumer took but did
-/// not acknowledge (it failed, or its process died) stay pending and are claimed by any
-/// consumer of the group once idle for ``Configuration/claimIdleTime``. An entry that has
-/// failed ``Configuration/maxDeliveries`` times is moved, with the reason, to the dead-letter
-/// stream. Handlers must therefore be idempotent (see ``IdempotentApplier``).
+/// not acknowledge (its process died) stay pending and are claimed by any consumer of the group
+/// once idle for ``Configuration/claimIdleTime``; a living consumer renews the entries it holds
+/// (``renew(_:)``) so that they never go idle while in its hands. What a handler's error does to
+/// its entry depends on the error (``FailureDisposition``): a temporary failure (Redis or a
+/// dependency unavailable, a queue full) is retried by the same consumer with back-off, spending
+/// no delivery; a fault of the entry (invalid input) sends it to the dead-letter stream at once;
+/// any other error counts a delivery, and an entry that has failed ``Configuration/maxDeliveries``
+/// times is moved, with the reason, to the dead-letter stream. Handlers must therefore be
+/// idempotent (see ``IdempotentApplier``).
 ///
 /// Key layout: the caller names the stream and the dead-letter stream; both must carry the
 /// same hash tag (e.g. `stylecast:{items.ingested}` and `stylecast:{items.ingested}:dead`)
@@ -151,25 +157,33 @@ public struct WorkQueue: Sendable {
     }
 
     /// Claims entries of any consumer of the group that have been pending for at least
-    /// ``Configuration/claimIdleTime`` (`XAUTOCLAIM`), so that entries of a dead or failed
-    /// consumer are delivered again. Each claim counts as a delivery.
-    /// - Parameter count: Most entries (default ``Configuration/batchSize``).
+    /// ``Configuration/claimIdleTime`` (`XAUTOCLAIM`), so that entries of a dead consumer are
+    /// delivered again. Each claim counts as a delivery.
+    /// - Parameters:
+    ///   - count: Most entries (default ``Configuration/batchSize``).
+    ///   - cursor: Where the scan of the pending list goes on (`0-0` from its start).
     /// - Returns: The claimed entries with their delivery counts (from `XPENDING`).
     /// - Throws: A ``RedisError``.
-    public func claimStale(count: Int? = nil) async throws(RedisError) -> [Entry] {
+    public func claimStale(count: Int? = nil, cursor: String = "0-0") async throws(RedisError) -> [Entry] {
+        try await claimStale(count: count, from: cursor).entries
+    }
+
+    /// ``claimStale(count:cursor:)`` with the cursor the next call goes on from (`0-0` once the
+    /// whole pending list was scanned).
+    func claimStale(count: Int?, from cursor: String) async throws(RedisError) -> (entries: [Entry], next: String) {
         let reply = try await client.send([
             "XAUTOCLAIM", RedisArgument(stream), RedisArgument(group), RedisArgument(consumer),
-            RedisArgument(configuration.claimIdleTime.milliseconds), "0-0",
+            RedisArgument(configuration.claimIdleTime.milliseconds), RedisArgument(cursor),
             "COUNT", RedisArgument(count ?? configuration.batchSize),
         ])
-        guard let parts = reply.array, parts.count >= 2, let list = parts[1].array else {
+        guard let parts = reply.array, parts.count >= 2, let next = parts[0].string, let list = parts[1].array else {
             throw .protocolError("XAUTOCLAIM answered \(reply)")
         }
         var entries: [Entry] = []
         for item in list where !item.isNull {
             entries.append(try Self.parseEntry(item, deliveryCount: 0))
         }
-        guard !entries.isEmpty else { return [] }
+        guard !entries.isEmpty else { return ([], next) }
 
         // XAUTOCLAIM does not report delivery counts; one XPENDING per entry, one round trip.
         let counts = try await client.pipeline(
@@ -190,7 +204,22 @@ public struct WorkQueue: Sendable {
             }
             entries[index].deliveryCount = Int(deliveries)
         }
-        return entries.filter { $0.deliveryCount > 0 }
+        return (entries.filter { $0.deliveryCount > 0 }, next)
+    }
+
+    /// Renews this consumer's hold on entries it is handling: their idle time starts again from
+    /// zero (`XCLAIM ... 0 ... JUSTID`, which does not count a delivery), so no other consumer
+    /// claims them meanwhile.
+    /// - Parameter ids: Entry IDs held by this consumer.
+    /// - Returns: The IDs still pending (the others were acknowledged or dead-lettered meanwhile).
+    /// - Throws: A ``RedisError``.
+    @discardableResult
+    public func renew(_ ids: [String]) async throws(RedisError) -> [String] {
+        guard !ids.isEmpty else { return [] }
+        let reply = try await client.send(
+            ["XCLAIM", RedisArgument(stream), RedisArgument(group), RedisArgument(consumer), "0"]
+                + ids.map { RedisArgument($0) } + ["JUSTID"])
+        return (reply.array ?? []).compactMap(\.string)
     }
 
     /// Moves an entry to the dead-letter stream with the reason and acknowledges it, atomically
@@ -222,40 +251,49 @@ public struct WorkQueue: Sendable {
         return reply.isNull ? nil : reply.string
     }
 
-    /// Consumes until the task is cancelled: claims stale entries, reads new ones, calls
-    /// `handler` for each, one at a time, and acknowledges an entry only after `handler`
-    /// returned. An entry whose handler throws stays pending and is delivered again after
-    /// ``Configuration/claimIdleTime``; once it has failed on its
-    /// ``Configuration/maxDeliveries``-th delivery it goes to the dead-letter stream with the
-    /// error's description as reason. An entry claimed with more deliveries than that (its
-    /// consumers kept dying on it) is dead-lettered without calling `handler`.
+    /// Consumes until the task is cancelled or `shouldStop` says so: claims stale entries,
+    /// reads new ones, calls `handler` for each, one at a time, and acknowledges an entry only
+    /// after `handler` returned. While a batch is in hand a heartbeat renews it every third of
+    /// ``Configuration/claimIdleTime``, so its entries are claimed by others only if this
+    /// consumer dies. A handler error is dealt with by its ``FailureDisposition``:
+    /// - ``FailureDisposition/temporary``: the same entry is tried again after a pause (from
+    ///   ``Configuration/retryDelay`` doubling to ``Configuration/maximumRetryDelay``), no
+    ///   delivery spent: a consumer pauses while Redis refuses writes or a dependency is down;
+    /// - ``FailureDisposition/permanent``: the entry goes to the dead-letter stream at once;
+    /// - ``FailureDisposition/counted``: the entry stays pending, is delivered again after
+    ///   ``Configuration/claimIdleTime``, and goes to the dead-letter stream once it has failed
+    ///   on its ``Configuration/maxDeliveries``-th delivery. An entry claimed with more
+    ///   deliveries than that (its consumers kept dying on it) is dead-lettered without calling
+    ///   `handler`.
     ///
-    /// Creates the group if needed. While Redis is unavailable (``RedisError/isUnavailable``:
-    /// unreachable, or loading its data after a restart) it waits
-    /// ``Configuration/retryDelay`` and tries again. Returns within about
-    /// ``Configuration/blockTime`` of cancellation (the blocking read is not interrupted).
-    /// - Parameter handler: Handles one entry; must be idempotent.
+    /// `shouldStop` is asked between entries: once it is true, the consumer finishes the entries
+    /// it already read (at most ``Configuration/batchSize``, so none stays pending in its name;
+    /// one failing for now is left pending instead of retried) and returns. Creates the group if needed. While Redis is unavailable
+    /// (``RedisError/isUnavailable``) it waits ``Configuration/retryDelay`` and tries again.
+    /// Returns within about ``Configuration/blockTime`` of cancellation or of the stop.
+    /// - Parameters:
+    ///   - shouldStop: Whether to stop (e.g. the service shuts down gracefully); default never.
+    ///   - handler: Handles one entry; must be idempotent.
     /// - Throws: A ``RedisError`` that retrying cannot fix (e.g. a wrong key type).
-    public func run(handler: @escaping @Sendable (Entry) async throws -> Void) async throws(RedisError) {
+    public func run(
+        until shouldStop: @escaping @Sendable () -> Bool = { false },
+        handler: @escaping @Sendable (Entry) async throws -> Void
+    ) async throws(RedisError) {
         var groupReady = false
-        while !Task.isCancelled {
+        var cursor = "0-0"
+        while !Task.isCancelled, !shouldStop() {
             do {
                 if !groupReady {
                     try await ensureGroup()
                     groupReady = true
                 }
-                let stale = try await claimStale()
-                for entry in stale {
-                    guard !Task.isCancelled else { return }
-                    try await process(entry, handler: handler)
-                }
-                guard !Task.isCancelled else { return }
+                let (stale, next) = try await claimStale(count: nil, from: cursor)
+                cursor = next
+                try await processBatch(stale, shouldStop: shouldStop, handler: handler)
+                guard !Task.isCancelled, !shouldStop() else { return }
                 // Block only when there was nothing stale, so claimed work is not delayed.
-                let fresh = try await readNew(block: stale.isEmpty ? configuration.blockTime : nil)
-                for entry in fresh {
-                    guard !Task.isCancelled else { return }
-                    try await process(entry, handler: handler)
-                }
+                let fresh = try await readNew(block: stale.isEmpty && cursor == "0-0" ? configuration.blockTime : nil)
+                try await processBatch(fresh, shouldStop: shouldStop, handler: handler)
             } catch where error.isUnavailable || error == .cancelled {
                 guard !Task.isCancelled else { return }
                 logger.warning("Redis unavailable; retrying", metadata: ["error": "\(error)"])
@@ -263,12 +301,36 @@ public struct WorkQueue: Sendable {
             } catch where error.serverErrorCode == "NOGROUP" {
                 // The stream or group was deleted under us: recreate and go on.
                 groupReady = false
+                cursor = "0-0"
             }
         }
     }
 
+    /// Handles a batch in order, renewing the entries not yet done while it works.
+    private func processBatch(
+        _ batch: [Entry], shouldStop: @escaping @Sendable () -> Bool, handler: @escaping @Sendable (Entry) async throws -> Void
+    ) async throws(RedisError) {
+        guard !batch.isEmpty else { return }
+        let remaining = RemainingEntries(batch.map(\.id))
+        let heartbeat = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: configuration.claimIdleTime / 3)
+                guard !Task.isCancelled else { return }
+                _ = try? await renew(remaining.ids)
+            }
+        }
+        defer { heartbeat.cancel() }
+        for entry in batch {
+            // Cancelled: the rest stays pending for a later claim. Stopping: the batch in hand
+            // is finished first, so that nothing stays pending in this consumer's name.
+            guard !Task.isCancelled else { return }
+            try await process(entry, shouldStop: shouldStop, handler: handler)
+            remaining.remove(entry.id)
+        }
+    }
+
     private func process(
-        _ entry: Entry, handler: @Sendable (Entry) async throws -> Void
+        _ entry: Entry, shouldStop: @Sendable () -> Bool, handler: @Sendable (Entry) async throws -> Void
     ) async throws(RedisError) {
         if entry.deliveryCount > configuration.maxDeliveries {
             try await deadLetter(
@@ -278,21 +340,40 @@ public struct WorkQueue: Sendable {
             )
             return
         }
-        do {
-            try await handler(entry)
-        } catch {
-            // Cancelled mid-handler: not the entry's fault; it stays pending for a later claim.
-            if Task.isCancelled { return }
-            if entry.deliveryCount >= configuration.maxDeliveries {
-                try await deadLetter(entry, reason: "\(error)")
-            } else {
-                logger.notice(
-                    "Handler failed; entry stays pending for redelivery",
-                    metadata: [
-                        "entry": "\(entry.id)", "deliveries": "\(entry.deliveryCount)", "error": "\(error)",
-                    ])
+        var pause = configuration.retryDelay
+        while true {
+            do {
+                try await handler(entry)
+                break
+            } catch {
+                // Cancelled mid-handler: not the entry's fault; it stays pending for a later claim.
+                if Task.isCancelled { return }
+                switch FailureDisposition(of: error) {
+                case .temporary:
+                    logger.notice(
+                        "Handler failed for now; the entry is tried again, no delivery spent",
+                        metadata: ["entry": "\(entry.id)", "error": "\(error)", "pause_ms": "\(pause.milliseconds)"])
+                    try? await Task.sleep(for: pause)
+                    // Stopping while the world is down: leave the entry pending for the next consumer.
+                    if Task.isCancelled || shouldStop() { return }
+                    pause = Swift.min(pause * 2, configuration.maximumRetryDelay)
+                    continue
+                case .permanent:
+                    try await deadLetter(entry, reason: "\(error)")
+                    return
+                case .counted:
+                    if entry.deliveryCount >= configuration.maxDeliveries {
+                        try await deadLetter(entry, reason: "\(error)")
+                    } else {
+                        logger.notice(
+                            "Handler failed; entry stays pending for redelivery",
+                            metadata: [
+                                "entry": "\(entry.id)", "deliveries": "\(entry.deliveryCount)", "error": "\(error)",
+                            ])
+                    }
+                    return
+                }
             }
-            return
         }
         try await acknowledge([entry.id])
     }
@@ -325,4 +406,15 @@ public struct WorkQueue: Sendable {
         redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
         return id
         """)
+}
+
+/// The IDs of a batch not yet done, shared with its heartbeat.
+private final class RemainingEntries: Sendable {
+    private let state: Mutex<[String]>
+
+    init(_ ids: [String]) { state = Mutex(ids) }
+
+    var ids: [String] { state.withLock { $0 } }
+
+    func remove(_ id: String) { state.withLock { $0.removeAll { $0 == id } } }
 }

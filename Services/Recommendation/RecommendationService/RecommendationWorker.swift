@@ -2,6 +2,7 @@ import Logging
 import ServiceLifecycle
 import StylecastErrors
 import StylecastRedis
+import StylecastServiceKit
 
 /// The queue worker: consumes `stylecast:{interactions}` and `stylecast:{items.embedded}` as
 /// the `recommendation` consumer group.
@@ -43,15 +44,11 @@ public struct RecommendationWorker: Service {
 
     public func run() async throws {
         let worker = self
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await worker.interactions.run { try await worker.handleInteraction($0) } }
-                group.addTask { try await worker.embedded.run { try await worker.handleEmbedded($0) } }
-                // One queue failing stops the other: the service fails as a whole (and is
-                // restarted) instead of running on with one stream no longer consumed.
-                _ = try await group.next()
-                group.cancelAll()
-            }
+        let stop: @Sendable () -> Bool = { Task.isShuttingDownGracefully }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.interactions.run(until: stop) { try await worker.handleInteraction($0) } }
+            group.addTask { try await worker.embedded.run(until: stop) { try await worker.handleEmbedded($0) } }
+            try await WorkerGroup.awaitAll(&group)
         }
     }
 

@@ -71,9 +71,9 @@ public struct EmbeddingWorker: Service {
 
     public func run() async throws {
         let worker = self
-        try await cancelWhenGracefulShutdown {
-            try await worker.queue.run { entry in try await worker.handle(entry) }
-        }
+        // Stops between entries on graceful shutdown, finishing the batch in hand (not cancelled:
+        // its writes and acknowledgements would fail half way).
+        try await worker.queue.run(until: { Task.isShuttingDownGracefully }) { entry in try await worker.handle(entry) }
     }
 
     /// Processes one entry: embed, store, publish. Throws for a malformed entry.

@@ -5,6 +5,7 @@ import StylecastCalendar
 import StylecastErrors
 import StylecastProto
 import StylecastRedis
+import StylecastServiceKit
 
 /// The queue worker of trend-aggregation: turns embedded items, interactions and search-interest
 /// series into weekly series per (measure, source, market, attribute) and the weekly totals of
@@ -63,22 +64,17 @@ struct TrendAggregator: Service {
 
     func run() async throws {
         let aggregator = self
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (queue, applier, kind) in aggregator.queues {
-                    group.addTask {
-                        try await queue.run { entry in
-                            let writes = try await aggregator.writes(for: entry, kind: kind)
-                            if !writes.isEmpty { try await applier.apply(entryID: entry.id, writes: writes) }
-                        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (queue, applier, kind) in aggregator.queues {
+                group.addTask {
+                    // Stops between entries on graceful shutdown, finishing the batch in hand.
+                    try await queue.run(until: { Task.isShuttingDownGracefully }) { entry in
+                        let writes = try await aggregator.writes(for: entry, kind: kind)
+                        if !writes.isEmpty { try await applier.apply(entryID: entry.id, writes: writes) }
                     }
                 }
-                // A queue ends only on shutdown or with an error retrying cannot fix; either way
-                // the others stop too, so that the service fails as a whole (and is restarted)
-                // instead of running on with one stream no longer consumed.
-                _ = try await group.next()
-                group.cancelAll()
             }
+            try await WorkerGroup.awaitAll(&group)
         }
     }
 
