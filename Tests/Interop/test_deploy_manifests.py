@@ -78,7 +78,8 @@ def test_every_resource_listed_in_the_kustomization_exists_and_parses():
 
 def test_each_service_has_a_deployment_a_service_and_an_autoscaler():
     deployments, services, hpas = of_kind("Deployment"), of_kind("Service"), of_kind("HorizontalPodAutoscaler")
-    assert sorted(deployments) == sorted(SERVICE_NAMES)
+    # The services, and the cache Redis (redis-cache.yaml), which has neither gRPC nor an autoscaler.
+    assert sorted(deployments) == sorted(SERVICE_NAMES + ["redis-cache"])
     for name in SERVICE_NAMES:
         assert name in services, f"no Service {name}"
         # All five are stateless (state in Redis, idempotent consumers), so all five autoscale.
@@ -136,11 +137,24 @@ def test_redis_is_a_statefulset_with_a_volume_and_append_only_persistence():
     assert of_kind("ConfigMap")["stylecast-config"]["data"]["STYLECAST_REDIS_URL"] == "redis://redis:6379/0"
 
 
+def test_caches_live_in_a_capped_lru_redis_the_callers_cannot_fill_the_main_one_with():
+    [container] = of_kind("Deployment")["redis-cache"]["spec"]["template"]["spec"]["containers"]
+    args = " ".join(container["args"])
+    assert "--maxmemory-policy allkeys-lru" in args and "--maxmemory " in args and "--appendonly no" in args
+    assert of_kind("Service")["redis-cache"]["spec"]["selector"].items() <= (
+        of_kind("Deployment")["redis-cache"]["spec"]["template"]["metadata"]["labels"].items())
+    [embedding] = of_kind("Deployment")["text-embedding"]["spec"]["template"]["spec"]["containers"]
+    assert env_of(embedding)["STYLECAST_CACHE_REDIS_URL"] == "redis://redis-cache:6379/0"
+    cache = compose()["services"]["redis-cache"]
+    assert cache["command"][cache["command"].index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert compose()["services"]["text-embedding"]["environment"]["STYLECAST_CACHE_REDIS_URL"] == "redis://redis-cache:6379/0"
+
+
 def test_secret_is_an_optional_placeholder():
     secret = of_kind("Secret")["stylecast-secrets"]
     assert not secret.get("data") and not secret.get("stringData"), "real values do not belong in git"
-    for deployment in of_kind("Deployment").values():
-        [container] = deployment["spec"]["template"]["spec"]["containers"]
+    for name in SERVICE_NAMES:
+        [container] = of_kind("Deployment")[name]["spec"]["template"]["spec"]["containers"]
         refs = [source["secretRef"] for source in container["envFrom"] if "secretRef" in source]
         assert refs == [{"name": "stylecast-secrets", "optional": True}]
 

@@ -1,6 +1,7 @@
 import GRPCCore
 import StylecastErrors
 import StylecastProto
+import StylecastRedis
 import StylecastServiceKit
 import StylecastVision
 
@@ -51,9 +52,7 @@ public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     public func getItem(request: Stylecast_V1_GetItemRequest, context: ServerContext) async throws
         -> Stylecast_V1_FashionItem
     {
-        guard !request.itemID.isEmpty else {
-            throw InvalidInput(field: "item_id", rule: "must not be empty")
-        }
+        try KeyIdentifier.check(request.itemID, field: "item_id")
         return try await pipeline.item(id: request.itemID)
     }
 

@@ -5,7 +5,7 @@ import StylecastRedis
 /// Validates and normalises one incoming interaction (docs/ingest-formats.md).
 ///
 /// Rules, first broken one reported: `source` as for items; `user_id` and `item_id` required,
-/// at most 256 bytes; `kind` one of purchase, view, review, cart; `timestamp` 0 (unknown) or
+/// and these and `interaction_id` at most 256 bytes without `{` or `}` (``KeyIdentifier``); `kind` one of purchase, view, review, cart; `timestamp` 0 (unknown) or
 /// a Unix time no later than a day from now; `rating` 0 or 1-5; `quantity` finite and not
 /// negative (0 means 1); `price` finite and not negative; `sequence` not negative.
 /// An empty `interaction_id` becomes `<source>:sha1:<digest of the other fields>`, so resending
@@ -24,10 +24,7 @@ struct InteractionPreparation: Sendable {
         interaction.userID = TextNormalization.normalized(interaction.userID)
         interaction.itemID = TextNormalization.normalized(interaction.itemID)
         for (field, value) in [("user_id", interaction.userID), ("item_id", interaction.itemID)] {
-            guard !value.isEmpty else { return .failure(.init(field: field, rule: "must not be empty")) }
-            guard value.utf8.count <= ItemPreparation.maxIDBytes else {
-                return .failure(.init(field: field, rule: "must be at most \(ItemPreparation.maxIDBytes) bytes"))
-            }
+            if let rule = KeyIdentifier.violation(of: value) { return .failure(.init(field: field, rule: rule)) }
         }
         interaction.kind = TextNormalization.key(interaction.kind)
         guard Self.kinds.contains(interaction.kind) else {
@@ -53,8 +50,8 @@ struct InteractionPreparation: Sendable {
             return .failure(.init(field: "sequence", rule: "must be >= 0, got \(interaction.sequence)"))
         }
         interaction.interactionID = TextNormalization.normalized(interaction.interactionID)
-        guard interaction.interactionID.utf8.count <= ItemPreparation.maxIDBytes else {
-            return .failure(.init(field: "interaction_id", rule: "must be at most \(ItemPreparation.maxIDBytes) bytes"))
+        if let rule = KeyIdentifier.violation(of: interaction.interactionID, allowEmpty: true) {
+            return .failure(.init(field: "interaction_id", rule: rule))
         }
         if interaction.interactionID.isEmpty {
             interaction.interactionID = "\(interaction.source):sha1:\(ContentFingerprint.of(interaction))"
@@ -65,7 +62,8 @@ struct InteractionPreparation: Sendable {
 
 /// Validates and normalises one search-interest series.
 ///
-/// Rules: `source` as for items; `term` required (1-256 bytes); `geo` empty or 1-16 characters
+/// Rules: `source` as for items; `term` required and `group` optional, each at most 256 bytes
+/// without `{` or `}` (``KeyIdentifier``: both are part of the series' key); `geo` empty or 1-16 characters
 /// of `A-Z`, `0-9`, `-` (upper-cased first); 1-10,000 points; each point's `week` a date (stored as
 /// the UTC day) and its value finite and not negative; no week twice. Points are sorted by week.
 struct SignalPreparation: Sendable {
@@ -85,8 +83,9 @@ struct SignalPreparation: Sendable {
         }
         series.geo = geo
         series.group = TextNormalization.key(series.group)
-        guard !series.term.isEmpty, series.term.utf8.count <= 256 else {
-            return .failure(.init(field: "term", rule: "must be 1-256 bytes"))
+        if let rule = KeyIdentifier.violation(of: series.term) { return .failure(.init(field: "term", rule: rule)) }
+        if let rule = KeyIdentifier.violation(of: series.group, allowEmpty: true) {
+            return .failure(.init(field: "group", rule: rule))
         }
         guard !series.points.isEmpty, series.points.count <= Self.maxPoints else {
             return .failure(

@@ -1,10 +1,12 @@
 import StylecastProto
+import StylecastRedis
 
 /// Validates and normalises one incoming item: the rules of docs/ingest-formats.md.
 ///
 /// Rules, checked in this order (the first broken one is reported):
 /// - `source`: 1-32 characters of `a-z`, `0-9`, `-`.
-/// - `source_id`: required, at most 256 bytes.
+/// - `source_id`: required, at most 256 bytes, without `{` or `}` (``KeyIdentifier``: it is part
+///   of the item's key).
 /// - `item_id`: empty (then `<source>:<source_id>` is assigned) or exactly that.
 /// - every text field at most ``IngestConfiguration/maxTextBytes``; `extra` at most 64 entries.
 /// - `title` or `description` not empty after normalisation, unless the item has an image.
@@ -19,8 +21,8 @@ import StylecastProto
 struct ItemPreparation: Sendable {
     /// Most `extra` entries of one item.
     static let maxExtraEntries = 64
-    /// Longest id.
-    static let maxIDBytes = 256
+    /// Longest id (``KeyIdentifier/maximumBytes``).
+    static let maxIDBytes = KeyIdentifier.maximumBytes
 
     let configuration: IngestConfiguration
     let vocabulary: CanonicalVocabulary
@@ -33,10 +35,7 @@ struct ItemPreparation: Sendable {
             return .failure(.init(field: "source", rule: "must be 1-32 characters of a-z, 0-9 and '-'"))
         }
         item.sourceID = TextNormalization.normalized(item.sourceID)
-        guard !item.sourceID.isEmpty else { return .failure(.init(field: "source_id", rule: "must not be empty")) }
-        guard item.sourceID.utf8.count <= Self.maxIDBytes else {
-            return .failure(.init(field: "source_id", rule: "must be at most \(Self.maxIDBytes) bytes"))
-        }
+        if let rule = KeyIdentifier.violation(of: item.sourceID) { return .failure(.init(field: "source_id", rule: rule)) }
         let assignedID = "\(item.source):\(item.sourceID)"
         guard item.itemID.isEmpty || item.itemID == assignedID else {
             return .failure(.init(field: "item_id", rule: "must be empty or \"\(assignedID)\" (<source>:<source_id>)"))

@@ -73,10 +73,12 @@ public final class RecommendationEngine: Sendable {
         return Int(k)
     }
 
-    /// Recommend: the cached answer when it is a hit, else computed and cached.
-    /// - Throws: ``InvalidInput`` for a bad `k` or empty user, ``RecommendationError``, ``RedisError``.
+    /// Recommend: the cached answer when it is a hit, else computed and (for a user the model or
+    /// the recent log knows, best-effort) cached.
+    /// - Throws: ``InvalidInput`` for a bad `k` or a user id that cannot be a key part
+    ///   (``KeyIdentifier``), ``RecommendationError``, ``RedisError``.
     public func recommend(userID: String, k rawK: UInt32) async throws -> Stylecast_V1_RecommendResponse {
-        guard !userID.isEmpty else { throw InvalidInput(field: "user_id", rule: "must not be empty") }
+        try KeyIdentifier.check(userID, field: "user_id")
         let k = try validate(k: rawK)
         let started = ContinuousClock.now
         let model = try requireModel()
@@ -91,7 +93,16 @@ public final class RecommendationEngine: Sendable {
         let items = await runOffEventLoop { model.recommend(userID: userID, recent: events, count: k) }
         var response = Self.response(items)
         response.timings = .with { $0.inferenceMs = (ContinuousClock.now - computing).milliseconds }
-        try await cache.fill(response, userID: userID, k: k, version: model.version, recentCount: recentCount)
+        // Only users the model or the log knows are cached: an unknown id (whatever a caller
+        // sends) adds no key. Filling is best-effort: the answer is computed, a failed fill does
+        // not fail it.
+        if model.users[userID] != nil || !events.isEmpty {
+            do {
+                try await cache.fill(response, userID: userID, k: k, version: model.version, recentCount: recentCount)
+            } catch {
+                logger.warning("Recommend cache fill failed; answered without it", metadata: ["error": "\(error)"])
+            }
+        }
         response.timings.totalMs = (ContinuousClock.now - started).milliseconds
         return response
     }
@@ -99,6 +110,7 @@ public final class RecommendationEngine: Sendable {
     /// SimilarItems: co-occurrence neighbours, or content kNN when the item has none.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` when neither knows the item.
     public func similarItems(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+        try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
         let index = model.items[itemID]
@@ -111,6 +123,7 @@ public final class RecommendationEngine: Sendable {
     /// CompleteTheLook: complementary categories bought together, topped up with popular ones.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` for an item the model does not know.
     public func completeTheLook(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+        try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
         guard let index = model.items[itemID] else { throw RecommendationError.unknownItem(itemID) }

@@ -158,7 +158,7 @@ public enum TextEmbeddingServiceBuilder {
             engine: engine, tokenBudget: configuration.batchTokenBudget, maxWait: configuration.batchMaxWait,
             maxQueuedTokens: configuration.maxQueuedTokens, logger: context.logger, metrics: context.metrics)
         let cache = EmbeddingCache(
-            redis: context.redis, timeToLive: configuration.cacheTimeToLive, logger: context.logger)
+            redis: context.cacheRedis, timeToLive: configuration.cacheTimeToLive, logger: context.logger)
         // The prototypes are embedded before the batcher runs, directly on the engine; the
         // service stays NOT_SERVING until they are ready.
         context.readiness.require("attribute prototypes")

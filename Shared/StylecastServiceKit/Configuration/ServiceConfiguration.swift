@@ -64,6 +64,8 @@ public struct ServiceConfiguration: Sendable {
     public var metricsPort: Int
     /// Where Redis is.
     public var redis: RedisURL
+    /// Where caches live (`STYLECAST_CACHE_REDIS_URL`); `nil` = in ``redis``.
+    public var cacheRedis: RedisURL?
     /// Connections in the Redis pool.
     public var redisPoolSize: Int
     /// Connect and command timeout for Redis.
@@ -108,6 +110,8 @@ public struct ServiceConfiguration: Sendable {
     public static let variables: [Variable] = [
         .init(name: "STYLECAST_REDIS_URL", defaultValue: "redis://127.0.0.1:6379/0",
               meaning: "Redis location, `redis://[:password@]host:port/db`"),
+        .init(name: "STYLECAST_CACHE_REDIS_URL", defaultValue: "unset (the main Redis)",
+              meaning: "Redis for disposable caches (text-embedding's embedding cache), best run with `maxmemory` and `allkeys-lru`"),
         .init(name: "STYLECAST_REDIS_POOL_SIZE", defaultValue: "4",
               meaning: "connections in the Redis pool (1-64)"),
         .init(name: "STYLECAST_REDIS_TIMEOUT_MS", defaultValue: "2000",
@@ -165,6 +169,12 @@ public struct ServiceConfiguration: Sendable {
             metricsHost: reader.string("STYLECAST_METRICS_HOST", default: "0.0.0.0"),
             metricsPort: reader.port("STYLECAST_METRICS_PORT", default: spec.defaultMetricsPort),
             redis: redis ?? RedisURL(host: "127.0.0.1"),
+            cacheRedis: reader.raw("STYLECAST_CACHE_REDIS_URL") == nil
+                ? nil
+                : reader.parsed(
+                    "STYLECAST_CACHE_REDIS_URL", default: "",
+                    redact: environment["STYLECAST_CACHE_REDIS_URL"]?.contains("@") ?? false
+                ) { try RedisURL(parsing: $0) },
             redisPoolSize: reader.integer("STYLECAST_REDIS_POOL_SIZE", default: 4, range: 1...64),
             redisTimeout: reader.milliseconds(
                 "STYLECAST_REDIS_TIMEOUT_MS", default: 2000, range: 10...60_000),

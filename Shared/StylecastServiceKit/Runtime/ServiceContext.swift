@@ -13,6 +13,8 @@ public struct ServiceContext: Sendable {
     public var logger: Logger
     /// The Redis pool (may not be reachable yet: health says so).
     public var redis: RedisClient
+    /// The Redis for disposable caches (`STYLECAST_CACHE_REDIS_URL`), or ``redis`` itself.
+    public var cacheRedis: RedisClient
     /// Conditions, such as a loaded model, that must hold before the service is SERVING.
     public var readiness: ReadinessConditions
     /// Prometheus metrics of this process.

@@ -105,7 +105,8 @@ public enum ServiceMain {
             "starting",
             metadata: [
                 "grpc_port": "\(configuration.grpcPort)", "metrics_port": "\(configuration.metricsPort)",
-                "redis": "\(configuration.redis)", "blas_kernel": "\(BLASRuntime.kernelName)",
+                "redis": "\(configuration.redis)", "cache_redis": "\(configuration.cacheRedis.map { "\($0)" } ?? "the main Redis")",
+                "blas_kernel": "\(BLASRuntime.kernelName)",
                 "consumer": "\(configuration.consumerName)",
                 "tls": "\(configuration.tls == nil ? "off" : "on")",
                 "authentication": "\(configuration.authToken == nil ? "off" : "bearer token")",
@@ -117,15 +118,25 @@ public enum ServiceMain {
                 url: configuration.redis, poolSize: configuration.redisPoolSize,
                 connectTimeout: configuration.redisTimeout, commandTimeout: configuration.redisTimeout),
             logger: logger)
+        // Caches may live in their own Redis (maxmemory with LRU eviction), so that what callers
+        // send can never fill the Redis that holds the work and the data.
+        let cacheRedis = configuration.cacheRedis.map { url in
+            RedisClient(
+                configuration: .init(
+                    url: url, poolSize: configuration.redisPoolSize, connectTimeout: configuration.redisTimeout,
+                    commandTimeout: configuration.redisTimeout),
+                logger: logger)
+        }
         let readiness = ReadinessConditions()
         let context = ServiceContext(
-            spec: spec, configuration: configuration, logger: logger, redis: redis,
+            spec: spec, configuration: configuration, logger: logger, redis: redis, cacheRedis: cacheRedis ?? redis,
             readiness: readiness, metrics: registry, environment: environment)
         let parts: ServiceParts
         do {
             parts = try await build(context)
         } catch {
             await redis.shutdown()
+            await cacheRedis?.shutdown()
             throw error
         }
 
@@ -182,9 +193,11 @@ public enum ServiceMain {
             try await group.run()
         } catch {
             await redis.shutdown()
+            await cacheRedis?.shutdown()
             throw error
         }
         await redis.shutdown()
+        await cacheRedis?.shutdown()
     }
 }
 
