@@ -50,6 +50,73 @@ struct ReliabilityTests {
     }
 }
 
+extension ReliabilityTests {
+    /// An item of the test shop.
+    static func shopItem(_ sourceID: String, title: String) -> Stylecast_V1_FashionItem {
+        .with {
+            $0.source = "shop"
+            $0.sourceID = sourceID
+            $0.title = title
+            $0.category = "dress"
+            $0.color = "red"
+        }
+    }
+
+    /// Sends `items` on one IngestItems stream.
+    static func send(_ items: [Stylecast_V1_FashionItem], to ingest: RunningService) async throws -> Stylecast_V1_IngestSummary {
+        try await withStylecastConnection(to: ingest.endpoint) { client in
+            try await Stylecast_V1_Ingest.Client(wrapping: client).ingestItems(requestProducer: { writer in
+                for item in items { try await writer.write(item) }
+            })
+        }
+    }
+
+    /// Every item id queued on `stylecast:{items.ingested}`.
+    static func queuedItemIDs(_ redis: RedisClient) async throws -> [String] {
+        let reply = try await redis.send("XRANGE", "stylecast:{items.ingested}", "-", "+")
+        return (reply.array ?? []).compactMap { entry -> String? in
+            let flat = entry.array?[1].array?.compactMap(\.string) ?? []
+            return stride(from: 0, to: flat.count - 1, by: 2).first { flat[$0] == "item_id" }.map { flat[$0 + 1] }
+        }
+    }
+}
+
+@Suite("reliability: every queued item has its own body", .serialized, .timeLimit(.minutes(5)))
+struct IngestBodyTests {
+    @Test("a batch with a content duplicate and a new record under one id, sent once and by two clients at once: every queued id reads back its own record")
+    func queuedItemsHaveTheirBodies() async throws {
+        let harness = try await IngestHarness.start()
+        let existing = ReliabilityTests.shopItem("0", title: "a red dress with pockets")
+        #expect(try await ReliabilityTests.send([existing], to: harness.ingest).accepted == 1)
+        // A: id shop:1, the content of shop:0 (a duplicate); B: id shop:1, new content.
+        let batch = [
+            ReliabilityTests.shopItem("1", title: "a red dress with pockets"),
+            ReliabilityTests.shopItem("1", title: "a linen shirt dress"),
+        ]
+        let summary = try await ReliabilityTests.send(batch, to: harness.ingest)
+        #expect(summary.accepted == 1 && summary.duplicates == 1)
+        // The same kind of batch from two clients at once.
+        let concurrent = [
+            ReliabilityTests.shopItem("2", title: "a red dress with pockets"),
+            ReliabilityTests.shopItem("2", title: "a velvet slip dress"),
+        ]
+        async let first = ReliabilityTests.send(concurrent, to: harness.ingest)
+        async let second = ReliabilityTests.send(concurrent, to: harness.ingest)
+        let both = try await [first, second]
+        #expect(both.map(\.accepted).reduce(0, +) == 1)
+        let queued = try await ReliabilityTests.queuedItemIDs(harness.client)
+        #expect(queued.sorted() == ["shop:0", "shop:1", "shop:2"])
+        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
+            let ingest = Stylecast_V1_Ingest.Client(wrapping: client)
+            for (id, title) in [("shop:0", "a red dress with pockets"), ("shop:1", "a linen shirt dress"), ("shop:2", "a velvet slip dress")] {
+                let item = try await ingest.getItem(.with { $0.itemID = id })
+                #expect(item.title == title, "\(id)")
+            }
+        }
+        await harness.stop()
+    }
+}
+
 /// Key names the tests read directly (the service's own are in RecommendationKeys).
 enum RecommendationKeysForTests {
     static func cache(_ userID: String) -> String { "stylecast:rec:{\(userID)}" }

@@ -17,13 +17,14 @@ import SwiftProtobuf
 /// | `stylecast:{signals}` | stream | one entry per accepted series: `signal_id`, `source`, `term`, `geo`, `group`, `points` |
 /// | `stylecast:{signals}:ids` | set | series ids stored |
 ///
-/// Each batch is decided by one Lua script over keys of one hash slot (Redis Cluster ready):
-/// for each record, "id seen?", "content seen?", else remember both and append the stream entry,
-/// atomically, so a batch is either queued whole or not at all and a record is queued at most
-/// once however often it is sent. Item and series bodies are written before the script with
-/// `SET NX` (never overwriting an earlier body); bodies of content duplicates are removed after
-/// it. A crash between those steps leaves at worst a body that a re-run keeps, never a queued
-/// record without its body.
+/// Each batch is decided by one Lua script: for each record in order, "id seen?" (also earlier in
+/// the same batch), "content seen?", else remember both, write the record's body and append the
+/// stream entry. All of it is one atomic step, so a batch is queued whole or not at all, a record
+/// is queued at most once however often it is sent, and a queued record always has its own body:
+/// two records with one id in a batch, or two clients sending the same batch, cannot leave a
+/// queued id without its body or with another record's. The script touches the bodies' keys
+/// (`stylecast:item:{<id>}`, one slot each) beside the batch keys (`{items.ingested}`): it runs
+/// on one Redis primary, not across Redis Cluster slots.
 struct IngestStore: Sendable {
     /// The stream of accepted items, consumed by text-embedding.
     static let itemStream = "stylecast:{items.ingested}"
@@ -54,28 +55,19 @@ struct IngestStore: Sendable {
     /// - Returns: One outcome per item, in order.
     func store(items: [(item: Stylecast_V1_FashionItem, fingerprint: String)]) async throws -> [Outcome] {
         guard !items.isEmpty else { return [] }
-        let bodies = try items.map { entry -> [RedisArgument] in
-            ["SET", RedisArgument(Self.itemKey(entry.item.itemID)), RedisArgument(try entry.item.serializedBytes() as [UInt8]), "NX"]
-        }
-        try Self.checked(try await redis.pipeline(bodies))
+        var keys: [RedisArgument] = [.init(Self.itemIDs), .init(Self.itemContent), .init(Self.itemStream)]
         var arguments: [RedisArgument] = []
-        arguments.reserveCapacity(items.count * 5)
+        arguments.reserveCapacity(items.count * 6)
         for (item, fingerprint) in items {
+            keys.append(RedisArgument(Self.itemKey(item.itemID)))
             arguments += [
                 RedisArgument(item.itemID), RedisArgument(fingerprint), RedisArgument(item.title),
                 RedisArgument(item.description_p), RedisArgument(item.source),
+                RedisArgument(try item.serializedBytes() as [UInt8]),
             ]
         }
-        let outcomes = try Self.outcomes(
-            try await redis.evaluate(
-                Self.storeItemsScript, keys: [.init(Self.itemIDs), .init(Self.itemContent), .init(Self.itemStream)],
-                arguments: arguments),
-            expected: items.count)
-        let orphans = zip(items, outcomes).filter { $1 == .duplicateContent }.map { entry, _ in
-            ["DEL", RedisArgument(Self.itemKey(entry.item.itemID))] as [RedisArgument]
-        }
-        if !orphans.isEmpty { try Self.checked(try await redis.pipeline(orphans)) }
-        return outcomes
+        return try Self.outcomes(
+            try await redis.evaluate(Self.storeItemsScript, keys: keys, arguments: arguments), expected: items.count)
     }
 
     /// Stores and queues a batch of normalised interactions (duplicates by `interaction_id`).
@@ -104,22 +96,19 @@ struct IngestStore: Sendable {
     /// - Returns: One outcome per series, in order.
     func store(signals: [Stylecast_V1_SearchInterestSeries]) async throws -> [Outcome] {
         guard !signals.isEmpty else { return [] }
-        let ids = signals.map(SignalPreparation.signalID)
-        let bodies = try zip(ids, signals).map { id, series -> [RedisArgument] in
-            ["SET", RedisArgument(Self.signalKey(id)), RedisArgument(try series.serializedBytes() as [UInt8]), "NX"]
-        }
-        try Self.checked(try await redis.pipeline(bodies))
+        var keys: [RedisArgument] = [.init(Self.signalIDs), .init(Self.signalStream)]
         var arguments: [RedisArgument] = []
-        for (id, series) in zip(ids, signals) {
+        for series in signals {
+            let id = SignalPreparation.signalID(series)
+            keys.append(RedisArgument(Self.signalKey(id)))
             arguments += [
                 RedisArgument(id), RedisArgument(series.source), RedisArgument(series.term), RedisArgument(series.geo),
                 RedisArgument(series.group), RedisArgument(series.points.count),
+                RedisArgument(try series.serializedBytes() as [UInt8]),
             ]
         }
         return try Self.outcomes(
-            try await redis.evaluate(
-                Self.storeSignalsScript, keys: [.init(Self.signalIDs), .init(Self.signalStream)], arguments: arguments),
-            expected: signals.count)
+            try await redis.evaluate(Self.storeSignalsScript, keys: keys, arguments: arguments), expected: signals.count)
     }
 
     /// The stored item with this id.
@@ -130,12 +119,6 @@ struct IngestStore: Sendable {
         return try Stylecast_V1_FashionItem(serializedBytes: bytes)
     }
 
-    private static func checked(_ replies: [RedisValue]) throws {
-        if let failure = replies.first(where: { $0.errorMessage != nil })?.errorMessage {
-            throw RedisError.server(failure)
-        }
-    }
-
     private static func outcomes(_ reply: RedisValue, expected: Int) throws -> [Outcome] {
         let codes = (reply.array ?? []).compactMap { $0.integer.flatMap { Outcome(rawValue: Int($0)) } }
         guard codes.count == expected else {
@@ -144,12 +127,14 @@ struct IngestStore: Sendable {
         return codes
     }
 
-    // KEYS: ids, content, stream. ARGV: per item id, fingerprint, title, description, source.
+    // KEYS: ids, content, stream, then each item's body key. ARGV: per item id, fingerprint, title,
+    // description, source, body.
     static let storeItemsScript = RedisScript(
         """
         local codes = {}
-        for i = 0, #ARGV / 5 - 1 do
-          local id, fingerprint = ARGV[i * 5 + 1], ARGV[i * 5 + 2]
+        for i = 0, #ARGV / 6 - 1 do
+          local b = i * 6
+          local id, fingerprint = ARGV[b + 1], ARGV[b + 2]
           if redis.call('SISMEMBER', KEYS[1], id) == 1 then
             codes[i + 1] = 1
           elseif redis.call('SISMEMBER', KEYS[2], fingerprint) == 1 then
@@ -157,8 +142,9 @@ struct IngestStore: Sendable {
           else
             redis.call('SADD', KEYS[1], id)
             redis.call('SADD', KEYS[2], fingerprint)
-            redis.call('XADD', KEYS[3], '*', 'item_id', id, 'source', ARGV[i * 5 + 5],
-              'title', ARGV[i * 5 + 3], 'description', ARGV[i * 5 + 4])
+            redis.call('SET', KEYS[4 + i], ARGV[b + 6])
+            redis.call('XADD', KEYS[3], '*', 'item_id', id, 'source', ARGV[b + 5],
+              'title', ARGV[b + 3], 'description', ARGV[b + 4])
             codes[i + 1] = 0
           end
         end
@@ -183,15 +169,17 @@ struct IngestStore: Sendable {
         return codes
         """)
 
-    // KEYS: ids, stream. ARGV: per series id, source, term, geo, group, point count.
+    // KEYS: ids, stream, then each series' body key. ARGV: per series id, source, term, geo, group,
+    // point count, body.
     static let storeSignalsScript = RedisScript(
         """
         local codes = {}
-        for i = 0, #ARGV / 6 - 1 do
-          local b = i * 6
+        for i = 0, #ARGV / 7 - 1 do
+          local b = i * 7
           if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
             codes[i + 1] = 1
           else
+            redis.call('SET', KEYS[3 + i], ARGV[b + 7])
             redis.call('XADD', KEYS[2], '*', 'signal_id', ARGV[b + 1], 'source', ARGV[b + 2], 'term', ARGV[b + 3],
               'geo', ARGV[b + 4], 'group', ARGV[b + 5], 'points', ARGV[b + 6])
             codes[i + 1] = 0
