@@ -117,6 +117,48 @@ struct IngestBodyTests {
     }
 }
 
+@Suite("reliability: concurrent Refreshes", .serialized, .timeLimit(.minutes(5)))
+struct RefreshRaceTests {
+    /// The versions a replica logged as trained, loaded or reloaded, in order.
+    static func versions(in output: String) -> [String] {
+        output.split(separator: "\n").filter {
+            $0.contains("model trained") || $0.contains("model loaded") || $0.contains("model reloaded")
+        }.compactMap { line -> String? in
+            guard let range = line.range(of: "\"version\":\"") else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    @Test("two Refreshes at once on two replicas: one trains, both end on the stored version, and nothing reloads afterwards")
+    func concurrentRefreshes() async throws {
+        let harness = try await RecommendationHarness.start(transactionLimit: 3000)
+        let environment = ["STYLECAST_REC_MODEL_POLL_MS": "100"]
+        let first = try await harness.startRecommendation(environment: environment)
+        let second = try await harness.startRecommendation(environment: environment)
+        func refresh(_ service: RunningService) async throws -> Stylecast_V1_RefreshResponse {
+            try await withStylecastConnection(to: service.endpoint) { client in
+                try await Stylecast_V1_Recommendation.Client(wrapping: client).refresh(.init())
+            }
+        }
+        for _ in 0..<3 {
+            async let a = refresh(first)
+            async let b = refresh(second)
+            _ = try await (a, b)
+        }
+        try await Task.sleep(for: .seconds(1))
+        let settled = (Self.versions(in: first.process.output()), Self.versions(in: second.process.output()))
+        // Fifty polls later: no replica loaded anything more.
+        try await Task.sleep(for: .seconds(5))
+        let later = (Self.versions(in: first.process.output()), Self.versions(in: second.process.output()))
+        #expect(later.0 == settled.0 && later.1 == settled.1, "replicas kept reloading: \(later)")
+        let stored = try await harness.ingest.client.send("GET", "stylecast:{models}:recommendation:version").string
+        #expect(stored != nil && later.0.last == stored && later.1.last == stored, "\(later) vs stored \(stored ?? "none")")
+        let health = (await first.health(), await second.health())
+        #expect(health.0 == "SERVING" && health.1 == "SERVING")
+        await harness.stop([first, second])
+    }
+}
+
 /// Key names the tests read directly (the service's own are in RecommendationKeys).
 enum RecommendationKeysForTests {
     static func cache(_ userID: String) -> String { "stylecast:rec:{\(userID)}" }

@@ -15,15 +15,41 @@ public struct ModelStore: Sendable {
         self.redis = redis
     }
 
-    /// Stores a model: the blob first, then the version replicas poll, so a replica that sees
-    /// the new version finds the new blob.
+    /// Stores a model: the blob and the version replicas poll in one atomic `MSET` (one hash
+    /// tag), so the stored version is always the stored blob's, whatever saves run at once.
     /// - Throws: ``RecommendationError`` or ``RedisError``.
     public func save(_ model: RecommenderModel) async throws {
         let bytes = try ModelCodec.encode(model)
-        try await check(redis.send("SET", RedisArgument(RecommendationKeys.model), RedisArgument(bytes)))
         try await check(
-            redis.send("SET", RedisArgument(RecommendationKeys.modelVersion), RedisArgument(String(model.version))))
+            redis.send(
+                "MSET", RedisArgument(RecommendationKeys.model), RedisArgument(bytes),
+                RedisArgument(RecommendationKeys.modelVersion), RedisArgument(String(model.version))))
     }
+
+    /// Takes the lock that lets one Refresh train at a time across replicas (`SET NX PX`).
+    /// - Parameters:
+    ///   - owner: A token unique to this Refresh.
+    ///   - lifetime: When the lock frees itself if its owner died.
+    /// - Returns: Whether this Refresh holds the lock now.
+    public func lockRefresh(owner: String, lifetime: Duration) async throws(RedisError) -> Bool {
+        let reply = try await redis.send(
+            "SET", RedisArgument(RecommendationKeys.refreshLock), RedisArgument(owner), "NX", "PX",
+            RedisArgument(Int(Swift.max(1, lifetime.milliseconds))))
+        return reply.string == "OK"
+    }
+
+    /// Whether some Refresh holds the lock.
+    public func isRefreshLocked() async throws(RedisError) -> Bool {
+        try await redis.send("EXISTS", RedisArgument(RecommendationKeys.refreshLock)).integer == 1
+    }
+
+    /// Frees the lock if `owner` still holds it.
+    public func unlockRefresh(owner: String) async throws(RedisError) {
+        try await redis.evaluate(Self.unlockScript, keys: [RedisArgument(RecommendationKeys.refreshLock)], arguments: [RedisArgument(owner)])
+    }
+
+    static let unlockScript = RedisScript(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end")
 
     /// The version of the stored model, `nil` when none is stored.
     /// - Throws: A ``RedisError``.

@@ -130,10 +130,37 @@ public final class RecommendationEngine: Sendable {
         return Self.response(model.completeTheLook(for: index, count: k))
     }
 
-    /// Retrains from every stored interaction, stores the model for the other replicas and uses it.
+    /// How long the Refresh lock holds if its owner dies while training.
+    public static let refreshLockLifetime: Duration = .seconds(600)
+
+    /// Retrains from every stored interaction, stores the model for the other replicas and uses
+    /// it. One Refresh trains at a time across replicas (a lock in Redis): a Refresh that finds
+    /// another training waits for it and uses its model, so concurrent Refreshes end with every
+    /// replica on one version.
     /// - Throws: ``RedisError`` or ``RecommendationError``.
     @discardableResult
     public func refresh() async throws -> RecommenderModel {
+        let owner = UUID().uuidString
+        guard try await store.lockRefresh(owner: owner, lifetime: Self.refreshLockLifetime) else {
+            // Another replica (or call) is training: wait for its model rather than train a rival.
+            let deadline = ContinuousClock.now + Self.refreshLockLifetime
+            while try await store.isRefreshLocked(), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await reloadIfChanged()
+            return try requireModel()
+        }
+        do {
+            let trained = try await trainAndStore()
+            try await store.unlockRefresh(owner: owner)
+            return trained
+        } catch {
+            try? await store.unlockRefresh(owner: owner)
+            throw error
+        }
+    }
+
+    private func trainAndStore() async throws -> RecommenderModel {
         let interactions = try await InteractionLog(redis: redis).readAll()
         var itemIDs = IdentifierIndex()
         for interaction in interactions { _ = itemIDs.insert(interaction.itemID) }

@@ -11,6 +11,8 @@ public enum RecommendationKeys {
     public static let model = "stylecast:{models}:recommendation:model"
     /// The stored model's version, polled by replicas.
     public static let modelVersion = "stylecast:{models}:recommendation:version"
+    /// The lock that lets one Refresh train at a time (the owner's token; expires).
+    public static let refreshLock = "stylecast:{models}:recommendation:refresh-lock"
 
     /// A user's cached Recommend answer.
     public static func cache(userID: String) -> String { "\(cachePrefix)\(userID)}" }
