@@ -251,7 +251,7 @@ struct ImageGenerationServiceTests {
         await service.stop()
     }
 
-    @Test("text-embedding down: Generate answers UNAVAILABLE naming it, within the deadline, and the service lives")
+    @Test("text-embedding down: Generate answers UNAVAILABLE naming it, within the deadline; MixStyles and GenerateFromTrends need it not; the service lives")
     func upstreamDown() async throws {
         let closedPort = try TestRedisServer.freeLoopbackPort()
         let service = try await ImageGenerationHarness.start(
@@ -270,6 +270,52 @@ struct ImageGenerationServiceTests {
             // MixStyles needs no other service.
             let mixed = try await client.mixStyles(.with { $0.seedA = 1; $0.seedB = 2; $0.size = 32 })
             #expect(mixed.images.count == 3)
+            // GenerateFromTrends needs only the trends (no data yet: NOT_FOUND, not UNAVAILABLE).
+            await #expect {
+                _ = try await client.generateFromTrends(.with { $0.n = 1; $0.size = 32 }, options: options)
+            } throws: { error in
+                (error as? RPCError)?.code == .notFound
+            }
+        }
+        #expect(service.generation.process.isRunning)
+        await service.stop()
+    }
+
+    @Test("trend-aggregation down: Generate degrades to the default palette with a note; GenerateFromTrends answers UNAVAILABLE naming it; MixStyles unaffected")
+    func trendsDown() async throws {
+        let closedPort = try TestRedisServer.freeLoopbackPort()
+        let service = try await ImageGenerationHarness.start(
+            generationEnvironment: ["STYLECAST_TRENDS_TARGET": "127.0.0.1:\(closedPort)"])
+        try await service.withClient { client in
+            var options = CallOptions.defaults
+            options.timeout = .seconds(20)
+            // No colour in the prompt: the palette would come from the rising colours.
+            let designs = try await client.generate(
+                .with { $0.prompt = "a relaxed linen shirt for summer"; $0.count = 4; $0.seed = 3; $0.size = 64 },
+                options: options)
+            try expectValidPNGs(designs, count: 4, size: 64)
+            let colors = designs.attributes.filter { $0.kind == "color" }
+            #expect(colors.map(\.value) == ["navy"])
+            #expect(colors.map(\.origin) == ["default"])
+            #expect(designs.notes.count == 1)
+            #expect(designs.notes.first?.contains("trend-aggregation") == true)
+            #expect(designs.notes.first?.contains("default palette") == true)
+
+            // A prompt that names its colour does not ask the trends at all: no note.
+            let red = try await client.generate(.with { $0.prompt = "a red dress"; $0.count = 1; $0.size = 32 }, options: options)
+            #expect(red.notes.isEmpty)
+            #expect(attribute(red, "color") == ["red"])
+
+            // Designs from the trends need the trends.
+            await #expect {
+                _ = try await client.generateFromTrends(.with { $0.n = 2; $0.size = 32 }, options: options)
+            } throws: { error in
+                let rpc = error as? RPCError
+                return rpc?.code == .unavailable && rpc?.message.contains("trend-aggregation") == true
+            }
+            let mixed = try await client.mixStyles(.with { $0.seedA = 1; $0.seedB = 2; $0.size = 32 })
+            #expect(mixed.images.count == 3)
+            #expect(mixed.notes.isEmpty)
         }
         #expect(service.generation.process.isRunning)
         await service.stop()

@@ -111,6 +111,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 "attributes": response.attributes.map {
                     ["kind": $0.kind, "value": $0.value, "confidence": $0.confidence, "origin": $0.origin] as [String: Any]
                 },
+                "notes": response.notes,
                 "total_ms": response.timings.totalMs,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
@@ -118,6 +119,7 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let understood = response.attributes.map { "\($0.kind) \($0.value) (\($0.origin))" }.joined(separator: ", ")
         print("understood: \(understood.isEmpty ? "-" : understood)")
+        for note in response.notes { print("note: \(note)") }
         for (image, file) in zip(response.images, files) {
             print("\(file)  \(image.category), \(image.pattern), \(image.palette.joined(separator: " ")), seed \(image.seed)")
         }

@@ -21,6 +21,15 @@ public enum ImageGenerationError: StylecastError, Equatable {
         }
     }
 
+    /// Whether this is a failure to reach or use another service (rather than an answer about
+    /// the request): what an enrichment degrades on.
+    public var isUpstreamFailure: Bool {
+        switch self {
+        case .upstreamUnavailable, .upstreamAnswer, .upstreamDeadline: true
+        case .noRisingAttributes: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .upstreamUnavailable(let service, let target, let reason):

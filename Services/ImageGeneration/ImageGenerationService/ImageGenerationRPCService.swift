@@ -41,13 +41,26 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
         async let embedding = upstreams.embeddings(of: [prompt], field: "prompt")
         let interpreter = PromptInterpreter(prototypes: try await prototypes.get())
         let understood = try await attributes
-        let risingColors = understood.contains { $0.kind == "color" } ? [] : try await upstreams.risingValues(kind: "color")
+        var notes: [String] = []
+        let risingColors = understood.contains { $0.kind == "color" } ? [] : try await risingColorsIfAvailable(notes: &notes)
         let understanding = ContinuousClock.now
         let plan = interpreter.plan(attributes: understood, embedding: try await embedding[0], risingColors: risingColors)
         let designs = try await drawing.withAdmission {
             try studio.designs(plans: Array(repeating: plan, count: count), seed: request.seed, size: size)
         }
-        return response(designs, attributes: plan.attributes, started: started, inferenceFrom: understanding)
+        return response(designs, attributes: plan.attributes, notes: notes, started: started, inferenceFrom: understanding)
+    }
+
+    /// The rising colours for a prompt that names none: an enrichment, so a trend service that
+    /// cannot answer leaves them empty (the plan takes the default palette, origin `default`)
+    /// and adds a note saying so instead of failing the design.
+    private func risingColorsIfAvailable(notes: inout [String]) async throws -> [String] {
+        do {
+            return try await upstreams.risingValues(kind: "color", required: false)
+        } catch let error as ImageGenerationError where error.isUpstreamFailure {
+            notes.append("\(error.description); the default palette is used")
+            return []
+        }
     }
 
     public func mixStyles(request: Stylecast_V1_MixStylesRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
@@ -77,7 +90,7 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
                 kind: "category", value: designs[0].garmentClass.name, confidence: 1,
                 origin: garmentClass == nil ? "seed" : "request")
         ]
-        return response(designs, attributes: attributes, started: started, inferenceFrom: started)
+        return response(designs, attributes: attributes, notes: [], started: started, inferenceFrom: started)
     }
 
     public func generateFromTrends(
@@ -96,7 +109,7 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
         let designs = try await drawing.withAdmission { try studio.designs(plans: plans, seed: request.seed, size: size) }
         var attributes: [DesignAttribute] = []
         for attribute in plans.flatMap(\.attributes) where !attributes.contains(attribute) { attributes.append(attribute) }
-        return response(designs, attributes: attributes, started: started, inferenceFrom: planned)
+        return response(designs, attributes: attributes, notes: [], started: started, inferenceFrom: planned)
     }
 
     private func validatedCount(_ value: UInt32, field: String) throws -> Int {
@@ -117,7 +130,7 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
     }
 
     private func response(
-        _ designs: [Design], attributes: [DesignAttribute], started: ContinuousClock.Instant,
+        _ designs: [Design], attributes: [DesignAttribute], notes: [String], started: ContinuousClock.Instant,
         inferenceFrom inferenceStart: ContinuousClock.Instant
     ) -> Stylecast_V1_GenerateResponse {
         let finished = ContinuousClock.now
@@ -144,6 +157,7 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
                     $0.origin = attribute.origin
                 }
             }
+            response.notes = notes
             response.timings = .with {
                 $0.inferenceMs = milliseconds(finished - inferenceStart)
                 $0.totalMs = milliseconds(finished - started)

@@ -7,10 +7,11 @@ import StylecastProto
 
 /// A long-lived gRPC client to another Stylecast service, run beside the server as a
 /// ServiceLifecycle service (it connects while `run()` runs and closes on graceful shutdown).
-/// Every call has a timeout and does not wait for a connection (`waitForReady` off); a call
-/// that finds the peer unreachable is tried again after 0.2, 0.4 and 0.8 s (a peer that is
-/// starting or restarting is found again), so a peer that stays down gives UNAVAILABLE after
-/// about 1.5 s. Failures become ``ImageGenerationError``s that name the service.
+/// Every call has a timeout and does not wait for a connection (`waitForReady` off). A
+/// required call that finds the peer unreachable is tried again after 0.2, 0.4 and 0.8 s (a
+/// peer that is starting or restarting is found again), so a peer that stays down gives
+/// UNAVAILABLE after about 1.5 s; an enrichment is tried once (the caller does without it).
+/// Failures become ``ImageGenerationError``s that name the service.
 final class UpstreamConnection: Service, Sendable {
     /// The service's name in errors, e.g. `"text-embedding"`.
     let name: String
@@ -46,13 +47,16 @@ final class UpstreamConnection: Service, Sendable {
     /// Makes one call and classifies its failure.
     /// - Parameters:
     ///   - field: The request field an INVALID_ARGUMENT answer is about, e.g. `"prompt"`.
+    ///   - retryingUnavailable: Whether an UNAVAILABLE answer is tried again (three times,
+    ///     0.2 s apart and doubling); off for an enrichment, which should degrade at once.
     ///   - body: The call, given the client and the call options to use.
     func call<Result: Sendable>(
         field: String,
+        retryingUnavailable: Bool = true,
         _ body: (GRPCClient<HTTP2ClientTransport.Posix>, CallOptions) async throws -> Result
     ) async throws -> Result {
         var pause = Duration.milliseconds(200)
-        for _ in 0..<3 {
+        for _ in 0..<(retryingUnavailable ? 3 : 0) {
             do {
                 return try await body(client, options)
             } catch let error as RPCError where error.code == .unavailable {
@@ -113,8 +117,10 @@ struct Upstreams: Sendable {
 
     /// The rising values of one attribute kind (every riser stage, fused over all markets and
     /// sources), strongest call first (trend-aggregation's ListTrends order).
-    func risingValues(kind: String) async throws -> [String] {
-        let response = try await trends.call(field: "kind") { client, options in
+    /// - Parameter required: Whether the caller cannot do without them (GenerateFromTrends);
+    ///   an enrichment (Generate's palette) is asked once, without retries.
+    func risingValues(kind: String, required: Bool = true) async throws -> [String] {
+        let response = try await trends.call(field: "kind", retryingUnavailable: required) { client, options in
             try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(
                 .with {
                     $0.kind = kind

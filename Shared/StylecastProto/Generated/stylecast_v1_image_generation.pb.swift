@@ -60,6 +60,10 @@ public nonisolated struct Stylecast_V1_GenerateResponse: Sendable {
   /// Clears the value of `timings`. Subsequent reads from it will return its default value.
   public mutating func clearTimings() {self._timings = nil}
 
+  /// What the designs had to do without, e.g. "trend-aggregation unavailable: default palette";
+  /// empty when every enrichment was read.
+  public var notes: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -156,7 +160,7 @@ nonisolated extension Stylecast_V1_GenerateRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Stylecast_V1_GenerateResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GenerateResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}images\0\u{1}attributes\0\u{1}timings\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}images\0\u{1}attributes\0\u{1}timings\0\u{1}notes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -167,6 +171,7 @@ nonisolated extension Stylecast_V1_GenerateResponse: SwiftProtobuf.Message, Swif
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.images) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.attributes) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._timings) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.notes) }()
       default: break
       }
     }
@@ -186,6 +191,9 @@ nonisolated extension Stylecast_V1_GenerateResponse: SwiftProtobuf.Message, Swif
     try { if let v = self._timings {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if !self.notes.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.notes, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -193,6 +201,7 @@ nonisolated extension Stylecast_V1_GenerateResponse: SwiftProtobuf.Message, Swif
     if lhs.images != rhs.images {return false}
     if lhs.attributes != rhs.attributes {return false}
     if lhs._timings != rhs._timings {return false}
+    if lhs.notes != rhs.notes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
