@@ -11,7 +11,7 @@ enum Keys {
 
     /// The groups that must consume each stream.
     static let groups: [(stream: String, group: String)] = [
-        (ingested, "text-embedding"),
+        (ingested, "text-embedding"), (ingested, "trend-aggregation"),
         (embedded, "trend-aggregation"), (embedded, "recommendation"),
         (interactions, "trend-aggregation"), (interactions, "recommendation"),
         (signals, "trend-aggregation"),

@@ -219,6 +219,76 @@ struct TrendCallsTests {
         await harness.stop()
     }
 
+    @Test("purchases ingested before their items count the same as after; those of an item that never comes wait with an expiry")
+    func purchasesBeforeItems() async throws {
+        let harness = try await IngestHarness.start()
+        let trend = try await Self.startTrends(harness)
+        let folder = try TemporaryDirectory()
+        let combos = [("dress", "black"), ("dress", "red"), ("coat", "black"), ("shirt", "red")]
+        func items(_ source: String) -> [String] {
+            combos.flatMap { category, color in
+                (1...2).map { copy in
+                    #"{"source":"\#(source)","source_id":"\#(category)-\#(color)-\#(copy)","title":"\#(color) \#(category) \#(copy)","category":"\#(category)","color":"\#(color)"}"#
+                }
+            }
+        }
+        let monday = try #require(CivilDay(iso: "2022-03-07"))
+        var purchases: [String] = []
+        for source in ["early", "late"] {
+            for week in 0..<20 {
+                for (index, (category, color)) in combos.enumerated() {
+                    for n in 0..<(1 + (week + index) % 4) {
+                        let time = monday.adding(days: 7 * week + n % 7).unixTime + Int64(60 * n)
+                        purchases.append(
+                            #"{"userId":"\#(source):u\#(n)","itemId":"\#(source):\#(category)-\#(color)-\#(1 + n % 2)","kind":"purchase","timestamp":"\#(time)","quantity":\#(1 + n % 3),"interactionId":"\#(source):tx:\#(week):\#(index):\#(n)"}"#)
+                    }
+                }
+            }
+        }
+        // An item that never comes.
+        purchases.append(
+            #"{"userId":"late:u0","itemId":"late:never","kind":"purchase","timestamp":"\#(monday.unixTime)","quantity":1,"interactionId":"late:tx:never"}"#)
+        try Self.writeLines(items("early"), to: folder.path("early.jsonl"))
+        try Self.writeLines(purchases, to: folder.path("purchases.jsonl"))
+        try Self.writeLines(items("late"), to: folder.path("late.jsonl"))
+        // early: items, then purchases; late: purchases, then items.
+        for file in ["early.jsonl", "purchases.jsonl"] {
+            let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
+            #expect(run.status == 0, "\(run.output.suffix(500))")
+        }
+        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        let late = try await harness.ingestFile(source: "jsonl", path: folder.path("late.jsonl"))
+        #expect(late.summary.counts("items").accepted == combos.count * 2, "\(late.output.suffix(500))")
+        try await Self.drain(harness.client, stream: "stylecast:{items.ingested}")
+
+        try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            for (kind, value) in [("category", "dress"), ("category", "coat"), ("category", "shirt"), ("color", "black"), ("color", "red")] {
+                func amounts(_ source: String) async throws -> [String: Double] {
+                    let series = try await service.getSeries(.with {
+                        $0.kind = kind
+                        $0.value = value
+                        $0.measure = "purchases"
+                        $0.source = source
+                        $0.market = "WW"
+                    })
+                    return Dictionary(uniqueKeysWithValues: series.amounts.map { ($0.week, $0.value) })
+                }
+                let (early, late) = (try await amounts("early"), try await amounts("late"))
+                #expect(early.count == 20, "\(kind)=\(value): \(early.count) weeks")
+                #expect(late == early, "\(kind)=\(value)")
+            }
+        }
+        // Released purchases leave nothing parked; the one whose item never came waits, expiring.
+        let parked = try await harness.client.send("KEYS", "stylecast:{trends}:parked-purchases:*")
+        #expect(parked.array?.compactMap(\.string) == ["stylecast:{trends}:parked-purchases:late:never"])
+        let ttl = try await harness.integer("PTTL", "stylecast:{trends}:parked-purchases:late:never")
+        #expect(ttl > 29 * 86_400 * 1000 && ttl <= 30 * 86_400 * 1000)
+        trend.process.send(signal: SIGTERM)
+        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        await harness.stop()
+    }
+
     @Test("counts are shares: doubling one source's purchases in one period changes no stage (it would on raw counts)")
     func sharesIgnoreVolume() async throws {
         let harness = try await IngestHarness.start()

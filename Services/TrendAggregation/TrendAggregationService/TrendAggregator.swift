@@ -20,8 +20,11 @@ import StylecastServiceKit
 ///   finite or beyond ``maximumWeeklySales`` refuses the entry before anything is written).
 /// - `stylecast:{interactions}`: a purchase with a time adds its quantity to `purchases` of the
 ///   bought item's source and market at its week, for the item's own category, colour and
-///   fabric. Purchases of items never
-///   ingested, and interactions without a time, count nowhere (logged at debug level).
+///   fabric. A purchase of an item not stored yet is parked (``ParkedPurchases``) and counted
+///   when the item arrives, the same as if it had come after; interactions without a time count
+///   nowhere.
+/// - `stylecast:{items.ingested}` (group `trend-aggregation`): an arriving item releases the
+///   purchases parked for it.
 /// - `stylecast:{signals}`: each series adds its weekly values (the mean of its points in a week)
 ///   to `interest` of its term (kind `term`) and of the attributes the term names (lexicon), 1 to
 ///   the week's series count (so `interest` reads as a mean over the series), and 1 to its
@@ -35,21 +38,25 @@ struct TrendAggregator: Service {
     static let embeddedStream = "stylecast:{items.embedded}"
     static let interactionStream = "stylecast:{interactions}"
     static let signalStream = "stylecast:{signals}"
+    /// Items as ingest stores them: their arrival releases parked purchases.
+    static let ingestedStream = "stylecast:{items.ingested}"
     /// VISUELLE's weekly sales are normalised: x 1065 gives units.
     static let visuelleUnitsScale = 1065.0
 
     private let redis: RedisClient
     private let queues: [(WorkQueue, IdempotentApplier, Kind)]
+    private let parked: ParkedPurchases
     private let logger: Logger
 
-    enum Kind { case item, interaction, signal }
+    enum Kind { case item, interaction, signal, arrival }
 
     init(redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, logger: Logger) throws {
         self.redis = redis
         self.logger = logger
+        parked = ParkedPurchases(redis: redis)
         queues = try [
             (Self.embeddedStream, "items", Kind.item), (Self.interactionStream, "interactions", Kind.interaction),
-            (Self.signalStream, "signals", Kind.signal),
+            (Self.signalStream, "signals", Kind.signal), (Self.ingestedStream, "arrivals", Kind.arrival),
         ].map { stream, scope, kind in
             (
                 try WorkQueue(
@@ -69,8 +76,7 @@ struct TrendAggregator: Service {
                 group.addTask {
                     // Stops between entries on graceful shutdown, finishing the batch in hand.
                     try await queue.run(until: { Task.isShuttingDownGracefully }) { entry in
-                        let writes = try await aggregator.writes(for: entry, kind: kind)
-                        if !writes.isEmpty { try await applier.apply(entryID: entry.id, writes: writes) }
+                        try await aggregator.handle(entry, kind: kind, applier: applier)
                     }
                 }
             }
@@ -78,13 +84,23 @@ struct TrendAggregator: Service {
         }
     }
 
-    /// The increments one entry contributes.
-    func writes(for entry: WorkQueue.Entry, kind: Kind) async throws -> [RedisWrite] {
+    /// Applies what one entry contributes, once.
+    func handle(_ entry: WorkQueue.Entry, kind: Kind, applier: IdempotentApplier) async throws {
+        let writes: [RedisWrite]
         switch kind {
-        case .item: return try await itemWrites(entry)
-        case .interaction: return try await interactionWrites(entry)
-        case .signal: return try await signalWrites(entry)
+        case .item: writes = try await itemWrites(entry)
+        case .signal: writes = try await signalWrites(entry)
+        case .interaction:
+            try await countPurchase(entry, applier: applier)
+            return
+        case .arrival:
+            guard let itemID = entry["item_id"], !itemID.isEmpty else {
+                throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
+            }
+            try await countParkedPurchases(of: itemID)
+            return
         }
+        if !writes.isEmpty { try await applier.apply(entryID: entry.id, writes: writes) }
     }
 
     /// The largest weekly sales value read, in VISUELLE's normalised units (about 1e9 units):
@@ -128,25 +144,42 @@ struct TrendAggregator: Service {
         return writes
     }
 
-    private func interactionWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {
-        guard entry["kind"] == "purchase", let timestamp = Int64(entry["timestamp"] ?? ""), timestamp > 0,
-            let itemID = entry["item_id"]
-        else { return [] }
-        guard let item = try await body(of: itemID) else {
-            logger.debug("purchase of an item never ingested", metadata: ["item_id": "\(itemID)"])
-            return []
+    /// Counts a purchase entry (``Purchase``) against its item, or parks it while the item is
+    /// not stored. Parking and counting are each applied once: a purchase parked by its entry is
+    /// counted once by whichever comes first, the item's arrival or the check after parking (the
+    /// item may have been stored between the read and the park, after its arrival found nothing).
+    private func countPurchase(_ entry: WorkQueue.Entry, applier: IdempotentApplier) async throws {
+        guard let purchase = try Purchase(entry: entry) else { return }
+        if let item = try await body(of: purchase.itemID) {
+            let writes = purchaseWrites(purchase, of: item)
+            let applied = writes.isEmpty ? false : try await applier.apply(entryID: entry.id, writes: writes)
+            // A redelivered entry may have been parked the first time, before its item arrived.
+            if !applied { try await countParkedPurchases(of: purchase.itemID) }
+            return
         }
-        let quantity = Double(entry["quantity"] ?? "1") ?? 1
-        guard quantity.isFinite, quantity >= 0, quantity <= 1e9 else {
-            throw InvalidInput(field: "quantity", rule: "entry \(entry.id): must be a finite number 0-1e9, got \(entry["quantity"] ?? "")")
+        logger.debug("purchase parked until its item arrives", metadata: ["item_id": "\(purchase.itemID)"])
+        try await applier.apply(entryID: entry.id, writes: parked.park(purchase))
+        if try await body(of: purchase.itemID) != nil { try await countParkedPurchases(of: purchase.itemID) }
+    }
+
+    /// Counts the purchases parked for an item that is now stored.
+    private func countParkedPurchases(of itemID: String) async throws {
+        let waiting = try await parked.purchases(of: itemID)
+        guard !waiting.isEmpty, let item = try await body(of: itemID) else { return }
+        for purchase in waiting {
+            try await parked.release(purchase, writes: purchaseWrites(purchase, of: item))
         }
+    }
+
+    /// A purchase's increments: its quantity at its week for the item's own fields, under the
+    /// source and market of the shop whose item it is.
+    private func purchaseWrites(_ purchase: Purchase, of item: Stylecast_V1_FashionItem) -> [RedisWrite] {
         let attributes = TrendAttribute.ownFields(of: item)
-        guard quantity > 0, !attributes.isEmpty else { return [] }
-        // The shop whose item it is: a purchase counts towards the source and market of the item.
+        guard purchase.quantity > 0, !attributes.isEmpty else { return [] }
         let source = TrendSource(measure: .purchases, source: item.source, market: item.market)
-        let week = CivilDay(unixSeconds: timestamp).monday
-        return TrendSeriesStore.totalIncrement(source, week: week, amount: quantity)
-            + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: quantity)
+        let week = CivilDay(unixSeconds: purchase.timestamp).monday
+        return TrendSeriesStore.totalIncrement(source, week: week, amount: purchase.quantity)
+            + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: purchase.quantity)
     }
 
     private func signalWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {

@@ -1,7 +1,7 @@
 import StylecastRedis
 
 /// Rebuilds every trend series from the retained streams: deletes every `stylecast:{trends}:*`
-/// key (series, totals, examples, idempotency markers) and re-creates the consumer group
+/// key (series, totals, examples, parked purchases, idempotency markers) and re-creates the consumer group
 /// `trend-aggregation` at the start of the three streams it reads, in one Lua script, so the
 /// running workers aggregate every entry again (docs/operations.md, "Rebuilding the trend series").
 ///

@@ -1,0 +1,95 @@
+import StylecastErrors
+import StylecastRedis
+
+/// One purchase as trend-aggregation counts it: an `Interaction` of kind `purchase` with a time.
+struct Purchase: Sendable, Equatable {
+    /// The `stylecast:{interactions}` entry it came in: what counts it once.
+    let entryID: String
+    let itemID: String
+    /// Seconds since 1970; the purchase counts at the Monday of its week.
+    let timestamp: Int64
+    /// Units bought, 0 to ``maximumQuantity``.
+    let quantity: Double
+
+    /// The most units one purchase may carry.
+    static let maximumQuantity = 1e9
+
+    init(entryID: String, itemID: String, timestamp: Int64, quantity: Double) {
+        self.entryID = entryID
+        self.itemID = itemID
+        self.timestamp = timestamp
+        self.quantity = quantity
+    }
+
+    /// The purchase of an interactions entry, or `nil` when the entry is not a purchase with a
+    /// time and an item (other interactions count nowhere in the trends).
+    /// - Throws: ``InvalidInput`` naming `quantity` when it is not a finite number 0-1e9.
+    init?(entry: WorkQueue.Entry) throws {
+        guard entry["kind"] == "purchase", let timestamp = Int64(entry["timestamp"] ?? ""), timestamp > 0,
+            let itemID = entry["item_id"], !itemID.isEmpty
+        else { return nil }
+        let quantity = Double(entry["quantity"] ?? "1") ?? 1
+        guard quantity.isFinite, quantity >= 0, quantity <= Self.maximumQuantity else {
+            throw InvalidInput(
+                field: "quantity", rule: "entry \(entry.id): must be a finite number 0-1e9, got \(entry["quantity"] ?? "")")
+        }
+        self.init(entryID: entry.id, itemID: itemID, timestamp: timestamp, quantity: quantity)
+    }
+}
+
+/// Purchases whose item is not stored yet (a shop's transactions loaded before its catalogue),
+/// kept until the item arrives and then counted exactly as if they had come after it.
+///
+/// Each item's parked purchases are a hash `stylecast:{trends}:parked-purchases:<item id>`
+/// (purchase entry ID -> `"<timestamp> <quantity>"`) that expires ``lifetimeMilliseconds`` (30 days) after the last
+/// purchase parked in it: purchases of an item that never arrives are dropped then. Releasing a
+/// purchase applies its increments and removes it in one script marked by its entry ID (scope
+/// `parked-purchases`), so the two paths that may release it (the item's arrival, and the check
+/// right after parking) count it once.
+struct ParkedPurchases: Sendable {
+    static let keyPrefix = "stylecast:{trends}:parked-purchases:"
+    /// How long an item's parked purchases wait for it after the last one parked, in ms (30 days).
+    static let lifetimeMilliseconds = 30 * 86_400 * 1000
+
+    let redis: RedisClient
+    private let applier: IdempotentApplier
+
+    init(redis: RedisClient) {
+        self.redis = redis
+        applier = IdempotentApplier(client: redis, hashTag: "trends", scope: "parked-purchases")
+    }
+
+    static func key(itemID: String) -> String { keyPrefix + itemID }
+
+    /// The writes that park a purchase (applied by the caller under its entry's marker).
+    func park(_ purchase: Purchase) -> [RedisWrite] {
+        let key = Self.key(itemID: purchase.itemID)
+        return [
+            RedisWrite([
+                "HSET", .key(key), .argument(RedisArgument(purchase.entryID)),
+                .argument(RedisArgument("\(purchase.timestamp) \(purchase.quantity)")),
+            ]),
+            RedisWrite(["PEXPIRE", .key(key), .argument(RedisArgument(Self.lifetimeMilliseconds))]),
+        ]
+    }
+
+    /// The purchases parked for an item, oldest entry first.
+    func purchases(of itemID: String) async throws -> [Purchase] {
+        let reply = try await redis.send("HGETALL", RedisArgument(Self.key(itemID: itemID)))
+        var purchases: [Purchase] = []
+        for (entryID, value) in reply.fieldMap ?? [:] {
+            let parts = (value.string ?? "").split(separator: " ")
+            guard parts.count == 2, let timestamp = Int64(parts[0]), let quantity = Double(parts[1]) else { continue }
+            purchases.append(Purchase(entryID: entryID, itemID: itemID, timestamp: timestamp, quantity: quantity))
+        }
+        return purchases.sorted { $0.entryID < $1.entryID }
+    }
+
+    /// Counts a parked purchase with `writes` (its increments) and removes it, once.
+    func release(_ purchase: Purchase, writes: [RedisWrite]) async throws {
+        let remove = RedisWrite([
+            "HDEL", .key(Self.key(itemID: purchase.itemID)), .argument(RedisArgument(purchase.entryID)),
+        ])
+        try await applier.apply(entryID: purchase.entryID, writes: writes + [remove])
+    }
+}
