@@ -10,11 +10,20 @@ extension PNGImage {
     }
 
     /// Decodes a PNG file held in memory.
-    /// - Parameter pngData: The whole file.
+    ///
+    /// The size in IHDR is checked against `maximumPixelCount` before anything is inflated, and
+    /// the decoder then holds one buffer of the image's size (the filtered rows, compacted in
+    /// place into the pixels), so a small file that claims a huge image costs nothing.
+    /// - Parameters:
+    ///   - pngData: The whole file.
+    ///   - maximumPixelCount: The largest width x height accepted (at most
+    ///     ``maximumPixelCount``, the default); a larger image is
+    ///     ``ImageIOError/pngTooManyPixels(width:height:limit:)``.
     /// - Throws: ``ImageIOError`` naming the first problem: signature, chunk structure, CRC,
     ///   IHDR values, chunk order, unsupported features, size bound, decompression, filters,
     ///   palette indices.
-    public init(pngData bytes: [UInt8]) throws(ImageIOError) {
+    public init(pngData bytes: [UInt8], maximumPixelCount: Int = PNGImage.maximumPixelCount) throws(ImageIOError) {
+        let pixelLimit = Swift.min(maximumPixelCount, Self.maximumPixelCount)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.signature else { throw .pngBadSignature }
         var position = 8
         var header: Header?
@@ -47,7 +56,7 @@ extension PNGImage {
             switch type {
             case "IHDR":
                 guard header == nil else { throw .pngChunkOutOfOrder(chunk: type, reason: "IHDR appears twice") }
-                header = try Self.parseHeader(data)
+                header = try Self.parseHeader(data, maximumPixelCount: pixelLimit)
             case "PLTE":
                 guard palette == nil, idatState == 0 else {
                     throw .pngChunkOutOfOrder(chunk: type, reason: "PLTE must come once, before IDAT")
@@ -89,15 +98,12 @@ extension PNGImage {
         let channels = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][header.colourType]!
         let stride = header.width * channels
         let expected = header.height * (stride + 1)
-        var raw = try Zlib.inflate(compressed, maximumByteCount: expected, concatenatedMembers: false)
-        guard raw.count == expected else { throw .pngImageDataSize(expected: expected, actual: raw.count) }
-        try Self.unfilter(&raw, height: header.height, stride: stride, bytesPerPixel: channels)
-
-        var pixels = [UInt8](repeating: 0, count: header.height * stride)
-        for row in 0..<header.height {
-            let source = row * (stride + 1) + 1
-            pixels.replaceSubrange((row * stride)..<((row + 1) * stride), with: raw[source..<(source + stride)])
-        }
+        var pixels = try Zlib.inflate(
+            compressed, maximumByteCount: expected, concatenatedMembers: false, reserveMaximum: true)
+        compressed = []
+        guard pixels.count == expected else { throw .pngImageDataSize(expected: expected, actual: pixels.count) }
+        try Self.unfilter(&pixels, height: header.height, stride: stride, bytesPerPixel: channels)
+        Self.dropFilterBytes(&pixels, height: header.height, stride: stride)
         switch header.colourType {
         case 0: try self.init(width: header.width, height: header.height, format: .grey, pixels: pixels)
         case 4: try self.init(width: header.width, height: header.height, format: .greyAlpha, pixels: pixels)
@@ -117,7 +123,9 @@ extension PNGImage {
         try self.init(pngData: try FileIO.read(path))
     }
 
-    private static func parseHeader(_ data: ArraySlice<UInt8>) throws(ImageIOError) -> Header {
+    private static func parseHeader(
+        _ data: ArraySlice<UInt8>, maximumPixelCount: Int
+    ) throws(ImageIOError) -> Header {
         guard data.count == 13 else { throw .pngBadHeader(reason: "length \(data.count), must be 13") }
         let bytes = Array(data)
         let width = bigEndianUInt32(bytes, at: 0)
@@ -159,6 +167,19 @@ extension PNGImage {
             return nil
         }
         if let failure { throw failure }
+    }
+
+    /// Turns rows of a filter-type byte then `stride` bytes into rows of `stride` bytes, in
+    /// place: each row moves left by its row number, so no second image-sized buffer is needed.
+    private static func dropFilterBytes(_ raw: inout [UInt8], height: Int, stride: Int) {
+        raw.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for row in 0..<height {
+                // Overlapping regions: copyMemory moves like memmove.
+                (base + row * stride).copyMemory(from: base + row * (stride + 1) + 1, byteCount: stride)
+            }
+        }
+        raw.removeLast(height)
     }
 
     private static func expand(

@@ -58,6 +58,15 @@ public struct PNGImage: Equatable, Sendable {
         self.pixels = pixels
     }
 
+    /// An image whose size, format and byte count the caller has made consistent.
+    init(checkedWidth width: Int, height: Int, format: Format, pixels: [UInt8]) {
+        assert(width > 0 && height > 0 && pixels.count == width * height * format.channels)
+        self.width = width
+        self.height = height
+        self.format = format
+        self.pixels = pixels
+    }
+
     /// An image from a tensor `[channels, height, width]` of values in [0, 1] (values outside
     /// are clamped; each becomes `round(value * 255)`), e.g. a generated design.
     /// - Parameter tensor: 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA) channels.

@@ -8,8 +8,11 @@ enum Zlib {
     ///   - maximumByteCount: Refuse to produce more than this many bytes.
     ///   - concatenatedMembers: Whether input left after the end of one stream starts another
     ///     (gzip allows concatenated members); otherwise trailing bytes are ignored.
+    ///   - reserveMaximum: Allocate `maximumByteCount` up front, for a caller that knows the
+    ///     exact size (a PNG's image data): one allocation instead of a doubling array, whose
+    ///     last growth would hold up to twice the output.
     static func inflate(
-        _ input: [UInt8], maximumByteCount: Int, concatenatedMembers: Bool
+        _ input: [UInt8], maximumByteCount: Int, concatenatedMembers: Bool, reserveMaximum: Bool = false
     ) throws(ImageIOError) -> [UInt8] {
         guard input.count <= Int(UInt32.max) else { throw .decompressedTooLarge(limit: maximumByteCount) }
         var stream = z_stream()
@@ -22,6 +25,7 @@ enum Zlib {
             stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
             stream.avail_in = UInt32(inputBuffer.count)
             var output: [UInt8] = []
+            if reserveMaximum { output.reserveCapacity(maximumByteCount) }
             while true {
                 var produced = 0
                 let status = chunk.withUnsafeMutableBufferPointer { outputBuffer in

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastImageIO
 import StylecastProto
 import StylecastTestSupport
 import SwiftProtobuf
@@ -269,6 +270,62 @@ struct HostileInputTests {
         print("RSS over 10,000 malformed calls: \(growth.joined(separator: ", "))")
         await services.expectAllServing()
         await services.stop()
+    }
+
+    /// Peak resident memory of a process (VmHWM), in KiB.
+    static func peakResidentKiB(_ pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    @Test("a 260 KB PNG that decodes to 8192 x 8192 RGBA: refused naming image and the pixel limit; 8 clients sending such images at once keep ingest's peak RSS under 200 MiB")
+    func decompressionBombs() async throws {
+        let harness = try await IngestHarness.start()
+        let side = 8192
+        let bomb = try PNGImage(
+            width: side, height: side, format: .rgba, pixels: [UInt8](repeating: 0, count: side * side * 4)
+        ).pngData()
+        #expect(bomb.count < 400_000, "\(bomb.count) bytes")
+        // A small real garment image beside them still gets its features.
+        var plain = [UInt8](repeating: 255, count: 64 * 64 * 3)
+        for y in 16..<48 { for x in 20..<44 { plain[(y * 64 + x) * 3] = 200; plain[(y * 64 + x) * 3 + 1] = 30; plain[(y * 64 + x) * 3 + 2] = 30 } }
+        let small = try PNGImage(width: 64, height: 64, format: .rgb, pixels: plain).pngData()
+
+        let pid = harness.ingest.process.pid
+        let summaries = try await withThrowingTaskGroup(of: Stylecast_V1_IngestSummary.self) { group in
+            for client in 0..<8 {
+                group.addTask {
+                    var items = (0..<6).map { n in
+                        var item = ReliabilityTests.shopItem("bomb-\(client)-\(n)", title: "a bomb \(client) \(n)")
+                        item.image = Data(bomb)
+                        return item
+                    }
+                    var valid = ReliabilityTests.shopItem("plain-\(client)", title: "a plain red dress \(client)")
+                    valid.image = Data(small)
+                    items.append(valid)
+                    return try await ReliabilityTests.send(items, to: harness.ingest)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for summary in summaries {
+            #expect(summary.accepted == 1 && summary.rejected == 6, "\(summary)")
+            for error in summary.errors {
+                #expect(error.field == "image", "\(error)")
+                #expect(error.rule.contains("4194304 pixels") && error.rule.contains("STYLECAST_INGEST_MAX_IMAGE_PIXELS")
+                    && error.rule.contains("8192x8192"), "\(error.rule)")
+            }
+        }
+        let peak = Self.peakResidentKiB(pid)
+        print("ingest peak RSS with 8 clients sending 8192 x 8192 PNGs: \(peak / 1024) MiB")
+        #expect(peak > 0 && peak < 200 * 1024, "ingest peak RSS \(peak / 1024) MiB")
+        #expect(harness.ingest.process.isRunning)
+        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
+            let stored = try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = "shop:plain-0" })
+            #expect(stored.imageFeatures.predictedCategory.isEmpty == false)
+        }
+        await harness.stop()
     }
 
     /// Protobuf base-128 varint.

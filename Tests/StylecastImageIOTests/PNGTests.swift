@@ -192,6 +192,33 @@ struct PNGTests {
         #expect(try PNGImage(pngData: data) == image)
     }
 
+    @Test("a caller's pixel limit refuses a larger image from its header, before inflating it")
+    func callerPixelLimit() throws {
+        let image = try PNGImage(width: 40, height: 30, format: .rgba, pixels: [UInt8](repeating: 7, count: 40 * 30 * 4))
+        let data = try image.pngData()
+        #expect(throws: ImageIOError.pngTooManyPixels(width: 40, height: 30, limit: 1199)) {
+            try PNGImage(pngData: data, maximumPixelCount: 1199)
+        }
+        #expect(try PNGImage(pngData: data, maximumPixelCount: 1200) == image)
+        // A limit above the decoder's own is capped by it.
+        #expect(try PNGImage(pngData: data, maximumPixelCount: .max) == image)
+    }
+
+    @Test("scaledDown(toFit:) averages the pixels each target pixel covers and keeps the format and aspect ratio")
+    func scaledDown() throws {
+        // 4 x 2 grey: two 2 x 2 blocks averaging 10 and 201 (rounded half up).
+        let grey = try PNGImage(width: 4, height: 2, format: .grey, pixels: [0, 20, 200, 201, 10, 10, 202, 201])
+        let half = grey.scaledDown(toFit: 2)
+        #expect(half == (try PNGImage(width: 2, height: 1, format: .grey, pixels: [10, 201])))
+        #expect(grey.scaledDown(toFit: 4) == grey)
+        // 300 x 100 RGB of one colour: 256 x 85, every pixel the same colour.
+        let wide = try PNGImage(
+            width: 300, height: 100, format: .rgb, pixels: [UInt8]((0..<30_000).flatMap { _ in [200, 30, 40] as [UInt8] }))
+        let fitted = wide.scaledDown(toFit: 256)
+        #expect((fitted.width, fitted.height, fitted.format) == (256, 85, .rgb))
+        #expect(Set(stride(from: 0, to: fitted.pixels.count, by: 3).map { fitted.pixels[$0..<($0 + 3)] }) == [[200, 30, 40]])
+    }
+
     @Test("a file written to disk reads back")
     func writeAndRead() throws {
         let directory = try TemporaryDirectory()

@@ -18,14 +18,36 @@ public struct IngestConfiguration: Sendable {
     /// Whether item images get a predicted garment class and dominant colours
     /// (`STYLECAST_INGEST_IMAGE_FEATURES`, `on` or `off`, default `on`).
     public var imageFeatures: Bool
+    /// Largest image decoded for features, in pixels (width x height;
+    /// `STYLECAST_INGEST_MAX_IMAGE_PIXELS`, default 4194304, 2048 x 2048). The garment models
+    /// see 28 x 28 and the colour clustering 4,096 samples, so a larger photo adds nothing but
+    /// memory; the size is read from the PNG header before anything is inflated.
+    public var maxImagePixels: Int
+    /// A batch is stored early once its records hold this many bytes
+    /// (`STYLECAST_INGEST_BATCH_BYTES`, default 8388608), so a stream of large images holds at
+    /// most about this much, not `batchSize` messages of the largest size.
+    public var batchBytes: Int
+    /// Most streaming ingest calls (`IngestItems`, `IngestSignals`) worked at once
+    /// (`STYLECAST_INGEST_MAX_STREAMS`, default 8).
+    public var maxStreams: Int
+    /// Most streaming calls waiting for a turn; more are refused with RESOURCE_EXHAUSTED
+    /// (`STYLECAST_INGEST_MAX_WAITING_STREAMS`, default 32).
+    public var maxWaitingStreams: Int
 
     /// Creates a configuration with explicit values.
-    public init(batchSize: Int, maxTextBytes: Int, maxImageBytes: Int, maxReportedErrors: Int, imageFeatures: Bool) {
+    public init(
+        batchSize: Int, maxTextBytes: Int, maxImageBytes: Int, maxReportedErrors: Int, imageFeatures: Bool,
+        maxImagePixels: Int = 4 << 20, batchBytes: Int = 8 << 20, maxStreams: Int = 8, maxWaitingStreams: Int = 32
+    ) {
         self.batchSize = batchSize
         self.maxTextBytes = maxTextBytes
         self.maxImageBytes = maxImageBytes
         self.maxReportedErrors = maxReportedErrors
         self.imageFeatures = imageFeatures
+        self.maxImagePixels = maxImagePixels
+        self.batchBytes = batchBytes
+        self.maxStreams = maxStreams
+        self.maxWaitingStreams = maxWaitingStreams
     }
 
     /// Reads and validates the settings.
@@ -39,7 +61,12 @@ public struct IngestConfiguration: Sendable {
                 "STYLECAST_INGEST_MAX_IMAGE_BYTES", default: 4 << 20, range: 1024...(64 << 20)),
             maxReportedErrors: reader.integer(
                 "STYLECAST_INGEST_MAX_REPORTED_ERRORS", default: 1000, range: 0...1_000_000),
-            imageFeatures: reader.choice("STYLECAST_INGEST_IMAGE_FEATURES", default: "on", allowed: ["on", "off"]) == "on")
+            imageFeatures: reader.choice("STYLECAST_INGEST_IMAGE_FEATURES", default: "on", allowed: ["on", "off"]) == "on",
+            maxImagePixels: reader.integer(
+                "STYLECAST_INGEST_MAX_IMAGE_PIXELS", default: 4 << 20, range: 784...(64 << 20)),
+            batchBytes: reader.integer("STYLECAST_INGEST_BATCH_BYTES", default: 8 << 20, range: (64 << 10)...(1 << 30)),
+            maxStreams: reader.integer("STYLECAST_INGEST_MAX_STREAMS", default: 8, range: 1...1024),
+            maxWaitingStreams: reader.integer("STYLECAST_INGEST_MAX_WAITING_STREAMS", default: 32, range: 0...100_000))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

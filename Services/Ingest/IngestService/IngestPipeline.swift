@@ -29,12 +29,17 @@ public struct IngestPipeline: Sendable {
         self.configuration = configuration
         self.store = IngestStore(redis: redis)
         self.items = ItemPreparation(configuration: configuration, vocabulary: vocabulary)
-        self.imageFeatures = classifier.map { ImageFeatureExtractor(classifier: $0, vocabulary: vocabulary) }
+        self.imageFeatures = classifier.map {
+            ImageFeatureExtractor(classifier: $0, vocabulary: vocabulary, maximumPixelCount: configuration.maxImagePixels)
+        }
         self.counters = RecordCounters(metrics: metrics)
     }
 
     /// The configured batch size.
     var batchSize: Int { configuration.batchSize }
+
+    /// The bytes of records after which a batch is stored early.
+    var batchBytes: Int { configuration.batchBytes }
 
     /// A tally sized by the configuration.
     func makeTally() -> IngestTally { IngestTally(maxErrors: configuration.maxReportedErrors) }
@@ -99,7 +104,7 @@ public struct IngestPipeline: Sendable {
         guard let imageFeatures else { return prepared }
         let withImages = prepared.indices.filter { !prepared[$0].item.image.isEmpty }
         guard !withImages.isEmpty else { return prepared }
-        let features = imageFeatures.features(of: withImages.map { [UInt8](prepared[$0].item.image) })
+        let features = imageFeatures.features(of: withImages.map { prepared[$0].item.image })
         var result = prepared
         var refused = Set<Int>()
         for (position, outcome) in zip(withImages, features) {

@@ -9,32 +9,39 @@ import StylecastVision
 ///
 /// Back-pressure: a streaming call reads its next batch only after the previous one is stored,
 /// so the transport's HTTP/2 flow control slows a faster client down; nothing is buffered beyond
-/// one batch and the transport's window.
+/// one batch (at most `batchSize` records or about `batchBytes` bytes) and the transport's
+/// window. At most `maxStreams` streaming calls are worked at once; the next
+/// `maxWaitingStreams` wait for a turn and further ones are refused with RESOURCE_EXHAUSTED.
 public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     private let pipeline: IngestPipeline
+    private let streams: AdmissionGate
 
     /// Creates the service.
-    /// - Parameter pipeline: The ingest core.
-    public init(pipeline: IngestPipeline) {
+    /// - Parameters:
+    ///   - pipeline: The ingest core.
+    ///   - maxStreams: Most streaming calls worked at once.
+    ///   - maxWaitingStreams: Most streaming calls waiting for a turn.
+    public init(pipeline: IngestPipeline, maxStreams: Int, maxWaitingStreams: Int) {
         self.pipeline = pipeline
+        self.streams = AdmissionGate(
+            work: "streaming ingest", maxRunning: maxStreams, maxWaiting: maxWaitingStreams,
+            waitingVariable: "STYLECAST_INGEST_MAX_WAITING_STREAMS")
     }
 
     public func ingestItems(
         request: RPCAsyncSequence<Stylecast_V1_FashionItem, any Error>, context: ServerContext
     ) async throws -> Stylecast_V1_IngestSummary {
-        var tally = pipeline.makeTally()
-        var batch: [(index: Int, item: Stylecast_V1_FashionItem)] = []
-        var index = 0
-        for try await item in request {
-            batch.append((index, item))
-            index += 1
-            if batch.count == pipeline.batchSize {
-                try await pipeline.ingest(items: batch, into: &tally)
-                batch.removeAll(keepingCapacity: true)
+        try await streams.withAdmission {
+            var tally = pipeline.makeTally()
+            var batch = BoundedBatch<Stylecast_V1_FashionItem>(maxCount: pipeline.batchSize, maxBytes: pipeline.batchBytes)
+            for try await item in request {
+                if batch.append(item, bytes: item.heldBytes) {
+                    try await pipeline.ingest(items: batch.take(), into: &tally)
+                }
             }
+            try await pipeline.ingest(items: batch.take(), into: &tally)
+            return tally.summary()
         }
-        try await pipeline.ingest(items: batch, into: &tally)
-        return tally.summary()
     }
 
     public func ingestInteractions(
@@ -59,19 +66,50 @@ public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     public func ingestSignals(
         request: RPCAsyncSequence<Stylecast_V1_SearchInterestSeries, any Error>, context: ServerContext
     ) async throws -> Stylecast_V1_IngestSummary {
-        var tally = pipeline.makeTally()
-        var batch: [(index: Int, series: Stylecast_V1_SearchInterestSeries)] = []
-        var index = 0
-        for try await series in request {
-            batch.append((index, series))
-            index += 1
-            if batch.count == pipeline.batchSize {
-                try await pipeline.ingest(signals: batch, into: &tally)
-                batch.removeAll(keepingCapacity: true)
+        try await streams.withAdmission {
+            var tally = pipeline.makeTally()
+            var batch = BoundedBatch<Stylecast_V1_SearchInterestSeries>(
+                maxCount: pipeline.batchSize, maxBytes: pipeline.batchBytes)
+            for try await series in request {
+                if batch.append(series, bytes: series.heldBytes) {
+                    try await pipeline.ingest(signals: batch.take(), into: &tally)
+                }
             }
+            try await pipeline.ingest(signals: batch.take(), into: &tally)
+            return tally.summary()
         }
-        try await pipeline.ingest(signals: batch, into: &tally)
-        return tally.summary()
+    }
+}
+
+/// The records of a stream read since the last stored batch, with their 0-based positions in
+/// the call; full at `maxCount` records or `maxBytes` bytes, whichever comes first.
+struct BoundedBatch<Record> {
+    let maxCount: Int
+    let maxBytes: Int
+    private var records: [(Int, Record)] = []
+    private var bytes = 0
+    private var nextIndex = 0
+
+    init(maxCount: Int, maxBytes: Int) {
+        self.maxCount = maxCount
+        self.maxBytes = maxBytes
+    }
+
+    /// Adds the next record of the stream; `true` when the batch is now full.
+    mutating func append(_ record: Record, bytes recordBytes: Int) -> Bool {
+        records.append((nextIndex, record))
+        nextIndex += 1
+        bytes += recordBytes
+        return records.count >= maxCount || bytes >= maxBytes
+    }
+
+    /// The records held, which are then dropped.
+    mutating func take() -> [(Int, Record)] {
+        defer {
+            records = []
+            bytes = 0
+        }
+        return records
     }
 }
 
@@ -87,9 +125,34 @@ public enum IngestServiceBuilder {
             metadata: [
                 "batch": "\(configuration.batchSize)", "image_features": "\(configuration.imageFeatures)",
                 "max_text_bytes": "\(configuration.maxTextBytes)",
+                "max_image_pixels": "\(configuration.maxImagePixels)", "batch_bytes": "\(configuration.batchBytes)",
+                "max_streams": "\(configuration.maxStreams)",
             ])
         let pipeline = IngestPipeline(
             configuration: configuration, redis: context.redis, classifier: classifier, metrics: context.metrics)
-        return ServiceParts(rpcServices: [IngestRPCService(pipeline: pipeline)])
+        return ServiceParts(rpcServices: [
+            IngestRPCService(
+                pipeline: pipeline, maxStreams: configuration.maxStreams,
+                maxWaitingStreams: configuration.maxWaitingStreams)
+        ])
+    }
+}
+
+extension Stylecast_V1_FashionItem {
+    /// About the memory the record holds: its image, text and attributes.
+    var heldBytes: Int {
+        let texts = [itemID, source, sourceID, title, description_p, category, color, fabric, season, gender, brand,
+            releaseDate, market].reduce(0) { $0 + $1.utf8.count }
+        let extras = extra.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        let tags = attributes.reduce(0) { $0 + $1.kind.utf8.count + $1.value.utf8.count + 8 }
+        return image.count + texts + extras + tags + 64
+    }
+}
+
+extension Stylecast_V1_SearchInterestSeries {
+    /// About the memory the record holds: its strings and points.
+    var heldBytes: Int {
+        source.utf8.count + term.utf8.count + geo.utf8.count + group.utf8.count
+            + points.reduce(0) { $0 + $1.week.utf8.count + 16 } + 64
     }
 }
