@@ -4,7 +4,8 @@ import Synchronization
 
 /// A fixed number of connection slots and as many dedicated threads.
 ///
-/// A command checks a slot out (waiting while all are busy), runs on a pool thread with that
+/// A command checks a slot out (waiting while all are busy, in arrival order, for at most the
+/// configuration's `poolWaitTimeout`), runs on a pool thread with that
 /// slot's connection, and checks it back in, so a connection is only ever used by one thread
 /// at a time. A slot without a live connection connects on use; failures to connect start an
 /// exponential backoff (shared by all slots) during which commands fail at once with
@@ -19,6 +20,8 @@ final class ConnectionPool: Sendable {
     private struct Waiter {
         var id: UInt64
         var continuation: CheckedContinuation<Slot, any Error>
+        /// Fails the wait after `poolWaitTimeout`; cancelled when the waiter is served.
+        var timer: Task<Void, Never>?
     }
 
     private struct State {
@@ -94,6 +97,7 @@ final class ConnectionPool: Sendable {
             return (state.waiters, state.idle)
         }
         for waiter in waiters {
+            waiter.timer?.cancel()
             waiter.continuation.resume(throwing: RedisError.clientShutDown)
         }
         _ = idle  // released here, outside the lock: their deinit closes the sockets
@@ -214,13 +218,18 @@ final class ConnectionPool: Sendable {
                         state.waiters.append(Waiter(id: id, continuation: continuation))
                         return nil
                     }
-                    if let ready { continuation.resume(with: ready) }
+                    if let ready {
+                        continuation.resume(with: ready)
+                        return
+                    }
+                    startWaitTimer(for: id)
                 }
             } onCancel: {
                 let waiter = state.withLock { state -> Waiter? in
                     guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
                     return state.waiters.remove(at: index)
                 }
+                waiter?.timer?.cancel()
                 waiter?.continuation.resume(throwing: RedisError.cancelled)
             }
         } catch let error as RedisError {
@@ -230,6 +239,29 @@ final class ConnectionPool: Sendable {
         }
     }
 
+    /// Fails waiter `id` with ``RedisError/poolExhausted(size:waitedMilliseconds:)`` once it has
+    /// waited `poolWaitTimeout`, unless it is served (or cancelled) first.
+    private func startWaitTimer(for id: UInt64) {
+        let timeout = configuration.poolWaitTimeout
+        let size = Swift.max(1, configuration.poolSize)
+        let timer = Task { [self] in
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled else { return }
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(
+                throwing: RedisError.poolExhausted(size: size, waitedMilliseconds: timeout.milliseconds))
+        }
+        let stillWaiting = state.withLock { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return false }
+            state.waiters[index].timer = timer
+            return true
+        }
+        if !stillWaiting { timer.cancel() }
+    }
+
     private func checkIn(_ slot: Slot) {
         let (waiter, released) = state.withLock { state -> (Waiter?, Slot?) in
             if state.closed { return (nil, slot) }
@@ -237,6 +269,7 @@ final class ConnectionPool: Sendable {
             state.idle.append(slot)
             return (nil, nil)
         }
+        waiter?.timer?.cancel()
         waiter?.continuation.resume(returning: slot)
         _ = released  // a slot returned after shutdown: its connection closes here
     }

@@ -4,7 +4,10 @@ import Logging
 ///
 /// hiredis is blocking, so commands never run on Swift's cooperative thread pool: each runs on
 /// one of ``Configuration/poolSize`` dedicated threads with one of as many connections. At most
-/// that many commands are in flight; more wait for a free connection.
+/// that many commands are in flight; more wait for a free connection, first come first served,
+/// for at most ``Configuration/poolWaitTimeout`` (then ``RedisError/poolExhausted(size:waitedMilliseconds:)``,
+/// UNAVAILABLE). A command that blocks by design (`XREADGROUP ... BLOCK`) belongs on a
+/// ``dedicatedClient()``, not on the shared pool.
 ///
 /// When Redis goes away, the command on a broken connection fails with
 /// ``RedisError/connectionLost(_:)``; the next command reconnects, and while reconnecting
@@ -31,6 +34,8 @@ public final class RedisClient: Sendable {
         public var reconnectBackoff: Duration
         /// Longest wait between reconnect attempts; the wait doubles up to this.
         public var maximumReconnectBackoff: Duration
+        /// Longest wait for a free connection when all are busy.
+        public var poolWaitTimeout: Duration
 
         /// Creates a configuration.
         /// - Parameters:
@@ -40,10 +45,11 @@ public final class RedisClient: Sendable {
         ///   - commandTimeout: Reply limit per command (default 5 s).
         ///   - reconnectBackoff: First wait after a failed reconnect (default 100 ms).
         ///   - maximumReconnectBackoff: Cap on the wait (default 2 s).
+        ///   - poolWaitTimeout: Longest wait for a free connection (default 1 s).
         public init(
             url: RedisURL, poolSize: Int = 4, connectTimeout: Duration = .seconds(1),
             commandTimeout: Duration = .seconds(5), reconnectBackoff: Duration = .milliseconds(100),
-            maximumReconnectBackoff: Duration = .seconds(2)
+            maximumReconnectBackoff: Duration = .seconds(2), poolWaitTimeout: Duration = .seconds(1)
         ) {
             self.url = url
             self.poolSize = poolSize
@@ -51,12 +57,14 @@ public final class RedisClient: Sendable {
             self.commandTimeout = commandTimeout
             self.reconnectBackoff = reconnectBackoff
             self.maximumReconnectBackoff = maximumReconnectBackoff
+            self.poolWaitTimeout = poolWaitTimeout
         }
     }
 
     /// The configuration the client was made with.
     public let configuration: Configuration
     private let pool: ConnectionPool
+    private let logger: Logger
 
     /// Creates a client. No connection is made until the first command.
     /// - Parameters:
@@ -64,7 +72,18 @@ public final class RedisClient: Sendable {
     ///   - logger: Receives connection-lost, connect-failure and restored events.
     public init(configuration: Configuration, logger: Logger = Logger(label: "stylecast.redis")) {
         self.configuration = configuration
+        self.logger = logger
         self.pool = ConnectionPool(configuration: configuration, logger: logger)
+    }
+
+    /// A new client with this one's settings and one connection (and thread) of its own, for a
+    /// caller that blocks on Redis by design (a consumer's `XREADGROUP ... BLOCK`), so that
+    /// waiting for work never takes a connection from the calls the service answers. Call
+    /// ``shutdown()`` on it when done.
+    public func dedicatedClient() -> RedisClient {
+        var configuration = configuration
+        configuration.poolSize = 1
+        return RedisClient(configuration: configuration, logger: logger)
     }
 
     /// Creates a client with default timeouts and backoff.

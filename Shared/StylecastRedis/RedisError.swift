@@ -1,7 +1,8 @@
 /// Why a Redis operation failed.
 ///
 /// `connectionFailed`, `connectionLost` and `timeout` mean Redis is (for now) unreachable: the
-/// client reconnects by itself, with backoff, on a later command. The others are answers.
+/// client reconnects by itself, with backoff, on a later command; `poolExhausted` means this
+/// client had no free connection in time. The others are answers.
 public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No connection could be made (refused, unreachable, `AUTH` or `SELECT` rejected), or the
     /// client is waiting out its reconnect backoff after such a failure. Carries the reason.
@@ -19,6 +20,10 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An argument cannot be used, e.g. keys of one script that would land in different
     /// Redis Cluster slots. Carries which and why.
     case invalidArgument(String)
+    /// Every connection of the pool stayed busy for the client's
+    /// ``RedisClient/Configuration/poolWaitTimeout``; nothing was sent. Carries the pool size and
+    /// the wait.
+    case poolExhausted(size: Int, waitedMilliseconds: Int64)
     /// The task was cancelled while waiting for a connection.
     case cancelled
     /// ``RedisClient/shutdown()`` has been called.
@@ -43,7 +48,7 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// append-only file after a restart), as opposed to an answer that would be the same on retry.
     public var isUnavailable: Bool {
         switch self {
-        case .connectionFailed, .connectionLost, .timeout: return true
+        case .connectionFailed, .connectionLost, .timeout, .poolExhausted: return true
         case .server: return Self.transientServerErrorCodes.contains(serverErrorCode ?? "")
         default: return false
         }
@@ -58,6 +63,9 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timeout(let what): return "Redis timed out: \(what)"
         case .protocolError(let details): return "Redis protocol error: \(details)"
         case .invalidArgument(let details): return "invalid Redis argument: \(details)"
+        case .poolExhausted(let size, let waited):
+            return "all \(size) Redis connections stayed busy for \(waited) ms "
+                + "(STYLECAST_REDIS_POOL_SIZE, STYLECAST_REDIS_POOL_WAIT_MS); nothing was sent"
         case .cancelled: return "Redis operation cancelled"
         case .clientShutDown: return "Redis client is shut down"
         }

@@ -119,6 +119,11 @@ public struct WorkQueue: Sendable {
     /// - Returns: The entries, possibly none.
     /// - Throws: A ``RedisError`` (`NOGROUP` as ``RedisError/server(_:)`` if the group is missing).
     public func readNew(count: Int? = nil, block: Duration? = nil) async throws(RedisError) -> [Entry] {
+        try await readNew(count: count, block: block, on: client)
+    }
+
+    /// ``readNew(count:block:)`` through `reader`: a blocking read goes on a connection of its own.
+    private func readNew(count: Int?, block: Duration?, on reader: RedisClient) async throws(RedisError) -> [Entry] {
         var arguments: [RedisArgument] = [
             "XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(consumer),
             "COUNT", RedisArgument(count ?? configuration.batchSize),
@@ -129,7 +134,7 @@ public struct WorkQueue: Sendable {
             timeout = client.configuration.commandTimeout + block
         }
         arguments += ["STREAMS", RedisArgument(stream), ">"]
-        let reply = try await client.send(arguments, timeout: timeout)
+        let reply = try await reader.send(arguments, timeout: timeout)
         if reply.isNull { return [] }
         guard let streams = reply.array else { throw .protocolError("XREADGROUP answered \(reply)") }
         var entries: [Entry] = []
@@ -270,13 +275,30 @@ public struct WorkQueue: Sendable {
     /// it already read (at most ``Configuration/batchSize``, so none stays pending in its name;
     /// one failing for now is left pending instead of retried) and returns. Creates the group if needed. While Redis is unavailable
     /// (``RedisError/isUnavailable``) it waits ``Configuration/retryDelay`` and tries again.
-    /// Returns within about ``Configuration/blockTime`` of cancellation or of the stop.
+    /// Returns within about ``Configuration/blockTime`` of cancellation or of the stop. The
+    /// blocking read runs on a connection of its own (``RedisClient/dedicatedClient()``, closed
+    /// on return), so a consumer waiting for work holds none of the shared pool's connections.
     /// - Parameters:
     ///   - shouldStop: Whether to stop (e.g. the service shuts down gracefully); default never.
     ///   - handler: Handles one entry; must be idempotent.
     /// - Throws: A ``RedisError`` that retrying cannot fix (e.g. a wrong key type).
     public func run(
         until shouldStop: @escaping @Sendable () -> Bool = { false },
+        handler: @escaping @Sendable (Entry) async throws -> Void
+    ) async throws(RedisError) {
+        let reader = client.dedicatedClient()
+        do {
+            try await consume(reader: reader, until: shouldStop, handler: handler)
+        } catch {
+            await reader.shutdown()
+            throw error
+        }
+        await reader.shutdown()
+    }
+
+    /// The loop of ``run(until:handler:)``, blocking reads through `reader`.
+    private func consume(
+        reader: RedisClient, until shouldStop: @escaping @Sendable () -> Bool,
         handler: @escaping @Sendable (Entry) async throws -> Void
     ) async throws(RedisError) {
         var groupReady = false
@@ -292,7 +314,8 @@ public struct WorkQueue: Sendable {
                 try await processBatch(stale, shouldStop: shouldStop, handler: handler)
                 guard !Task.isCancelled, !shouldStop() else { return }
                 // Block only when there was nothing stale, so claimed work is not delayed.
-                let fresh = try await readNew(block: stale.isEmpty && cursor == "0-0" ? configuration.blockTime : nil)
+                let fresh = try await readNew(
+                    count: nil, block: stale.isEmpty && cursor == "0-0" ? configuration.blockTime : nil, on: reader)
                 try await processBatch(fresh, shouldStop: shouldStop, handler: handler)
             } catch where error.isUnavailable || error == .cancelled {
                 guard !Task.isCancelled else { return }

@@ -1,3 +1,4 @@
+import StylecastErrors
 import StylecastRedis
 import StylecastTestSupport
 import Testing
@@ -102,6 +103,60 @@ struct RedisClientTests {
             #expect(reason.contains("AUTH rejected"))
             #expect(!reason.contains("not-the-password"))
         }
+        await client.shutdown()
+    }
+}
+
+@Suite("RedisClient's pool: bounded waits, dedicated connections for blocking reads", .timeLimit(.minutes(1)))
+struct ConnectionPoolWaitTests {
+    @Test("with every connection busy, a command waits at most poolWaitTimeout, then fails UNAVAILABLE naming the settings; nothing is sent")
+    func boundedWait() async throws {
+        let client = RedisClient(
+            configuration: .init(url: try await TestRedis.url(), poolSize: 1, poolWaitTimeout: .milliseconds(200)))
+        let key = "test:{\(TestRedis.uniqueTag("poolwait"))}:list"
+        // BLPOP on an empty list holds the only connection for 1.5 s.
+        let blocker = Task { try await client.send(["BLPOP", RedisArgument(key), "1.5"], timeout: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        do {
+            try await client.send("RPUSH", RedisArgument(key), "late")
+            Issue.record("RPUSH ran although the pool was busy")
+        } catch {
+            #expect(error == .poolExhausted(size: 1, waitedMilliseconds: 200))
+            #expect(error.failureKind == .unavailable && error.isUnavailable)
+            #expect(error.description.contains("STYLECAST_REDIS_POOL_WAIT_MS"))
+        }
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(190) && waited < .milliseconds(1000), "waited \(waited)")
+        #expect(try await blocker.value.isNull, "BLPOP timed out with nothing pushed: the refused RPUSH was not sent")
+        #expect(try await client.send("LLEN", RedisArgument(key)).integer == 0)
+        await client.shutdown()
+    }
+
+    @Test("three consumers waiting for work on a pool of one leave it free: 50 commands each answer within 100 ms")
+    func consumersHoldNoPoolConnection() async throws {
+        let client = try await TestRedis.client(poolSize: 1)
+        let tag = TestRedis.uniqueTag("idle-consumers")
+        let consumers = (1...3).map { n in
+            Task {
+                let queue = try WorkQueue(
+                    client: client, stream: "test:{\(tag)}:stream", group: "workers", consumer: "c\(n)",
+                    configuration: .init(deadLetterStream: "test:{\(tag)}:dead", blockTime: .seconds(2)))
+                try await queue.run { _ in }
+            }
+        }
+        // Let every consumer create the group and start blocking.
+        try await Task.sleep(for: .milliseconds(500))
+        var slowest = Duration.zero
+        for _ in 0..<50 {
+            let start = ContinuousClock.now
+            try await client.send("PING")
+            slowest = max(slowest, ContinuousClock.now - start)
+        }
+        #expect(slowest < .milliseconds(100), "slowest PING \(slowest)")
+        for consumer in consumers { consumer.cancel() }
+        for consumer in consumers { _ = await consumer.result }
+        try await client.send("DEL", RedisArgument("test:{\(tag)}:stream"))
         await client.shutdown()
     }
 }

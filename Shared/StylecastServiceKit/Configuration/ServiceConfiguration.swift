@@ -68,6 +68,8 @@ public struct ServiceConfiguration: Sendable {
     public var cacheRedis: RedisURL?
     /// Connections in the Redis pool.
     public var redisPoolSize: Int
+    /// Longest wait for a free pool connection before a call fails UNAVAILABLE.
+    public var redisPoolWait: Duration
     /// Connect and command timeout for Redis.
     public var redisTimeout: Duration
     /// How often readiness (Redis, model) is checked for health.
@@ -113,7 +115,9 @@ public struct ServiceConfiguration: Sendable {
         .init(name: "STYLECAST_CACHE_REDIS_URL", defaultValue: "unset (the main Redis)",
               meaning: "Redis for disposable caches (text-embedding's embedding cache), best run with `maxmemory` and `allkeys-lru`"),
         .init(name: "STYLECAST_REDIS_POOL_SIZE", defaultValue: "4",
-              meaning: "connections in the Redis pool (1-64)"),
+              meaning: "connections in the Redis pool shared by RPCs and workers' short commands (1-64); each queue consumer's blocking read has a connection of its own"),
+        .init(name: "STYLECAST_REDIS_POOL_WAIT_MS", defaultValue: "1000",
+              meaning: "longest wait for a free pool connection, then UNAVAILABLE (1-60000)"),
         .init(name: "STYLECAST_REDIS_TIMEOUT_MS", defaultValue: "2000",
               meaning: "Redis connect and command timeout in ms (10-60000)"),
         .init(name: "STYLECAST_GRPC_HOST", defaultValue: "0.0.0.0",
@@ -176,6 +180,7 @@ public struct ServiceConfiguration: Sendable {
                     redact: environment["STYLECAST_CACHE_REDIS_URL"]?.contains("@") ?? false
                 ) { try RedisURL(parsing: $0) },
             redisPoolSize: reader.integer("STYLECAST_REDIS_POOL_SIZE", default: 4, range: 1...64),
+            redisPoolWait: reader.milliseconds("STYLECAST_REDIS_POOL_WAIT_MS", default: 1000, range: 1...60_000),
             redisTimeout: reader.milliseconds(
                 "STYLECAST_REDIS_TIMEOUT_MS", default: 2000, range: 10...60_000),
             healthCheckInterval: reader.milliseconds(

@@ -116,7 +116,8 @@ public enum ServiceMain {
         let redis = RedisClient(
             configuration: .init(
                 url: configuration.redis, poolSize: configuration.redisPoolSize,
-                connectTimeout: configuration.redisTimeout, commandTimeout: configuration.redisTimeout),
+                connectTimeout: configuration.redisTimeout, commandTimeout: configuration.redisTimeout,
+                poolWaitTimeout: configuration.redisPoolWait),
             logger: logger)
         // Caches may live in their own Redis (maxmemory with LRU eviction), so that what callers
         // send can never fill the Redis that holds the work and the data.
@@ -124,7 +125,7 @@ public enum ServiceMain {
             RedisClient(
                 configuration: .init(
                     url: url, poolSize: configuration.redisPoolSize, connectTimeout: configuration.redisTimeout,
-                    commandTimeout: configuration.redisTimeout),
+                    commandTimeout: configuration.redisTimeout, poolWaitTimeout: configuration.redisPoolWait),
                 logger: logger)
         }
         let readiness = ReadinessConditions()

@@ -1,0 +1,93 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import StylecastCalendar
+import StylecastClient
+import StylecastProto
+import StylecastRedis
+import StylecastTestSupport
+import Testing
+
+/// RPCs and queue consumers share a service's Redis pool: consumers waiting for work must not
+/// hold its connections, and a backlog must not starve the calls.
+@Suite("Redis pool: RPCs are not starved by queue consumers", .serialized, .timeLimit(.minutes(10)))
+struct PoolStarvationTests {
+    /// The 99th percentile of `samples` (nearest rank).
+    static func p99(_ samples: [Duration]) -> Duration {
+        let sorted = samples.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
+    }
+
+    /// Entries of `stream` not yet acknowledged by trend-aggregation (read but pending, or unread).
+    static func backlog(_ redis: RedisClient, stream: String) async throws -> Int {
+        let reply = try await redis.send("XINFO", "GROUPS", RedisArgument(stream))
+        for info in reply.array ?? [] {
+            let fields = info.array ?? []
+            var values: [String: RedisValue] = [:]
+            for index in stride(from: 0, to: fields.count - 1, by: 2) { values[fields[index].string ?? ""] = fields[index + 1] }
+            if values["name"]?.string == "trend-aggregation" {
+                return Int((values["lag"]?.integer ?? 0) + (values["pending"]?.integer ?? 0))
+            }
+        }
+        return -1
+    }
+
+    @Test("trend-aggregation with a pool of one connection (the smallest allowed) and four consumers: ListMarkets p99 under a 30,000-purchase backlog within 2x of idle")
+    func backlogDoesNotStarveRPCs() async throws {
+        let harness = try await IngestHarness.start()
+        let folder = try TemporaryDirectory()
+        let combos = [("dress", "black"), ("dress", "red"), ("coat", "black"), ("shirt", "red"), ("jeans", "blue")]
+        let items = combos.flatMap { category, color in
+            (1...4).map { copy in
+                #"{"source":"shop","source_id":"\#(category)-\#(color)-\#(copy)","title":"\#(color) \#(category) \#(copy)","category":"\#(category)","color":"\#(color)"}"#
+            }
+        }
+        let monday = try #require(CivilDay(iso: "2023-01-02"))
+        let purchases = (0..<30_000).map { n in
+            let (category, color) = combos[n % combos.count]
+            let time = monday.adding(days: n % 364).unixTime + Int64(n % 86_400)
+            return #"{"userId":"shop:u\#(n % 997)","itemId":"shop:\#(category)-\#(color)-\#(1 + n % 4)","kind":"purchase","timestamp":"\#(time)","quantity":1,"interactionId":"shop:tx:\#(n)"}"#
+        }
+        try TrendCallsTests.writeLines(items, to: folder.path("items.jsonl"))
+        try TrendCallsTests.writeLines(purchases, to: folder.path("purchases.jsonl"))
+        for file in ["items.jsonl", "purchases.jsonl"] {
+            let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
+            #expect(run.status == 0, "\(run.output.suffix(500))")
+        }
+        // The backlog is in place before trend-aggregation starts.
+        let trend = try IngestHarness.startService(
+            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
+            environment: ["STYLECAST_TRENDS_CACHE_MS": "0", "STYLECAST_REDIS_POOL_SIZE": "1", "STYLECAST_LOG_LEVEL": "warning"])
+        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
+
+        let stream = "stylecast:{interactions}"
+        try await withStylecastConnection(to: trend.endpoint) { client in
+            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+            func measure(_ calls: Int) async throws -> [Duration] {
+                var samples: [Duration] = []
+                for _ in 0..<calls {
+                    let start = ContinuousClock.now
+                    _ = try await service.listMarkets(.init())
+                    samples.append(ContinuousClock.now - start)
+                }
+                return samples
+            }
+            // Under the backlog: the consumers work flat out beside the calls.
+            let before = try await Self.backlog(harness.client, stream: stream)
+            let busy = try await measure(200)
+            let after = try await Self.backlog(harness.client, stream: stream)
+            #expect(before > 0 && after > 0, "the backlog must last the measurement: \(before) then \(after) entries")
+            try await TrendCallsTests.drain(harness.client, stream: stream, timeout: .seconds(300))
+            // Idle: the same calls with the four consumers blocked waiting for work.
+            try await Task.sleep(for: .seconds(1))
+            let idle = try await measure(200)
+            let (busyP99, idleP99) = (Self.p99(busy), Self.p99(idle))
+            print("ListMarkets p99 with a pool of 1: \(busyP99) under a backlog of \(before) entries, \(idleP99) idle")
+            #expect(idleP99 < .milliseconds(250), "idle p99 \(idleP99): calls wait for consumers' blocking reads")
+            #expect(busyP99 <= idleP99 * 2, "p99 \(busyP99) under the backlog, \(idleP99) idle")
+        }
+        trend.process.send(signal: SIGTERM)
+        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        await harness.stop()
+    }
+}
