@@ -431,4 +431,55 @@ struct TrendCallsTests {
         default: nil
         }
     }
+
+    @Test("series are bounded: 30 unknown categories with a limit of 10 per kind make 10 category series; a 60 KB fabric and 30 new terms make none past the limits")
+    func vocabularyBounded() async throws {
+        let harness = try await IngestHarness.start()
+        let trend = try IngestHarness.startService(
+            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
+            environment: ["STYLECAST_TRENDS_CACHE_MS": "0", "STYLECAST_TRENDS_MAX_VALUES_PER_KIND": "10"])
+        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
+        let folder = try TemporaryDirectory()
+        let fabric = String(repeating: "x", count: 60_000)
+        let items = (0..<30).map { n in
+            #"{"source":"shop","source_id":"i\#(n)","title":"item \#(n)","category":"cat-\#(n)","fabric":"\#(fabric)"}"#
+        }
+        let monday = try #require(CivilDay(iso: "2023-01-02"))
+        let purchases = (0..<30).map { n in
+            #"{"userId":"shop:u\#(n)","itemId":"shop:i\#(n)","kind":"purchase","timestamp":"\#(monday.unixTime + Int64(n))","quantity":1,"interactionId":"shop:tx:\#(n)"}"#
+        }
+        let terms = (0..<30).map { n in
+            Self.seriesLine(source: "shop", term: "new term \(n)", geo: "US", points: [("2023-01-02", 10), ("2023-01-09", 12)])
+        }
+        try Self.writeLines(items, to: folder.path("items.jsonl"))
+        try Self.writeLines(purchases, to: folder.path("purchases.jsonl"))
+        try Self.writeLines(terms, to: folder.path("terms.jsonl"))
+        for file in ["items.jsonl", "purchases.jsonl", "terms.jsonl"] {
+            let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
+            #expect(run.status == 0, "\(run.output.suffix(500))")
+        }
+        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        try await Self.drain(harness.client, stream: "stylecast:{signals}")
+        let topics = try await harness.client.send("SMEMBERS", "stylecast:{trends}:topics").array?.compactMap(\.string) ?? []
+        func values(_ kind: String) -> Set<String> {
+            Set(topics.compactMap { member in
+                let parts = member.split(separator: "|", omittingEmptySubsequences: false)
+                return parts.count >= 5 && parts[3] == kind ? parts[4...].joined(separator: "|") : nil
+            })
+        }
+        #expect(values("category").count == 10, "\(values("category").sorted())")
+        #expect(values("term").count == 10, "\(values("term").sorted())")
+        #expect(values("material").isEmpty, "a 60 KB fabric got a series")
+        #expect(try await harness.integer("SCARD", "stylecast:{trends}:values:category") == 10)
+        let longest = try await harness.client.send("KEYS", "stylecast:{trends}:*").array?.compactMap(\.string).map(\.utf8.count).max() ?? 0
+        #expect(longest < 256, "longest trend key \(longest) bytes")
+        // The purchases of admitted categories all count: 10 purchases in that week.
+        let totals = try await harness.client.send("HGETALL", "stylecast:{trends}:totals:purchases:shop:WW").array?.compactMap(\.string) ?? []
+        #expect(totals == ["2023-01-02", "30"], "\(totals)")
+        trend.process.send(signal: SIGTERM)
+        let status = await trend.process.waitForExit(timeout: .seconds(10))
+        #expect(status == 0, "\(String(trend.process.output().suffix(3000)))")
+        await harness.stop()
+    }
+
 }

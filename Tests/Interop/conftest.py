@@ -91,6 +91,7 @@ def services():
             STYLECAST_METRICS_HOST="127.0.0.1",
             STYLECAST_METRICS_PORT=str(metrics_port),
             STYLECAST_HEALTH_INTERVAL_MS="200",
+            STYLECAST_METRICS_IDLE_MS="1000",
         )
         process = subprocess.Popen(
             [os.path.join(bin_dir, name)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -1,3 +1,4 @@
+import StylecastErrors
 import StylecastServiceKit
 import Testing
 
@@ -34,9 +35,9 @@ struct HealthStateTests {
     }
 
     @Test("a watcher sees the current status, then each change, and ends on finish")
-    func watch() async {
+    func watch() async throws {
         let state = HealthState(services: ["a"])
-        let stream = state.watch("a")
+        let stream = try state.watch("a")
         state.set(.serving, for: "a")
         state.set(.serving, for: "a")  // no change: not repeated
         state.set(.notServing, for: "a")
@@ -47,11 +48,26 @@ struct HealthStateTests {
     }
 
     @Test("watching an unknown service yields nil (SERVICE_UNKNOWN)")
-    func watchUnknown() async {
+    func watchUnknown() async throws {
         let state = HealthState(services: [])
-        var iterator = state.watch("nope").makeAsyncIterator()
+        var iterator = try state.watch("nope").makeAsyncIterator()
         let first = await iterator.next()
         #expect(first == .some(nil))
+    }
+
+    @Test("watch streams are bounded: one more than maxWatchers is refused (RESOURCE_EXHAUSTED), and a slot frees when a stream ends")
+    func watchersBounded() async throws {
+        let state = HealthState(services: ["a"], maxWatchers: 2)
+        var first: AsyncStream<HealthState.Status?>? = try state.watch("a")
+        let second = try state.watch("a")
+        #expect(throws: HealthWatchersFull(limit: 2)) { try state.watch("a") }
+        #expect(HealthWatchersFull(limit: 2).failureKind == .overLimit)
+        #expect("\(HealthWatchersFull(limit: 2))".contains("STYLECAST_HEALTH_MAX_WATCHERS=2"))
+        // Dropping a stream terminates it and frees its slot.
+        #expect(first != nil)
+        first = nil
+        let third = try state.watch("a")
+        _ = (second, third)
     }
 
     @Test("readiness conditions list what is still unmet")

@@ -56,11 +56,12 @@ public enum TrendAggregationServiceBuilder {
     public static func parts(context: ServiceContext) async throws -> ServiceParts {
         var reader = EnvironmentReader(environment: context.environment)
         let cacheLifetime = reader.milliseconds("STYLECAST_TRENDS_CACHE_MS", default: 5000, range: 0...600_000)
+        let valuesPerKind = reader.integer("STYLECAST_TRENDS_MAX_VALUES_PER_KIND", default: 2000, range: 10...1_000_000)
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         let aggregator = try TrendAggregator(
             redis: context.redis, consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
-            logger: context.logger)
+            maximumValuesPerKind: valuesPerKind, logger: context.logger)
         return ServiceParts(
             rpcServices: [TrendAggregationRPCService(redis: context.redis, trendsCacheLifetime: cacheLifetime)],
             backgroundServices: [aggregator])

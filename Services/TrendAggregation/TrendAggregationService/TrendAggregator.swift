@@ -46,14 +46,19 @@ struct TrendAggregator: Service {
     private let redis: RedisClient
     private let queues: [(WorkQueue, IdempotentApplier, Kind)]
     private let parked: ParkedPurchases
+    private let vocabulary: TrendVocabulary
     private let logger: Logger
 
     enum Kind { case item, interaction, signal, arrival }
 
-    init(redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, logger: Logger) throws {
+    init(
+        redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, maximumValuesPerKind: Int,
+        logger: Logger
+    ) throws {
         self.redis = redis
         self.logger = logger
         parked = ParkedPurchases(redis: redis)
+        vocabulary = TrendVocabulary(redis: redis, maximumValuesPerKind: maximumValuesPerKind, logger: logger)
         queues = try [
             (Self.embeddedStream, "items", Kind.item), (Self.interactionStream, "interactions", Kind.interaction),
             (Self.signalStream, "signals", Kind.signal), (Self.ingestedStream, "arrivals", Kind.arrival),
@@ -114,8 +119,11 @@ struct TrendAggregator: Service {
         guard let item = try await body(of: itemID) else {
             throw InvalidInput(field: "item_id", rule: "item \(itemID) of entry \(entry.id) is not stored")
         }
-        let attributes = TrendAttribute.of(item: item, extracted: TrendAttribute.decode(json: entry["attributes"] ?? "[]"))
-        guard !attributes.isEmpty, let release = CivilDay(iso: item.releaseDate, allowingTrailingText: true) else { return [] }
+        let own = TrendAttribute.of(item: item, extracted: TrendAttribute.decode(json: entry["attributes"] ?? "[]"))
+        // Counted in its source's total even when the vocabulary refuses its values, so that a
+        // refused value changes no other attribute's share.
+        let (attributes, admissions) = try await vocabulary.admit(own)
+        guard !own.isEmpty, let release = CivilDay(iso: item.releaseDate, allowingTrailingText: true) else { return [] }
         let week = release.monday
         var sales: [(week: CivilDay, units: Double)] = []
         if let text = item.extra["weekly_sales"] {
@@ -130,7 +138,7 @@ struct TrendAggregator: Service {
             }
         }
         let launches = TrendSource(measure: .launches, source: item.source, market: item.market)
-        var writes = TrendSeriesStore.totalIncrement(launches, week: week, amount: 1)
+        var writes = admissions + TrendSeriesStore.totalIncrement(launches, week: week, amount: 1)
         writes += TrendSeriesStore.increments(launches, attributes: attributes, week: week, amount: 1)
         writes += TrendSeriesStore.examples(itemID: itemID, market: launches.market, attributes: attributes, releaseDay: release)
         if item.extra["weekly_sales"] != nil {
@@ -151,7 +159,7 @@ struct TrendAggregator: Service {
     private func countPurchase(_ entry: WorkQueue.Entry, applier: IdempotentApplier) async throws {
         guard let purchase = try Purchase(entry: entry) else { return }
         if let item = try await body(of: purchase.itemID) {
-            let writes = purchaseWrites(purchase, of: item)
+            let writes = try await purchaseWrites(purchase, of: item)
             let applied = writes.isEmpty ? false : try await applier.apply(entryID: entry.id, writes: writes)
             // A redelivered entry may have been parked the first time, before its item arrived.
             if !applied { try await countParkedPurchases(of: purchase.itemID) }
@@ -167,18 +175,19 @@ struct TrendAggregator: Service {
         let waiting = try await parked.purchases(of: itemID)
         guard !waiting.isEmpty, let item = try await body(of: itemID) else { return }
         for purchase in waiting {
-            try await parked.release(purchase, writes: purchaseWrites(purchase, of: item))
+            try await parked.release(purchase, writes: try await purchaseWrites(purchase, of: item))
         }
     }
 
     /// A purchase's increments: its quantity at its week for the item's own fields, under the
     /// source and market of the shop whose item it is.
-    private func purchaseWrites(_ purchase: Purchase, of item: Stylecast_V1_FashionItem) -> [RedisWrite] {
-        let attributes = TrendAttribute.ownFields(of: item)
-        guard purchase.quantity > 0, !attributes.isEmpty else { return [] }
+    private func purchaseWrites(_ purchase: Purchase, of item: Stylecast_V1_FashionItem) async throws -> [RedisWrite] {
+        let own = TrendAttribute.ownFields(of: item)
+        guard purchase.quantity > 0, !own.isEmpty else { return [] }
+        let (attributes, admissions) = try await vocabulary.admit(own)
         let source = TrendSource(measure: .purchases, source: item.source, market: item.market)
         let week = CivilDay(unixSeconds: purchase.timestamp).monday
-        return TrendSeriesStore.totalIncrement(source, week: week, amount: purchase.quantity)
+        return admissions + TrendSeriesStore.totalIncrement(source, week: week, amount: purchase.quantity)
             + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: purchase.quantity)
     }
 
@@ -194,7 +203,8 @@ struct TrendAggregator: Service {
         let term = series.term.lowercased()
         guard !term.isEmpty else { return [] }
         // The term is a topic of its own, beside the attributes the lexicon finds in it.
-        let attributes = [TrendAttribute(kind: TrendAttribute.termKind, value: term)] + TrendAttribute.of(term: term)
+        let (attributes, admissions) = try await vocabulary.admit(
+            [TrendAttribute(kind: TrendAttribute.termKind, value: term)] + TrendAttribute.of(term: term))
         let source = TrendSource(measure: .interest, source: series.source, market: series.geo)
         // One value per week: a series with several points in a week (daily data) counts their mean.
         var sums: [CivilDay: (total: Double, count: Double)] = [:]
@@ -206,7 +216,7 @@ struct TrendAggregator: Service {
             sums[day.monday, default: (0, 0)].count += 1
         }
         let values = sums.mapValues { $0.total / $0.count }
-        return values.sorted { $0.key < $1.key }.flatMap { week, value in
+        return admissions + values.sorted { $0.key < $1.key }.flatMap { week, value in
             TrendSeriesStore.totalIncrement(source, week: week, amount: 1)
                 + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: value)
         }

@@ -13,6 +13,7 @@ import StylecastTrends
 /// | `stylecast:{trends}:series:<measure>:<source>:<market>:<kind>:<value>` | hash | week -> the attribute's amount (events, or summed interest) |
 /// | `stylecast:{trends}:series-count:interest:<source>:<market>:<kind>:<value>` | hash | week -> search series summed in `series` (interest is their mean) |
 /// | `stylecast:{trends}:examples:<market>:<kind>:<value>` | sorted set | item id -> release day (days since 1970), the latest ``examplesKept`` |
+/// | `stylecast:{trends}:values:<kind>` | set | values admitted to series (``TrendVocabulary``) |
 struct TrendSeriesStore: Sendable {
     static let sourcesKey = "stylecast:{trends}:sources"
     static let topicsKey = "stylecast:{trends}:topics"

@@ -88,6 +88,12 @@ public struct ServiceConfiguration: Sendable {
     public var queueMaxDeliveries: Int
     /// Largest gRPC message accepted, in bytes.
     public var maxMessageBytes: Int
+    /// Most concurrent HTTP/2 streams (calls) per client connection.
+    public var grpcMaxStreams: Int = 128
+    /// Most health `Watch` streams open at once.
+    public var healthMaxWatchers: Int = 100
+    /// A metrics connection that sends nothing this long is closed.
+    public var metricsIdleTimeout: Duration = .seconds(10)
     /// The bearer token every RPC but health must carry (`STYLECAST_AUTH_TOKEN`); nil = no
     /// authentication.
     public var authToken: String?
@@ -144,6 +150,12 @@ public struct ServiceConfiguration: Sendable {
               meaning: "deliveries after which a failing entry goes to the dead-letter stream (1-1000)"),
         .init(name: "STYLECAST_MAX_MESSAGE_BYTES", defaultValue: "4194304",
               meaning: "largest gRPC message accepted, in bytes (1024-268435456)"),
+        .init(name: "STYLECAST_GRPC_MAX_STREAMS", defaultValue: "128",
+              meaning: "most concurrent calls (HTTP/2 streams) per client connection, advertised in SETTINGS_MAX_CONCURRENT_STREAMS (1-100000)"),
+        .init(name: "STYLECAST_HEALTH_MAX_WATCHERS", defaultValue: "100",
+              meaning: "most health Watch streams open at once; more are RESOURCE_EXHAUSTED (0-100000)"),
+        .init(name: "STYLECAST_METRICS_IDLE_MS", defaultValue: "10000",
+              meaning: "a metrics connection that sends nothing this long is closed (100-3600000)"),
         .init(name: "STYLECAST_AUTH_TOKEN", defaultValue: "unset (no authentication)",
               meaning: "bearer token every RPC except health must carry (16+ printable characters, no spaces)"),
         .init(name: "STYLECAST_TLS_CERT", defaultValue: "unset (plaintext)",
@@ -202,6 +214,10 @@ public struct ServiceConfiguration: Sendable {
                 "STYLECAST_MAX_MESSAGE_BYTES", default: 4 << 20, range: 1024...(256 << 20)),
             authToken: reader.raw("STYLECAST_AUTH_TOKEN"),
             tls: nil)
+        configuration.grpcMaxStreams = reader.integer("STYLECAST_GRPC_MAX_STREAMS", default: 128, range: 1...100_000)
+        configuration.healthMaxWatchers = reader.integer("STYLECAST_HEALTH_MAX_WATCHERS", default: 100, range: 0...100_000)
+        configuration.metricsIdleTimeout = reader.milliseconds(
+            "STYLECAST_METRICS_IDLE_MS", default: 10_000, range: 100...3_600_000)
         if let token = configuration.authToken,
             token.count < minimumTokenLength || token.contains(where: { $0.isWhitespace || !$0.isASCII || $0.asciiValue! < 0x21 })
         {

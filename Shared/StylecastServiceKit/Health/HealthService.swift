@@ -36,8 +36,18 @@ public struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
         response: RPCWriter<Grpc_Health_V1_HealthCheckResponse>,
         context: ServerContext
     ) async throws {
-        for await status in state.watch(request.service) {
-            try await response.write(.with { $0.status = status?.wire ?? .serviceUnknown })
+        let statuses = try state.watch(request.service)
+        // gRPC signals a client's cancel or disconnect through the context, not by cancelling this
+        // task: stop iterating then, so the watcher's slot is freed at once.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await status in statuses {
+                    try await response.write(.with { $0.status = status?.wire ?? .serviceUnknown })
+                }
+            }
+            group.addTask { try await context.cancellation.cancelled }
+            try await group.next()
+            group.cancelAll()
         }
     }
 }

@@ -1,3 +1,4 @@
+import StylecastErrors
 import Synchronization
 
 /// The serving status of each gRPC service of a process, observable by the health service.
@@ -19,13 +20,18 @@ public final class HealthState: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Most watch streams open at once; ``watch(_:)`` refuses more.
+    public let maxWatchers: Int
 
     /// Creates the state with every named service, and the server itself, NOT_SERVING.
-    /// - Parameter services: Fully-qualified gRPC service names.
-    public init(services: [String]) {
+    /// - Parameters:
+    ///   - services: Fully-qualified gRPC service names.
+    ///   - maxWatchers: Most watch streams open at once (`STYLECAST_HEALTH_MAX_WATCHERS`).
+    public init(services: [String], maxWatchers: Int = 100) {
         var statuses: [String: Status] = ["": .notServing]
         for service in services { statuses[service] = .notServing }
         self.state = Mutex(State(statuses: statuses))
+        self.maxWatchers = maxWatchers
     }
 
     /// The status of a service, `nil` when the service is unknown.
@@ -71,16 +77,19 @@ public final class HealthState: Sendable {
     /// A stream that yields the current status at once and then every change. It yields `nil`
     /// for a service that is unknown (`SERVICE_UNKNOWN` in the protocol) and ends when the
     /// consumer stops iterating.
-    public func watch(_ service: String) -> AsyncStream<Status?> {
+    /// - Throws: ``HealthWatchersFull`` when ``maxWatchers`` streams are open.
+    public func watch(_ service: String) throws(HealthWatchersFull) -> AsyncStream<Status?> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: Status?.self, bufferingPolicy: .bufferingNewest(8))
-        let id = state.withLock { state in
+        let id: Int? = state.withLock { state in
+            guard state.watchers.count < maxWatchers else { return nil }
             let id = state.nextWatcherID
             state.nextWatcherID += 1
             state.watchers[id] = (service, continuation)
             continuation.yield(state.statuses[service])
             return id
         }
+        guard let id else { throw HealthWatchersFull(limit: maxWatchers) }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
         }
@@ -94,5 +103,20 @@ public final class HealthState: Sendable {
             return state.watchers.values.map(\.continuation)
         }
         for continuation in continuations { continuation.finish() }
+    }
+}
+
+/// A health `Watch` refused because ``HealthState/maxWatchers`` streams are open.
+public struct HealthWatchersFull: StylecastError, Equatable {
+    /// The limit reached.
+    public var limit: Int
+
+    /// Creates the error.
+    public init(limit: Int) { self.limit = limit }
+
+    public var failureKind: FailureKind { .overLimit }
+
+    public var description: String {
+        "overloaded: \(limit) health Watch streams are open, limit STYLECAST_HEALTH_MAX_WATCHERS=\(limit); use Check, or retry later"
     }
 }

@@ -7,13 +7,15 @@ import ServiceLifecycle
 
 /// A small HTTP/1.1 server for Prometheus: `GET /metrics` answers the registry in the text
 /// exposition format; anything else is 404. It runs on its own port so that scraping never
-/// competes with gRPC traffic, and stops on graceful shutdown or cancellation.
+/// competes with gRPC traffic, and stops on graceful shutdown or cancellation. A connection
+/// that sends nothing for `idleTimeout` is closed, so idle sockets cannot pile up.
 public struct MetricsServer: Service {
     private let host: String
     private let port: Int
     private let registry: PrometheusCollectorRegistry
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
+    private let idleTimeout: Duration
 
     /// Creates the server.
     /// - Parameters:
@@ -22,25 +24,31 @@ public struct MetricsServer: Service {
     ///   - registry: The metrics to serve.
     ///   - logger: Logs the bound address.
     ///   - eventLoopGroup: Where connections are handled.
+    ///   - idleTimeout: A connection that sends nothing this long is closed
+    ///     (`STYLECAST_METRICS_IDLE_MS`).
     public init(
         host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
         self.registry = registry
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.idleTimeout = idleTimeout
     }
 
     public func run() async throws {
         let registry = self.registry
+        let idle = TimeAmount.milliseconds(idleTimeout.components.seconds * 1000 + idleTimeout.components.attoseconds / 1_000_000_000_000_000)
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(MetricsHTTPHandler(registry: registry))
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry))
                 }
             }
             .bind(host: host, port: port)
@@ -79,6 +87,14 @@ private final class MetricsHTTPHandler: ChannelInboundHandler, @unchecked Sendab
             guard let head = requestHead else { return }
             requestHead = nil
             respond(to: head, context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 

@@ -141,7 +141,7 @@ public enum ServiceMain {
             throw error
         }
 
-        let health = HealthState(services: spec.grpcServiceNames)
+        let health = HealthState(services: spec.grpcServiceNames, maxWatchers: configuration.healthMaxWatchers)
         let index = try DescriptorIndex(base64: stylecastFileDescriptorSetBase64)
         let reflectedNames =
             spec.grpcServiceNames + ["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"]
@@ -154,7 +154,11 @@ public enum ServiceMain {
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: configuration.grpcHost, port: configuration.grpcPort),
             transportSecurity: transportSecurity,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes
+                // Advertised in SETTINGS_MAX_CONCURRENT_STREAMS: a client opens no more per connection.
+                $0.http2.maxConcurrentStreams = configuration.grpcMaxStreams
+            })
         let server = GRPCServer(
             transport: transport,
             services: parts.rpcServices + [
@@ -172,7 +176,7 @@ public enum ServiceMain {
             interval: configuration.healthCheckInterval, logger: logger)
         let metricsServer = MetricsServer(
             host: configuration.metricsHost, port: configuration.metricsPort, registry: registry,
-            logger: logger)
+            logger: logger, idleTimeout: configuration.metricsIdleTimeout)
         // Shutdown runs in reverse order: the gRPC server drains first, then background work
         // finishes its current entries, then health and metrics stop.
         let group = ServiceGroup(
