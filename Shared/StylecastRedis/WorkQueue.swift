@@ -20,7 +20,9 @@ import Logging
 /// because dead-lettering moves an entry atomically with one script.
 ///
 /// A dead-letter entry has the fields `original-id`, `original-stream`, `group`, `consumer`,
-/// `reason`, `delivery-count`, then each original field as `field:<name>`.
+/// `reason`, `delivery-count`, then each original field as `field:<name>`; ``DeadLetters`` lists
+/// and replays them. A replayed entry carries `replay-for: <group>`, and the consumers of every
+/// other group acknowledge it without calling their handler.
 public struct WorkQueue: Sendable {
     /// The client commands go through.
     public let client: RedisClient
@@ -355,6 +357,12 @@ public struct WorkQueue: Sendable {
     private func process(
         _ entry: Entry, shouldStop: @Sendable () -> Bool, handler: @Sendable (Entry) async throws -> Void
     ) async throws(RedisError) {
+        // A dead letter replayed for another group (``DeadLetters/replay(ids:)``): this group
+        // handled the original already.
+        if let target = entry[DeadLetters.replayField], target != group {
+            try await acknowledge([entry.id])
+            return
+        }
         if entry.deliveryCount > configuration.maxDeliveries {
             try await deadLetter(
                 entry,

@@ -20,6 +20,7 @@ struct StylecastCommand: AsyncParsableCommand {
         subcommands: [
             UpCommand.self, DownCommand.self, StatusCommand.self, HealthCommand.self, ServicesCommand.self,
             IngestCommand.self, ItemCommand.self, TrendsCommand.self, MarketsCommand.self, RebuildTrendsCommand.self,
+            DeadLettersCommand.self,
             ForecastCommand.self, RecommendCommand.self,
             GenerateCommand.self, ReportCommand.self, ClassifyCommand.self, EmbedCommand.self,
         ])

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import StylecastRedis
+
+/// `stylecast dead-letters list|replay STREAM`: what the services gave up on, and requeueing it.
+struct DeadLettersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dead-letters",
+        abstract: "List or replay the entries a work stream's consumers gave up on.",
+        discussion: """
+            Every work stream has a dead-letter stream (its name plus :dead) where a consumer \
+            moves an entry that is invalid or kept failing, with the reason. After fixing the \
+            cause, `replay` appends the entries back to their stream for the group that gave up \
+            (other groups skip them) and removes them from the dead-letter stream \
+            (docs/operations.md, "Dead letters").
+
+            STREAM is a work stream, e.g. stylecast:{items.embedded}, or its short name \
+            (items.embedded, interactions, signals, items.ingested).
+
+            Examples:
+              stylecast dead-letters list items.embedded
+              stylecast dead-letters replay items.embedded --all
+              stylecast dead-letters replay interactions --id 1718000000000-0
+            """,
+        subcommands: [List.self, Replay.self])
+
+    /// Where Redis is, shared by both subcommands.
+    struct Target: ParsableArguments {
+        @Argument(help: "The work stream: stylecast:{items.embedded} or items.embedded.")
+        var stream: String
+
+        @Option(help: "Folder of the stack (default STYLECAST_RUN_DIR or .stylecast-run).")
+        var runDir: String?
+
+        @Option(help: "Redis of the deployment (default: the stack's, else STYLECAST_REDIS_URL).")
+        var redisURL: String?
+
+        /// The stream's full key.
+        var streamKey: String { stream.hasPrefix("stylecast:") ? stream : "stylecast:{\(stream)}" }
+
+        func deadLetters() throws -> (DeadLetters, RedisClient) {
+            guard !stream.hasSuffix(":dead") else {
+                throw ValidationError("STREAM is the work stream, without :dead (got \(stream))")
+            }
+            let stack = try LocalStack.load(from: LocalStack.runDirectory(runDir))
+            guard let url = redisURL ?? stack?.redisURL ?? ProcessInfo.processInfo.environment["STYLECAST_REDIS_URL"] else {
+                throw ValidationError("no Redis: give --redis-url, set STYLECAST_REDIS_URL, or run it beside `stylecast up`")
+            }
+            let client = try quietRedisClient(url)
+            return (DeadLetters(client: client, stream: streamKey), client)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List dead-letter entries, oldest first.")
+
+        @OptionGroup var target: Target
+
+        @Option(help: "Most entries listed.")
+        var count = 100
+
+        @Flag(help: "One JSON object per entry.")
+        var json = false
+
+        func run() async throws {
+            let (deadLetters, client) = try target.deadLetters()
+            defer { Task { await client.shutdown() } }
+            let letters = try await deadLetters.list(count: count)
+            if json {
+                for letter in letters {
+                    let object: [String: Any] = [
+                        "id": letter.id, "original_id": letter.originalID, "original_stream": letter.originalStream,
+                        "group": letter.group, "consumer": letter.consumer, "reason": letter.reason,
+                        "delivery_count": letter.deliveryCount,
+                        "fields": Dictionary(letter.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+                    ]
+                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                }
+                return
+            }
+            print("\(letters.count) dead letters in \(deadLetters.deadLetterStream)")
+            for letter in letters {
+                let fields = letter.fields.map { "\($0.name)=\($0.value.prefix(60))" }.joined(separator: " ")
+                print("\(letter.id)  entry \(letter.originalID)  group \(letter.group)  deliveries \(letter.deliveryCount)")
+                print("  reason: \(letter.reason)")
+                print("  fields: \(fields)")
+            }
+        }
+    }
+
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append dead-letter entries back to their stream for the group that gave up on them.")
+
+        @OptionGroup var target: Target
+
+        @Option(name: .customLong("id"), help: "A dead-letter entry ID to replay (repeatable).")
+        var ids: [String] = []
+
+        @Flag(help: "Replay every dead-letter entry of the stream.")
+        var all = false
+
+        func validate() throws {
+            guard all != !ids.isEmpty else { throw ValidationError("give --all or one or more --id, not both") }
+        }
+
+        func run() async throws {
+            let (deadLetters, client) = try target.deadLetters()
+            defer { Task { await client.shutdown() } }
+            let replayed = try await deadLetters.replay(ids: all ? nil : ids)
+            for (deadID, newID) in replayed { print("\(deadID) -> \(deadLetters.stream) \(newID)") }
+            print("replayed \(replayed.count) dead letters to \(deadLetters.stream)")
+            if !all && replayed.count < ids.count {
+                throw ValidationError("\(ids.count - replayed.count) of the given IDs are not in \(deadLetters.deadLetterStream)")
+            }
+        }
+    }
+}
