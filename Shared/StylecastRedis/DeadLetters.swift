@@ -34,16 +34,19 @@ public struct DeadLetters: Sendable {
     public let client: RedisClient
     /// The work stream, e.g. `stylecast:{items.ingested}`.
     public let stream: String
-    /// Its dead-letter stream: the work stream's name plus `:dead`, as every Stylecast service names it.
-    public var deadLetterStream: String { stream + ":dead" }
+    /// Its dead-letter stream.
+    public let deadLetterStream: String
 
     /// Creates a handle; nothing is sent until a method is called.
     /// - Parameters:
     ///   - client: The Redis client.
     ///   - stream: The work stream (not its `:dead` stream).
-    public init(client: RedisClient, stream: String) {
+    ///   - deadLetterStream: Its dead-letter stream (same hash tag); by default the work
+    ///     stream's name plus `:dead`, as every Stylecast service names it.
+    public init(client: RedisClient, stream: String, deadLetterStream: String? = nil) {
         self.client = client
         self.stream = stream
+        self.deadLetterStream = deadLetterStream ?? stream + ":dead"
     }
 
     /// The dead-letter entries, oldest first.

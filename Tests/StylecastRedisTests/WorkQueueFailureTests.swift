@@ -45,6 +45,53 @@ struct WorkQueueFailureTests {
         await client.shutdown()
     }
 
+    @Test("a dead letter replayed goes back to its group only: that group handles it again, another group of the stream acknowledges it unhandled")
+    func replayedForOneGroup() async throws {
+        let client = try await TestRedis.client()
+        let tag = TestRedis.uniqueTag("replay")
+        let failing = try WorkQueueTests.makeQueue(client, tag: tag, consumer: "a1", maxDeliveries: 5)
+        let other = try WorkQueue(
+            client: client, stream: failing.stream, group: "others", consumer: "b1",
+            configuration: failing.configuration)
+        try await failing.ensureGroup()
+        try await other.ensureGroup()
+        try await failing.enqueue([("payload", "p1")])
+        let fixed = Mutex(false)
+        let (seenA, seenB) = (Seen(), Seen())
+        let consumers = [
+            Task {
+                try await failing.run { entry in
+                    seenA.append(entry)
+                    if !fixed.withLock({ $0 }) { throw InvalidInput(field: "payload", rule: "not yet") }
+                }
+            },
+            Task { try await other.run { entry in seenB.append(entry) } },
+        ]
+        #expect(try await WorkQueueTests.waitUntil { try await Self.deadCount(failing) == 1 && seenB.count == 1 })
+        let deadLetters = DeadLetters(
+            client: client, stream: failing.stream, deadLetterStream: failing.configuration.deadLetterStream)
+        let letters = try await deadLetters.list()
+        #expect(letters.count == 1 && letters[0].group == "workers" && letters[0].reason == "payload: not yet")
+        #expect(letters.first?.fields == [.init(name: "payload", value: "p1")])
+        fixed.withLock { $0 = true }
+        let replayed = try await deadLetters.replay()
+        #expect(replayed.count == 1 && replayed[0].deadID == letters[0].id)
+        let settled = try await WorkQueueTests.waitUntil {
+            let (pendingOther, pendingFailing) = (try await WorkQueueTests.pendingCount(other), try await WorkQueueTests.pendingCount(failing))
+            return seenA.count == 2 && pendingOther == 0 && pendingFailing == 0
+        }
+        #expect(settled)
+        // Give the other group time to (wrongly) hand it to its handler.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(seenB.count == 1, "the other group handled the replayed entry")
+        #expect(seenA.entries.withLock { $0.last?["replay-for"] } == "workers")
+        #expect(try await Self.deadCount(failing) == 0)
+        for consumer in consumers { consumer.cancel() }
+        for consumer in consumers { try await consumer.value }
+        try await Self.cleanUp(failing)
+        await client.shutdown()
+    }
+
     @Test("temporary failures (Redis out of memory, a dependency down) spend no delivery: the entry is tried again until it succeeds")
     func temporaryFailuresSpendNoDelivery() async throws {
         let client = try await TestRedis.client()
