@@ -36,6 +36,8 @@ final class ChaosStack: Sendable {
     private let server = Mutex<TestRedisServer?>(nil)
     /// Processes the drill killed or stopped on purpose.
     private let killed = Mutex<Set<pid_t>>([])
+    /// Starts so far per service, for each process's consumer name.
+    private let starts = Mutex<[String: Int]>([:])
 
     /// The service settings every service gets (besides its ports and Redis). Ingest stores
     /// batches of 32 records, so that a kill or a Redis stop lands between batches of a file.
@@ -98,16 +100,26 @@ final class ChaosStack: Sendable {
         processes.withLock { $0[name] }
     }
 
-    /// Starts a service (its output appended to `<work>/<name>.log`).
+    /// The consumer name of the service's current process in its consumer groups.
+    func consumerName(_ name: String) -> String {
+        "\(name)-\(starts.withLock { $0[name] ?? 0 })"
+    }
+
+    /// Starts a service (its output appended to `<work>/<name>.log`), under a consumer name of
+    /// its own (``consumerName(_:)``).
     func start(_ name: String) throws {
         let service = definition(name)
+        let consumer = starts.withLock { starts in
+            starts[name, default: 0] += 1
+            return "\(name)-\(starts[name]!)"
+        }
         let process = try ChildProcess(
             BuiltExecutables.path(of: name), arguments: [],
             environment: Self.serviceEnvironment.merging([
                 "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
                 "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(service.grpcPort)",
                 "STYLECAST_METRICS_HOST": "127.0.0.1", "STYLECAST_METRICS_PORT": "\(service.metricsPort)",
-                "STYLECAST_MODELS_DIR": modelsDirectory,
+                "STYLECAST_MODELS_DIR": modelsDirectory, "STYLECAST_CONSUMER_NAME": consumer,
             ]) { $1 },
             logFile: workDirectory.appendingPathComponent("\(name).log"))
         processes.withLock { $0[name] = process }
@@ -120,6 +132,20 @@ final class ChaosStack: Sendable {
         killed.withLock { _ = $0.insert(process.pid) }
         process.send(signal: SIGKILL)
         return await process.waitForExit(timeout: .seconds(10))
+    }
+
+    /// SIGTERMs a service (a graceful stop) and waits until it is gone.
+    /// - Returns: Its exit status (0 after a clean drain), `nil` if it would not stop in 20 s.
+    func terminate(_ name: String) async -> Int32? {
+        guard let process = process(name) else { return nil }
+        killed.withLock { _ = $0.insert(process.pid) }
+        process.send(signal: SIGTERM)
+        return await process.waitForExit(timeout: .seconds(20))
+    }
+
+    /// Sends SIGSTOP or SIGCONT to a service.
+    func pause(_ name: String, _ paused: Bool) {
+        process(name)?.send(signal: paused ? SIGSTOP : SIGCONT)
     }
 
     /// The health of a service's whole server: `SERVING`, `NOT_SERVING`, `UNREACHABLE`, or

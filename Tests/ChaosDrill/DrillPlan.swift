@@ -48,6 +48,13 @@ struct DrillPlan: Sendable {
     var embeddingKillShare = 0.25
     var trendKillShare = 0.35
     var recommendationKillShare = 0.4
+    /// Gracefully stop each worker once its group has read this share (text-embedding and
+    /// trend-aggregation of the items, recommendation of the interactions).
+    var embeddingStopShare = 0.5
+    var trendStopShare = 0.6
+    var recommendationStopShare = 0.75
+    /// How long Redis stays out of memory (writes refused) under a backlog.
+    var outOfMemory = Duration.seconds(180)
     /// How long Redis stays frozen, and the deadline of the calls made meanwhile.
     var freeze = Duration.seconds(10)
     var callDeadline = Duration.seconds(3)
@@ -76,7 +83,8 @@ struct DrillPlan: Sendable {
         }
         return DrillPlan(
             quick: quick, dataDirectory: dataDirectory, files: files,
-            timeLimit: timeLimit ?? (quick ? .seconds(480) : .seconds(1500)))
+            outOfMemory: quick ? .seconds(15) : .seconds(180),
+            timeLimit: timeLimit ?? (quick ? .seconds(480) : .seconds(1800)))
     }
 
     func path(_ file: DataFile) -> String { dataDirectory + "/" + file.relativePath }

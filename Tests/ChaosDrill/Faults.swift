@@ -10,13 +10,16 @@ import StylecastRedis
 /// part of the items, then restarted; (e) Redis restarted while a client streams the gated file;
 /// (c) SIGKILL recommendation once it has read part of the interactions, then restarted; (f)
 /// Redis frozen (SIGSTOP) for 10 s, a peer that stops answering as in a network partition,
-/// while calls with a deadline go to every service.
+/// while calls with a deadline go to every service; (g1, g2, g3) each worker SIGTERMed in the
+/// middle of its backlog and (h) Redis out of memory under a backlog (StopFaults.swift).
 struct Faults: Sendable {
     let plan: DrillPlan
     let counts: FileCounts
     let stack: ChaosStack
     let report: DrillReport
     let gate: Gate
+    /// Opened by the feeder once every file is streamed.
+    let fed: Gate
 
     func run() async {
         let items = plan.recordsBeforeRestart(.items, counts: counts)
@@ -24,10 +27,15 @@ struct Faults: Sendable {
             .reduce(0) { $0 + (counts.records[$1.relativePath] ?? 0) }
         await killWorker("a", "text-embedding", stream: Keys.ingested, total: items, share: plan.embeddingKillShare)
         await killWorker("b", "trend-aggregation", stream: Keys.embedded, total: items, share: plan.trendKillShare)
+        await terminateWorker("g1", "text-embedding", stream: Keys.ingested, total: items, share: plan.embeddingStopShare)
+        await terminateWorker("g2", "trend-aggregation", stream: Keys.embedded, total: items, share: plan.trendStopShare)
         await restartRedis()
         await killWorker(
             "c", "recommendation", stream: Keys.interactions, total: interactions, share: plan.recommendationKillShare)
+        await terminateWorker(
+            "g3", "recommendation", stream: Keys.interactions, total: interactions, share: plan.recommendationStopShare)
         await freezeRedis()
+        await outOfMemory(fed: fed)
         report.log("faults: all done")
     }
 
@@ -159,7 +167,7 @@ struct Faults: Sendable {
 
     /// Waits (at most 60 s) until some group has entries to read or acknowledge.
     /// - Returns: Those groups and their backlog, for the report.
-    private func waitForFlow() async -> String {
+    func waitForFlow() async -> String {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let groups = try? await stack.probe.groups() {

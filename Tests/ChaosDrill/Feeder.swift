@@ -49,6 +49,8 @@ struct Feeder: Sendable {
     let report: DrillReport
     let ledger: Ledger
     let gate: Gate
+    /// Opened once every file is streamed.
+    let fed: Gate
 
     /// Largest number of runs of one file.
     static let maxAttempts = 6
@@ -62,6 +64,7 @@ struct Feeder: Sendable {
             }
         }
         report.log("feeder: every file streamed")
+        fed.open()
     }
 
     /// The size of the file kind's id set; retried while Redis is away.

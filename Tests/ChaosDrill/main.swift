@@ -138,8 +138,9 @@ struct ChaosDrill: Sendable {
 
         let ledger = Ledger()
         let gate = Gate()
-        let feeder = Feeder(plan: plan, counts: counts, stack: stack, report: report, ledger: ledger, gate: gate)
-        let faults = Faults(plan: plan, counts: counts, stack: stack, report: report, gate: gate)
+        let allFed = Gate()
+        let feeder = Feeder(plan: plan, counts: counts, stack: stack, report: report, ledger: ledger, gate: gate, fed: allFed)
+        let faults = Faults(plan: plan, counts: counts, stack: stack, report: report, gate: gate, fed: allFed)
         let crashes = Task { await stack.watchForCrashes(report: report) }
         defer { crashes.cancel() }
         async let fed: Void = feeder.run()
