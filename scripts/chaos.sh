@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The chaos drill (docs/operations.md, "Chaos drill"): real redis-server (append-only) and the
 # ingest, text-embedding, trend-aggregation and recommendation executables, with real data
-# streaming through them, while each service is SIGKILLed and restarted once, Redis is restarted
-# and Redis is frozen for 10 s; then every count is checked against the files.
+# streaming through them, while each service is SIGKILLed and restarted once, each worker is
+# SIGTERMed in the middle of its backlog, Redis is restarted, Redis is frozen for 10 s and Redis
+# is out of memory for 3 minutes (15 s quick) under a backlog; then every count is checked
+# against the files.
 #
 #   scripts/chaos.sh                 one full run (VISUELLE train + test, search series, H&M purchases)
 #   scripts/chaos.sh --runs 3        three runs in a row, stopping at the first failure
@@ -21,7 +23,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) drill_args+=("$1") ;;
   esac
   shift

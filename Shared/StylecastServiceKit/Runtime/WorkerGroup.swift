@@ -6,7 +6,8 @@ public enum WorkerGroup {
     /// shutting down (an error retrying cannot fix) cancels the others and its error is thrown:
     /// the service fails as a whole and is restarted, instead of running on with a stream no
     /// longer consumed. On graceful shutdown each consumer finishes the entries in hand and
-    /// returns; none is cancelled half way.
+    /// returns; the group does not cancel one that is still finishing (the service group's
+    /// `STYLECAST_SHUTDOWN_GRACE_MS` may, when it runs out).
     /// - Parameter group: The task group running one consumer per child task.
     public static func awaitAll(_ group: inout ThrowingTaskGroup<Void, any Error>) async throws {
         while true {
