@@ -384,7 +384,7 @@ targets += [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RecommendationServiceTests",
-        dependencies: ["RecommendationService", "StylecastProto", "StylecastRecommender"],
+        dependencies: ["RecommendationService", "StylecastProto", "StylecastRecommender", "StylecastRedis", "StylecastTestSupport"],
         path: "Tests/RecommendationServiceTests",
         swiftSettings: swiftSettings),
     .testTarget(
