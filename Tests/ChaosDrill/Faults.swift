@@ -45,20 +45,7 @@ struct Faults: Sendable {
     /// is the group's last delivered entry (Redis cannot tell `entries-read` after a restart).
     private func killWorker(_ tag: String, _ name: String, stream: String, total: Int, share: Double) async {
         let threshold = max(1, Int(Double(total) * share))
-        var target: String?
-        var state: GroupState?
-        let deadline = ContinuousClock.now + plan.timeLimit / 2
-        while ContinuousClock.now < deadline {
-            if target == nil { target = try? await stack.probe.entryID(stream, position: threshold) }
-            if let target, let current = try? await stack.probe.group(stream, name),
-                current.lastDelivered != "-", StreamID.atOrAfter(current.lastDelivered, target)
-            {
-                state = current
-                break
-            }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        guard let state else {
+        guard let state = await waitUntilRead(stream, group: name, position: threshold) else {
             report.check("(\(tag)) \(name) read \(threshold) entries of \(Keys.short(stream)) before its kill", false, "not in time")
             return
         }
@@ -79,6 +66,25 @@ struct Faults: Sendable {
             "(\(tag)) \(name) SIGKILL after reading \(state.read.map(DrillReport.grouped) ?? "at least \(DrillReport.grouped(threshold))") of \(DrillReport.grouped(total)) entries of \(Keys.short(stream)) (\(state.pending) pending, \(DrillReport.grouped(state.length)) in the stream): exit \(status.map(String.init) ?? "?"); restarted, SERVING after \((ContinuousClock.now - killed).formattedSeconds)"
         report.note("faults", line)
         report.log("fault \(tag): \(name) killed at \(state.progress); SERVING again")
+    }
+
+    /// Waits (at most half the run's time limit) until `group` has been delivered the entry at
+    /// `position` of `stream`. Progress is the group's last delivered entry (Redis cannot tell
+    /// `entries-read` after a restart).
+    /// - Returns: The group's state then, `nil` when it did not get there in time.
+    func waitUntilRead(_ stream: String, group: String, position: Int) async -> GroupState? {
+        var target: String?
+        let deadline = ContinuousClock.now + plan.timeLimit / 2
+        while ContinuousClock.now < deadline {
+            if target == nil { target = try? await stack.probe.entryID(stream, position: position) }
+            if let target, let current = try? await stack.probe.group(stream, group),
+                current.lastDelivered != "-", StreamID.atOrAfter(current.lastDelivered, target)
+            {
+                return current
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
     }
 
     // MARK: - Redis restart

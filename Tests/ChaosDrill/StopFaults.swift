@@ -11,20 +11,7 @@ extension Faults {
     /// consumer name on any stream; then it is restarted.
     func terminateWorker(_ tag: String, _ name: String, stream: String, total: Int, share: Double) async {
         let threshold = max(1, Int(Double(total) * share))
-        var target: String?
-        var reached = false
-        let deadline = ContinuousClock.now + plan.timeLimit / 2
-        while ContinuousClock.now < deadline {
-            if target == nil { target = try? await stack.probe.entryID(stream, position: threshold) }
-            if let target, let current = try? await stack.probe.group(stream, name),
-                current.lastDelivered != "-", StreamID.atOrAfter(current.lastDelivered, target)
-            {
-                reached = true
-                break
-            }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        guard reached else {
+        guard await waitUntilRead(stream, group: name, position: threshold) != nil else {
             report.check("(\(tag)) \(name) read \(threshold) entries of \(Keys.short(stream)) before its stop", false, "not in time")
             return
         }

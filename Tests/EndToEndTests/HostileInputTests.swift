@@ -143,12 +143,15 @@ struct HostileInputTests {
         }
     }
 
-    /// Resident memory of a process, in KiB.
-    static func residentKiB(_ pid: Int32) -> Int {
+    /// A memory field of a process's `/proc/<pid>/status` (`VmRSS`, `VmHWM`, ...), in KiB.
+    static func statusKiB(_ pid: Int32, field: String) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
+
+    /// Resident memory of a process, in KiB.
+    static func residentKiB(_ pid: Int32) -> Int { statusKiB(pid, field: "VmRSS") }
 
     @Test("malformed frames, invalid UTF-8, oversized messages, huge repeated fields, NaN, 1 ms deadlines, 10,000 bad calls")
     func everyRPC() async throws {
@@ -273,11 +276,7 @@ struct HostileInputTests {
     }
 
     /// Peak resident memory of a process (VmHWM), in KiB.
-    static func peakResidentKiB(_ pid: Int32) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-    }
+    static func peakResidentKiB(_ pid: Int32) -> Int { statusKiB(pid, field: "VmHWM") }
 
     @Test("a 260 KB PNG that decodes to 8192 x 8192 RGBA: refused naming image and the pixel limit; 8 clients sending such images at once keep ingest's peak RSS under 200 MiB")
     func decompressionBombs() async throws {
