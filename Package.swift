@@ -84,6 +84,12 @@ var targets: [Target] = [
         name: "StylecastImageIO", dependencies: ["CZlib", "StylecastTensor", "StylecastErrors"],
         path: "Shared/StylecastImageIO", swiftSettings: numericSwiftSettings),
 
+    // What the services agree on, defined once: Redis keys and work streams, typed stream
+    // entries, the embedding and attributes codecs, recommendation reasons, default ports.
+    .target(
+        name: "StylecastContracts", dependencies: ["StylecastErrors"],
+        path: "Shared/StylecastContracts", swiftSettings: swiftSettings),
+
     // Calendar days without Foundation: parsing, weeks, arithmetic (one place for all of it).
     .target(name: "StylecastCalendar", path: "Shared/StylecastCalendar", swiftSettings: swiftSettings),
 
@@ -127,20 +133,37 @@ var targets: [Target] = [
     // co-occurrence, content kNN, popularity, repurchase and the hybrid ranker (docs/recommendation.md).
     .target(
         name: "StylecastRecommender",
-        dependencies: ["CBLAS", "StylecastTensor", "StylecastModelFormat", "StylecastErrors"],
+        dependencies: ["StylecastTensor", "StylecastModelFormat", "StylecastErrors"],
         path: "Shared/StylecastRecommender", swiftSettings: numericSwiftSettings),
 
-    // Generated protobuf and gRPC code for every .proto under Protos/ (scripts/generate-protos.sh).
+    // Generated protobuf messages for every .proto under Protos/, and the descriptor set that
+    // reflection serves (scripts/generate-protos.sh): what libraries share, without gRPC.
     .target(
         name: "StylecastProto",
-        dependencies: [.grpcCore, .grpcProtobuf, .swiftProtobuf],
+        dependencies: [.swiftProtobuf],
         path: "Shared/StylecastProto",
         swiftSettings: [.swiftLanguageMode(.v6)]),
+
+    // Generated gRPC clients and service protocols for the same files: only the RPC layers,
+    // the service kit, clients, tests and benchmarks import it.
+    .target(
+        name: "StylecastGRPC",
+        dependencies: ["StylecastProto", .grpcCore, .grpcProtobuf, .swiftProtobuf],
+        path: "Shared/StylecastGRPC",
+        swiftSettings: [.swiftLanguageMode(.v6)]),
+
+    // The gRPC client side: endpoints, TLS and token credentials, connections, health probes
+    // (used by the command-line client, image-generation's upstream calls, tests and benchmarks).
+    .target(
+        name: "StylecastClient",
+        dependencies: ["StylecastContracts", "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2, .swiftProtobuf],
+        path: "Shared/StylecastClient",
+        swiftSettings: swiftSettings),
 
     // Redis over libhiredis: connection pool, scripts, pipelining, the Streams work queue.
     .target(
         name: "StylecastRedis",
-        dependencies: ["CHiredis", "StylecastErrors", .logging, .nioPosix],
+        dependencies: ["StylecastCalendar", "CHiredis", "StylecastErrors", .logging, .nioPosix],
         path: "Shared/StylecastRedis",
         swiftSettings: swiftSettings),
 
@@ -148,8 +171,8 @@ var targets: [Target] = [
     // metrics, BLAS start-up, graceful shutdown: everything a service needs around its core.
     .target(
         name: "StylecastServiceKit",
-        dependencies: [
-            "StylecastProto", "StylecastRedis", "StylecastErrors", "CBLAS",
+        dependencies: ["StylecastCalendar", 
+            "StylecastProto", "StylecastGRPC", "StylecastRedis", "StylecastErrors", "StylecastContracts", "StylecastTensor",
             .grpcCore, .grpcHTTP2, .grpcProtobuf, .swiftProtobuf,
             .logging, .metrics, .prometheus, .serviceLifecycle,
             .nioCore, .nioPosix, .nioHTTP1,
@@ -172,15 +195,15 @@ let services: [(folder: String, library: String, executable: String)] = [
 /// Libraries a service needs beyond the shared kit.
 let serviceDependencies: [String: [Target.Dependency]] = [
     "TrendAggregationService": [
-        "StylecastCalendar", "StylecastForecast", "StylecastTrends", "StylecastAttributes", "StylecastVision", "StylecastErrors",
+        "StylecastForecast", "StylecastTrends", "StylecastAttributes", "StylecastVision", "StylecastErrors",
         .swiftProtobuf, .serviceLifecycle,
     ],
     "IngestService": [
-        "StylecastCalendar", "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
+        "StylecastAttributes", "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors",
         .swiftProtobuf, .prometheus,
     ],
     "TextEmbeddingService": [
-        "StylecastText", "StylecastAttributes", "StylecastErrors", .nioPosix, .serviceLifecycle, .prometheus,
+        "StylecastText", "StylecastTensor", "StylecastAttributes", "StylecastErrors", .nioPosix, .serviceLifecycle, .prometheus,
     ],
     "ImageGenerationService": [
         "StylecastVision", "StylecastImageIO", "StylecastTensor", "StylecastErrors", "StylecastClient", .grpcHTTP2,
@@ -196,7 +219,10 @@ for service in services {
     targets.append(
         .target(
             name: service.library,
-            dependencies: ["StylecastServiceKit", "StylecastProto", "StylecastRedis", .grpcCore, .logging]
+            dependencies: [
+                "StylecastServiceKit", "StylecastContracts", "StylecastCalendar", "StylecastProto", "StylecastGRPC",
+                "StylecastRedis", .grpcCore, .logging,
+            ]
                 + (serviceDependencies[service.library] ?? []),
             path: "Services/\(service.folder)/\(service.library)",
             // trend-aggregation clusters embeddings and fits forecasts, image-generation paints
@@ -214,15 +240,10 @@ for service in services {
 // MARK: - The command-line client
 
 targets += [
-    .target(
-        name: "StylecastClient",
-        dependencies: ["StylecastProto", .grpcCore, .grpcHTTP2, .swiftProtobuf],
-        path: "Services/Client/StylecastClient",
-        swiftSettings: swiftSettings),
     .executableTarget(
         name: "stylecast",
         dependencies: [
-            "StylecastClient", "StylecastProto", "StylecastVision", "StylecastImageIO", "StylecastTensor",
+            "StylecastClient", "StylecastContracts", "StylecastProto", "StylecastGRPC", "StylecastVision", "StylecastImageIO", "StylecastTensor",
             "StylecastDatasets", "StylecastRedis", "TrendAggregationService", .argumentParser, .grpcCore, .swiftProtobuf,
             .logging,
         ],
@@ -274,20 +295,21 @@ targets += [
     // Attribute extraction measured on real labels (scripts/bench/attributes.sh runs it).
     .executableTarget(
         name: "attributes-eval",
-        dependencies: ["StylecastAttributes", "StylecastText", "StylecastImageIO"],
+        dependencies: ["StylecastCalendar", "StylecastAttributes", "StylecastText", "StylecastImageIO"],
         path: "Tests/Benchmarks/AttributesEval",
         swiftSettings: swiftSettings),
-    // Benchmarks' Swift side (scripts/bench/tensor.sh runs it from a release build).
+    // Benchmarks' Swift side (scripts/bench/tensor.sh runs it from a release build). Its sgemm
+    // anchor is a direct cblas_sgemm call: the one place above StylecastTensor that imports CBLAS.
     .executableTarget(
         name: "tensor-bench",
-        dependencies: ["StylecastTensor", "StylecastVision", "StylecastImageIO", "CBLAS"],
+        dependencies: ["StylecastCalendar", "StylecastTensor", "StylecastVision", "StylecastImageIO", "CBLAS"],
         path: "Tests/Benchmarks/TensorBench",
         swiftSettings: swiftSettings),
     // The Swift side of scripts/bench/embedding.sh: the service path with and without gRPC.
     .executableTarget(
         name: "embedding-bench",
-        dependencies: [
-            "TextEmbeddingService", "StylecastText", "StylecastClient", "StylecastProto", "CBLAS",
+        dependencies: ["StylecastCalendar", 
+            "TextEmbeddingService", "StylecastText", "StylecastTensor", "StylecastClient", "StylecastProto", "StylecastGRPC",
             .grpcCore, .grpcHTTP2,
         ],
         path: "Tests/Benchmarks/EmbeddingBench",
@@ -295,7 +317,7 @@ targets += [
     // The Swift side of scripts/bench/forecast.sh: fits every benchmark series, writes forecasts.
     .executableTarget(
         name: "forecast-bench",
-        dependencies: ["StylecastForecast"],
+        dependencies: ["StylecastCalendar", "StylecastForecast"],
         path: "Tests/Benchmarks/ForecastBench",
         swiftSettings: numericSwiftSettings),
     // The Swift side of scripts/bench/trend-calls.sh: the trend-call backtest and its parameter choice.
@@ -310,6 +332,12 @@ targets += [
         dependencies: ["StylecastForecast"],
         path: "Tests/Benchmarks/NewProductBench",
         swiftSettings: numericSwiftSettings),
+    // Keys, entries, codecs, reasons and ports against the rules the services rely on.
+    .testTarget(
+        name: "StylecastContractsTests",
+        dependencies: ["StylecastContracts", "StylecastRedis", "StylecastErrors"],
+        path: "Tests/StylecastContractsTests",
+        swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastCalendarTests", dependencies: ["StylecastCalendar"], path: "Tests/StylecastCalendarTests",
         swiftSettings: swiftSettings),
@@ -326,31 +354,31 @@ targets += [
     // The Swift side of scripts/bench/generation.sh: style generator images per second.
     .executableTarget(
         name: "generator-bench",
-        dependencies: ["StylecastVision", "CBLAS"],
+        dependencies: ["StylecastCalendar", "StylecastVision", "StylecastTensor"],
         path: "Tests/Benchmarks/GeneratorBench",
         swiftSettings: numericSwiftSettings),
     // The Swift side of scripts/eval/generation.sh: conditional accuracy, classifier FID, contact sheet.
     .executableTarget(
         name: "generation-eval",
-        dependencies: ["StylecastVision", "StylecastImageIO", "StylecastTensor", "CBLAS"],
+        dependencies: ["StylecastCalendar", "StylecastVision", "StylecastImageIO", "StylecastTensor"],
         path: "Tests/Benchmarks/GenerationEval",
         swiftSettings: numericSwiftSettings),
     // The Swift side of scripts/bench/load.sh: a mix of calls to all five services, RSS sampled.
     .executableTarget(
         name: "load-gen",
-        dependencies: ["StylecastClient", "StylecastProto", .grpcCore, .grpcHTTP2],
+        dependencies: ["StylecastCalendar", "StylecastClient", "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2],
         path: "Tests/Benchmarks/LoadGen",
         swiftSettings: swiftSettings),
     // The cache-miss load of scripts/bench/recommend-serving.sh: Recommend for distinct users.
     .executableTarget(
         name: "rec-load",
-        dependencies: ["StylecastClient", "StylecastProto", .grpcCore],
+        dependencies: ["StylecastCalendar", "StylecastContracts", "StylecastClient", "StylecastProto", "StylecastGRPC", .grpcCore],
         path: "Tests/Benchmarks/RecLoad",
         swiftSettings: swiftSettings),
     // The Swift side of scripts/bench/recsys.sh: our recommenders on the shared splits.
     .executableTarget(
         name: "recsys-bench",
-        dependencies: ["StylecastRecommender", "StylecastTensor", "CBLAS"],
+        dependencies: ["StylecastCalendar", "StylecastRecommender", "StylecastTensor"],
         path: "Tests/Benchmarks/RecsysBench",
         swiftSettings: numericSwiftSettings),
     .testTarget(
@@ -367,8 +395,14 @@ targets += [
     // trend-aggregation's attributes, topics, request rules and report text without gRPC or Redis.
     .testTarget(
         name: "TrendAggregationServiceTests",
-        dependencies: ["TrendAggregationService", "StylecastProto", "StylecastTrends", "StylecastCalendar", "StylecastErrors"],
+        dependencies: ["StylecastContracts", "TrendAggregationService", "StylecastProto", "StylecastTrends", "StylecastCalendar", "StylecastErrors"],
         path: "Tests/TrendAggregationServiceTests",
+        swiftSettings: swiftSettings),
+    // text-embedding's batch line (pure) and its batcher on the real model (models/, setup.sh).
+    .testTarget(
+        name: "TextEmbeddingServiceTests",
+        dependencies: ["TextEmbeddingService", "StylecastText", .prometheus, .logging],
+        path: "Tests/TextEmbeddingServiceTests",
         swiftSettings: swiftSettings),
     // The ingest service's rules without gRPC or Redis.
     .testTarget(
@@ -384,7 +418,7 @@ targets += [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "RecommendationServiceTests",
-        dependencies: ["RecommendationService", "StylecastProto", "StylecastRecommender", "StylecastRedis", "StylecastTestSupport"],
+        dependencies: ["StylecastContracts", "RecommendationService", "StylecastProto", "StylecastRecommender", "StylecastRedis", "StylecastTestSupport"],
         path: "Tests/RecommendationServiceTests",
         swiftSettings: swiftSettings),
     .testTarget(
@@ -394,16 +428,16 @@ targets += [
         swiftSettings: swiftSettings),
     .testTarget(
         name: "StylecastServiceKitTests",
-        dependencies: [
-            "StylecastServiceKit", "StylecastProto", "StylecastTestSupport",
+        dependencies: ["StylecastContracts", 
+            "StylecastServiceKit", "StylecastProto", "StylecastGRPC", "StylecastTestSupport",
             .grpcCore, .grpcHTTP2, .swiftProtobuf,
         ],
         path: "Tests/StylecastServiceKitTests",
         swiftSettings: swiftSettings),
     .testTarget(
         name: "EndToEndTests",
-        dependencies: [
-            "StylecastClient", "StylecastProto", "StylecastRedis", "StylecastTestSupport",
+        dependencies: ["StylecastContracts", 
+            "StylecastClient", "StylecastProto", "StylecastGRPC", "StylecastRedis", "StylecastTestSupport",
             "StylecastVision", "StylecastImageIO", "StylecastTrends", "StylecastDatasets", "StylecastCalendar",
             .grpcCore, .grpcHTTP2,
         ],
@@ -412,7 +446,7 @@ targets += [
     // Helpers shared by the test targets: the test Redis from scripts/test.sh, child processes.
     .target(
         name: "StylecastTestSupport",
-        dependencies: ["StylecastRedis", "StylecastProto", .grpcCore],
+        dependencies: ["StylecastRedis", "StylecastProto", "StylecastGRPC", .grpcCore],
         path: "Tests/StylecastTestSupport",
         swiftSettings: swiftSettings),
     // A real work-queue consumer process, killed and restarted by the work-queue tests.
@@ -425,8 +459,8 @@ targets += [
     // frozen while real data flows; every count checked against the files.
     .executableTarget(
         name: "chaos-drill",
-        dependencies: [
-            "StylecastClient", "StylecastProto", "StylecastRedis", "StylecastTestSupport",
+        dependencies: ["StylecastCalendar", "StylecastContracts", 
+            "StylecastClient", "StylecastProto", "StylecastGRPC", "StylecastRedis", "StylecastTestSupport",
             .grpcCore, .grpcHTTP2, .argumentParser, .logging,
         ],
         path: "Tests/ChaosDrill",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the committed protobuf and gRPC Swift code in Shared/StylecastProto/Generated
-# from every .proto under Protos/, plus the descriptor set that server reflection serves.
+# Regenerates the committed Swift code from every .proto under Protos/: the messages and the
+# descriptor set that server reflection serves in Shared/StylecastProto/Generated (no gRPC), the
+# gRPC clients and services in Shared/StylecastGRPC/Generated (which import StylecastProto).
 #
 # Uses Debian's protoc (protobuf-compiler) and the two Swift plugins built from the package
 # checkouts (swift-protobuf, grpc-swift-protobuf) into the ignored .build-tools/ folder.
@@ -25,14 +26,19 @@ swift build -j "${SWIFT_JOBS:-2}" --scratch-path "$tools" --product protoc-gen-s
 swift build -j "${SWIFT_JOBS:-2}" --scratch-path "$tools" --product protoc-gen-grpc-swift-2 >&2
 bin=$(swift build --scratch-path "$tools" --show-bin-path)
 
-out=Shared/StylecastProto/Generated
+messages=Shared/StylecastProto/Generated
+stubs=Shared/StylecastGRPC/Generated
 if [ "$mode" = check ]; then
-  out=$(mktemp -d)
-  trap 'rm -rf "$out"' EXIT
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  out=$scratch/messages
+  grpc_out=$scratch/stubs
 else
-  rm -rf "$out"
-  mkdir -p "$out"
+  rm -rf "$messages" "$stubs"
+  out=$messages
+  grpc_out=$stubs
 fi
+mkdir -p "$out" "$grpc_out"
 
 # Sorted so that the output does not depend on the file system's order.
 protos=$(cd Protos && find . -name '*.proto' | sed 's|^\./||' | LC_ALL=C sort)
@@ -44,8 +50,9 @@ protoc -I Protos \
   --swift_opt=Visibility=Public \
   --swift_opt=FileNaming=PathToUnderscores \
   --plugin=protoc-gen-grpc-swift="$bin/protoc-gen-grpc-swift-2" \
-  --grpc-swift_out="$out" \
+  --grpc-swift_out="$grpc_out" \
   --grpc-swift_opt=Visibility=Public \
+  --grpc-swift_opt=ExtraModuleImports=StylecastProto \
   --grpc-swift_opt=FileNaming=PathToUnderscores \
   $protos
 
@@ -67,12 +74,12 @@ protoc -I Protos --include_imports --descriptor_set_out="$descriptors" $protos
 rm -f "$descriptors"
 
 if [ "$mode" = check ]; then
-  if ! diff -r Shared/StylecastProto/Generated "$out" >/dev/null; then
-    diff -r Shared/StylecastProto/Generated "$out" | head -40 >&2
+  if ! diff -r "$messages" "$out" >/dev/null || ! diff -r "$stubs" "$grpc_out" >/dev/null; then
+    { diff -r "$messages" "$out"; diff -r "$stubs" "$grpc_out"; } | head -40 >&2
     echo "generate-protos: the committed generated code is out of date; run scripts/generate-protos.sh" >&2
     exit 1
   fi
   echo "generate-protos: committed generated code matches Protos/" >&2
 else
-  echo "generate-protos: wrote $(ls "$out" | wc -l) files to $out" >&2
+  echo "generate-protos: wrote $(ls "$out" | wc -l) files to $out and $(ls "$grpc_out" | wc -l) to $grpc_out" >&2
 fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: generated-code check, the deployment files (compose file,
+# Sets up and runs every test: generated-code check, the layout checks (agreements only in
+# StylecastContracts, no gRPC in service cores, the module graph in docs), the deployment files (compose file,
 # Kubernetes manifests), build, the Python grpcio interop tests and the Swift test suite, against
 # a throwaway redis-server on a free loopback port that is stopped at the end, also when a step
 # fails; then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis.
@@ -22,6 +23,11 @@ if command -v protoc >/dev/null 2>&1; then
 else
   echo "SKIPPED: protoc is not installed, so the generated code cannot be checked" >&2
 fi
+
+step "layout: agreements in StylecastContracts, no gRPC in service cores, the documented module graph"
+scripts/check-layout.sh --self-test
+scripts/check-layout.sh
+scripts/module-graph.sh --check docs/architecture.md
 
 step "python venv for the interop and deployment tests (.venv-test)"
 if [ ! -x .venv-test/bin/python ] \

@@ -1,4 +1,4 @@
-import CBLAS
+import StylecastTensor
 import StylecastTensor
 
 /// Implicit-feedback matrix factorisation trained by alternating least squares with the
@@ -75,10 +75,9 @@ public struct ALSModel: ItemScorer {
         userFactors.withUnsafeBufferPointer { x in
             itemFactors.withUnsafeBufferPointer { y in
                 scores.withUnsafeMutableBufferPointer { out in
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(users.count), Int32(items), Int32(width),
-                        1, x.baseAddress! + users.lowerBound * width, Int32(width), y.baseAddress!, Int32(width),
-                        0, out.baseAddress!, Int32(items))
+                    BLAS.gemm(
+                        m: users.count, n: items, k: width, a: x.baseAddress! + users.lowerBound * width,
+                        b: y.baseAddress!, transposeB: true, c: out.baseAddress!)
                 }
             }
         }
@@ -115,9 +114,7 @@ public struct ALSModel: ItemScorer {
         guard items > 0 else { return }
         itemFactors.withUnsafeBufferPointer { y in
             scores.withUnsafeMutableBufferPointer { out in
-                cblas_sgemv(
-                    CblasRowMajor, CblasNoTrans, Int32(items), Int32(factors), 1, y.baseAddress!, Int32(factors),
-                    vector, 1, 0, out.baseAddress!, 1)
+                BLAS.gemv(rows: items, columns: factors, matrix: y.baseAddress!, vector: vector, result: out.baseAddress!)
             }
         }
     }

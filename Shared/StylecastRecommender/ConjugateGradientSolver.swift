@@ -1,4 +1,4 @@
-import CBLAS
+import StylecastTensor
 
 /// One half-sweep of implicit ALS: solves every row `x_u` of `X` against fixed factors `Y`,
 ///
@@ -85,9 +85,7 @@ final class ConjugateGradientSolver {
         do {
             let g = gram
             if itemCount > 0 {
-                cblas_ssyrk(
-                    CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(itemCount), 1, fixed.baseAddress!, Int32(k),
-                    0, g, Int32(k))
+                BLAS.gramUpper(rows: itemCount, columns: k, matrix: fixed.baseAddress!, result: g)
             } else {
                 g.update(repeating: 0, count: k * k)
             }
@@ -111,9 +109,7 @@ final class ConjugateGradientSolver {
         let ap = products
         let xBlock = x + first * k
         // r = Yt C_u p_u - (YtY + lambda I + Yt (C_u - I) Y) x_u; the dense part for the whole block.
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(k), Int32(k), -1, xBlock, Int32(k), g,
-            Int32(k), 0, r, Int32(k))
+        BLAS.gemm(m: count, n: k, k: k, a: xBlock, b: g, c: r, alpha: -1)
         for row in 0..<count {
             let xRow = xBlock + row * k
             let rRow = r + row * k
@@ -129,9 +125,7 @@ final class ConjugateGradientSolver {
         }
         p.update(from: r, count: count * k)
         for _ in 0..<steps {
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(k), Int32(k), 1, p, Int32(k), g,
-                Int32(k), 0, ap, Int32(k))
+            BLAS.gemm(m: count, n: k, k: k, a: p, b: g, c: ap)
             var anyActive = false
             for row in 0..<count where active[row] {
                 let pRow = p + row * k

@@ -1,4 +1,4 @@
-import CBLAS
+import StylecastTensor
 import StylecastTensor
 
 /// Content-based kNN over item embeddings (e.g. the text-embedding service's vectors of
@@ -105,9 +105,9 @@ public struct ContentKNNModel: ItemScorer {
         normalized.withUnsafeBufferPointer { matrix in
             profile.withUnsafeBufferPointer { vector in
                 scores.withUnsafeMutableBufferPointer { out in
-                    cblas_sgemv(
-                        CblasRowMajor, CblasNoTrans, Int32(itemCount), Int32(dimension), 1, matrix.baseAddress!,
-                        Int32(dimension), vector.baseAddress!, 1, 0, out.baseAddress!, 1)
+                    BLAS.gemv(
+                        rows: itemCount, columns: dimension, matrix: matrix.baseAddress!, vector: vector.baseAddress!,
+                        result: out.baseAddress!)
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Logging
 import NIOPosix
+import StylecastCalendar
 import Synchronization
 
 /// A fixed number of connection slots and as many dedicated threads.
@@ -148,7 +149,7 @@ final class ConnectionPool: Sendable {
         let now = ContinuousClock.now
         let waiting: RedisError? = state.withLock { state in
             guard let retryAt = state.retryAt, now < retryAt else { return nil }
-            let left = "\((retryAt - now).milliseconds) ms"
+            let left = "\((retryAt - now).wholeMilliseconds) ms"
             return .connectionFailed("\(state.lastFailure) (next attempt in \(left))")
         }
         if let waiting { return .failure(waiting) }
@@ -179,7 +180,7 @@ final class ConnectionPool: Sendable {
                 "Redis connect failed",
                 metadata: [
                     "redis": "\(configuration.url)", "error": "\(error)",
-                    "retry_in_ms": "\(delay.milliseconds)",
+                    "retry_in_ms": "\(delay.wholeMilliseconds)",
                 ])
             return .failure(error)
         }
@@ -252,7 +253,7 @@ final class ConnectionPool: Sendable {
                 return state.waiters.remove(at: index)
             }
             waiter?.continuation.resume(
-                throwing: RedisError.poolExhausted(size: size, waitedMilliseconds: timeout.milliseconds))
+                throwing: RedisError.poolExhausted(size: size, waitedMilliseconds: timeout.wholeMilliseconds))
         }
         let stillWaiting = state.withLock { state in
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return false }
@@ -272,13 +273,5 @@ final class ConnectionPool: Sendable {
         waiter?.timer?.cancel()
         waiter?.continuation.resume(returning: slot)
         _ = released  // a slot returned after shutdown: its connection closes here
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

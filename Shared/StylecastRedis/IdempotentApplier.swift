@@ -1,16 +1,18 @@
+import StylecastCalendar
+
 /// Applies the writes for one stream entry at most once, so that a redelivered entry
 /// changes nothing: the building block of idempotent consumers.
 ///
-/// One Lua script, atomically: if the marker key for (scope, entry ID) exists it does nothing
+/// One Lua script, atomically: if the marker key for the entry ID exists it does nothing
 /// and returns `false`; otherwise it checks every numeric increment (`INCRBY`, `INCRBYFLOAT`,
 /// `HINCRBY`, `HINCRBYFLOAT`, `ZINCRBY`) is a finite number of at most ``maximumIncrement`` in
 /// absolute value, and refuses the whole entry without writing if one is not; then sets the
 /// marker (with an optional lifetime), runs the writes and returns `true`.
 ///
-/// Key layout: the marker is `stylecast:{<hashTag>}:applied:<scope>:<entryID>`. On Redis
-/// Cluster all keys of one script must share a slot, so every key the writes touch must carry
-/// the same hash tag, e.g. with `hashTag: "items.ingested"` the writes may touch
-/// `stylecast:{items.ingested}:counts`; ``apply(entryID:writes:)`` refuses other keys.
+/// Key layout: the marker is `<markerPrefix><entryID>`, and the prefix carries a hash tag. On
+/// Redis Cluster all keys of one script must share a slot, so every key the writes touch must
+/// carry the same hash tag, e.g. with the prefix `app:{counts}:applied:counter:` the writes may
+/// touch `app:{counts}:totals`; ``apply(entryID:writes:)`` refuses other keys.
 ///
 /// Redis does not roll a script back: if a write fails halfway (e.g. `WRONGTYPE`), the writes
 /// before it remain. The marker is set before the writes, so a redelivered entry finds it and
@@ -19,11 +21,11 @@
 public struct IdempotentApplier: Sendable {
     /// The client scripts run through.
     public let client: RedisClient
+    /// What every marker key starts with; it names the consumer whose writes these are (entries
+    /// applied under one prefix are applied again under another).
+    public let markerPrefix: String
     /// The hash tag (without braces) shared by the marker and every written key.
     public let hashTag: String
-    /// What the markers are for, e.g. the consuming service's group; entries applied under one
-    /// scope are applied again under another.
-    public let scope: String
     /// How long a marker is kept, or `nil` for ever. It must outlive any redelivery of the
     /// entry, i.e. the time until the entry is acknowledged or dead-lettered.
     public let markerLifetime: Duration?
@@ -31,16 +33,17 @@ public struct IdempotentApplier: Sendable {
     /// Creates an applier.
     /// - Parameters:
     ///   - client: The Redis client.
-    ///   - hashTag: The hash tag without braces, e.g. `items.ingested`.
-    ///   - scope: A name for the consumer whose writes these are.
+    ///   - markerPrefix: What marker keys start with, with a non-empty hash tag, e.g.
+    ///     `app:{counts}:applied:counter:`.
     ///   - markerLifetime: Marker expiry, at least 1 ms, or `nil` to keep markers (default 24 h).
     public init(
-        client: RedisClient, hashTag: String, scope: String,
+        client: RedisClient, markerPrefix: String,
         markerLifetime: Duration? = .seconds(86_400)
     ) {
+        precondition(RedisKey.hashTag(of: markerPrefix) != nil, "marker prefix '\(markerPrefix)' has no hash tag")
         self.client = client
-        self.hashTag = hashTag
-        self.scope = scope
+        self.markerPrefix = markerPrefix
+        self.hashTag = RedisKey.hashTag(of: markerPrefix) ?? ""
         self.markerLifetime = markerLifetime
     }
 
@@ -51,7 +54,7 @@ public struct IdempotentApplier: Sendable {
     /// The marker key for an entry.
     /// - Parameter entryID: The stream entry ID (or any unique ID of the unit of work).
     public func markerKey(for entryID: String) -> String {
-        "stylecast:{\(hashTag)}:applied:\(scope):\(entryID)"
+        markerPrefix + entryID
     }
 
     /// Runs `writes` unless they already ran for `entryID`, atomically.
@@ -65,7 +68,7 @@ public struct IdempotentApplier: Sendable {
     public func apply(entryID: String, writes: [RedisWrite]) async throws(RedisError) -> Bool {
         var keys = [markerKey(for: entryID)]
         var arguments: [RedisArgument] = [
-            RedisArgument(markerLifetime.map { Swift.max(1, $0.milliseconds) } ?? 0),
+            RedisArgument(markerLifetime.map { Swift.max(1, $0.wholeMilliseconds) } ?? 0),
             RedisArgument(writes.count),
             RedisArgument(String(Self.maximumIncrement)),
         ]

@@ -1,4 +1,5 @@
 import CHiredis
+import StylecastCalendar
 
 #if canImport(Glibc)
 import Glibc
@@ -137,8 +138,7 @@ final class RedisConnection: @unchecked Sendable {
         let buffered = try bufferedMessages()
         guard buffered.isEmpty else { return buffered }
         var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
         let ready = poll(&descriptor, 1, milliseconds)
         if ready < 0 {
             guard errno == EINTR else { throw failure(while: "waiting for messages") }

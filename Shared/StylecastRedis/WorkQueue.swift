@@ -1,5 +1,6 @@
-import Synchronization
 import Logging
+import StylecastCalendar
+import Synchronization
 
 /// An at-least-once work queue on a Redis stream with a consumer group.
 ///
@@ -132,7 +133,7 @@ public struct WorkQueue: Sendable {
         ]
         var timeout: Duration?
         if let block {
-            arguments += ["BLOCK", RedisArgument(Swift.max(1, block.milliseconds))]
+            arguments += ["BLOCK", RedisArgument(Swift.max(1, block.wholeMilliseconds))]
             timeout = client.configuration.commandTimeout + block
         }
         arguments += ["STREAMS", RedisArgument(stream), ">"]
@@ -180,7 +181,7 @@ public struct WorkQueue: Sendable {
     func claimStale(count: Int?, from cursor: String) async throws(RedisError) -> (entries: [Entry], next: String) {
         let reply = try await client.send([
             "XAUTOCLAIM", RedisArgument(stream), RedisArgument(group), RedisArgument(consumer),
-            RedisArgument(configuration.claimIdleTime.milliseconds), RedisArgument(cursor),
+            RedisArgument(configuration.claimIdleTime.wholeMilliseconds), RedisArgument(cursor),
             "COUNT", RedisArgument(count ?? configuration.batchSize),
         ])
         guard let parts = reply.array, parts.count >= 2, let next = parts[0].string, let list = parts[1].array else {
@@ -383,7 +384,7 @@ public struct WorkQueue: Sendable {
                 case .temporary:
                     logger.notice(
                         "Handler failed for now; the entry is tried again, no delivery spent",
-                        metadata: ["entry": "\(entry.id)", "error": "\(error)", "pause_ms": "\(pause.milliseconds)"])
+                        metadata: ["entry": "\(entry.id)", "error": "\(error)", "pause_ms": "\(pause.wholeMilliseconds)"])
                     try? await Task.sleep(for: pause)
                     // Stopping while the world is down: leave the entry pending for the next consumer.
                     if Task.isCancelled || shouldStop() { return }
@@ -409,7 +410,7 @@ public struct WorkQueue: Sendable {
         try await acknowledge([entry.id])
     }
 
-    private static func parseEntry(_ value: RedisValue, deliveryCount: Int) throws(RedisError) -> Entry {
+    static func parseEntry(_ value: RedisValue, deliveryCount: Int) throws(RedisError) -> Entry {
         guard let pair = value.array, pair.count == 2, let id = pair[0].string else {
             throw .protocolError("stream entry \(value)")
         }

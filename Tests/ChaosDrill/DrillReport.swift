@@ -1,4 +1,5 @@
 import Foundation
+import StylecastCalendar
 import Synchronization
 
 /// What one drill run found: every check with its outcome, and the lines of the closing report
@@ -79,12 +80,12 @@ final class DrillReport: Sendable {
 
     /// Seconds with one decimal.
     static func seconds(_ duration: Duration) -> String {
-        String(format: "%.1f", duration.seconds)
+        String(format: "%.1f", duration.totalSeconds)
     }
 
     /// Seconds with two decimals.
     static func precise(_ duration: Duration) -> String {
-        String(format: "%.2f s", duration.seconds)
+        String(format: "%.2f s", duration.totalSeconds)
     }
 
     /// An integer with thousands separators.
@@ -104,9 +105,3 @@ func emit(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

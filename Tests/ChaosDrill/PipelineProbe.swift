@@ -1,40 +1,39 @@
+import StylecastContracts
 import StylecastRedis
 
-/// The work streams, their consumer groups and the id sets, read straight from Redis
-/// (docs/architecture.md, "Redis key layout").
+/// The work streams, their consumer groups and the id sets, as StylecastContracts names them,
+/// read straight from Redis.
 enum Keys {
-    static let ingested = "stylecast:{items.ingested}"
-    static let embedded = "stylecast:{items.embedded}"
-    static let interactions = "stylecast:{interactions}"
-    static let signals = "stylecast:{signals}"
-    static let streams = [ingested, embedded, interactions, signals]
+    static let ingested = WorkStream.itemsIngested.key
+    static let embedded = WorkStream.itemsEmbedded.key
+    static let interactions = WorkStream.interactions.key
+    static let signals = WorkStream.signals.key
+    static let streams = WorkStream.allCases.map(\.key)
 
     /// The groups that must consume each stream.
-    static let groups: [(stream: String, group: String)] = [
-        (ingested, "text-embedding"), (ingested, "trend-aggregation"),
-        (embedded, "trend-aggregation"), (embedded, "recommendation"),
-        (interactions, "trend-aggregation"), (interactions, "recommendation"),
-        (signals, "trend-aggregation"),
-    ]
+    static let groups: [(stream: String, group: String)] = ConsumerGroup.allCases.flatMap { group in
+        group.streams.map { ($0.key, group.rawValue) }
+    }
 
-    static let itemIDs = "stylecast:{items.ingested}:ids"
-    static let interactionIDs = "stylecast:{interactions}:ids"
-    static let signalIDs = "stylecast:{signals}:ids"
+    static let itemIDs = StylecastKeys.itemIDs
+    static let interactionIDs = StylecastKeys.interactionIDs
+    static let signalIDs = StylecastKeys.signalIDs
     /// trend-aggregation's sources (`measure|source|market`) and each one's weekly totals.
-    static let trendSources = "stylecast:{trends}:sources"
+    static let trendSources = StylecastKeys.Trends.sources
     /// trend-aggregation's series (`measure|source|market|kind|value`).
-    static let trendTopics = "stylecast:{trends}:topics"
+    static let trendTopics = StylecastKeys.Trends.topics
 
-    static func dead(_ stream: String) -> String { stream + ":dead" }
-    static func embedding(_ itemID: String) -> String { "stylecast:item:{\(itemID)}:embedding" }
+    static func dead(_ stream: String) -> String { WorkStream(named: stream)?.deadLetterKey ?? stream + ":dead" }
+    static func embedding(_ itemID: String) -> String { StylecastKeys.itemEmbedding(itemID) }
+    /// The weekly totals of a `measure|source|market` member of ``trendSources``.
     static func trendTotals(_ member: String) -> String {
-        "stylecast:{trends}:totals:" + member.replacingOccurrences(of: "|", with: ":")
+        let parts = member.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        return StylecastKeys.Trends.totals(
+            measure: parts[0], source: parts.count > 1 ? parts[1] : "", market: parts.count > 2 ? parts[2] : "")
     }
 
-    /// A stream key without `stylecast:{` and `}`, for reports.
-    static func short(_ stream: String) -> String {
-        String(stream.dropFirst("stylecast:{".count).prefix { $0 != "}" })
-    }
+    /// A stream's short name (`items.ingested`), for reports.
+    static func short(_ stream: String) -> String { WorkStream(named: stream)?.rawValue ?? stream }
 }
 
 /// One consumer group's position in its stream.

@@ -1,6 +1,8 @@
 import Foundation
 import GRPCCore
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -90,21 +92,11 @@ struct Verification: Sendable {
 
         // Each ingested item embedded and published exactly once.
         let ids = Set((try await stack.redis.send("SMEMBERS", RedisArgument(Keys.itemIDs)).array ?? []).compactMap(\.string))
-        var published: [String] = []
-        var sources: Set<String> = []
-        var cursor = "-"
-        while true {
-            let page = try await stack.redis.send("XRANGE", RedisArgument(Keys.embedded), RedisArgument(cursor), "+", "COUNT", "2000")
-            let entries = page.array ?? []
-            for entry in entries {
-                guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
-                let fields = pair[1].fieldMap ?? [:]
-                published.append(fields["item_id"]?.string ?? "")
-                sources.insert(fields["ingested_entry"]?.string ?? "")
-                cursor = "(" + id
-            }
-            if entries.count < 2000 { break }
+        let entries = try await stack.redis.allStreamEntries(Keys.embedded, chunk: 2000) { entry in
+            EmbeddedItemEntry(fields: { entry[$0] })
         }
+        let published = entries.map { $0[.itemID] }
+        let sources = Set(entries.map { $0[.ingestedEntry] })
         let distinct = Set(published)
         report.check(
             "every ingested item embedded exactly once", published.count == ids.count && distinct == ids && sources.count == published.count,
@@ -153,11 +145,10 @@ struct Verification: Sendable {
     /// The recommendation group consumed every interaction (checked with the groups); a refresh
     /// trains on every stored interaction, and a real user of the data gets recommendations.
     private func checkRecommendation() async throws {
-        let page = try await stack.redis.send("XRANGE", RedisArgument(Keys.interactions), "-", "+", "COUNT", "5000")
         var perUser: [String: Int] = [:]
-        for entry in page.array ?? [] {
-            guard let pair = entry.array, pair.count == 2, let user = pair[1].fieldMap?["user_id"]?.string else { continue }
-            perUser[user, default: 0] += 1
+        for entry in try await stack.redis.streamEntries(Keys.interactions, count: 5000) {
+            let user = InteractionEntry(fields: { entry[$0] })[.userID]
+            if !user.isEmpty { perUser[user, default: 0] += 1 }
         }
         guard let user = perUser.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key else {
             report.check("a user to recommend for", false, "no interactions")

@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
 import StylecastImageIO
+import StylecastGRPC
 import StylecastProto
 import StylecastTestSupport
 import SwiftProtobuf

@@ -2,7 +2,9 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastContracts
 import StylecastImageIO
+import StylecastGRPC
 import StylecastProto
 import StylecastTestSupport
 import Testing
@@ -219,7 +221,7 @@ struct ImageGenerationServiceTests {
         let garments = try await service.harness.ingestFile(
             source: "gtrends", path: SharedDatasets.path("gtrends/covid19_fashion_weekly.csv.gz"))
         #expect(garments.summary.count("accepted") == 1056)
-        try await TrendCallsTests.drain(service.harness.client, stream: "stylecast:{signals}")
+        try await TrendCallsTests.drain(service.harness.client, stream: WorkStream.signals.key)
         var rising: [String: Set<String>] = [:]
         let deadline = ContinuousClock.now + .seconds(120)
         while rising.isEmpty, ContinuousClock.now < deadline {

@@ -2,7 +2,9 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastContracts
 import StylecastImageIO
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -161,10 +163,10 @@ struct IngestServiceTests {
             interactionsAccepted += interactions.accepted
             signalsAccepted += signals.accepted
         }
-        #expect(try await harness.integer("XLEN", "stylecast:{items.ingested}") == itemsAccepted)
-        #expect(try await harness.integer("SCARD", "stylecast:{items.ingested}:ids") == itemsAccepted)
-        #expect(try await harness.integer("XLEN", "stylecast:{interactions}") == interactionsAccepted)
-        #expect(try await harness.integer("XLEN", "stylecast:{signals}") == signalsAccepted)
+        #expect(try await harness.integer("XLEN", RedisArgument(WorkStream.itemsIngested.key)) == itemsAccepted)
+        #expect(try await harness.integer("SCARD", RedisArgument(StylecastKeys.itemIDs)) == itemsAccepted)
+        #expect(try await harness.integer("XLEN", RedisArgument(WorkStream.interactions.key)) == interactionsAccepted)
+        #expect(try await harness.integer("XLEN", RedisArgument(WorkStream.signals.key)) == signalsAccepted)
         #expect(harness.ingest.process.isRunning)
         await harness.stop()
     }
@@ -222,7 +224,7 @@ struct IngestDeliveryTests {
         let again = try await harness.ingestFile(source: "myntra", path: myntra)
         #expect(again.summary.count("accepted") == 0)
         #expect(again.summary.count("duplicates") == stored + clean.summary.count("duplicates"))
-        #expect(try await harness.integer("XLEN", "stylecast:{items.ingested}") == stored)
+        #expect(try await harness.integer("XLEN", RedisArgument(WorkStream.itemsIngested.key)) == stored)
 
         // Start over on an empty Redis; kill the service once part of the file is stored.
         _ = try await harness.client.send("FLUSHALL")
@@ -233,12 +235,12 @@ struct IngestDeliveryTests {
         let deadline = ContinuousClock.now + .seconds(120)
         while partial < 2_000, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
-            partial = try await harness.integer("XLEN", "stylecast:{items.ingested}")
+            partial = try await harness.integer("XLEN", RedisArgument(WorkStream.itemsIngested.key))
         }
         harness.ingest.process.send(signal: SIGKILL)
         _ = await harness.ingest.process.waitForExit(timeout: .seconds(10))
         #expect(await cli.waitForExit(timeout: .seconds(60)) != 0, "the CLI must fail when the service dies:\n\(cli.output())")
-        let afterKill = try await harness.integer("XLEN", "stylecast:{items.ingested}")
+        let afterKill = try await harness.integer("XLEN", RedisArgument(WorkStream.itemsIngested.key))
         print("ingest killed with \(afterKill) of \(stored) items stored")
         #expect(afterKill > 0 && afterKill < stored)
 
@@ -248,8 +250,8 @@ struct IngestDeliveryTests {
         let rerun = try await harness.ingestFile(source: "myntra", path: myntra)
         #expect(rerun.status == 0)
         #expect(rerun.summary.count("accepted") == stored - afterKill)
-        #expect(try await harness.integer("XLEN", "stylecast:{items.ingested}") == stored)
-        #expect(try await harness.integer("SCARD", "stylecast:{items.ingested}:ids") == stored)
+        #expect(try await harness.integer("XLEN", RedisArgument(WorkStream.itemsIngested.key)) == stored)
+        #expect(try await harness.integer("SCARD", RedisArgument(StylecastKeys.itemIDs)) == stored)
         await harness.stop()
     }
 
@@ -264,10 +266,10 @@ struct IngestDeliveryTests {
         let deadline = ContinuousClock.now + .seconds(180)
         while embedded < accepted, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
-            embedded = try await harness.integer("XLEN", "stylecast:{items.embedded}")
+            embedded = try await harness.integer("XLEN", RedisArgument(WorkStream.itemsEmbedded.key))
         }
         #expect(embedded == accepted)
-        let vectorBytes = try await harness.integer("STRLEN", "stylecast:item:{myntra:15970}:embedding")
+        let vectorBytes = try await harness.integer("STRLEN", RedisArgument(StylecastKeys.itemEmbedding("myntra:15970")))
         #expect(vectorBytes == 4 + 384 * 4)
         await harness.stop()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import StylecastCalendar
 import StylecastClient
+import StylecastContracts
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -44,13 +45,13 @@ struct PipelineReliabilityTests {
             [Self.salesItem("good", sales: "1,2,3"), Self.salesItem("inf", sales: "1,inf,3"), Self.salesItem("huge", sales: "2,1e308")],
             to: harness.ingest)
         #expect(summary.accepted == 3, "\(summary)")
-        let stream = "stylecast:{items.embedded}"
-        try await TrendCallsTests.drain(harness.client, stream: "stylecast:{items.ingested}")
+        let stream = WorkStream.itemsEmbedded.key
+        try await TrendCallsTests.drain(harness.client, stream: WorkStream.itemsIngested.key)
         try await TrendCallsTests.drain(harness.client, stream: stream)
-        let sales = "stylecast:{trends}:series:sales:shop:WW:category:dress"
+        let sales = StylecastKeys.Trends.series(measure: "sales", source: "shop", market: "WW", kind: "category", value: "dress")
         let expected = ["2023-01-02": "1065", "2023-01-09": "2130", "2023-01-16": "3195"]
         #expect(try await Self.hash(harness.client, sales) == expected)
-        #expect(try await Self.hash(harness.client, "stylecast:{trends}:totals:launches:shop:WW") == ["2023-01-02": "1"])
+        #expect(try await Self.hash(harness.client, StylecastKeys.Trends.totals(measure: "launches", source: "shop", market: "WW")) == ["2023-01-02": "1"])
 
         let redisURL = "redis://127.0.0.1:\(harness.redis.port)/0"
         let listed = try await Self.cli(["dead-letters", "list", "items.embedded", "--json", "--redis-url", redisURL])
@@ -93,7 +94,7 @@ struct PipelineReliabilityTests {
             let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
-        let stream = "stylecast:{interactions}"
+        let stream = WorkStream.interactions.key
         func start(_ consumer: String) async throws -> RunningService {
             let trend = try IngestHarness.startService(
                 "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
@@ -114,7 +115,7 @@ struct PipelineReliabilityTests {
         #expect(status == 0, "\(first.process.output().suffix(2000))")
         let remaining = try await PoolStarvationTests.backlog(harness.client, stream: stream)
         #expect(remaining > 0, "the SIGTERM came after the backlog was done")
-        for queue in [stream, "stylecast:{items.embedded}", "stylecast:{signals}", "stylecast:{items.ingested}"] {
+        for queue in [stream, WorkStream.itemsEmbedded.key, WorkStream.signals.key, WorkStream.itemsIngested.key] {
             let consumers = try await harness.client.send("XINFO", "CONSUMERS", RedisArgument(queue), "trend-aggregation")
             for consumer in consumers.array ?? [] {
                 let flat = consumer.array ?? []
@@ -125,7 +126,7 @@ struct PipelineReliabilityTests {
         }
         let second = try await start("ta-second")
         try await TrendCallsTests.drain(harness.client, stream: stream)
-        let totals = try await PipelineReliabilityTests.hash(harness.client, "stylecast:{trends}:totals:purchases:shop:WW")
+        let totals = try await PipelineReliabilityTests.hash(harness.client, StylecastKeys.Trends.totals(measure: "purchases", source: "shop", market: "WW"))
         #expect(totals.values.compactMap(Double.init).reduce(0, +) == 20_000, "\(totals)")
         second.process.send(signal: SIGTERM)
         #expect(await second.process.waitForExit(timeout: .seconds(10)) == 0)

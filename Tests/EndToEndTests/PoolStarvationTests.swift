@@ -3,6 +3,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastCalendar
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -60,7 +62,7 @@ struct PoolStarvationTests {
             environment: ["STYLECAST_TRENDS_CACHE_MS": "0", "STYLECAST_REDIS_POOL_SIZE": "1", "STYLECAST_LOG_LEVEL": "warning"])
         try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
 
-        let stream = "stylecast:{interactions}"
+        let stream = WorkStream.interactions.key
         try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
             func measure(_ calls: Int) async throws -> [Duration] {

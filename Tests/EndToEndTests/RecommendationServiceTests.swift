@@ -3,6 +3,8 @@ import FoundationNetworking
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -38,21 +40,14 @@ struct RecommendationHarness {
     /// Every purchase in the interactions stream, by user: item ids and days.
     func purchases() async throws -> [String: [(item: String, day: Double)]] {
         var byUser: [String: [(item: String, day: Double)]] = [:]
-        var start = "-"
-        while true {
-            let reply = try await ingest.client.send(["XRANGE", "stylecast:{interactions}", RedisArgument(start), "+", "COUNT", "5000"])
-            let entries = reply.array ?? []
-            for entry in entries {
-                guard let pair = entry.array, let id = pair[0].string, let flat = pair[1].array else { continue }
-                var fields: [String: String] = [:]
-                for index in stride(from: 0, to: flat.count - 1, by: 2) { fields[flat[index].string ?? ""] = flat[index + 1].string }
-                if let user = fields["user_id"], let item = fields["item_id"], fields["kind"] == "purchase" {
-                    byUser[user, default: []].append((item, (Double(fields["timestamp"] ?? "") ?? 0) / 86_400))
-                }
-                start = "(" + id
-            }
-            if entries.count < 5000 { return byUser }
+        let interactions = try await ingest.client.allStreamEntries(WorkStream.interactions.key, chunk: 5000) { entry in
+            InteractionEntry(fields: { entry[$0] })
         }
+        for interaction in interactions where interaction[.kind] == "purchase" && !interaction[.userID].isEmpty {
+            byUser[interaction[.userID], default: []].append(
+                (interaction[.itemID], (Double(interaction[.timestamp]) ?? 0) / 86_400))
+        }
+        return byUser
     }
 
     func stop(_ services: [RunningService]) async {
@@ -110,7 +105,9 @@ struct RecommendationServiceTests {
             // Bought before: allowed only as a repurchase candidate (within 28 days or twice).
             #expect(days.isEmpty || days.count >= 2 || now - days.max()! <= 28, "\(item.itemID) was bought by \(user)")
         }
-        #expect(Set(first.items.map(\.reason)).isSubset(of: ["als", "cooccurrence", "popular", "repurchase"]))
+        #expect(
+            Set(first.items.map(\.reason)).isSubset(
+                of: [RecommendationReason.als, .cooccurrence, .popular, .repurchase].map(\.rawValue)))
         let second = try await recommend(service, user: user, k: 12)
         #expect(second.fromCache)
         #expect(second.items == first.items)
@@ -155,7 +152,7 @@ struct RecommendationServiceTests {
         // An unknown user gets popular items; bad k names the field.
         let stranger = try await recommend(service, user: "hm:nobody", k: 10)
         #expect(stranger.items.count == 10)
-        #expect(stranger.items.allSatisfy { $0.reason == "popular" })
+        #expect(stranger.items.allSatisfy { $0.reason == RecommendationReason.popular.rawValue })
         for k: UInt32 in [0, 1001] {
             let error = await #expect(throws: RPCError.self) {
                 _ = try await recommend(service, user: user, k: k)
@@ -200,7 +197,7 @@ struct RecommendationServiceTests {
                 $0.k = 10
             })
             #expect(similar.items.count == 10)
-            #expect(similar.items.allSatisfy { $0.reason == "cooccurrence" && $0.itemID != item })
+            #expect(similar.items.allSatisfy { $0.reason == RecommendationReason.cooccurrence.rawValue && $0.itemID != item })
             let look = try await rec.completeTheLook(.with {
                 $0.itemID = item
                 $0.k = 10
@@ -215,7 +212,7 @@ struct RecommendationServiceTests {
                 let found = try await category(of: entry.itemID, ingest: harness.ingest.ingest)
                 #expect(complements.contains(found), "\(entry.itemID) is \(found)")
             }
-            #expect(look.items.contains { $0.reason == "cooccurrence" })
+            #expect(look.items.contains { $0.reason == RecommendationReason.cooccurrence.rawValue })
             let error = await #expect(throws: RPCError.self) {
                 _ = try await rec.similarItems(.with {
                     $0.itemID = "hm:0000000000"

@@ -2,6 +2,8 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -73,7 +75,7 @@ extension ReliabilityTests {
 
     /// Every item id queued on `stylecast:{items.ingested}`.
     static func queuedItemIDs(_ redis: RedisClient) async throws -> [String] {
-        let reply = try await redis.send("XRANGE", "stylecast:{items.ingested}", "-", "+")
+        let reply = try await redis.send("XRANGE", RedisArgument(WorkStream.itemsIngested.key), "-", "+")
         return (reply.array ?? []).compactMap { entry -> String? in
             let flat = entry.array?[1].array?.compactMap(\.string) ?? []
             return stride(from: 0, to: flat.count - 1, by: 2).first { flat[$0] == "item_id" }.map { flat[$0 + 1] }
@@ -151,7 +153,7 @@ struct RefreshRaceTests {
         try await Task.sleep(for: .seconds(5))
         let later = (Self.versions(in: first.process.output()), Self.versions(in: second.process.output()))
         #expect(later.0 == settled.0 && later.1 == settled.1, "replicas kept reloading: \(later)")
-        let stored = try await harness.ingest.client.send("GET", "stylecast:{models}:recommendation:version").string
+        let stored = try await harness.ingest.client.send("GET", RedisArgument(StylecastKeys.Recommendation.modelVersion)).string
         #expect(stored != nil && later.0.last == stored && later.1.last == stored, "\(later) vs stored \(stored ?? "none")")
         let health = (await first.health(), await second.health())
         #expect(health.0 == "SERVING" && health.1 == "SERVING")
@@ -161,5 +163,5 @@ struct RefreshRaceTests {
 
 /// Key names the tests read directly (the service's own are in RecommendationKeys).
 enum RecommendationKeysForTests {
-    static func cache(_ userID: String) -> String { "stylecast:rec:{\(userID)}" }
+    static func cache(_ userID: String) -> String { StylecastKeys.Recommendation.cache(userID: userID) }
 }

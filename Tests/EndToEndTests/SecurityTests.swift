@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport

@@ -1,7 +1,8 @@
 import Foundation
 import StylecastClient
-import StylecastTestSupport
+import StylecastContracts
 import StylecastRedis
+import StylecastTestSupport
 import Testing
 
 /// One of the five built service executables, running against a test Redis.
@@ -123,7 +124,7 @@ struct ServiceLifecycleTests {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
         let client = RedisClient(url: redis.url)
-        try await client.send("SET", "stylecast:{signals}", "not a stream")
+        try await client.send("SET", RedisArgument(WorkStream.signals.key), "not a stream")
         await client.shutdown()
         let service = try #require(try startServices(redisPort: redis.port, only: ["trend-aggregation"]).first)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }

@@ -1,10 +1,12 @@
 import Foundation
+import StylecastContracts
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -212,39 +214,36 @@ struct TextEmbeddingServiceTests {
         ) { _, redisURL, _ in
             let redis = RedisClient(url: redisURL, poolSize: 1)
             defer { Task { await redis.shutdown() } }
-            for (index, item) in items.enumerated() {
-                _ = try await redis.send(
-                    ["XADD", "stylecast:{items.ingested}", "*", "item_id", RedisArgument("test:\(index)"),
-                     "title", RedisArgument(item.text), "description", ""])
+            let entries = items.indices.map { IngestedItemEntry([.itemID: "test:\($0)", .title: items[$0].text]) }
+                + [IngestedItemEntry([.title: "a shirt without an id"])]
+            for entry in entries {
+                let fields = entry.fields.flatMap { [RedisArgument($0.name), RedisArgument($0.value)] }
+                _ = try await redis.send(["XADD", RedisArgument(WorkStream.itemsIngested.key), "*"] + fields)
             }
-            _ = try await redis.send(["XADD", "stylecast:{items.ingested}", "*", "title", "a shirt without an id"])
 
             let deadline = ContinuousClock.now + .seconds(60)
             var published = 0
             var dead = 0
             while ContinuousClock.now < deadline {
-                published = Int(try await redis.send("XLEN", "stylecast:{items.embedded}").integer ?? 0)
-                dead = Int(try await redis.send("XLEN", "stylecast:{items.ingested}:dead").integer ?? 0)
+                published = Int(try await redis.send("XLEN", RedisArgument(WorkStream.itemsEmbedded.key)).integer ?? 0)
+                dead = Int(try await redis.send("XLEN", RedisArgument(WorkStream.itemsIngested.deadLetterKey)).integer ?? 0)
                 if published >= items.count && dead >= 1 { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(published == items.count)
             #expect(dead == 1)
             for (index, item) in items.enumerated() {
-                let stored = try #require(try await redis.send("GET", RedisArgument("stylecast:item:{test:\(index)}:embedding")).bytes)
-                let values = stride(from: 4, to: stored.count, by: 4).map { offset in
-                    Float(bitPattern: UInt32(stored[offset]) | UInt32(stored[offset + 1]) << 8
-                        | UInt32(stored[offset + 2]) << 16 | UInt32(stored[offset + 3]) << 24)
-                }
+                let stored = try #require(try await redis.send("GET", RedisArgument(StylecastKeys.itemEmbedding("test:\(index)"))).bytes)
+                let values = try #require(EmbeddingCodec.decode(stored)).vector
                 #expect(zip(values, item.embedding).map(*).reduce(0, +) >= 0.9999)
-                let attributes = try await redis.send("GET", RedisArgument("stylecast:item:{test:\(index)}:attributes"))
+                let attributes = try await redis.send("GET", RedisArgument(StylecastKeys.itemAttributes("test:\(index)")))
                 #expect(attributes.string?.hasPrefix("[") == true)
             }
-            let deadEntry = try await redis.send("XRANGE", "stylecast:{items.ingested}:dead", "-", "+")
+            let deadEntry = try await redis.send("XRANGE", RedisArgument(WorkStream.itemsIngested.deadLetterKey), "-", "+")
             let fields = deadEntry.array?.first?.array?.last?.array?.compactMap(\.string) ?? []
             let reason = zip(fields, fields.dropFirst()).first { $0.0 == "reason" }?.1 ?? ""
             #expect(reason.contains("item_id"), "dead-letter reason: \(reason)")
-            let pending = try await redis.send("XPENDING", "stylecast:{items.ingested}", "text-embedding")
+            let pending = try await redis.send("XPENDING", RedisArgument(WorkStream.itemsIngested.key), RedisArgument(ConsumerGroup.textEmbedding.rawValue))
             #expect(pending.array?.first?.integer == 0)
         }
     }
@@ -276,6 +275,6 @@ struct ServicePorts {
 /// The cache key layout documented in docs/architecture.md, restated so the test checks it.
 enum EmbeddingCacheKey {
     static func key(for text: String) -> String {
-        "stylecast:embedding:{\(SHA1.hexDigest(Array(text.utf8)))}"
+        StylecastKeys.textEmbedding(sha1: SHA1.hexDigest(Array(text.utf8)))
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import StylecastCalendar
 import StylecastClient
+import StylecastContracts
 import StylecastImageIO
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
-import StylecastCalendar
 import StylecastTestSupport
 import StylecastTrends
 import Testing
@@ -110,7 +112,7 @@ struct TrendAggregationTests {
         let deadline = ContinuousClock.now + .seconds(120)
         while seen < products / 3, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            seen = try await progress(harness.client, stream: "stylecast:{items.embedded}", group: "trend-aggregation").read
+            seen = try await progress(harness.client, stream: WorkStream.itemsEmbedded.key, group: "trend-aggregation").read
         }
         trend.process.send(signal: SIGKILL)
         _ = await trend.process.waitForExit(timeout: .seconds(10))
@@ -123,7 +125,7 @@ struct TrendAggregationTests {
         let drained = ContinuousClock.now + .seconds(240)
         while !(state.read == products && state.pending == 0), ContinuousClock.now < drained {
             try await Task.sleep(for: .milliseconds(250))
-            state = try await progress(harness.client, stream: "stylecast:{items.embedded}", group: "trend-aggregation")
+            state = try await progress(harness.client, stream: WorkStream.itemsEmbedded.key, group: "trend-aggregation")
         }
         #expect(state.read == products && state.pending == 0, "aggregator did not drain: \(state)")
 
@@ -149,7 +151,7 @@ struct TrendAggregationTests {
         // New-product forecasts from the aggregated products and the VISUELLE search series.
         let signals = try await harness.ingestFile(source: "visuelle", path: SharedDatasets.path("visuelle/gtrends.csv"))
         #expect(signals.summary.count("accepted") == 93)
-        try await TrendCallsTests.drain(harness.client, stream: "stylecast:{signals}")
+        try await TrendCallsTests.drain(harness.client, stream: WorkStream.signals.key)
         try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
             let forecast = try await service.forecastNewProduct(.with {

@@ -3,7 +3,9 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastCalendar
 import StylecastClient
+import StylecastContracts
 import StylecastDatasets
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport
@@ -84,7 +86,7 @@ struct TrendCallsTests {
             to: folder.path("search.jsonl"))
         let ingested = try await harness.ingestFile(source: "jsonl", path: folder.path("search.jsonl"))
         #expect(ingested.summary.counts("signals").accepted == series.count, "\(ingested.output)")
-        try await Self.drain(harness.client, stream: "stylecast:{signals}")
+        try await Self.drain(harness.client, stream: WorkStream.signals.key)
 
         let asOf = "2019-06-30"  // a Sunday: the week of Monday 2019-06-24
         let asOfWeek = try #require(CivilDay(iso: "2019-06-24"))
@@ -142,7 +144,7 @@ struct TrendCallsTests {
         try Self.writeLines(late, to: folder.path("late.jsonl"))
         let lateIngest = try await harness.ingestFile(source: "jsonl", path: folder.path("late.jsonl"))
         #expect(lateIngest.summary.counts("signals").accepted == series.count)
-        try await Self.drain(harness.client, stream: "stylecast:{signals}")
+        try await Self.drain(harness.client, stream: WorkStream.signals.key)
         try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
             let after = try await calls(service, asOf: asOf)
@@ -256,10 +258,10 @@ struct TrendCallsTests {
             let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
-        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        try await Self.drain(harness.client, stream: WorkStream.interactions.key)
         let late = try await harness.ingestFile(source: "jsonl", path: folder.path("late.jsonl"))
         #expect(late.summary.counts("items").accepted == combos.count * 2, "\(late.output.suffix(500))")
-        try await Self.drain(harness.client, stream: "stylecast:{items.ingested}")
+        try await Self.drain(harness.client, stream: WorkStream.itemsIngested.key)
 
         try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
@@ -280,9 +282,9 @@ struct TrendCallsTests {
             }
         }
         // Released purchases leave nothing parked; the one whose item never came waits, expiring.
-        let parked = try await harness.client.send("KEYS", "stylecast:{trends}:parked-purchases:*")
-        #expect(parked.array?.compactMap(\.string) == ["stylecast:{trends}:parked-purchases:late:never"])
-        let ttl = try await harness.integer("PTTL", "stylecast:{trends}:parked-purchases:late:never")
+        let parked = try await harness.client.send("KEYS", RedisArgument(StylecastKeys.Trends.parkedPurchasesPrefix + "*"))
+        #expect(parked.array?.compactMap(\.string) == [StylecastKeys.Trends.parkedPurchases(itemID: "late:never")])
+        let ttl = try await harness.integer("PTTL", RedisArgument(StylecastKeys.Trends.parkedPurchases(itemID: "late:never")))
         #expect(ttl > 29 * 86_400 * 1000 && ttl <= 30 * 86_400 * 1000)
         trend.process.send(signal: SIGTERM)
         #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
@@ -328,7 +330,7 @@ struct TrendCallsTests {
         try Self.writeLines(purchases, to: folder.path("shop.jsonl"))
         let first = try await harness.ingestFile(source: "jsonl", path: folder.path("shop.jsonl"))
         #expect(first.summary.counts("interactions").accepted == purchases.count, "\(first.output.suffix(500))")
-        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        try await Self.drain(harness.client, stream: WorkStream.interactions.key)
 
         func stages(_ service: Client) async throws -> [String: Stylecast_V1_AttributeTrend] {
             let response = try await service.listTrends(.with {
@@ -370,7 +372,7 @@ struct TrendCallsTests {
         try Self.writeLines(doubled, to: folder.path("again.jsonl"))
         let second = try await harness.ingestFile(source: "jsonl", path: folder.path("again.jsonl"))
         #expect(second.summary.counts("interactions").accepted == doubled.count)
-        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        try await Self.drain(harness.client, stream: WorkStream.interactions.key)
         let last = try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
             let after = try await asOf(service, lastWeek)
@@ -404,7 +406,7 @@ struct TrendCallsTests {
         try Self.writeLines(later, to: folder.path("later.jsonl"))
         let third = try await harness.ingestFile(source: "jsonl", path: folder.path("later.jsonl"))
         #expect(third.summary.counts("interactions").accepted == later.count)
-        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
+        try await Self.drain(harness.client, stream: WorkStream.interactions.key)
         let (lastAgain, seventyAgain, latest) = try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
             return (try await asOf(service, lastWeek), try await asOf(service, weekSeventy), try await stages(service))
@@ -458,9 +460,9 @@ struct TrendCallsTests {
             let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
-        try await Self.drain(harness.client, stream: "stylecast:{interactions}")
-        try await Self.drain(harness.client, stream: "stylecast:{signals}")
-        let topics = try await harness.client.send("SMEMBERS", "stylecast:{trends}:topics").array?.compactMap(\.string) ?? []
+        try await Self.drain(harness.client, stream: WorkStream.interactions.key)
+        try await Self.drain(harness.client, stream: WorkStream.signals.key)
+        let topics = try await harness.client.send("SMEMBERS", RedisArgument(StylecastKeys.Trends.topics)).array?.compactMap(\.string) ?? []
         func values(_ kind: String) -> Set<String> {
             Set(topics.compactMap { member in
                 let parts = member.split(separator: "|", omittingEmptySubsequences: false)
@@ -470,11 +472,11 @@ struct TrendCallsTests {
         #expect(values("category").count == 10, "\(values("category").sorted())")
         #expect(values("term").count == 10, "\(values("term").sorted())")
         #expect(values("material").isEmpty, "a 60 KB fabric got a series")
-        #expect(try await harness.integer("SCARD", "stylecast:{trends}:values:category") == 10)
-        let longest = try await harness.client.send("KEYS", "stylecast:{trends}:*").array?.compactMap(\.string).map(\.utf8.count).max() ?? 0
+        #expect(try await harness.integer("SCARD", RedisArgument(StylecastKeys.Trends.values(kind: "category"))) == 10)
+        let longest = try await harness.client.send("KEYS", RedisArgument(StylecastKeys.Trends.all)).array?.compactMap(\.string).map(\.utf8.count).max() ?? 0
         #expect(longest < 256, "longest trend key \(longest) bytes")
         // The purchases of admitted categories all count: 10 purchases in that week.
-        let totals = try await harness.client.send("HGETALL", "stylecast:{trends}:totals:purchases:shop:WW").array?.compactMap(\.string) ?? []
+        let totals = try await harness.client.send("HGETALL", RedisArgument(StylecastKeys.Trends.totals(measure: "purchases", source: "shop", market: "WW"))).array?.compactMap(\.string) ?? []
         #expect(totals == ["2023-01-02", "30"], "\(totals)")
         trend.process.send(signal: SIGTERM)
         let status = await trend.process.waitForExit(timeout: .seconds(10))

@@ -119,7 +119,7 @@ struct Consume: AsyncParsableCommand {
                 claimIdleTime: .milliseconds(claimIdleMs), maxDeliveries: maxDeliveries,
                 deadLetterStream: deadLetter, blockTime: blockTime, batchSize: 16,
                 retryDelay: .milliseconds(100)))
-        let applier = IdempotentApplier(client: client, hashTag: tag, scope: group)
+        let applier = IdempotentApplier(client: client, markerPrefix: "drill:{\(tag)}:applied:\(group):")
         let counters = Counters()
         let (failMarker, delayMs, resultKey) = (self.failMarker, self.delayMs, self.resultKey)
 

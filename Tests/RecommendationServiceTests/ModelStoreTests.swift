@@ -1,4 +1,5 @@
 import RecommendationService
+import StylecastContracts
 import StylecastRedis
 import StylecastTestSupport
 import Testing
@@ -20,7 +21,7 @@ struct ModelStoreTests {
             if version != model?.version { mismatches.append("round \(round): version key \(version.map(String.init) ?? "none"), blob \(model.map { String($0.version) } ?? "none")") }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) of 200 rounds: \(mismatches.prefix(3))")
-        try await client.send("DEL", RedisArgument(RecommendationKeys.model), RedisArgument(RecommendationKeys.modelVersion))
+        try await client.send("DEL", RedisArgument(StylecastKeys.Recommendation.model), RedisArgument(StylecastKeys.Recommendation.modelVersion))
         await client.shutdown()
     }
 }

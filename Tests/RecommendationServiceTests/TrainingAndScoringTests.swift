@@ -1,3 +1,4 @@
+import StylecastContracts
 import RecommendationService
 import Testing
 
@@ -52,7 +53,9 @@ struct TrainingAndScoringTests {
         let (log, categories) = shop()
         let model = try trainer.train(log, categories: categories, version: 1)
         let buyer = try #require(
-            LoggedInteraction(entryID: "9999-0", field: ["user_id": "new", "item_id": "skirt", "timestamp": "8640000", "kind": "view"].get))
+            LoggedInteraction(
+                entryID: "9999-0",
+                entry: InteractionEntry(fields: ["user_id": "new", "item_id": "skirt", "timestamp": "8640000", "kind": "view"].get)))
         let items = model.recommend(userID: "new", recent: [buyer], count: 3)
         #expect(items.first?.itemID == "top")
         #expect(!items.map(\.itemID).contains("skirt"))
@@ -63,7 +66,7 @@ struct TrainingAndScoringTests {
         let (log, categories) = shop()
         let model = try trainer.train(log, categories: categories, version: 1)
         let loyal = model.recommend(userID: "loyal", recent: [], count: 6)
-        #expect(loyal.first { $0.itemID == "socks" }?.reason == "repurchase")
+        #expect(loyal.first { $0.itemID == "socks" }?.reason == .repurchase)
         #expect(!loyal.map(\.itemID).contains("skirt"))
         #expect(!model.recommend(userID: "reader", recent: [], count: 6).map(\.itemID).contains("trousers"))
     }
@@ -74,7 +77,7 @@ struct TrainingAndScoringTests {
         let model = try trainer.train(log, categories: categories, version: 1)
         let items = model.recommend(userID: "stranger", recent: [], count: 2)
         #expect(items.count == 2)
-        #expect(items.allSatisfy { $0.reason == "popular" })
+        #expect(items.allSatisfy { $0.reason == .popular })
         // Day 101's three items were bought 10 times each, a day after day 100's 20 each.
         #expect(Set(items.map(\.itemID)).isSubset(of: ["skirt", "top", "trousers", "shoes", "hat"]))
     }
@@ -85,7 +88,7 @@ struct TrainingAndScoringTests {
         let model = try trainer.train(log, categories: categories, version: 1)
         let look = model.completeTheLook(for: try #require(model.items["trousers"]), count: 3)
         #expect(look.first?.itemID == "shoes")
-        #expect(look.first?.reason == "cooccurrence")
+        #expect(look.first?.reason == .cooccurrence)
         #expect(look.allSatisfy { ComplementTable.complements(of: "trousers").contains(categories[$0.itemID] ?? "") })
     }
 

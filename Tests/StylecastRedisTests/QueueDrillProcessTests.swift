@@ -76,14 +76,14 @@ struct QueueDrillProcessTests {
         #expect(pending.array?.first?.integer == 0)
 
         try await client.send("DEL", RedisArgument(stream), RedisArgument(dead), RedisArgument(result))
-        // The consumers' idempotency markers (stylecast:{tag}:applied:...) go too.
+        // The consumers' idempotency markers (drill:{tag}:applied:...) go too.
         let removed = try await client.evaluate(
             RedisScript(
                 """
                 local keys = redis.call('KEYS', ARGV[1])
                 for i = 1, #keys, 1000 do redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) end
                 return #keys
-                """), arguments: [RedisArgument("stylecast:{\(tag)}:applied:*")])
+                """), arguments: [RedisArgument("drill:{\(tag)}:applied:*")])
         #expect(removed.integer == 9_999)
         await client.shutdown()
     }

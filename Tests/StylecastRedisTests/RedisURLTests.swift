@@ -53,7 +53,7 @@ struct RedisURLTests {
 
     @Test("Hash tags decide which keys share a Redis Cluster slot")
     func hashTags() {
-        #expect(RedisKey.hashTag(of: "stylecast:{items.ingested}:dead") == "items.ingested")
+        #expect(RedisKey.hashTag(of: "app:{items.ingested}:dead") == "items.ingested")
         #expect(RedisKey.hashTag(of: "plain") == nil)
         #expect(RedisKey.hashTag(of: "a{}b") == nil)
         #expect(RedisKey.shareHashSlot(["s:{t}", "s:{t}:dead", "x{t}y"]))

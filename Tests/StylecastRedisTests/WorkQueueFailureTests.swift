@@ -215,7 +215,7 @@ struct WorkQueueFailureTests {
     func applierNeverAppliesTwice() async throws {
         let client = try await TestRedis.client()
         let tag = TestRedis.uniqueTag("partial")
-        let applier = IdempotentApplier(client: client, hashTag: tag, scope: "counter", markerLifetime: .seconds(60))
+        let applier = IdempotentApplier(client: client, markerPrefix: "test:{\(tag)}:applied:counter:", markerLifetime: .seconds(60))
         let counts = "test:{\(tag)}:counts"
         let text = "test:{\(tag)}:text"
         try await client.send("SET", RedisArgument(text), "not a hash")

@@ -161,7 +161,7 @@ struct WorkQueueTests {
     func idempotentApplyTwice() async throws {
         let client = try await TestRedis.client()
         let tag = TestRedis.uniqueTag("apply")
-        let applier = IdempotentApplier(client: client, hashTag: tag, scope: "counter", markerLifetime: .seconds(60))
+        let applier = IdempotentApplier(client: client, markerPrefix: "test:{\(tag)}:applied:counter:", markerLifetime: .seconds(60))
         let counts = "test:{\(tag)}:counts"
         let list = "test:{\(tag)}:log"
         let writes = [

@@ -3,6 +3,7 @@ import GRPCNIOTransportHTTP2
 import Logging
 import Prometheus
 import StylecastErrors
+import StylecastGRPC
 import StylecastProto
 import StylecastServiceKit
 import Testing

@@ -1,3 +1,4 @@
+import StylecastContracts
 import StylecastServiceKit
 import Testing
 
@@ -9,10 +10,9 @@ struct ServiceConfigurationTests {
 
     @Test("an empty environment gives each service its documented default ports")
     func defaultsPerService() throws {
-        let expected = [
-            ("ingest", 50051, 9101), ("text-embedding", 50052, 9102), ("image-generation", 50053, 9103),
-            ("recommendation", 50054, 9104), ("trend-aggregation", 50055, 9105),
-        ]
+        // StylecastContractsTests pins the ports themselves (50051-50055, 9101-9105).
+        let expected = StylecastServiceName.allCases.map { ($0.rawValue, $0.defaultGRPCPort, $0.defaultMetricsPort) }
+        #expect(ServiceSpec.all.count == expected.count)
         for (spec, (name, grpc, metrics)) in zip(ServiceSpec.all, expected) {
             let configuration = try read([:], spec: spec)
             #expect(spec.name == name)

@@ -1,4 +1,5 @@
 import GRPCCore
+import StylecastGRPC
 import StylecastProto
 
 /// The weekly `launches` (items released) and `sales` (units) of every category in

@@ -1,5 +1,6 @@
 import Foundation
 import StylecastCalendar
+import StylecastContracts
 import StylecastErrors
 import StylecastProto
 import StylecastTrends
@@ -38,7 +39,7 @@ struct TrendRulesTests {
         #expect(TrendTopic(member: topic.member) == topic)
         #expect(TrendTopic(member: "interest|shop|WW|term|") == nil)
         #expect(TrendSource(member: "bogus|shop|US") == nil)
-        #expect(TrendSeriesStore.seriesKey(topic).hasPrefix("stylecast:{trends}:series:interest:shop:WW:term:"))
+        #expect(TrendSeriesStore.seriesKey(topic).hasPrefix(StylecastKeys.Trends.series(measure: "interest", source: "shop", market: "WW", kind: "term", value: "")))
     }
 
     @Test("as_of: empty is the latest, a date or date-time is its day, anything else names the field")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StylecastContracts
 import StylecastRedis
 
 /// `stylecast dead-letters list|replay STREAM`: what the services gave up on, and requeueing it.
@@ -36,7 +37,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         var redisURL: String?
 
         /// The stream's full key.
-        var streamKey: String { stream.hasPrefix("stylecast:") ? stream : "stylecast:{\(stream)}" }
+        var streamKey: String { WorkStream(named: stream)?.key ?? stream }
 
         func deadLetters() throws -> (DeadLetters, RedisClient) {
             guard !stream.hasSuffix(":dead") else {

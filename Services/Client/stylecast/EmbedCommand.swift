@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 
 /// `stylecast embed TEXT...`: embeds texts and extracts their fashion attributes through the
@@ -16,7 +18,7 @@ struct EmbedCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "host:port of the text-embedding service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50052)
+    var target = Endpoint.defaultEndpoint(of: .textEmbedding)
 
     @Flag(help: "One JSON object per line, with the whole embedding.")
     var json = false

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 
 /// `stylecast generate`: garment designs from a prompt, from two seeds (style mixing) or from
@@ -25,7 +27,7 @@ struct GenerateCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "host:port of the image-generation service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50053)
+    var target = Endpoint.defaultEndpoint(of: .imageGeneration)
 
     @Argument(help: "The design prompt (words are joined with spaces).")
     var prompt: [String] = []

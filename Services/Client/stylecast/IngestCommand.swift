@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
+import StylecastContracts
 import StylecastDatasets
+import StylecastGRPC
 import StylecastProto
 import Synchronization
 
@@ -36,7 +38,7 @@ struct IngestCommand: AsyncParsableCommand {
     var path: String
 
     @Option(help: "host:port of the ingest service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50051)
+    var target = Endpoint.defaultEndpoint(of: .ingest)
 
     @Flag(help: "Print the summary as one JSON object (accepted, rejected, duplicates, repaired, errors).")
     var json = false

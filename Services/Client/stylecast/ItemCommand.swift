@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 import SwiftProtobuf
 
@@ -17,7 +19,7 @@ struct ItemCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "host:port of the ingest service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50051)
+    var target = Endpoint.defaultEndpoint(of: .ingest)
 
     @Flag(help: "Print each item as proto3 JSON on one line (image bytes left out).")
     var json = false

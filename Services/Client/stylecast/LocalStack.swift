@@ -1,5 +1,6 @@
 import Foundation
 import StylecastClient
+import StylecastContracts
 
 /// The five services and a Redis started on this machine by `stylecast up`, as recorded in the
 /// run folder's `stack.json` (pids, ports, log files), so that `down`, `status` and a second
@@ -24,7 +25,7 @@ struct LocalStack: Codable {
     var services: [Process]
 
     /// The services in start order: ports as in the README.
-    static let serviceNames = ["ingest", "text-embedding", "image-generation", "recommendation", "trend-aggregation"]
+    static let serviceNames = StylecastServiceName.allCases.map(\.rawValue)
 
     /// One process to start: replica `replica` of a service.
     struct Instance {
@@ -48,11 +49,11 @@ struct LocalStack: Codable {
             }
             replicas[parts[0]] = count
         }
-        return serviceNames.enumerated().flatMap { index, name in
-            (1...(replicas[name] ?? 1)).map { replica in
+        return StylecastServiceName.allCases.flatMap { service in
+            (1...(replicas[service.rawValue] ?? 1)).map { replica in
                 Instance(
-                    executable: name, replica: replica, grpcPort: 50051 + index + 10 * (replica - 1),
-                    metricsPort: 9101 + index + 10 * (replica - 1))
+                    executable: service.rawValue, replica: replica, grpcPort: service.defaultGRPCPort + 10 * (replica - 1),
+                    metricsPort: service.defaultMetricsPort + 10 * (replica - 1))
             }
         }
     }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GRPCCore
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 
 /// `stylecast report --out DIR`: writes the trend report as `report.html`, `report.json` and
@@ -31,16 +33,16 @@ struct ReportCommand: AsyncParsableCommand {
     static let maximumReportBytes = 64 << 20
 
     @Option(help: "host:port of the trend-aggregation service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50055)
+    var target = Endpoint.defaultEndpoint(of: .trendAggregation)
 
     @Option(help: "host:port of the image-generation service (with --designs).")
-    var imageGeneration = Endpoint(host: "127.0.0.1", port: 50053)
+    var imageGeneration = Endpoint.defaultEndpoint(of: .imageGeneration)
 
     @Option(help: "host:port of the recommendation service (with --customers).")
-    var recommendation = Endpoint(host: "127.0.0.1", port: 50054)
+    var recommendation = Endpoint.defaultEndpoint(of: .recommendation)
 
     @Option(help: "host:port of the ingest service (item names for the recommendations).")
-    var ingest = Endpoint(host: "127.0.0.1", port: 50051)
+    var ingest = Endpoint.defaultEndpoint(of: .ingest)
 
     @Option(help: "Folder to write report.html, report.json and report.csv into (created if missing).")
     var out: String

@@ -1,4 +1,5 @@
 import Foundation
+import StylecastContracts
 import StylecastProto
 
 /// The sections `stylecast report` adds to trend-aggregation's page: designs drawn from the
@@ -31,15 +32,6 @@ struct ReportExtras {
     var recommendations: [(customer: String, response: Stylecast_V1_RecommendResponse)] = []
     var items: [String: Stylecast_V1_FashionItem] = [:]
 
-    /// What each recommendation reason means, for the page.
-    static let reasonNotes = [
-        "als": "people with similar purchases bought it (implicit ALS)",
-        "cooccurrence": "often bought together with what this customer bought",
-        "content": "close in description to what this customer bought",
-        "popular": "popular in recent weeks",
-        "repurchase": "bought again by this customer recently",
-        "complement-popular": "popular in a category that completes the look",
-    ]
 
     /// The cards of `json` (the report's JSON) marked `design_slot`, with their prompts: a
     /// category or search term as it is, any other attribute on the market's top riser category
@@ -106,7 +98,7 @@ struct ReportExtras {
                     sections += """
                         <tr class="recommendation"><td>\(rank + 1)</td><td>\(Self.escape(name.isEmpty ? item.itemID : name))\
                         <br><small>\(Self.escape(item.itemID))</small></td>\
-                        <td>\(Self.escape(item.reason)): \(Self.escape(Self.reasonNotes[item.reason] ?? ""))</td>\
+                        <td>\(Self.escape(item.reason)): \(Self.escape(RecommendationReason(rawValue: item.reason)?.explanation ?? ""))</td>\
                         <td>\(String(format: "%.3f", item.score))</td></tr>
                         """
                 }

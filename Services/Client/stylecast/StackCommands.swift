@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import StylecastClient
+import StylecastContracts
 import StylecastRedis
 
 /// `stylecast up`: starts Redis (append-only) and the five services on this machine.
@@ -109,7 +110,7 @@ struct UpCommand: AsyncParsableCommand {
         while !waiting.isEmpty {
             var still: [String] = []
             for service in stack.services where waiting.contains(service.name) {
-                let endpoint = Endpoint(host: "127.0.0.1", port: service.grpcPort ?? 0)
+                let endpoint = Endpoint(host: StylecastServiceName.defaultHost, port: service.grpcPort ?? 0)
                 if await healthStatus(endpoint, timeout: .seconds(1)) != "SERVING" { still.append(service.name) }
             }
             if still.isEmpty { break }
@@ -234,7 +235,7 @@ struct StatusCommand: AsyncParsableCommand {
         var services: [[String: Any]] = []
         let targets: [(name: String, endpoint: Endpoint, pid: Int32?)] =
             stack.map { stack in
-                stack.services.map { ($0.name, Endpoint(host: "127.0.0.1", port: $0.grpcPort ?? 0), $0.pid) }
+                stack.services.map { ($0.name, Endpoint(host: StylecastServiceName.defaultHost, port: $0.grpcPort ?? 0), $0.pid) }
             } ?? defaultEndpoints.map { ($0.name, $0.endpoint, nil) }
         for (name, endpoint, pid) in targets {
             services.append([
@@ -313,9 +314,7 @@ enum PipelineProgress {
     }
 
     /// The work streams (docs/architecture.md, "Redis key layout").
-    static let streams = [
-        "stylecast:{items.ingested}", "stylecast:{items.embedded}", "stylecast:{interactions}", "stylecast:{signals}",
-    ]
+    static let streams = WorkStream.allCases.map(\.key)
 
     static func read(_ client: RedisClient) async throws -> [Group] {
         try await client.streamStatus(streams).filter { $0.length > 0 }.flatMap { status in
@@ -333,7 +332,7 @@ enum PipelineProgress {
     static func remaining(_ groups: [Group]) -> Int { groups.map { $0.lag + $0.pending }.max() ?? 0 }
 
     static func line(_ groups: [Group]) -> String {
-        groups.map { "\($0.stream.dropFirst(11).dropLast()) -> \($0.group) \($0.read - $0.pending)/\($0.length)" }
+        groups.map { "\(WorkStream(named: $0.stream)?.rawValue ?? $0.stream) -> \($0.group) \($0.read - $0.pending)/\($0.length)" }
             .joined(separator: ", ")
     }
 }

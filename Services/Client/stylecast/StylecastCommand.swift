@@ -1,5 +1,6 @@
 import ArgumentParser
 import StylecastClient
+import StylecastContracts
 
 /// `stylecast`: the command-line client of the Stylecast services.
 @main
@@ -27,13 +28,9 @@ struct StylecastCommand: AsyncParsableCommand {
 }
 
 /// The five services' default gRPC endpoints on this machine.
-let defaultEndpoints: [(name: String, endpoint: Endpoint)] = [
-    ("ingest", Endpoint(host: "127.0.0.1", port: 50051)),
-    ("text-embedding", Endpoint(host: "127.0.0.1", port: 50052)),
-    ("image-generation", Endpoint(host: "127.0.0.1", port: 50053)),
-    ("recommendation", Endpoint(host: "127.0.0.1", port: 50054)),
-    ("trend-aggregation", Endpoint(host: "127.0.0.1", port: 50055)),
-]
+let defaultEndpoints: [(name: String, endpoint: Endpoint)] = StylecastServiceName.allCases.map {
+    ($0.rawValue, Endpoint.defaultEndpoint(of: $0))
+}
 
 extension Endpoint: ExpressibleByArgument {
     public init?(argument: String) {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 
 /// A stage as the word the docs use ("sustained-riser"); "none" without a stage.
@@ -45,7 +47,7 @@ struct TrendsCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "host:port of the trend-aggregation service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50055)
+    var target = Endpoint.defaultEndpoint(of: .trendAggregation)
 
     @Option(help: "Only this kind: color, pattern, style, material, silhouette, category, term.")
     var kind: String = ""
@@ -139,7 +141,7 @@ struct MarketsCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "host:port of the trend-aggregation service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50055)
+    var target = Endpoint.defaultEndpoint(of: .trendAggregation)
 
     @Option(help: "Windows as known at the end of the week holding this date (YYYY-MM-DD).")
     var asOf: String = ""
@@ -193,7 +195,7 @@ struct ForecastCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "host:port of the trend-aggregation service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50055)
+    var target = Endpoint.defaultEndpoint(of: .trendAggregation)
 
     @Option(help: "Attribute kind, e.g. color.")
     var kind: String?
@@ -305,10 +307,10 @@ struct RecommendCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "host:port of the recommendation service.")
-    var target = Endpoint(host: "127.0.0.1", port: 50054)
+    var target = Endpoint.defaultEndpoint(of: .recommendation)
 
     @Option(help: "host:port of the ingest service (for item names; unreachable = ids only).")
-    var ingest = Endpoint(host: "127.0.0.1", port: 50051)
+    var ingest = Endpoint.defaultEndpoint(of: .ingest)
 
     @Argument(help: "The customer id.")
     var user: String?

@@ -1,5 +1,6 @@
 import Foundation
 import StylecastClient
+import StylecastContracts
 import StylecastServiceKit
 
 /// The image-generation service's own settings, from environment variables (documented in
@@ -36,14 +37,16 @@ public struct ImageGenerationConfiguration: Sendable {
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
     public static func read(environment: [String: String]) throws(ConfigurationError) -> ImageGenerationConfiguration {
         var reader = EnvironmentReader(environment: environment)
-        let textEmbedding = reader.parsed("STYLECAST_TEXT_EMBEDDING_TARGET", default: "127.0.0.1:50052") {
+        let textEmbedding = reader.parsed(
+            "STYLECAST_TEXT_EMBEDDING_TARGET", default: StylecastServiceName.textEmbedding.defaultTarget
+        ) { try Endpoint(parsing: $0) }
+        let trends = reader.parsed("STYLECAST_TRENDS_TARGET", default: StylecastServiceName.trendAggregation.defaultTarget) {
             try Endpoint(parsing: $0)
         }
-        let trends = reader.parsed("STYLECAST_TRENDS_TARGET", default: "127.0.0.1:50055") { try Endpoint(parsing: $0) }
         let maxSize = reader.integer("STYLECAST_IMAGE_MAX_SIZE", default: 1024, range: 28...4096)
         let configuration = ImageGenerationConfiguration(
-            textEmbedding: textEmbedding ?? Endpoint(host: "127.0.0.1", port: 50052),
-            trends: trends ?? Endpoint(host: "127.0.0.1", port: 50055),
+            textEmbedding: textEmbedding ?? .defaultEndpoint(of: .textEmbedding),
+            trends: trends ?? .defaultEndpoint(of: .trendAggregation),
             defaultSize: reader.integer("STYLECAST_IMAGE_DEFAULT_SIZE", default: Swift.min(256, maxSize), range: 28...maxSize),
             maxSize: maxSize,
             maxCount: reader.integer("STYLECAST_IMAGE_MAX_COUNT", default: 64, range: 1...1024),

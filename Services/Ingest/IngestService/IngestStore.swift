@@ -1,21 +1,15 @@
+import StylecastContracts
 import StylecastErrors
 import StylecastProto
 import StylecastRedis
 import SwiftProtobuf
 
-/// Where ingest keeps what it accepted, and how it queues it for the next stage.
-///
-/// | key | type | holds |
-/// |---|---|---|
-/// | `stylecast:item:{<item_id>}` | string | the item, binary protobuf (`FashionItem`) |
-/// | `stylecast:{items.ingested}` | stream | one entry per accepted item: `item_id`, `source`, `title`, `description` |
-/// | `stylecast:{items.ingested}:ids` | set | item ids stored |
-/// | `stylecast:{items.ingested}:content` | set | content fingerprints stored (``ContentFingerprint``) |
-/// | `stylecast:{interactions}` | stream | one entry per accepted interaction, every field of `Interaction` |
-/// | `stylecast:{interactions}:ids` | set | interaction ids stored |
-/// | `stylecast:signal:{<signal_id>}` | string | a search-interest series, binary protobuf |
-/// | `stylecast:{signals}` | stream | one entry per accepted series: `signal_id`, `source`, `term`, `geo`, `group`, `points` |
-/// | `stylecast:{signals}:ids` | set | series ids stored |
+/// Where ingest keeps what it accepted, and how it queues it for the next stage: each item's
+/// body at `StylecastKeys.item(_:)` and an ``IngestedItemEntry`` on `stylecast:{items.ingested}`,
+/// each interaction as an ``InteractionEntry`` on `stylecast:{interactions}`, each search series'
+/// body at `StylecastKeys.signal(_:)` and a ``SignalEntry`` on `stylecast:{signals}`; the ids (and
+/// the items' content fingerprints, ``ContentFingerprint``) in sets beside each stream
+/// (StylecastContracts defines every key and field).
 ///
 /// Each batch is decided by one Lua script: for each record in order, "id seen?" (also earlier in
 /// the same batch), "content seen?", else remember both, write the record's body and append the
@@ -27,20 +21,11 @@ import SwiftProtobuf
 /// on one Redis primary, not across Redis Cluster slots.
 struct IngestStore: Sendable {
     /// The stream of accepted items, consumed by text-embedding.
-    static let itemStream = "stylecast:{items.ingested}"
-    static let itemIDs = "stylecast:{items.ingested}:ids"
-    static let itemContent = "stylecast:{items.ingested}:content"
+    static let itemStream = WorkStream.itemsIngested.key
     /// The stream of accepted interactions, consumed by recommendation and trend-aggregation.
-    static let interactionStream = "stylecast:{interactions}"
-    static let interactionIDs = "stylecast:{interactions}:ids"
+    static let interactionStream = WorkStream.interactions.key
     /// The stream of accepted search-interest series, consumed by trend-aggregation.
-    static let signalStream = "stylecast:{signals}"
-    static let signalIDs = "stylecast:{signals}:ids"
-
-    /// The key of an item's body.
-    static func itemKey(_ itemID: String) -> String { "stylecast:item:{\(itemID)}" }
-    /// The key of a series' body.
-    static func signalKey(_ signalID: String) -> String { "stylecast:signal:{\(signalID)}" }
+    static let signalStream = WorkStream.signals.key
 
     /// What happened to one record of a batch.
     enum Outcome: Int, Sendable {
@@ -55,16 +40,18 @@ struct IngestStore: Sendable {
     /// - Returns: One outcome per item, in order.
     func store(items: [(item: Stylecast_V1_FashionItem, fingerprint: String)]) async throws -> [Outcome] {
         guard !items.isEmpty else { return [] }
-        var keys: [RedisArgument] = [.init(Self.itemIDs), .init(Self.itemContent), .init(Self.itemStream)]
+        var keys: [RedisArgument] = [
+            .init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(Self.itemStream),
+        ]
         var arguments: [RedisArgument] = []
-        arguments.reserveCapacity(items.count * 6)
+        arguments.reserveCapacity(items.count * Self.itemArgumentCount)
         for (item, fingerprint) in items {
-            keys.append(RedisArgument(Self.itemKey(item.itemID)))
-            arguments += [
-                RedisArgument(item.itemID), RedisArgument(fingerprint), RedisArgument(item.title),
-                RedisArgument(item.description_p), RedisArgument(item.source),
-                RedisArgument(try item.serializedBytes() as [UInt8]),
-            ]
+            keys.append(RedisArgument(StylecastKeys.item(item.itemID)))
+            let entry = IngestedItemEntry([
+                .itemID: item.itemID, .source: item.source, .title: item.title, .description: item.description_p,
+            ])
+            arguments += entry.orderedValues.map { RedisArgument($0) }
+            arguments += [RedisArgument(fingerprint), RedisArgument(try item.serializedBytes() as [UInt8])]
         }
         return try Self.outcomes(
             try await redis.evaluate(Self.storeItemsScript, keys: keys, arguments: arguments), expected: items.count)
@@ -75,19 +62,20 @@ struct IngestStore: Sendable {
     func store(interactions: [Stylecast_V1_Interaction]) async throws -> [Outcome] {
         guard !interactions.isEmpty else { return [] }
         var arguments: [RedisArgument] = []
-        arguments.reserveCapacity(interactions.count * 10)
+        arguments.reserveCapacity(interactions.count * InteractionEntry.Field.allCases.count)
         for interaction in interactions {
-            arguments += [
-                RedisArgument(interaction.interactionID), RedisArgument(interaction.userID),
-                RedisArgument(interaction.itemID), RedisArgument(interaction.kind),
-                RedisArgument(interaction.timestamp), RedisArgument(String(interaction.rating)),
-                RedisArgument(String(interaction.quantity)), RedisArgument(String(interaction.price)),
-                RedisArgument(interaction.source), RedisArgument(interaction.sequence),
-            ]
+            let entry = InteractionEntry([
+                .interactionID: interaction.interactionID, .userID: interaction.userID, .itemID: interaction.itemID,
+                .kind: interaction.kind, .timestamp: String(interaction.timestamp), .rating: String(interaction.rating),
+                .quantity: String(interaction.quantity), .price: String(interaction.price), .source: interaction.source,
+                .sequence: String(interaction.sequence),
+            ])
+            arguments += entry.orderedValues.map { RedisArgument($0) }
         }
         return try Self.outcomes(
             try await redis.evaluate(
-                Self.storeInteractionsScript, keys: [.init(Self.interactionIDs), .init(Self.interactionStream)],
+                Self.storeInteractionsScript,
+                keys: [.init(StylecastKeys.interactionIDs), .init(Self.interactionStream)],
                 arguments: arguments),
             expected: interactions.count)
     }
@@ -96,16 +84,17 @@ struct IngestStore: Sendable {
     /// - Returns: One outcome per series, in order.
     func store(signals: [Stylecast_V1_SearchInterestSeries]) async throws -> [Outcome] {
         guard !signals.isEmpty else { return [] }
-        var keys: [RedisArgument] = [.init(Self.signalIDs), .init(Self.signalStream)]
+        var keys: [RedisArgument] = [.init(StylecastKeys.signalIDs), .init(Self.signalStream)]
         var arguments: [RedisArgument] = []
         for series in signals {
             let id = SignalPreparation.signalID(series)
-            keys.append(RedisArgument(Self.signalKey(id)))
-            arguments += [
-                RedisArgument(id), RedisArgument(series.source), RedisArgument(series.term), RedisArgument(series.geo),
-                RedisArgument(series.group), RedisArgument(series.points.count),
-                RedisArgument(try series.serializedBytes() as [UInt8]),
-            ]
+            keys.append(RedisArgument(StylecastKeys.signal(id)))
+            let entry = SignalEntry([
+                .signalID: id, .source: series.source, .term: series.term, .geo: series.geo, .group: series.group,
+                .points: String(series.points.count),
+            ])
+            arguments += entry.orderedValues.map { RedisArgument($0) }
+            arguments.append(RedisArgument(try series.serializedBytes() as [UInt8]))
         }
         return try Self.outcomes(
             try await redis.evaluate(Self.storeSignalsScript, keys: keys, arguments: arguments), expected: signals.count)
@@ -114,7 +103,7 @@ struct IngestStore: Sendable {
     /// The stored item with this id.
     /// - Throws: ``ItemNotFound`` when there is none.
     func item(id: String) async throws -> Stylecast_V1_FashionItem {
-        let reply = try await redis.send("GET", RedisArgument(Self.itemKey(id)))
+        let reply = try await redis.send("GET", RedisArgument(StylecastKeys.item(id)))
         guard let bytes = reply.bytes else { throw ItemNotFound(itemID: id) }
         return try Stylecast_V1_FashionItem(serializedBytes: bytes)
     }
@@ -127,14 +116,18 @@ struct IngestStore: Sendable {
         return codes
     }
 
-    // KEYS: ids, content, stream, then each item's body key. ARGV: per item id, fingerprint, title,
-    // description, source, body.
+    /// Script arguments per item: the entry's values, then the content fingerprint and the body.
+    static let itemArgumentCount = IngestedItemEntry.Field.allCases.count + 2
+
+    // KEYS: ids, content, stream, then each item's body key. ARGV: per item the entry's values
+    // (item_id first), the fingerprint, the body.
     static let storeItemsScript = RedisScript(
         """
+        local n = \(itemArgumentCount)
         local codes = {}
-        for i = 0, #ARGV / 6 - 1 do
-          local b = i * 6
-          local id, fingerprint = ARGV[b + 1], ARGV[b + 2]
+        for i = 0, #ARGV / n - 1 do
+          local b = i * n
+          local id, fingerprint = ARGV[b + 1], ARGV[b + n - 1]
           if redis.call('SISMEMBER', KEYS[1], id) == 1 then
             codes[i + 1] = 1
           elseif redis.call('SISMEMBER', KEYS[2], fingerprint) == 1 then
@@ -142,46 +135,44 @@ struct IngestStore: Sendable {
           else
             redis.call('SADD', KEYS[1], id)
             redis.call('SADD', KEYS[2], fingerprint)
-            redis.call('SET', KEYS[4 + i], ARGV[b + 6])
-            redis.call('XADD', KEYS[3], '*', 'item_id', id, 'source', ARGV[b + 5],
-              'title', ARGV[b + 3], 'description', ARGV[b + 4])
+            redis.call('SET', KEYS[4 + i], ARGV[b + n])
+            redis.call('XADD', KEYS[3], '*', \(IngestedItemEntry.luaFieldArguments(base: "b")))
             codes[i + 1] = 0
           end
         end
         return codes
         """)
 
-    // KEYS: ids, stream. ARGV: per interaction the ten fields below.
+    // KEYS: ids, stream. ARGV: per interaction the entry's values (interaction_id first).
     static let storeInteractionsScript = RedisScript(
         """
+        local n = \(InteractionEntry.Field.allCases.count)
         local codes = {}
-        for i = 0, #ARGV / 10 - 1 do
-          local b = i * 10
+        for i = 0, #ARGV / n - 1 do
+          local b = i * n
           if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
             codes[i + 1] = 1
           else
-            redis.call('XADD', KEYS[2], '*', 'interaction_id', ARGV[b + 1], 'user_id', ARGV[b + 2],
-              'item_id', ARGV[b + 3], 'kind', ARGV[b + 4], 'timestamp', ARGV[b + 5], 'rating', ARGV[b + 6],
-              'quantity', ARGV[b + 7], 'price', ARGV[b + 8], 'source', ARGV[b + 9], 'sequence', ARGV[b + 10])
+            redis.call('XADD', KEYS[2], '*', \(InteractionEntry.luaFieldArguments(base: "b")))
             codes[i + 1] = 0
           end
         end
         return codes
         """)
 
-    // KEYS: ids, stream, then each series' body key. ARGV: per series id, source, term, geo, group,
-    // point count, body.
+    // KEYS: ids, stream, then each series' body key. ARGV: per series the entry's values
+    // (signal_id first), then the body.
     static let storeSignalsScript = RedisScript(
         """
+        local n = \(SignalEntry.Field.allCases.count + 1)
         local codes = {}
-        for i = 0, #ARGV / 7 - 1 do
-          local b = i * 7
+        for i = 0, #ARGV / n - 1 do
+          local b = i * n
           if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
             codes[i + 1] = 1
           else
-            redis.call('SET', KEYS[3 + i], ARGV[b + 7])
-            redis.call('XADD', KEYS[2], '*', 'signal_id', ARGV[b + 1], 'source', ARGV[b + 2], 'term', ARGV[b + 3],
-              'geo', ARGV[b + 4], 'group', ARGV[b + 5], 'points', ARGV[b + 6])
+            redis.call('SET', KEYS[3 + i], ARGV[b + n])
+            redis.call('XADD', KEYS[2], '*', \(SignalEntry.luaFieldArguments(base: "b")))
             codes[i + 1] = 0
           end
         end

@@ -1,3 +1,4 @@
+import StylecastCalendar
 import StylecastProto
 
 /// Counts the outcome of one ingest call and keeps the first per-record errors for its summary.
@@ -36,8 +37,7 @@ struct IngestTally: Sendable {
             $0.errors = errors
             $0.errorsTruncated = errorsTruncated
             let elapsed = ContinuousClock.now - started
-            $0.timings.totalMs = Double(elapsed.components.seconds) * 1000
-                + Double(elapsed.components.attoseconds) / 1e15
+            $0.timings.totalMs = elapsed.milliseconds
         }
     }
 }

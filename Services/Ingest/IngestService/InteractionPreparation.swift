@@ -1,3 +1,4 @@
+import StylecastContracts
 import Foundation
 import StylecastProto
 import StylecastRedis

@@ -1,3 +1,4 @@
+import StylecastContracts
 import StylecastProto
 import StylecastRedis
 

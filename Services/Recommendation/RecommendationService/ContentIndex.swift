@@ -1,3 +1,4 @@
+import StylecastContracts
 import StylecastRecommender
 import Synchronization
 
@@ -51,7 +52,7 @@ public final class ContentIndex: Sendable {
         }
         guard let built, let index = built.ids[itemID] else { return [] }
         return built.model.similarItems(to: index, count: count).filter { $0.score.isFinite }.map {
-            RankedItem(itemID: built.ids.identifiers[$0.item], score: Double($0.score), reason: "content")
+            RankedItem(itemID: built.ids.identifiers[$0.item], score: Double($0.score), reason: .content)
         }
     }
 }

@@ -1,4 +1,4 @@
-import StylecastRedis
+import StylecastContracts
 
 /// One interaction as the interactions stream holds it, with the fields the recommender uses.
 public struct LoggedInteraction: Sendable, Equatable {
@@ -25,16 +25,17 @@ public struct LoggedInteraction: Sendable, Equatable {
         self.day = day
     }
 
-    /// Reads the fields of a stream entry; `nil` when `user_id` or `item_id` is missing.
+    /// Reads a stream entry; `nil` when `user_id` or `item_id` is missing. Without an
+    /// `interaction_id` the entry id stands in, without a `kind` it is a purchase.
     /// - Parameters:
     ///   - entryID: The stream entry id.
-    ///   - field: The entry's field values by name.
-    public init?(entryID: String, field: (String) -> String?) {
-        guard let user = field("user_id"), !user.isEmpty, let item = field("item_id"), !item.isEmpty else { return nil }
-        let seconds = Double(field("timestamp") ?? "") ?? 0
+    ///   - entry: The entry's fields.
+    public init?(entryID: String, entry: InteractionEntry) {
+        guard !entry[.userID].isEmpty, !entry[.itemID].isEmpty else { return nil }
         self.init(
-            entryID: entryID, interactionID: field("interaction_id") ?? entryID, userID: user, itemID: item,
-            kind: field("kind") ?? "purchase", day: seconds / 86_400)
+            entryID: entryID, interactionID: entry[.interactionID].isEmpty ? entryID : entry[.interactionID],
+            userID: entry[.userID], itemID: entry[.itemID], kind: entry[.kind].isEmpty ? "purchase" : entry[.kind],
+            day: (Double(entry[.timestamp]) ?? 0) / 86_400)
     }
 
     /// Strength of the event for the models: a purchase or review counts 1, a cart 0.5, a view 0.2.

@@ -1,4 +1,6 @@
 import Foundation
+import StylecastCalendar
+import StylecastContracts
 import StylecastProto
 import StylecastRedis
 import SwiftProtobuf
@@ -22,8 +24,8 @@ public struct ModelStore: Sendable {
         let bytes = try ModelCodec.encode(model)
         try await check(
             redis.send(
-                "MSET", RedisArgument(RecommendationKeys.model), RedisArgument(bytes),
-                RedisArgument(RecommendationKeys.modelVersion), RedisArgument(String(model.version))))
+                "MSET", RedisArgument(StylecastKeys.Recommendation.model), RedisArgument(bytes),
+                RedisArgument(StylecastKeys.Recommendation.modelVersion), RedisArgument(String(model.version))))
     }
 
     /// Takes the lock that lets one Refresh train at a time across replicas (`SET NX PX`).
@@ -33,19 +35,19 @@ public struct ModelStore: Sendable {
     /// - Returns: Whether this Refresh holds the lock now.
     public func lockRefresh(owner: String, lifetime: Duration) async throws(RedisError) -> Bool {
         let reply = try await redis.send(
-            "SET", RedisArgument(RecommendationKeys.refreshLock), RedisArgument(owner), "NX", "PX",
+            "SET", RedisArgument(StylecastKeys.Recommendation.refreshLock), RedisArgument(owner), "NX", "PX",
             RedisArgument(Int(Swift.max(1, lifetime.milliseconds))))
         return reply.string == "OK"
     }
 
     /// Whether some Refresh holds the lock.
     public func isRefreshLocked() async throws(RedisError) -> Bool {
-        try await redis.send("EXISTS", RedisArgument(RecommendationKeys.refreshLock)).integer == 1
+        try await redis.send("EXISTS", RedisArgument(StylecastKeys.Recommendation.refreshLock)).integer == 1
     }
 
     /// Frees the lock if `owner` still holds it.
     public func unlockRefresh(owner: String) async throws(RedisError) {
-        try await redis.evaluate(Self.unlockScript, keys: [RedisArgument(RecommendationKeys.refreshLock)], arguments: [RedisArgument(owner)])
+        try await redis.evaluate(Self.unlockScript, keys: [RedisArgument(StylecastKeys.Recommendation.refreshLock)], arguments: [RedisArgument(owner)])
     }
 
     static let unlockScript = RedisScript(
@@ -54,13 +56,13 @@ public struct ModelStore: Sendable {
     /// The version of the stored model, `nil` when none is stored.
     /// - Throws: A ``RedisError``.
     public func storedVersion() async throws(RedisError) -> UInt64? {
-        try await redis.send("GET", RedisArgument(RecommendationKeys.modelVersion)).string.flatMap { UInt64($0) }
+        try await redis.send("GET", RedisArgument(StylecastKeys.Recommendation.modelVersion)).string.flatMap { UInt64($0) }
     }
 
     /// The stored model, `nil` when none is stored.
     /// - Throws: ``RecommendationError/unreadableStoredModel(_:)`` or a ``RedisError``.
     public func load() async throws -> RecommenderModel? {
-        guard let bytes = try await redis.send("GET", RedisArgument(RecommendationKeys.model)).bytes else { return nil }
+        guard let bytes = try await redis.send("GET", RedisArgument(StylecastKeys.Recommendation.model)).bytes else { return nil }
         return try ModelCodec.decode(bytes)
     }
 
@@ -71,7 +73,7 @@ public struct ModelStore: Sendable {
         var categories: [String: String] = [:]
         for start in stride(from: 0, to: itemIDs.count, by: 1000) {
             let ids = Array(itemIDs[start..<min(start + 1000, itemIDs.count)])
-            let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(RecommendationKeys.item($0))] })
+            let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.item($0))] })
             for (id, reply) in zip(ids, replies) {
                 guard let bytes = reply.bytes,
                     let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes), !item.category.isEmpty
@@ -82,29 +84,19 @@ public struct ModelStore: Sendable {
         return categories
     }
 
-    /// The embeddings of the items that have one (token count u32 LE, then float32 LE values).
+    /// The embeddings of the items that have one (`EmbeddingCodec`).
     /// - Parameter itemIDs: The items.
     /// - Throws: A ``RedisError``.
     public func embeddings(of itemIDs: [String]) async throws(RedisError) -> [String: [Float]] {
         var vectors: [String: [Float]] = [:]
         for start in stride(from: 0, to: itemIDs.count, by: 500) {
             let ids = Array(itemIDs[start..<min(start + 500, itemIDs.count)])
-            let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(RecommendationKeys.embedding($0))] })
+            let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.itemEmbedding($0))] })
             for (id, reply) in zip(ids, replies) {
-                if let bytes = reply.bytes, let vector = Self.decodeEmbedding(bytes) { vectors[id] = vector }
+                if let embedding = reply.bytes.flatMap(EmbeddingCodec.decode) { vectors[id] = embedding.vector }
             }
         }
         return vectors
-    }
-
-    /// The float values of a stored embedding, `nil` when malformed.
-    static func decodeEmbedding(_ bytes: [UInt8]) -> [Float]? {
-        guard bytes.count > 4, (bytes.count - 4) % 4 == 0 else { return nil }
-        return stride(from: 4, to: bytes.count, by: 4).map { offset in
-            Float(
-                bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-                    | UInt32(bytes[offset + 3]) << 24)
-        }
     }
 
     private func check(_ reply: RedisValue) throws(RedisError) {

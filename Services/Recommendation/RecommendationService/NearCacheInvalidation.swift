@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import StylecastContracts
 import StylecastRedis
 
 /// Keeps a ``RecommendationNearCache`` coherent: follows Redis's invalidations of the cache
@@ -15,7 +16,7 @@ public struct NearCacheInvalidation: Service {
     ///   - logger: Logs subscription lost and restored.
     public init(redis: RedisClient, nearCache: RecommendationNearCache, logger: Logger) {
         self.listener = RedisInvalidationListener(
-            configuration: redis.configuration, prefixes: [RecommendationKeys.cachePrefix], logger: logger)
+            configuration: redis.configuration, prefixes: [StylecastKeys.Recommendation.cachePrefix], logger: logger)
         self.nearCache = nearCache
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StylecastContracts
 import StylecastRedis
 
 /// The interactions of each user logged since the model was trained, in Redis, so that every
@@ -37,8 +38,8 @@ public struct RecentInteractions: Sendable {
         try await redis.evaluate(
             Self.recordScript,
             keys: [
-                RedisArgument(RecommendationKeys.recent(userID: interaction.userID)),
-                RedisArgument(RecommendationKeys.cache(userID: interaction.userID)),
+                RedisArgument(StylecastKeys.Recommendation.recent(userID: interaction.userID)),
+                RedisArgument(StylecastKeys.Recommendation.cache(userID: interaction.userID)),
             ],
             arguments: [
                 RedisArgument(interaction.interactionID), RedisArgument(Array(json)),
@@ -49,7 +50,7 @@ public struct RecentInteractions: Sendable {
     /// The user's recent interactions (malformed values skipped) and the hash's length.
     /// - Throws: A ``RedisError``.
     public func read(userID: String) async throws(RedisError) -> (interactions: [LoggedInteraction], count: Int) {
-        let reply = try await redis.send("HGETALL", RedisArgument(RecommendationKeys.recent(userID: userID)))
+        let reply = try await redis.send("HGETALL", RedisArgument(StylecastKeys.Recommendation.recent(userID: userID)))
         let flat = reply.array ?? []
         var interactions: [LoggedInteraction] = []
         for index in stride(from: 0, to: flat.count - 1, by: 2) {

@@ -1,4 +1,6 @@
 import Prometheus
+import StylecastCalendar
+import StylecastContracts
 import StylecastProto
 import StylecastRedis
 import SwiftProtobuf
@@ -58,7 +60,7 @@ public struct RecommendationCache: Sendable {
     /// - Throws: A ``RedisError`` (Redis down: UNAVAILABLE for the caller).
     public func lookup(userID: String, k: Int, version: UInt64) async throws(RedisError) -> Stylecast_V1_RecommendResponse? {
         guard isEnabled else { return nil }
-        let key = RecommendationKeys.cache(userID: userID)
+        let key = StylecastKeys.Recommendation.cache(userID: userID)
         if let near, let copy = near.lookup(key: key, k: k, version: version) {
             lookups?.near.increment()
             return copy
@@ -121,12 +123,12 @@ public struct RecommendationCache: Sendable {
         withUnsafeBytes(of: UInt32(k).littleEndian) { bytes.append(contentsOf: $0) }
         // Serialising a message built in process cannot fail.
         bytes += try! response.serializedBytes() as [UInt8]
-        let milliseconds = timeToLive.components.seconds * 1000 + timeToLive.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = timeToLive.wholeMilliseconds
         try await redis.evaluate(
             Self.fillScript,
             keys: [
-                RedisArgument(RecommendationKeys.cache(userID: userID)),
-                RedisArgument(RecommendationKeys.recent(userID: userID)),
+                RedisArgument(StylecastKeys.Recommendation.cache(userID: userID)),
+                RedisArgument(StylecastKeys.Recommendation.recent(userID: userID)),
             ],
             arguments: [RedisArgument(recentCount), RedisArgument(bytes), RedisArgument(milliseconds)])
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import Prometheus
+import StylecastCalendar
+import StylecastContracts
 import StylecastErrors
 import StylecastProto
 import StylecastRecommender
@@ -232,16 +234,9 @@ public final class RecommendationEngine: Sendable {
                 .with {
                     $0.itemID = item.itemID
                     $0.score = item.score
-                    $0.reason = item.reason
+                    $0.reason = item.reason.rawValue
                 }
             }
         }
-    }
-}
-
-extension Duration {
-    /// The duration in (fractional) milliseconds.
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }

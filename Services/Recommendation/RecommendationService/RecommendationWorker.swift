@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import StylecastContracts
 import StylecastErrors
 import StylecastRedis
 import StylecastServiceKit
@@ -32,13 +33,13 @@ public struct RecommendationWorker: Service {
     ) throws {
         func queue(_ stream: String) throws -> WorkQueue {
             try WorkQueue(
-                client: redis, stream: stream, group: RecommendationKeys.group, consumer: consumer,
+                client: redis, stream: stream, group: ConsumerGroup.recommendation.rawValue, consumer: consumer,
                 configuration: .init(
                     claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: stream + ":dead"),
                 logger: logger)
         }
-        interactions = try queue(RecommendationKeys.interactionsStream)
-        embedded = try queue(RecommendationKeys.embeddedStream)
+        interactions = try queue(WorkStream.interactions.key)
+        embedded = try queue(WorkStream.itemsEmbedded.key)
         self.engine = engine
     }
 
@@ -54,7 +55,7 @@ public struct RecommendationWorker: Service {
 
     /// Records one interaction; throws for an entry without user or item.
     func handleInteraction(_ entry: WorkQueue.Entry) async throws {
-        guard let interaction = LoggedInteraction(entryID: entry.id, field: { entry[$0] }) else {
+        guard let interaction = LoggedInteraction(entryID: entry.id, entry: InteractionEntry(fields: { entry[$0] })) else {
             throw InvalidInput(field: "user_id/item_id", rule: "entry \(entry.id) has no user_id or item_id")
         }
         // Entries the model was trained on are already in its histories.
@@ -64,7 +65,8 @@ public struct RecommendationWorker: Service {
 
     /// Adds one embedded item to the content index; throws for an entry without `item_id`.
     func handleEmbedded(_ entry: WorkQueue.Entry) async throws {
-        guard let itemID = entry["item_id"], !itemID.isEmpty else {
+        let itemID = EmbeddedItemEntry(fields: { entry[$0] })[.itemID]
+        guard !itemID.isEmpty else {
             throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
         }
         try await engine.addEmbeddedItem(itemID)

@@ -1,3 +1,4 @@
+import StylecastContracts
 import StylecastRecommender
 
 extension RecommenderModel {
@@ -26,18 +27,18 @@ extension RecommenderModel {
         let query = RecommendationQuery(user: user, history: events.map(\.historyEvent), now: queryNow)
         let purchases = RecommendationQuery(
             user: user, history: events.filter(\.isPurchase).map(\.historyEvent), now: queryNow)
-        var components: [(name: String, weight: Float, scores: [Float])] = []
-        func add(_ name: String, _ weight: Float, _ model: any ItemScorer, _ query: RecommendationQuery) {
+        var components: [(name: RecommendationReason, weight: Float, scores: [Float])] = []
+        func add(_ name: RecommendationReason, _ weight: Float, _ model: any ItemScorer, _ query: RecommendationQuery) {
             guard weight != 0 else { return }
             var scores = [Float]()
             model.score(query, into: &scores)
             ScoreNormalization.minMax(&scores)
             components.append((name, weight, scores))
         }
-        add("als", weights.als, als, query)
-        add("cooccurrence", weights.coOccurrence, coOccurrence, query)
-        add("popular", weights.popularity, popularity, query)
-        if let repurchase { add("repurchase", weights.repurchase, repurchase, purchases) }
+        add(.als, weights.als, als, query)
+        add(.cooccurrence, weights.coOccurrence, coOccurrence, query)
+        add(.popular, weights.popularity, popularity, query)
+        if let repurchase { add(.repurchase, weights.repurchase, repurchase, purchases) }
         var blended = HybridRanker.blend(components.map(\.scores), weights: components.map(\.weight))
         HybridRanker.excludeSeen(&blended, query: query, repurchase: nil)
         if let repurchase {
@@ -51,7 +52,7 @@ extension RecommenderModel {
         return TopKSelection.top(count, of: blended).filter { $0.score.isFinite }.map { scored in
             let reason = components.max { $0.weight * $0.scores[scored.item] < $1.weight * $1.scores[scored.item] }
             return RankedItem(
-                itemID: items.identifiers[scored.item], score: Double(scored.score), reason: reason?.name ?? "popular")
+                itemID: items.identifiers[scored.item], score: Double(scored.score), reason: reason?.name ?? .popular)
         }
     }
 
@@ -63,7 +64,7 @@ extension RecommenderModel {
         var scores = popularity.itemScores
         for index in scores.indices where !include(index) { scores[index] = -.infinity }
         return TopKSelection.top(count, of: scores).filter { $0.score.isFinite }.map {
-            RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: "popular")
+            RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: .popular)
         }
     }
 
@@ -74,7 +75,7 @@ extension RecommenderModel {
     public func coOccurring(with item: Int, count: Int) -> [RankedItem] {
         guard let coOccurrence else { return [] }
         return coOccurrence.neighbours(of: item).filter { $0.item != item && $0.score > 0 }.prefix(count).map {
-            RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: "cooccurrence")
+            RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: .cooccurrence)
         }
     }
 
@@ -96,14 +97,14 @@ extension RecommenderModel {
             for neighbour in coOccurrence.neighbours(of: item) where neighbour.score > 0 && fits(neighbour.item) {
                 guard chosen.count < count else { break }
                 let id = items.identifiers[neighbour.item]
-                chosen.append(RankedItem(itemID: id, score: Double(neighbour.score), reason: "cooccurrence"))
+                chosen.append(RankedItem(itemID: id, score: Double(neighbour.score), reason: .cooccurrence))
                 taken.insert(id)
             }
         }
         if chosen.count < count {
             let filler = popular(count: count + chosen.count) { fits($0) }.filter { !taken.contains($0.itemID) }
             chosen += filler.prefix(count - chosen.count).map {
-                RankedItem(itemID: $0.itemID, score: 0, reason: "complement-popular")
+                RankedItem(itemID: $0.itemID, score: 0, reason: .complementPopular)
             }
         }
         return chosen

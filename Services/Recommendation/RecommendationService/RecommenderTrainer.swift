@@ -1,3 +1,4 @@
+import StylecastCalendar
 import StylecastRecommender
 import StylecastTensor
 
@@ -71,8 +72,7 @@ public struct RecommenderTrainer: Sendable {
         return RecommenderModel(
             version: version, watermark: last.entryID, users: users, items: items, histories: histories,
             categories: items.identifiers.map { categories[$0] ?? "" }, now: now, interactionCount: interactions.count,
-            trainingMilliseconds: Double(elapsed.components.seconds) * 1000
-                + Double(elapsed.components.attoseconds) / 1e15,
+            trainingMilliseconds: elapsed.milliseconds,
             als: als, coOccurrence: coOccurrence, popularity: popularity, repurchase: repurchase, weights: weights)
     }
 

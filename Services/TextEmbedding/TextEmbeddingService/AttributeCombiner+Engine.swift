@@ -1,5 +1,6 @@
 import Logging
 import StylecastAttributes
+import StylecastCalendar
 
 extension AttributeCombiner {
     /// The service's combiner: the engine's lexicon plus, unless `settings` is `nil`, a

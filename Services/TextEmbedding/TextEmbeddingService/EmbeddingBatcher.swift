@@ -1,6 +1,7 @@
 import Logging
 import Prometheus
 import ServiceLifecycle
+import StylecastCalendar
 import StylecastErrors
 import StylecastText
 import Synchronization
@@ -8,10 +9,12 @@ import Synchronization
 /// Dynamic batching: concurrent `Embed` calls are packed into one encoder pass, up to a token
 /// budget, after waiting at most a short time for company.
 ///
-/// A call's texts are never split across passes. The queue is bounded in tokens: past the bound
-/// a call is refused with ``EmbeddingQueueError/full`` (RESOURCE_EXHAUSTED) instead of growing
-/// without limit. On graceful shutdown the batcher refuses new calls, finishes the queued ones
-/// and stops.
+/// A call's texts are never split across passes. The line (``EmbeddingBatchQueue``) is bounded
+/// in tokens: past the bound a call is refused with ``EmbeddingQueueError/full``
+/// (RESOURCE_EXHAUSTED) instead of growing without limit. A call cancelled while it waits (its
+/// deadline passed, its client went away) leaves the line at once with `CancellationError` and
+/// costs no encoder time; one already in a pass finishes with it. On graceful shutdown the
+/// batcher refuses new calls, finishes the queued ones and stops.
 public final class EmbeddingBatcher: Service, Sendable {
     /// The embeddings of one call and where its time went.
     public struct Result: Sendable {
@@ -25,28 +28,26 @@ public final class EmbeddingBatcher: Service, Sendable {
         public var batchedCalls: Int
     }
 
-    private struct Job {
+    /// A waiting call: its texts and where its answer goes.
+    private struct Call {
         var texts: [TokenizedText]
-        var tokens: Int
-        var enqueued: ContinuousClock.Instant
         var continuation: CheckedContinuation<Result, any Error>
     }
 
+    private typealias Job = EmbeddingBatchQueue<Call>.Job
+
     private struct State {
-        var queue: [Job] = []
-        var queuedTokens = 0
+        var queue: EmbeddingBatchQueue<Call>
         var wakeUp: CheckedContinuation<Void, Never>?
-        var closed = false
     }
 
     private let engine: EmbeddingEngine
     private let tokenBudget: Int
     private let maxWait: Duration
-    private let maxQueuedTokens: Int
     private let logger: Logger
     private let callsPerPass: ValueHistogram
     private let tokensPerPass: ValueHistogram
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     /// Creates a batcher.
     /// - Parameters:
@@ -64,7 +65,7 @@ public final class EmbeddingBatcher: Service, Sendable {
         self.engine = engine
         self.tokenBudget = tokenBudget
         self.maxWait = maxWait
-        self.maxQueuedTokens = maxQueuedTokens
+        self.state = Mutex(State(queue: EmbeddingBatchQueue(maxQueuedTokens: maxQueuedTokens)))
         self.logger = logger
         self.callsPerPass = metrics.makeValueHistogram(
             descriptor: MetricNameDescriptor(
@@ -80,23 +81,31 @@ public final class EmbeddingBatcher: Service, Sendable {
 
     /// Queues a call's texts and returns their embeddings once its pass has run.
     /// - Throws: ``EmbeddingQueueError`` when the queue is full or the service is draining,
-    ///   or the encoder's error.
+    ///   `CancellationError` when the calling task is cancelled before its pass starts, or the
+    ///   encoder's error.
     public func embed(_ texts: [TokenizedText]) async throws -> Result {
         let tokens = texts.reduce(0) { $0 + $1.ids.count }
-        return try await withCheckedThrowingContinuation { continuation in
-            let outcome: (any Error)? = state.withLock { state in
-                if state.closed { return EmbeddingQueueError.draining }
-                if state.queuedTokens > 0 && state.queuedTokens + tokens > maxQueuedTokens {
-                    return EmbeddingQueueError.full(queuedTokens: state.queuedTokens, limit: maxQueuedTokens)
+        // Written under the state lock once the call is in line, read there by the cancellation
+        // handler: whichever takes the lock first, a cancelled call is never left waiting.
+        let ticket = Mutex<Int?>(nil)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let refusal: (any Error)? = state.withLock { state in
+                    if Task.isCancelled { return CancellationError() }
+                    switch state.queue.enqueue(tokens: tokens, at: .now, payload: Call(texts: texts, continuation: continuation)) {
+                    case .failure(let error): return error
+                    case .success(let id): ticket.withLock { $0 = id }
+                    }
+                    let wakeUp = state.wakeUp
+                    state.wakeUp = nil
+                    wakeUp?.resume()
+                    return nil
                 }
-                state.queue.append(Job(texts: texts, tokens: tokens, enqueued: .now, continuation: continuation))
-                state.queuedTokens += tokens
-                let wakeUp = state.wakeUp
-                state.wakeUp = nil
-                wakeUp?.resume()
-                return nil
+                if let refusal { continuation.resume(throwing: refusal) }
             }
-            if let outcome { continuation.resume(throwing: outcome) }
+        } onCancel: {
+            let left = state.withLock { state in ticket.withLock { $0 }.flatMap { state.queue.cancel($0) } }
+            left?.continuation.resume(throwing: CancellationError())
         }
     }
 
@@ -107,7 +116,7 @@ public final class EmbeddingBatcher: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.state.withLock { state in
-                state.closed = true
+                state.queue.close()
                 let wakeUp = state.wakeUp
                 state.wakeUp = nil
                 wakeUp?.resume()
@@ -116,18 +125,15 @@ public final class EmbeddingBatcher: Service, Sendable {
     }
 
     /// Waits for work, lets a pass fill up for at most `maxWait`, and takes the calls that fit
-    /// the token budget; `nil` once closed and empty.
+    /// the token budget (calls cancelled meanwhile have left the line); `nil` once closed and
+    /// empty.
     private func nextBatch() async -> [Job]? {
         while true {
-            let (hasWork, closed) = state.withLock { ($0.queue.isEmpty == false, $0.closed) }
+            let (hasWork, closed) = state.withLock { (!$0.queue.jobs.isEmpty, $0.queue.isClosed) }
             if Task.isCancelled {
                 // Past the shutdown grace period: fail whatever is left rather than hang.
-                let left = state.withLock { state in
-                    state.closed = true
-                    defer { state.queue.removeAll(); state.queuedTokens = 0 }
-                    return state.queue
-                }
-                for job in left { job.continuation.resume(throwing: EmbeddingQueueError.draining) }
+                let left = state.withLock { $0.queue.drain() }
+                for job in left { job.payload.continuation.resume(throwing: EmbeddingQueueError.draining) }
                 return nil
             }
             if !hasWork {
@@ -135,7 +141,7 @@ public final class EmbeddingBatcher: Service, Sendable {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { continuation in
                         let resumeNow = state.withLock { state in
-                            if !state.queue.isEmpty || state.closed { return true }
+                            if !state.queue.jobs.isEmpty || state.queue.isClosed { return true }
                             state.wakeUp = continuation
                             return false
                         }
@@ -150,20 +156,13 @@ public final class EmbeddingBatcher: Service, Sendable {
                 }
                 continue
             }
-            let full = state.withLock { $0.queuedTokens >= tokenBudget }
+            let full = state.withLock { $0.queue.queuedTokens >= tokenBudget }
             if !full && maxWait > .zero && !closed {
                 try? await Task.sleep(for: maxWait)
             }
-            return state.withLock { state in
-                var taken: [Job] = []
-                var tokens = 0
-                while let job = state.queue.first, taken.isEmpty || tokens + job.tokens <= tokenBudget {
-                    taken.append(state.queue.removeFirst())
-                    tokens += job.tokens
-                }
-                state.queuedTokens -= tokens
-                return taken
-            }
+            let batch = state.withLock { $0.queue.takeBatch(tokenBudget: tokenBudget) }
+            // Every call of the wait may have been cancelled.
+            if !batch.isEmpty { return batch }
         }
     }
 
@@ -172,20 +171,20 @@ public final class EmbeddingBatcher: Service, Sendable {
         callsPerPass.record(Double(jobs.count))
         tokensPerPass.record(Double(jobs.reduce(0) { $0 + $1.tokens }))
         do {
-            let embeddings = try await engine.embed(tokenized: jobs.flatMap(\.texts))
+            let embeddings = try await engine.embed(tokenized: jobs.flatMap(\.payload.texts))
             let inference = (ContinuousClock.now - started).milliseconds
             var offset = 0
             for job in jobs {
-                let slice = Array(embeddings[offset..<(offset + job.texts.count)])
-                offset += job.texts.count
-                job.continuation.resume(
+                let slice = Array(embeddings[offset..<(offset + job.payload.texts.count)])
+                offset += job.payload.texts.count
+                job.payload.continuation.resume(
                     returning: Result(
                         embeddings: slice, queueMilliseconds: (started - job.enqueued).milliseconds,
                         inferenceMilliseconds: inference, batchedCalls: jobs.count))
             }
         } catch {
             logger.error("embedding pass failed", metadata: ["error": "\(error)", "calls": "\(jobs.count)"])
-            for job in jobs { job.continuation.resume(throwing: error) }
+            for job in jobs { job.payload.continuation.resume(throwing: error) }
         }
     }
 }

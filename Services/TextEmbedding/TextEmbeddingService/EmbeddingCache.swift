@@ -1,12 +1,13 @@
 import Logging
+import StylecastCalendar
+import StylecastContracts
 import StylecastRedis
 import StylecastText
 
 /// Embeddings of texts seen before, in Redis with a time to live.
 ///
-/// Key: `stylecast:embedding:{<sha1 of the text>}` (one hash tag per key: no multi-key
-/// operation spans them). Value: the token count as 4 little-endian bytes, then the 384 floats,
-/// little-endian. The cache is an optimisation: when Redis fails, calls go on uncached and the
+/// Key: `StylecastKeys.textEmbedding(sha1:)` of the text (one hash tag per key: no multi-key
+/// operation spans them). Value: `EmbeddingCodec` bytes. The cache is an optimisation: when Redis fails, calls go on uncached and the
 /// failure is logged.
 public struct EmbeddingCache: Sendable {
     private let redis: RedisClient
@@ -26,7 +27,7 @@ public struct EmbeddingCache: Sendable {
 
     /// The key of a text's entry.
     public static func key(for text: String) -> String {
-        "stylecast:embedding:{\(SHA1.hexDigest(Array(text.utf8)))}"
+        StylecastKeys.textEmbedding(sha1: SHA1.hexDigest(Array(text.utf8)))
     }
 
     /// Cached embeddings, `nil` where absent (or when the cache is off or unreachable).
@@ -44,7 +45,7 @@ public struct EmbeddingCache: Sendable {
     /// Stores embeddings of texts.
     public func store(_ entries: [(text: String, embedding: SentenceEmbedding)]) async {
         guard timeToLive > .zero, !entries.isEmpty else { return }
-        let milliseconds = RedisArgument(Int(timeToLive.components.seconds * 1000 + timeToLive.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = RedisArgument(Int(timeToLive.wholeMilliseconds))
         do {
             _ = try await redis.pipeline(
                 entries.map { entry in
@@ -56,22 +57,10 @@ public struct EmbeddingCache: Sendable {
     }
 
     static func encode(_ embedding: SentenceEmbedding) -> [UInt8] {
-        var bytes = withUnsafeBytes(of: UInt32(embedding.tokenCount).littleEndian) { Array($0) }
-        bytes.reserveCapacity(4 + embedding.vector.count * 4)
-        for value in embedding.vector {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        return bytes
+        EmbeddingCodec.encode(tokenCount: embedding.tokenCount, vector: embedding.vector)
     }
 
     static func decode(_ bytes: [UInt8]) -> SentenceEmbedding? {
-        guard bytes.count > 4, (bytes.count - 4) % 4 == 0 else { return nil }
-        func word(at offset: Int) -> UInt32 {
-            UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-                | UInt32(bytes[offset + 3]) << 24
-        }
-        let tokenCount = Int(word(at: 0))
-        let vector = stride(from: 4, to: bytes.count, by: 4).map { Float(bitPattern: word(at: $0)) }
-        return SentenceEmbedding(vector: vector, tokenCount: tokenCount, isTruncated: false)
+        EmbeddingCodec.decode(bytes).map { SentenceEmbedding(vector: $0.vector, tokenCount: $0.tokenCount, isTruncated: false) }
     }
 }

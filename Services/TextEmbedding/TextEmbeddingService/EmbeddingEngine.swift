@@ -37,10 +37,3 @@ public final class EmbeddingEngine: Sendable {
         texts.map { embedder.tokenizer.tokenize($0) }
     }
 }
-
-extension Duration {
-    /// The duration in milliseconds.
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

@@ -1,7 +1,7 @@
-import Foundation
 import Logging
 import ServiceLifecycle
 import StylecastAttributes
+import StylecastContracts
 import StylecastErrors
 import StylecastRedis
 
@@ -19,26 +19,13 @@ import StylecastRedis
 /// Published fields: `item_id`, `ingested_entry`, `attributes` (JSON list of
 /// `{kind, value, origin, confidence}`), `token_count`.
 public struct EmbeddingWorker: Service {
-    /// The stream consumed.
-    public static let ingestedStream = "stylecast:{items.ingested}"
-    /// Where failing entries go.
-    public static let deadLetterStream = "stylecast:{items.ingested}:dead"
-    /// The stream published to.
-    public static let embeddedStream = "stylecast:{items.embedded}"
     /// The consumer group of this service.
-    public static let group = "text-embedding"
-
-    /// Key of an item's embedding (token count u32 LE + float32 LE values).
-    public static func embeddingKey(itemID: String) -> String { "stylecast:item:{\(itemID)}:embedding" }
-    /// Key of an item's extracted attributes (JSON).
-    public static func attributesKey(itemID: String) -> String { "stylecast:item:{\(itemID)}:attributes" }
+    public static let group = ConsumerGroup.textEmbedding.rawValue
 
     private let queue: WorkQueue
     private let applier: IdempotentApplier
     private let redis: RedisClient
-    private let engine: EmbeddingEngine
-    private let batcher: EmbeddingBatcher
-    private let combiner: AttributeCombiner
+    private let service: EmbeddingService
     private let logger: Logger
 
     /// Creates the worker.
@@ -47,25 +34,24 @@ public struct EmbeddingWorker: Service {
     ///   - consumer: This replica's consumer name.
     ///   - claimIdle: When a dead consumer's entries are claimed.
     ///   - maxDeliveries: Deliveries before dead-lettering.
-    ///   - engine: Tokeniser and attribute extractor.
-    ///   - batcher: Encoder passes, shared with the RPCs.
-    ///   - combiner: Lexicon and zero-shot attributes (zero-shot reuses the item's embedding).
+    ///   - service: Embeds each item in the encoder passes shared with the RPCs, and extracts its
+    ///     attributes (zero-shot reuses the item's embedding).
     ///   - logger: Logs each failure.
     public init(
-        redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int,
-        engine: EmbeddingEngine, batcher: EmbeddingBatcher, combiner: AttributeCombiner,
+        redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, service: EmbeddingService,
         logger: Logger
     ) throws {
         queue = try WorkQueue(
-            client: redis, stream: Self.ingestedStream, group: Self.group, consumer: consumer,
+            client: redis, stream: IngestedItemEntry.stream.key, group: Self.group, consumer: consumer,
             configuration: .init(
-                claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: Self.deadLetterStream),
+                claimIdleTime: claimIdle, maxDeliveries: maxDeliveries,
+                deadLetterStream: IngestedItemEntry.stream.deadLetterKey),
             logger: logger)
-        applier = IdempotentApplier(client: redis, hashTag: "items.embedded", scope: Self.group)
+        applier = IdempotentApplier(
+            client: redis,
+            markerPrefix: StylecastKeys.appliedMarkerPrefix(hashTag: EmbeddedItemEntry.stream.rawValue, scope: Self.group))
         self.redis = redis
-        self.engine = engine
-        self.batcher = batcher
-        self.combiner = combiner
+        self.service = service
         self.logger = logger
     }
 
@@ -78,42 +64,35 @@ public struct EmbeddingWorker: Service {
 
     /// Processes one entry: embed, store, publish. Throws for a malformed entry.
     func handle(_ entry: WorkQueue.Entry) async throws {
-        guard let itemID = entry["item_id"], !itemID.isEmpty else {
+        let ingested = IngestedItemEntry(fields: { entry[$0] })
+        let itemID = ingested[.itemID]
+        guard !itemID.isEmpty else {
             throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
         }
-        let text = [entry["title"], entry["description"]].compactMap { $0 }.filter { !$0.isEmpty }
-            .joined(separator: ". ")
+        let text = [ingested[.title], ingested[.description]].filter { !$0.isEmpty }.joined(separator: ". ")
         guard !text.isEmpty else {
             throw InvalidInput(field: "title/description", rule: "item \(itemID) (entry \(entry.id)) has no text to embed")
         }
-        let tokenized = engine.tokenize([text])
-        let result = try await batcher.embed(tokenized)
-        guard let embedding = result.embeddings.first else {
-            throw InvalidInput(field: "text", rule: "item \(itemID) produced no embedding")
-        }
-        let attributes = combiner.attributes(in: text, embedding: embedding.vector).map {
-            ["kind": $0.kind.rawValue, "value": $0.value, "origin": $0.origin.rawValue, "confidence": Double($0.confidence)]
-                as [String: Any]
-        }
-        let attributesJSON = String(
-            decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self)
+        let (embedding, attributes) = try await service.embedItem(text: text)
+        let attributesJSON = AttributesCodec.encode(
+            attributes.map {
+                ExtractedAttributeRecord(
+                    kind: $0.kind.rawValue, value: $0.value, origin: $0.origin.rawValue, confidence: Double($0.confidence))
+            })
         let stored = try await redis.pipeline([
-            ["SET", RedisArgument(Self.embeddingKey(itemID: itemID)), RedisArgument(EmbeddingCache.encode(embedding))],
-            ["SET", RedisArgument(Self.attributesKey(itemID: itemID)), RedisArgument(attributesJSON)],
+            ["SET", RedisArgument(StylecastKeys.itemEmbedding(itemID)), RedisArgument(EmbeddingCache.encode(embedding))],
+            ["SET", RedisArgument(StylecastKeys.itemAttributes(itemID)), RedisArgument(attributesJSON)],
         ])
         if let failure = stored.first(where: { $0.errorMessage != nil })?.errorMessage {
             throw RedisError.server(failure)
         }
+        let published = EmbeddedItemEntry([
+            .itemID: itemID, .ingestedEntry: entry.id, .attributes: attributesJSON, .tokenCount: String(embedding.tokenCount),
+        ])
+        let fields = published.fields.flatMap { field -> [RedisWrite.Part] in
+            [.argument(RedisArgument(field.name)), .argument(RedisArgument(field.value))]
+        }
         _ = try await applier.apply(
-            entryID: entry.id,
-            writes: [
-                RedisWrite([
-                    "XADD", .key(Self.embeddedStream), "*",
-                    "item_id", .argument(RedisArgument(itemID)),
-                    "ingested_entry", .argument(RedisArgument(entry.id)),
-                    "attributes", .argument(RedisArgument(attributesJSON)),
-                    "token_count", .argument(RedisArgument(embedding.tokenCount)),
-                ])
-            ])
+            entryID: entry.id, writes: [RedisWrite(["XADD", .key(EmbeddedItemEntry.stream.key), "*"] + fields)])
     }
 }

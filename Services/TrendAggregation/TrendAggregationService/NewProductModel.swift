@@ -1,5 +1,6 @@
 import Foundation
 import StylecastCalendar
+import StylecastContracts
 import StylecastErrors
 import StylecastForecast
 import StylecastProto
@@ -17,7 +18,7 @@ import StylecastRedis
 /// normalised sales x 1065.
 actor NewProductModel {
     /// The set of product ids with weekly sales, filled by ``TrendAggregator``.
-    static let productsKey = "stylecast:{trends}:products"
+    static let productsKey = StylecastKeys.Trends.products
 
     private let redis: RedisClient
     private var model: NewProductForecaster?
@@ -81,7 +82,7 @@ actor NewProductModel {
         var products: [PastProduct] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
             let replies = try await redis.pipeline(
-                ids[start..<min(start + 500, ids.count)].map { ["GET", RedisArgument("stylecast:item:{\($0)}")] })
+                ids[start..<min(start + 500, ids.count)].map { ["GET", RedisArgument(StylecastKeys.item($0))] })
             for reply in replies {
                 guard let bytes = reply.bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes),
                     let sales = item.extra["weekly_sales"]
@@ -110,10 +111,10 @@ actor NewProductModel {
 
     /// The VISUELLE search-interest series by term, up to `cutDay` when given.
     private func signals(upTo cutDay: CivilDay?) async throws -> [String: [(week: String, value: Double)]] {
-        let ids = (try await redis.send("SMEMBERS", "stylecast:{signals}:ids").array ?? []).compactMap(\.string)
+        let ids = (try await redis.send("SMEMBERS", RedisArgument(StylecastKeys.signalIDs)).array ?? []).compactMap(\.string)
             .filter { $0.hasPrefix("visuelle:") }
         guard !ids.isEmpty else { return [:] }
-        let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument("stylecast:signal:{\($0)}")] })
+        let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.signal($0))] })
         var signals: [String: [(week: String, value: Double)]] = [:]
         for reply in replies {
             guard let bytes = reply.bytes, let series = try? Stylecast_V1_SearchInterestSeries(serializedBytes: bytes) else {

@@ -1,3 +1,4 @@
+import StylecastContracts
 import StylecastErrors
 import StylecastRedis
 
@@ -25,15 +26,17 @@ struct Purchase: Sendable, Equatable {
     /// time and an item (other interactions count nowhere in the trends).
     /// - Throws: ``InvalidInput`` naming `quantity` when it is not a finite number 0-1e9.
     init?(entry: WorkQueue.Entry) throws {
-        guard entry["kind"] == "purchase", let timestamp = Int64(entry["timestamp"] ?? ""), timestamp > 0,
-            let itemID = entry["item_id"], !itemID.isEmpty
+        let interaction = InteractionEntry(fields: { entry[$0] })
+        guard interaction[.kind] == "purchase", let timestamp = Int64(interaction[.timestamp]), timestamp > 0,
+            !interaction[.itemID].isEmpty
         else { return nil }
-        let quantity = Double(entry["quantity"] ?? "1") ?? 1
+        // A purchase without a quantity is one unit.
+        let quantity = interaction[.quantity].isEmpty ? 1 : Double(interaction[.quantity]) ?? 1
         guard quantity.isFinite, quantity >= 0, quantity <= Self.maximumQuantity else {
             throw InvalidInput(
-                field: "quantity", rule: "entry \(entry.id): must be a finite number 0-1e9, got \(entry["quantity"] ?? "")")
+                field: "quantity", rule: "entry \(entry.id): must be a finite number 0-1e9, got \(interaction[.quantity])")
         }
-        self.init(entryID: entry.id, itemID: itemID, timestamp: timestamp, quantity: quantity)
+        self.init(entryID: entry.id, itemID: interaction[.itemID], timestamp: timestamp, quantity: quantity)
     }
 }
 
@@ -47,7 +50,6 @@ struct Purchase: Sendable, Equatable {
 /// `parked-purchases`), so the two paths that may release it (the item's arrival, and the check
 /// right after parking) count it once.
 struct ParkedPurchases: Sendable {
-    static let keyPrefix = "stylecast:{trends}:parked-purchases:"
     /// How long an item's parked purchases wait for it after the last one parked, in ms (30 days).
     static let lifetimeMilliseconds = 30 * 86_400 * 1000
 
@@ -56,10 +58,12 @@ struct ParkedPurchases: Sendable {
 
     init(redis: RedisClient) {
         self.redis = redis
-        applier = IdempotentApplier(client: redis, hashTag: "trends", scope: "parked-purchases")
+        applier = IdempotentApplier(
+            client: redis,
+            markerPrefix: StylecastKeys.appliedMarkerPrefix(hashTag: StylecastKeys.Trends.hashTag, scope: "parked-purchases"))
     }
 
-    static func key(itemID: String) -> String { keyPrefix + itemID }
+    static func key(itemID: String) -> String { StylecastKeys.Trends.parkedPurchases(itemID: itemID) }
 
     /// The writes that park a purchase (applied by the caller under its entry's marker).
     func park(_ purchase: Purchase) -> [RedisWrite] {

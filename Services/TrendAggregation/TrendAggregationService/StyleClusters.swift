@@ -1,3 +1,4 @@
+import StylecastContracts
 import StylecastRedis
 
 /// Style clusters: k-means over item embeddings (all-MiniLM-L6-v2, unit length), each labelled
@@ -33,7 +34,7 @@ struct StyleClusters: Sendable {
 
     /// Clusters the embedded items found in Redis; empty when fewer than 20 are embedded.
     static func build(redis: RedisClient) async throws -> StyleClusters {
-        let allIDs = (try await redis.send("SMEMBERS", "stylecast:{items.ingested}:ids").array ?? []).compactMap(\.string)
+        let allIDs = (try await redis.send("SMEMBERS", RedisArgument(StylecastKeys.itemIDs)).array ?? []).compactMap(\.string)
             .sorted()
         let step = max(1, allIDs.count / maxItems)
         let ids = stride(from: 0, to: allIDs.count, by: step).map { allIDs[$0] }
@@ -44,13 +45,13 @@ struct StyleClusters: Sendable {
             let replies = try await redis.pipeline(
                 chunk.flatMap { id -> [[RedisArgument]] in
                     [
-                        ["GET", RedisArgument("stylecast:item:{\(id)}:embedding")],
-                        ["GET", RedisArgument("stylecast:item:{\(id)}:attributes")],
+                        ["GET", RedisArgument(StylecastKeys.itemEmbedding(id))],
+                        ["GET", RedisArgument(StylecastKeys.itemAttributes(id))],
                     ]
                 })
             for index in stride(from: 0, to: replies.count, by: 2) {
-                guard let bytes = replies[index].bytes, bytes.count > 4, (bytes.count - 4) % 4 == 0 else { continue }
-                vectors.append(decodeVector(bytes))
+                guard let embedding = replies[index].bytes.flatMap(EmbeddingCodec.decode) else { continue }
+                vectors.append(embedding.vector)
                 attributes.append(TrendAttribute.decode(json: replies[index + 1].string ?? "[]").map(\.key))
             }
         }
@@ -83,13 +84,6 @@ struct StyleClusters: Sendable {
         }
         let points = assignment.indices.map { Point(cluster: assignment[$0], x: map[$0].0, y: map[$0].1) }
         return StyleClusters(clusters: clusters, points: points)
-    }
-
-    private static func decodeVector(_ bytes: [UInt8]) -> [Float] {
-        stride(from: 4, to: bytes.count, by: 4).map { offset in
-            Float(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-                | UInt32(bytes[offset + 3]) << 24)
-        }
     }
 
     private static func distance(_ a: [Float], _ b: [Float]) -> Float {

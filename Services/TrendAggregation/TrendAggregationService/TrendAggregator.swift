@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import StylecastCalendar
+import StylecastContracts
 import StylecastErrors
 import StylecastProto
 import StylecastRedis
@@ -34,12 +35,7 @@ import StylecastServiceKit
 /// (``IdempotentApplier``), and the entry is acknowledged only afterwards: a worker killed at any
 /// point and restarted counts every entry once.
 struct TrendAggregator: Service {
-    static let group = "trend-aggregation"
-    static let embeddedStream = "stylecast:{items.embedded}"
-    static let interactionStream = "stylecast:{interactions}"
-    static let signalStream = "stylecast:{signals}"
-    /// Items as ingest stores them: their arrival releases parked purchases.
-    static let ingestedStream = "stylecast:{items.ingested}"
+    static let group = ConsumerGroup.trendAggregation.rawValue
     /// VISUELLE's weekly sales are normalised: x 1065 gives units.
     static let visuelleUnitsScale = 1065.0
 
@@ -59,17 +55,21 @@ struct TrendAggregator: Service {
         self.logger = logger
         parked = ParkedPurchases(redis: redis)
         vocabulary = TrendVocabulary(redis: redis, maximumValuesPerKind: maximumValuesPerKind, logger: logger)
+        // Items as ingest stores them count only by their arrival, which releases parked purchases.
         queues = try [
-            (Self.embeddedStream, "items", Kind.item), (Self.interactionStream, "interactions", Kind.interaction),
-            (Self.signalStream, "signals", Kind.signal), (Self.ingestedStream, "arrivals", Kind.arrival),
+            (WorkStream.itemsEmbedded, "items", Kind.item), (.interactions, "interactions", Kind.interaction),
+            (.signals, "signals", Kind.signal), (.itemsIngested, "arrivals", Kind.arrival),
         ].map { stream, scope, kind in
             (
                 try WorkQueue(
-                    client: redis, stream: stream, group: Self.group, consumer: consumer,
+                    client: redis, stream: stream.key, group: Self.group, consumer: consumer,
                     configuration: .init(
-                        claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: stream + ":dead"),
+                        claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: stream.deadLetterKey),
                     logger: logger),
-                IdempotentApplier(client: redis, hashTag: "trends", scope: scope), kind
+                IdempotentApplier(
+                    client: redis,
+                    markerPrefix: StylecastKeys.appliedMarkerPrefix(hashTag: StylecastKeys.Trends.hashTag, scope: scope)),
+                kind
             )
         }
     }
@@ -99,7 +99,8 @@ struct TrendAggregator: Service {
             try await countPurchase(entry, applier: applier)
             return
         case .arrival:
-            guard let itemID = entry["item_id"], !itemID.isEmpty else {
+            let itemID = IngestedItemEntry(fields: { entry[$0] })[.itemID]
+            guard !itemID.isEmpty else {
                 throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
             }
             try await countParkedPurchases(of: itemID)
@@ -113,13 +114,15 @@ struct TrendAggregator: Service {
     static let maximumWeeklySales = 1e6
 
     private func itemWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {
-        guard let itemID = entry["item_id"], !itemID.isEmpty else {
+        let embedded = EmbeddedItemEntry(fields: { entry[$0] })
+        let itemID = embedded[.itemID]
+        guard !itemID.isEmpty else {
             throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
         }
         guard let item = try await body(of: itemID) else {
             throw InvalidInput(field: "item_id", rule: "item \(itemID) of entry \(entry.id) is not stored")
         }
-        let own = TrendAttribute.of(item: item, extracted: TrendAttribute.decode(json: entry["attributes"] ?? "[]"))
+        let own = TrendAttribute.of(item: item, extracted: TrendAttribute.decode(json: embedded[.attributes]))
         // Counted in its source's total even when the vocabulary refuses its values, so that a
         // refused value changes no other attribute's share.
         let (attributes, admissions) = try await vocabulary.admit(own)
@@ -192,10 +195,11 @@ struct TrendAggregator: Service {
     }
 
     private func signalWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {
-        guard let signalID = entry["signal_id"] else {
+        let signalID = SignalEntry(fields: { entry[$0] })[.signalID]
+        guard !signalID.isEmpty else {
             throw InvalidInput(field: "signal_id", rule: "entry \(entry.id) has no signal_id")
         }
-        let reply = try await redis.send("GET", RedisArgument("stylecast:signal:{\(signalID)}"))
+        let reply = try await redis.send("GET", RedisArgument(StylecastKeys.signal(signalID)))
         guard let bytes = reply.bytes else {
             throw InvalidInput(field: "signal_id", rule: "series \(signalID) of entry \(entry.id) is not stored")
         }
@@ -223,7 +227,7 @@ struct TrendAggregator: Service {
     }
 
     private func body(of itemID: String) async throws -> Stylecast_V1_FashionItem? {
-        let reply = try await redis.send("GET", RedisArgument("stylecast:item:{\(itemID)}"))
+        let reply = try await redis.send("GET", RedisArgument(StylecastKeys.item(itemID)))
         guard let bytes = reply.bytes else { return nil }
         return try Stylecast_V1_FashionItem(serializedBytes: bytes)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import StylecastAttributes
+import StylecastContracts
 import StylecastProto
 
 /// One (kind, value) pair a series belongs to, e.g. `color` / `neon`.
@@ -54,11 +55,7 @@ struct TrendAttribute: Hashable, Sendable, Comparable {
     /// The attributes the `attributes` field of an embedded-item entry lists (JSON list of
     /// `{kind, value, ...}`); malformed JSON yields none.
     static func decode(json: String) -> [TrendAttribute] {
-        guard let list = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] else { return [] }
-        return list.compactMap { object in
-            guard let kind = object["kind"] as? String, let value = object["value"] as? String else { return nil }
-            return TrendAttribute(kind: kind, value: value)
-        }
+        AttributesCodec.decode(json).map { TrendAttribute(kind: $0.kind, value: $0.value) }
     }
 
     /// The attributes a search term names ("floral dress" -> pattern floral, category dress),

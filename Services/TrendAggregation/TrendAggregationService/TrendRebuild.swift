@@ -1,3 +1,4 @@
+import StylecastContracts
 import StylecastRedis
 
 /// Rebuilds every trend series from the retained streams: deletes every `stylecast:{trends}:*`
@@ -20,7 +21,7 @@ public enum TrendRebuild {
 
     /// The streams trend-aggregation reads.
     public static var streams: [String] {
-        [TrendAggregator.embeddedStream, TrendAggregator.interactionStream, TrendAggregator.signalStream]
+        [WorkStream.itemsEmbedded, .interactions, .signals].map(\.key)
     }
 
     static let script = RedisScript(
@@ -49,7 +50,7 @@ public enum TrendRebuild {
     public static func run(redis: RedisClient) async throws -> Summary {
         let reply = try await redis.evaluate(
             script, keys: streams.map { RedisArgument($0) },
-            arguments: ["stylecast:{trends}:*", RedisArgument(TrendAggregator.group)])
+            arguments: [RedisArgument(StylecastKeys.Trends.all), RedisArgument(TrendAggregator.group)])
         let numbers = (reply.array ?? []).compactMap { $0.integer }
         return Summary(deletedKeys: Int(numbers.first ?? 0), entries: Int(numbers.count > 1 ? numbers[1] : 0))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import StylecastCalendar
+import StylecastContracts
 import StylecastErrors
 import StylecastProto
 import StylecastRedis
@@ -188,7 +189,7 @@ struct TrendReportBuilder: Sendable {
         let ids = found.sorted { $0.released != $1.released ? $0.released > $1.released : $0.itemID < $1.itemID }
             .prefix(Self.examplesPerCard).map(\.itemID)
         guard !ids.isEmpty else { return [] }
-        let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument("stylecast:item:{\($0)}")] })
+        let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.item($0))] })
         return zip(ids, replies).map { id, reply in
             let title = reply.bytes.flatMap { try? Stylecast_V1_FashionItem(serializedBytes: $0) }?.title ?? ""
             return TrendReport.Example(itemId: id, title: title.isEmpty ? id : title)

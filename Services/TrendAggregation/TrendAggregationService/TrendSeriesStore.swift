@@ -1,4 +1,5 @@
 import StylecastCalendar
+import StylecastContracts
 import StylecastRedis
 import StylecastTrends
 
@@ -15,25 +16,29 @@ import StylecastTrends
 /// | `stylecast:{trends}:examples:<market>:<kind>:<value>` | sorted set | item id -> release day (days since 1970), the latest ``examplesKept`` |
 /// | `stylecast:{trends}:values:<kind>` | set | values admitted to series (``TrendVocabulary``) |
 struct TrendSeriesStore: Sendable {
-    static let sourcesKey = "stylecast:{trends}:sources"
-    static let topicsKey = "stylecast:{trends}:topics"
+    static let sourcesKey = StylecastKeys.Trends.sources
+    static let topicsKey = StylecastKeys.Trends.topics
     /// Example items kept per market and attribute (the latest released).
     static let examplesKept = 200
 
     static func totalsKey(_ source: TrendSource) -> String {
-        "stylecast:{trends}:totals:\(source.measure.rawValue):\(source.source):\(source.market)"
+        StylecastKeys.Trends.totals(measure: source.measure.rawValue, source: source.source, market: source.market)
     }
 
     static func seriesKey(_ topic: TrendTopic) -> String {
-        "stylecast:{trends}:series:\(topic.source.measure.rawValue):\(topic.source.source):\(topic.source.market):\(topic.attribute.kind):\(topic.attribute.value)"
+        StylecastKeys.Trends.series(
+            measure: topic.source.measure.rawValue, source: topic.source.source, market: topic.source.market,
+            kind: topic.attribute.kind, value: topic.attribute.value)
     }
 
     static func seriesCountKey(_ topic: TrendTopic) -> String {
-        "stylecast:{trends}:series-count:\(topic.source.measure.rawValue):\(topic.source.source):\(topic.source.market):\(topic.attribute.kind):\(topic.attribute.value)"
+        StylecastKeys.Trends.seriesCount(
+            measure: topic.source.measure.rawValue, source: topic.source.source, market: topic.source.market,
+            kind: topic.attribute.kind, value: topic.attribute.value)
     }
 
     static func examplesKey(market: String, attribute: TrendAttribute) -> String {
-        "stylecast:{trends}:examples:\(market):\(attribute.kind):\(attribute.value)"
+        StylecastKeys.Trends.examples(market: market, kind: attribute.kind, value: attribute.value)
     }
 
     let redis: RedisClient

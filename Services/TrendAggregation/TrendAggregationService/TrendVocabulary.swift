@@ -1,4 +1,5 @@
 import Logging
+import StylecastContracts
 import StylecastRedis
 import Synchronization
 
@@ -26,7 +27,7 @@ final class TrendVocabulary: Sendable {
         self.logger = logger
     }
 
-    static func valuesKey(kind: String) -> String { "stylecast:{trends}:values:\(kind)" }
+    static func valuesKey(kind: String) -> String { StylecastKeys.Trends.values(kind: kind) }
 
     /// The attributes that may have a series, and the writes that record the values admitted now.
     /// - Parameter attributes: An entry's attributes.

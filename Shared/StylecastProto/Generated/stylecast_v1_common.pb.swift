@@ -322,7 +322,8 @@ public nonisolated struct Stylecast_V1_ScoredItem: Sendable {
 
   public var score: Double = 0
 
-  /// Which model or rule produced it ("als", "cooccurrence", "content", "popular", "trend-boost").
+  /// Which model or rule produced it (StylecastContracts' RecommendationReason): "als",
+  /// "cooccurrence", "content", "popular", "repurchase" or "complement-popular".
   public var reason: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import StylecastContracts
 import StylecastRedis
 
 /// Identity and defaults of one Stylecast service.
@@ -22,26 +23,27 @@ public struct ServiceSpec: Sendable, Equatable {
         self.defaultMetricsPort = defaultMetricsPort
     }
 
-    /// The ingest service: 50051, metrics 9101.
-    public static let ingest = ServiceSpec(
-        name: "ingest", grpcServiceNames: ["stylecast.v1.Ingest"],
-        defaultGRPCPort: 50051, defaultMetricsPort: 9101)
-    /// The text-embedding service: 50052, metrics 9102.
-    public static let textEmbedding = ServiceSpec(
-        name: "text-embedding", grpcServiceNames: ["stylecast.v1.TextEmbedding"],
-        defaultGRPCPort: 50052, defaultMetricsPort: 9102)
-    /// The image-generation service: 50053, metrics 9103.
-    public static let imageGeneration = ServiceSpec(
-        name: "image-generation", grpcServiceNames: ["stylecast.v1.ImageGeneration"],
-        defaultGRPCPort: 50053, defaultMetricsPort: 9103)
-    /// The recommendation service: 50054, metrics 9104.
-    public static let recommendation = ServiceSpec(
-        name: "recommendation", grpcServiceNames: ["stylecast.v1.Recommendation"],
-        defaultGRPCPort: 50054, defaultMetricsPort: 9104)
-    /// The trend-aggregation service: 50055, metrics 9105.
-    public static let trendAggregation = ServiceSpec(
-        name: "trend-aggregation", grpcServiceNames: ["stylecast.v1.TrendAggregation"],
-        defaultGRPCPort: 50055, defaultMetricsPort: 9105)
+    /// A service of the stack, with its gRPC service name and default ports
+    /// (`StylecastServiceName`).
+    /// - Parameters:
+    ///   - service: Which service.
+    ///   - grpcServiceName: The fully-qualified name of the gRPC service it serves.
+    public init(_ service: StylecastServiceName, grpcServiceName: String) {
+        self.init(
+            name: service.rawValue, grpcServiceNames: [grpcServiceName], defaultGRPCPort: service.defaultGRPCPort,
+            defaultMetricsPort: service.defaultMetricsPort)
+    }
+
+    /// The ingest service.
+    public static let ingest = ServiceSpec(.ingest, grpcServiceName: "stylecast.v1.Ingest")
+    /// The text-embedding service.
+    public static let textEmbedding = ServiceSpec(.textEmbedding, grpcServiceName: "stylecast.v1.TextEmbedding")
+    /// The image-generation service.
+    public static let imageGeneration = ServiceSpec(.imageGeneration, grpcServiceName: "stylecast.v1.ImageGeneration")
+    /// The recommendation service.
+    public static let recommendation = ServiceSpec(.recommendation, grpcServiceName: "stylecast.v1.Recommendation")
+    /// The trend-aggregation service.
+    public static let trendAggregation = ServiceSpec(.trendAggregation, grpcServiceName: "stylecast.v1.TrendAggregation")
 
     /// All five services, in port order.
     public static let all: [ServiceSpec] = [
@@ -116,7 +118,7 @@ public struct ServiceConfiguration: Sendable {
 
     /// Every variable read by ``read(spec:environment:)``; docs/operations.md lists the same.
     public static let variables: [Variable] = [
-        .init(name: "STYLECAST_REDIS_URL", defaultValue: "redis://127.0.0.1:6379/0",
+        .init(name: "STYLECAST_REDIS_URL", defaultValue: StylecastServiceName.defaultRedisURL,
               meaning: "Redis location, `redis://[:password@]host:port/db`"),
         .init(name: "STYLECAST_CACHE_REDIS_URL", defaultValue: "unset (the main Redis)",
               meaning: "Redis for disposable caches (text-embedding's embedding cache), best run with `maxmemory` and `allkeys-lru`"),
@@ -128,11 +130,11 @@ public struct ServiceConfiguration: Sendable {
               meaning: "Redis connect and command timeout in ms (10-60000)"),
         .init(name: "STYLECAST_GRPC_HOST", defaultValue: "0.0.0.0",
               meaning: "address the gRPC server binds to"),
-        .init(name: "STYLECAST_GRPC_PORT", defaultValue: "service default (50051-50055)",
+        .init(name: "STYLECAST_GRPC_PORT", defaultValue: "service default (\(StylecastServiceName.ingest.defaultGRPCPort)-\(StylecastServiceName.trendAggregation.defaultGRPCPort))",
               meaning: "gRPC port"),
         .init(name: "STYLECAST_METRICS_HOST", defaultValue: "0.0.0.0",
               meaning: "address the Prometheus endpoint binds to"),
-        .init(name: "STYLECAST_METRICS_PORT", defaultValue: "service default (9101-9105)",
+        .init(name: "STYLECAST_METRICS_PORT", defaultValue: "service default (\(StylecastServiceName.ingest.defaultMetricsPort)-\(StylecastServiceName.trendAggregation.defaultMetricsPort))",
               meaning: "Prometheus port, `GET /metrics`"),
         .init(name: "STYLECAST_HEALTH_INTERVAL_MS", defaultValue: "1000",
               meaning: "how often Redis and the model are checked for health (50-60000)"),
@@ -176,7 +178,7 @@ public struct ServiceConfiguration: Sendable {
     ) throws(ConfigurationError) -> ServiceConfiguration {
         var reader = EnvironmentReader(environment: environment)
         let redis = reader.parsed(
-            "STYLECAST_REDIS_URL", default: "redis://127.0.0.1:6379/0",
+            "STYLECAST_REDIS_URL", default: StylecastServiceName.defaultRedisURL,
             redact: environment["STYLECAST_REDIS_URL"]?.contains("@") ?? false
         ) { try RedisURL(parsing: $0) }
         var configuration = ServiceConfiguration(

@@ -1,4 +1,5 @@
 import GRPCCore
+import StylecastGRPC
 import StylecastProto
 
 /// `grpc.health.v1.Health` over a ``HealthState``: Check, List and Watch as the official

@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import StylecastCalendar
 
 /// A small HTTP/1.1 server for Prometheus: `GET /metrics` answers the registry in the text
 /// exposition format; anything else is 404. It runs on its own port so that scraping never
@@ -40,7 +41,7 @@ public struct MetricsServer: Service {
 
     public func run() async throws {
         let registry = self.registry
-        let idle = TimeAmount.milliseconds(idleTimeout.components.seconds * 1000 + idleTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let idle = TimeAmount.milliseconds(idleTimeout.wholeMilliseconds)
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

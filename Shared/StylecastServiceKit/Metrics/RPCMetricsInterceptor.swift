@@ -1,5 +1,6 @@
 import GRPCCore
 import Prometheus
+import StylecastCalendar
 import Synchronization
 
 /// Counts every RPC by method and status code and records its latency, into Prometheus:
@@ -44,7 +45,7 @@ public struct RPCMetricsInterceptor: ServerInterceptor {
                 return counter
             }
             counter.increment()
-            duration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+            duration.recordNanoseconds((ContinuousClock.now - start).wholeNanoseconds)
         }
     }
 
@@ -116,11 +117,4 @@ public struct RPCMetricsInterceptor: ServerInterceptor {
         .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500),
         .seconds(1), .seconds(5),
     ]
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import StylecastGRPC
 import StylecastProto
 
 /// `grpc.reflection.v1alpha.ServerReflection`: lists the services a process serves and

@@ -5,8 +5,10 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
+import StylecastTensor
 
 /// What a service contributes to its process: RPC handlers and background work (queue
 /// consumers, model loaders). Health, reflection, metrics and shutdown come from the kit.

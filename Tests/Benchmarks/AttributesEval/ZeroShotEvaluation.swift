@@ -3,6 +3,7 @@
 
 import Foundation
 import StylecastAttributes
+import StylecastCalendar
 import StylecastText
 
 /// One sampled item of one evaluated column.
@@ -29,10 +30,6 @@ private func everyKth(_ total: Int, count: Int) -> [Int] {
     return Array(stride(from: 0, to: total, by: step).prefix(count))
 }
 
-/// Seconds in a duration.
-private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
 
 /// The smallest precision of zero-shot additions a kind must keep on the tuning half.
 let zeroShotPrecisionFloor = 0.75
@@ -96,10 +93,10 @@ func evaluateZeroShot(dataDirectory directory: String, modelDirectory: String, s
     let prompts = AttributePrompts.prompts(for: .standard, kinds: allKinds)
     var started = ContinuousClock.now
     let prototypes = try AttributePrototypes(prompts: prompts, embeddings: try embedder.embed(prompts.map(\.sentence)))
-    let prototypeSeconds = seconds(ContinuousClock.now - started)
+    let prototypeSeconds = (ContinuousClock.now - started).totalSeconds
     started = ContinuousClock.now
     let embeddings = try embedder.embed(texts)
-    let textSeconds = seconds(ContinuousClock.now - started)
+    let textSeconds = (ContinuousClock.now - started).totalSeconds
 
     let extractor = AttributeExtractor.standard
     let lexicon = texts.map(extractor.extract)

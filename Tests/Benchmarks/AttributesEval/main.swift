@@ -16,6 +16,7 @@
 
 import Foundation
 import StylecastAttributes
+import StylecastCalendar
 import StylecastImageIO
 
 func readGzippedCSV(_ path: String) throws(EvaluationError) -> CSVTable {
@@ -115,7 +116,7 @@ func evaluate(dataDirectory directory: String) throws(EvaluationError) {
         let start = ContinuousClock.now
         let results = texts.map(extractor.extract)
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.totalSeconds
         timings.append((name, texts.count, seconds))
         return results
     }

@@ -1,4 +1,4 @@
-import CBLAS
+import StylecastTensor
 import StylecastText
 
 /// The sgemm-bound limit: sentences per second if every matrix product of the encoder ran at
@@ -38,7 +38,7 @@ struct SGEMMLimit {
         return [(rows, h, 3 * h), (rows, h, h), (rows, h, f), (rows, f, h)]
     }
 
-    /// The FLOP-weighted single-thread `cblas_sgemm` rate over the dense shapes at `rows`
+    /// The FLOP-weighted single-thread `cblas_sgemm` rate (through `BLAS.gemm`) over the dense shapes at `rows`
     /// tokens: total FLOPs over the sum of each shape's time at its best-of-three rate.
     /// - Parameters:
     ///   - rows: Tokens in the packed batch (the GEMMs' `m`).
@@ -60,10 +60,9 @@ struct SGEMMLimit {
                     b.withUnsafeBufferPointer { b in
                         c.withUnsafeMutableBufferPointer { c in
                             Self.rate(seconds: seconds / Double(3 * shapes.count)) {
-                                cblas_sgemm(
-                                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(shape.m), Int32(shape.n),
-                                    Int32(shape.k), 1, a.baseAddress, Int32(shape.k), b.baseAddress, Int32(shape.k), 0,
-                                    c.baseAddress, Int32(shape.n))
+                                BLAS.gemm(
+                                    m: shape.m, n: shape.n, k: shape.k, a: a.baseAddress!, b: b.baseAddress!,
+                                    transposeB: true, c: c.baseAddress!)
                             }
                         }
                     }
@@ -84,7 +83,7 @@ struct SGEMMLimit {
         repeat {
             body()
             calls += 1
-        } while (ContinuousClock.now - start).seconds < seconds
-        return Double(calls) / (ContinuousClock.now - start).seconds
+        } while (ContinuousClock.now - start).totalSeconds < seconds
+        return Double(calls) / (ContinuousClock.now - start).totalSeconds
     }
 }

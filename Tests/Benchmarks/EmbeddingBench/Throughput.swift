@@ -1,3 +1,5 @@
+import StylecastCalendar
+
 /// Sentences per second over whole passes of a corpus: every text counts once per pass, so
 /// the figure does not depend on which texts a time limit happened to cut off.
 enum Throughput {
@@ -22,14 +24,8 @@ enum Throughput {
                 texts += answered
             }
             passes += 1
-        } while (ContinuousClock.now - start).seconds < seconds
-        return (Double(texts) / (ContinuousClock.now - start).seconds, passes)
+        } while (ContinuousClock.now - start).totalSeconds < seconds
+        return (Double(texts) / (ContinuousClock.now - start).totalSeconds, passes)
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
-    }
-}

@@ -8,12 +8,14 @@
 //
 // Run it from a release build (scripts/bench/embedding.sh does).
 
-import CBLAS
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import StylecastCalendar
 import StylecastClient
+import StylecastGRPC
 import StylecastProto
+import StylecastTensor
 import StylecastText
 import TextEmbeddingService
 
@@ -34,7 +36,7 @@ func fail(_ message: String) -> Never {
 }
 
 func kernelName() -> String {
-    openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    BLASRuntime.kernelName
 }
 
 /// The service path without gRPC, the corpus' token counts and the sgemm-bound limit.
@@ -63,8 +65,8 @@ func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], 
             let tokenized = engine.tokenize(texts)
             let tokenizedAt = ContinuousClock.now
             let embeddings = try await engine.embed(tokenized: tokenized)
-            tokenizationMilliseconds += (tokenizedAt - tokenizing).benchMilliseconds
-            inferenceMilliseconds += (ContinuousClock.now - tokenizedAt).benchMilliseconds
+            tokenizationMilliseconds += (tokenizedAt - tokenizing).milliseconds
+            inferenceMilliseconds += (ContinuousClock.now - tokenizedAt).milliseconds
             return embeddings.count
         }
         emit([
@@ -102,7 +104,7 @@ func benchmarkGRPC(corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSize
     }
 }
 
-openblas_set_num_threads(1)
+BLASRuntime.useSingleThread()
 let seconds = Double(option("--seconds", default: "3")!) ?? 3
 let batchSizes = option("--batch-sizes", default: "1,8,32,128")!.split(separator: ",").compactMap { Int($0) }
 guard let corpusPath = option("--corpus") else { fail("--corpus FILE is required") }
@@ -119,9 +121,3 @@ default:
     fail("usage: embedding-bench engine|grpc --corpus FILE [--models DIR] [--target HOST:PORT] [--seconds S] [--batch-sizes 1,8,32,128]")
 }
 
-extension Duration {
-    /// The duration in milliseconds.
-    var benchMilliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

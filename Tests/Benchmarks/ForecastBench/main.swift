@@ -5,6 +5,7 @@
 // with the total fit + forecast wall time. Methods: auto (the default AutoForecaster), ets, theta,
 // holdout, naive, snaive. The anchor script scores every method with the same code.
 import Foundation
+import StylecastCalendar
 import StylecastForecast
 
 let arguments = CommandLine.arguments
@@ -43,7 +44,7 @@ for method in methods {
             forecasts.append((one, f))
         }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.totalSeconds
         var mase = 0.0
         var scaled = 0
         var selected: [String: Int] = [:]

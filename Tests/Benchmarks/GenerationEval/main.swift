@@ -11,8 +11,8 @@
 //   generation-eval [--per-class 1000] [--truncations 1,0.7] [--contact-sheet FILE]
 //                   [--fashion-mnist DIR]
 
-import CBLAS
 import Foundation
+import StylecastCalendar
 import StylecastImageIO
 import StylecastTensor
 import StylecastVision
@@ -27,7 +27,7 @@ func log(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-openblas_set_num_threads(1)
+BLASRuntime.useSingleThread()
 let perClass = Int(option("--per-class", default: "1000")) ?? 1000
 let truncations = option("--truncations", default: "1,0.7").split(separator: ",").compactMap { Float($0) }
 let sheetPath = option("--contact-sheet", default: "")
@@ -104,7 +104,7 @@ for truncation in truncations {
         Result(
             truncation: truncation, accuracy: Double(right.reduce(0, +)) / Double(requested.count),
             perClass: right.map { Double($0) / Double(perClass) }, fid: fid,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+            seconds: elapsed.totalSeconds))
 
     if !sheetPath.isEmpty, truncation == truncations[0] {
         // 10 x 10 sheet, 3x nearest upscaling, black garments on white for print.

@@ -5,8 +5,9 @@
 //
 //   generator-bench [--seconds 5] [--batch-sizes 1,64]
 
-import CBLAS
 import Foundation
+import StylecastCalendar
+import StylecastTensor
 import StylecastVision
 
 func option(_ name: String, default value: String) -> String {
@@ -15,7 +16,7 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-openblas_set_num_threads(1)
+BLASRuntime.useSingleThread()
 let seconds = Double(option("--seconds", default: "5")) ?? 5
 let batches = option("--batch-sizes", default: "1,64").split(separator: ",").compactMap { Int($0) }
 let generator = try StyleGenerator.load()
@@ -31,13 +32,13 @@ for batch in batches {
             images += batch
         } while clock.now - start < .milliseconds(Int(duration * 1000))
         let elapsed = clock.now - start
-        return (images, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return (images, elapsed.totalSeconds)
     }
     _ = try run(for: min(1, seconds / 5))
     let measured = try run(for: seconds)
     let line: [String: Any] = [
         "side": "swift", "batch": batch, "images_per_second": Double(measured.images) / measured.seconds,
-        "kernel": openblas_get_corename().map { String(cString: $0) } ?? "unknown",
+        "kernel": BLASRuntime.kernelName,
     ]
     let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))

@@ -10,7 +10,9 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import StylecastCalendar
 import StylecastClient
+import StylecastGRPC
 import StylecastProto
 import Synchronization
 
@@ -20,9 +22,6 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-}
 
 func lines(_ path: String) throws -> [String] {
     try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
@@ -164,7 +163,7 @@ let results = try await withThrowingTaskGroup(of: (String, Tally).self) { group 
                                 let start = clock.now
                                 do {
                                     try await kind.call(client, index)
-                                    tally.latencies.append(milliseconds(clock.now - start))
+                                    tally.latencies.append((clock.now - start).milliseconds)
                                 } catch let error as RPCError where error.code == .resourceExhausted {
                                     tally.exhausted += 1
                                 } catch let error as RPCError {
@@ -189,7 +188,7 @@ let results = try await withThrowingTaskGroup(of: (String, Tally).self) { group 
     return all
 }
 _ = await sampler.result
-let elapsed = milliseconds(clock.now - started) / 1000
+let elapsed = (clock.now - started).milliseconds / 1000
 
 var rpcs: [[String: Any]] = []
 for kind in kinds {

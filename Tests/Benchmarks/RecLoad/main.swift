@@ -8,7 +8,10 @@
 
 import Foundation
 import GRPCCore
+import StylecastCalendar
 import StylecastClient
+import StylecastContracts
+import StylecastGRPC
 import StylecastProto
 import Synchronization
 
@@ -18,11 +21,8 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-}
 
-let target = try Endpoint(parsing: option("--target", default: "127.0.0.1:50054"))
+let target = try Endpoint(parsing: option("--target", default: StylecastServiceName.recommendation.defaultTarget))
 let prefix = option("--user-prefix", default: "amazon-seq:")
 let first = Int(option("--first", default: "2")) ?? 2
 let count = Int(option("--count", default: "2000")) ?? 2000
@@ -50,7 +50,7 @@ let (latencies, errors, fromCache) = try await withStylecastConnection(to: targe
                     let start = clock.now
                     do {
                         let response = try await recommendation.recommend(request)
-                        latencies.append(milliseconds(clock.now - start))
+                        latencies.append((clock.now - start).milliseconds)
                         if response.fromCache { cached += 1 }
                     } catch {
                         errors.append("\(error)")
@@ -68,7 +68,7 @@ let (latencies, errors, fromCache) = try await withStylecastConnection(to: targe
         return all
     }
 }
-let seconds = milliseconds(clock.now - started) / 1000
+let seconds = (clock.now - started).milliseconds / 1000
 let sorted = latencies.sorted()
 func percentile(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
 let result: [String: Any] = [

@@ -9,9 +9,10 @@
 //
 // Run it from a release build (scripts/bench/recsys.sh does).
 
-import CBLAS
 import Foundation
+import StylecastCalendar
 import StylecastRecommender
+import StylecastTensor
 
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -25,9 +26,6 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
 
 func emit(_ outcome: Outcome, dataset: String) {
     var record: [String: Any] = [
@@ -38,8 +36,8 @@ func emit(_ outcome: Outcome, dataset: String) {
     emit(record)
 }
 
-openblas_set_num_threads(1)
-let kernel = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+BLASRuntime.useSingleThread()
+let kernel = BLASRuntime.kernelName
 let splits = option("--splits", default: "")
 let datasets = option("--datasets", default: "amazon,hm1w,hm4w").split(separator: ",").map(String.init)
 let repeats = Int(option("--repeats", default: "3")) ?? 3
@@ -54,7 +52,7 @@ for _ in 0..<repeats {
     let clock = ContinuousClock()
     let start = clock.now
     _ = try ALSModel.train(timingMatrix, configuration: ALSConfiguration(factors: 64, regularization: 1, alpha: 9, iterations: 15))
-    times.append(seconds(clock.now - start))
+    times.append((clock.now - start).totalSeconds)
 }
 emit([
     "bench": "als-time", "side": "ours", "factors": 64, "iterations": 15, "seconds": times.sorted(), "kernel": kernel,

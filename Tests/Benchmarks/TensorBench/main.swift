@@ -7,6 +7,7 @@
 
 import CBLAS
 import Foundation
+import StylecastCalendar
 import StylecastImageIO
 import StylecastTensor
 import StylecastVision
@@ -21,7 +22,7 @@ func rate(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
         try body()
         calls += 1
         let duration = ContinuousClock.now - start
-        elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        elapsed = duration.totalSeconds
     } while elapsed < seconds
     return Double(calls) / elapsed
 }
@@ -79,7 +80,7 @@ func benchmarkSGEMM(m: Int, k: Int, n: Int, transposeB: Bool, seconds: Double) t
 }
 
 func kernelName() -> String {
-    openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    BLASRuntime.kernelName
 }
 
 func benchmarkClassifier(batchSizes: [Int], seconds: Double) throws {
@@ -103,7 +104,7 @@ func benchmarkClassifier(batchSizes: [Int], seconds: Double) throws {
     }
 }
 
-openblas_set_num_threads(1)
+BLASRuntime.useSingleThread()
 let seconds = Double(option("--seconds", default: "3")) ?? 3
 switch CommandLine.arguments.dropFirst().first {
 case "sgemm":

@@ -1,4 +1,5 @@
 import Foundation
+import StylecastCalendar
 import StylecastForecast
 import StylecastTrends
 
@@ -40,7 +41,7 @@ enum ForecasterComparison {
                     }
                 }
                 let elapsed = ContinuousClock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                let seconds = elapsed.totalSeconds
                 progress("\(set.name), \(model): " + String(format: "%.4f", best.score))
                 lines.append(
                     "| \(set.name) | \(model) | \(best.up) / \(best.down) | " + String(format: "%.4f | %.1f |", best.score, seconds))

@@ -13,6 +13,7 @@
 
 import GRPCCore
 import GRPCProtobuf
+import StylecastProto
 
 // MARK: - stylecast.v1.TrendAggregation
 

@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import StylecastGRPC
 import StylecastProto
 
 /// Health and reflection queries against a running service, as operators and tests use them.

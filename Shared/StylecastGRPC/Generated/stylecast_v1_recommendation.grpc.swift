@@ -12,6 +12,7 @@
 
 import GRPCCore
 import GRPCProtobuf
+import StylecastProto
 
 // MARK: - stylecast.v1.Recommendation
 

@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import StylecastGRPC
 import StylecastProto
 
 /// The HTTP/2 transport to one Stylecast service: TLS when the credentials name a CA,

@@ -1,3 +1,5 @@
+import StylecastContracts
+
 /// Where a Stylecast service listens: a host (name or IPv4 address) and a port.
 public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// Host name or IPv4 address.
@@ -38,5 +40,12 @@ public enum EndpointError: Error, CustomStringConvertible, Equatable {
         case .missingHost(let text): "\"\(text)\" has no host: expected host:port"
         case .badPort(let text): "\"\(text)\": the port must be a number from 1 to 65535"
         }
+    }
+}
+
+extension Endpoint {
+    /// Where `service` listens on the local stack by default (`127.0.0.1:50051` for ingest).
+    public static func defaultEndpoint(of service: StylecastServiceName) -> Endpoint {
+        Endpoint(host: StylecastServiceName.defaultHost, port: service.defaultGRPCPort)
     }
 }

@@ -1,4 +1,5 @@
 import GRPCCore
+import StylecastGRPC
 import StylecastProto
 import StylecastServiceKit
 

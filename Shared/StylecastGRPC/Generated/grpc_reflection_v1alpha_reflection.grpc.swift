@@ -14,6 +14,7 @@
 
 import GRPCCore
 import GRPCProtobuf
+import StylecastProto
 
 // MARK: - grpc.reflection.v1alpha.ServerReflection
 

@@ -1,9 +1,11 @@
 /// Short dot products and updates on factor rows (tens to a few hundred floats), used per
 /// non-zero in the ALS solver, where a BLAS call per row would cost more than the arithmetic.
-/// Eight-wide SIMD with two accumulators, then a scalar tail.
-enum VectorKernels {
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+/// Eight-wide SIMD with two accumulators, then a scalar tail. Inlinable: they are called in the
+/// innermost loops of other modules.
+public enum VectorKernels {
+    /// The dot product of `count` floats at `a` and `b`.
+    @inlinable @inline(__always)
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         var sum0 = SIMD8<Float>()
         var sum1 = SIMD8<Float>()
         var index = 0
@@ -24,9 +26,9 @@ enum VectorKernels {
         return total
     }
 
-    /// `y += scale * x`.
-    @inline(__always)
-    static func addScaled(_ x: UnsafePointer<Float>, scale: Float, to y: UnsafeMutablePointer<Float>, count: Int) {
+    /// `y += scale * x` over `count` floats.
+    @inlinable @inline(__always)
+    public static func addScaled(_ x: UnsafePointer<Float>, scale: Float, to y: UnsafeMutablePointer<Float>, count: Int) {
         let rawX = UnsafeRawPointer(x)
         let rawY = UnsafeMutableRawPointer(y)
         let factor = SIMD8<Float>(repeating: scale)

@@ -1,5 +1,7 @@
+import StylecastContracts
 import GRPCCore
 import StylecastErrors
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastServiceKit

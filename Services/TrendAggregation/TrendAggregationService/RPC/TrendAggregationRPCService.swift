@@ -1,5 +1,6 @@
 import GRPCCore
 import StylecastErrors
+import StylecastGRPC
 import StylecastProto
 import StylecastRedis
 import StylecastServiceKit

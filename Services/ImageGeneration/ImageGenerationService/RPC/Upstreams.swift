@@ -3,6 +3,7 @@ import GRPCNIOTransportHTTP2
 import ServiceLifecycle
 import StylecastClient
 import StylecastErrors
+import StylecastGRPC
 import StylecastProto
 
 /// A long-lived gRPC client to another Stylecast service, run beside the server as a
@@ -85,7 +86,7 @@ final class UpstreamConnection: Service, Sendable {
 }
 
 /// What the image-generation service asks of text-embedding and trend-aggregation.
-struct Upstreams: Sendable {
+struct Upstreams: DesignUpstreams {
     let textEmbedding: UpstreamConnection
     let trends: UpstreamConnection
 
@@ -119,7 +120,7 @@ struct Upstreams: Sendable {
     /// sources), strongest call first (trend-aggregation's ListTrends order).
     /// - Parameter required: Whether the caller cannot do without them (GenerateFromTrends);
     ///   an enrichment (Generate's palette) is asked once, without retries.
-    func risingValues(kind: String, required: Bool = true) async throws -> [String] {
+    func risingValues(kind: String, required: Bool) async throws -> [String] {
         let response = try await trends.call(field: "kind", retryingUnavailable: required) { client, options in
             try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(
                 .with {

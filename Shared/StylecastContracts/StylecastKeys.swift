@@ -1,0 +1,112 @@
+/// Every Redis key the services share, built in one place (docs/architecture.md, "Redis key
+/// layout").
+///
+/// Keys are `stylecast:` then a hash tag in braces: Redis Cluster hashes only the tag, so keys
+/// that one script or transaction touches together carry the same tag. An id that becomes part
+/// of a key must pass ``KeyIdentifier/check(_:field:allowEmpty:)`` first, so that it cannot
+/// contain a brace and move the key's tag.
+///
+/// | key | type | written by | holds |
+/// |---|---|---|---|
+/// | ``item(_:)`` `stylecast:item:{<id>}` | string | ingest | the item, binary protobuf `FashionItem` |
+/// | ``itemEmbedding(_:)`` `stylecast:item:{<id>}:embedding` | string | text-embedding | ``EmbeddingCodec`` bytes |
+/// | ``itemAttributes(_:)`` `stylecast:item:{<id>}:attributes` | string | text-embedding | ``AttributesCodec`` JSON |
+/// | ``itemIDs`` `stylecast:{items.ingested}:ids` | set | ingest | item ids stored |
+/// | ``itemContent`` `stylecast:{items.ingested}:content` | set | ingest | content fingerprints stored |
+/// | ``signal(_:)`` `stylecast:signal:{<id>}` | string | ingest | a search-interest series, binary protobuf |
+/// | ``signalIDs``, ``interactionIDs`` | set | ingest | ids stored |
+/// | ``textEmbedding(sha1:)`` `stylecast:embedding:{<sha1>}` | string | text-embedding | cached ``EmbeddingCodec`` bytes, with a TTL |
+/// | ``Recommendation`` keys `stylecast:{models}:recommendation:*`, `stylecast:rec:{<user>}` | | recommendation | model, cache |
+/// | ``Trends`` keys `stylecast:{trends}:*` | | trend-aggregation | series, totals, vocabulary |
+public enum StylecastKeys {
+    /// What every key starts with (before the `:`).
+    public static let namespace = "stylecast"
+
+    /// An item's body (binary protobuf `FashionItem`).
+    public static func item(_ itemID: String) -> String { "\(namespace):item:{\(itemID)}" }
+    /// An item's embedding (``EmbeddingCodec``).
+    public static func itemEmbedding(_ itemID: String) -> String { item(itemID) + ":embedding" }
+    /// An item's extracted attributes (``AttributesCodec``).
+    public static func itemAttributes(_ itemID: String) -> String { item(itemID) + ":attributes" }
+    /// The ids of the items stored.
+    public static let itemIDs = WorkStream.itemsIngested.key + ":ids"
+    /// The content fingerprints of the items stored.
+    public static let itemContent = WorkStream.itemsIngested.key + ":content"
+
+    /// A search-interest series' body (binary protobuf `SearchInterestSeries`).
+    public static func signal(_ signalID: String) -> String { "\(namespace):signal:{\(signalID)}" }
+    /// The ids of the series stored.
+    public static let signalIDs = WorkStream.signals.key + ":ids"
+    /// The ids of the interactions stored.
+    public static let interactionIDs = WorkStream.interactions.key + ":ids"
+
+    /// A cached embedding of a text, by the SHA-1 of its UTF-8 bytes in lower-case hex.
+    public static func textEmbedding(sha1 hexDigest: String) -> String { "\(namespace):embedding:{\(hexDigest)}" }
+
+    /// What the idempotency markers of one consumer's writes start with: the tag is the one of
+    /// the keys it writes, the scope names the consumer (see `IdempotentApplier`).
+    /// - Parameters:
+    ///   - hashTag: The hash tag of every key the writes touch, without braces.
+    ///   - scope: The consumer, e.g. its group.
+    public static func appliedMarkerPrefix(hashTag: String, scope: String) -> String {
+        "\(namespace):{\(hashTag)}:applied:\(scope):"
+    }
+
+    /// The keys of the recommendation service.
+    public enum Recommendation {
+        private static let models = "\(namespace):{models}:recommendation"
+        /// The trained model (`ModelCodec` bytes).
+        public static let model = models + ":model"
+        /// The stored model's version, polled by replicas.
+        public static let modelVersion = models + ":version"
+        /// The lock that lets one Refresh train at a time (the owner's token; expires).
+        public static let refreshLock = models + ":refresh-lock"
+        /// What every cached answer's key starts with (followed for near-cache invalidations; the
+        /// users' recent-event hashes share it, and their invalidations match no copy).
+        public static let cachePrefix = "\(namespace):rec:{"
+        /// A user's cached Recommend answer.
+        public static func cache(userID: String) -> String { "\(cachePrefix)\(userID)}" }
+        /// A user's interactions logged since training (hash: interaction id -> event).
+        public static func recent(userID: String) -> String { cache(userID: userID) + ":recent" }
+    }
+
+    /// The keys of trend-aggregation, all under the tag `{trends}` (one slot: a rebuild deletes
+    /// them with one script).
+    public enum Trends {
+        private static let prefix = "\(namespace):{trends}"
+        /// The hash tag every trend key carries (idempotency markers included).
+        public static let hashTag = "trends"
+        /// A `SCAN`/`KEYS` pattern matching every trend key.
+        public static let all = prefix + ":*"
+        /// Set: every `measure|source|market` with data.
+        public static let sources = prefix + ":sources"
+        /// Set: every `measure|source|market|kind|value` with a series.
+        public static let topics = prefix + ":topics"
+        /// Set: the items with VISUELLE weekly sales (new-product training rows).
+        public static let products = prefix + ":products"
+        /// Hash week -> the volume of a (measure, source, market).
+        public static func totals(measure: String, source: String, market: String) -> String {
+            "\(prefix):totals:\(measure):\(source):\(market)"
+        }
+        /// Hash week -> an attribute's amount under a (measure, source, market).
+        public static func series(measure: String, source: String, market: String, kind: String, value: String) -> String {
+            "\(prefix):series:\(measure):\(source):\(market):\(kind):\(value)"
+        }
+        /// Hash week -> how many search series were summed into the `interest` series.
+        public static func seriesCount(
+            measure: String, source: String, market: String, kind: String, value: String
+        ) -> String {
+            "\(prefix):series-count:\(measure):\(source):\(market):\(kind):\(value)"
+        }
+        /// Sorted set item id -> release day: example items of an attribute in a market.
+        public static func examples(market: String, kind: String, value: String) -> String {
+            "\(prefix):examples:\(market):\(kind):\(value)"
+        }
+        /// Set: the values of an attribute kind admitted to series.
+        public static func values(kind: String) -> String { "\(prefix):values:\(kind)" }
+        /// What the parked-purchase hashes' keys start with.
+        public static let parkedPurchasesPrefix = prefix + ":parked-purchases:"
+        /// Hash purchase entry id -> `"<timestamp> <quantity>"`: purchases waiting for their item.
+        public static func parkedPurchases(itemID: String) -> String { parkedPurchasesPrefix + itemID }
+    }
+}
