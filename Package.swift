@@ -97,7 +97,7 @@ var targets: [Target] = [
     // canonical protobuf records (docs/ingest-formats.md).
     .target(
         name: "StylecastDatasets",
-        dependencies: ["CZlib", "StylecastCalendar", "StylecastErrors", "StylecastProto", "StylecastImageIO", .swiftProtobuf],
+        dependencies: ["StylecastCalendar", "StylecastErrors", "StylecastProto", "StylecastImageIO", .swiftProtobuf],
         path: "Shared/StylecastDatasets", swiftSettings: numericSwiftSettings),
 
     // Forecasting: ETS, Theta, naive methods, automatic selection, intervals, backtests (no gRPC).
@@ -295,7 +295,7 @@ targets += [
     // Attribute extraction measured on real labels (scripts/bench/attributes.sh runs it).
     .executableTarget(
         name: "attributes-eval",
-        dependencies: ["StylecastCalendar", "StylecastAttributes", "StylecastText", "StylecastImageIO"],
+        dependencies: ["StylecastDatasets", "StylecastCalendar", "StylecastAttributes", "StylecastText", "StylecastImageIO"],
         path: "Tests/Benchmarks/AttributesEval",
         swiftSettings: swiftSettings),
     // Benchmarks' Swift side (scripts/bench/tensor.sh runs it from a release build). Its sgemm
@@ -329,7 +329,7 @@ targets += [
     // The Swift side of scripts/bench/new-product.sh: new-product forecasts on VISUELLE's split.
     .executableTarget(
         name: "new-product-bench",
-        dependencies: ["StylecastForecast"],
+        dependencies: ["StylecastForecast", "StylecastDatasets"],
         path: "Tests/Benchmarks/NewProductBench",
         swiftSettings: numericSwiftSettings),
     // Keys, entries, codecs, reasons and ports against the rules the services rely on.
@@ -348,7 +348,7 @@ targets += [
         swiftSettings: numericSwiftSettings),
     .testTarget(
         name: "StylecastForecastTests",
-        dependencies: ["StylecastForecast", "StylecastErrors"],
+        dependencies: ["StylecastForecast", "StylecastErrors", "StylecastTensor", "StylecastDatasets"],
         path: "Tests/StylecastForecastTests",
         swiftSettings: numericSwiftSettings),
     // The Swift side of scripts/bench/generation.sh: style generator images per second.

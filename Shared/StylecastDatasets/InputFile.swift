@@ -1,3 +1,4 @@
+import StylecastImageIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,7 +20,7 @@ final class InputFile {
     private(set) var isAtEnd = false
 
     private var descriptor: Int32
-    private var inflater: GzipInflater?
+    private var inflater: ZlibInflater?
     private var raw: [UInt8]
     private var rawStart = 0
     private var rawEnd = 0
@@ -57,7 +58,7 @@ final class InputFile {
         }
         let isGzip = rawEnd - rawStart >= 2 && raw[rawStart] == 0x1F && raw[rawStart + 1] == 0x8B
         if isGzip {
-            guard let inflater = GzipInflater() else {
+            guard let inflater = ZlibInflater(format: .gzip) else {
                 close(descriptor)
                 throw .corruptGzip(path: path, reason: "zlib could not start")
             }
@@ -111,7 +112,7 @@ final class InputFile {
                 inflater.reset()
                 betweenMembers = false
             }
-            let step: GzipInflater.Step
+            let step: ZlibInflater.Step
             do {
                 step = try raw.withUnsafeBufferPointer { input throws(InflateFailure) in
                     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.chunkSize) {
@@ -119,7 +120,7 @@ final class InputFile {
                         let step = try inflater.inflate(
                             UnsafeBufferPointer(rebasing: input[rawStart..<rawEnd]), into: output)
                         switch step {
-                        case .progress(_, let produced), .memberEnd(_, let produced):
+                        case .progress(_, let produced), .streamEnd(_, let produced):
                             buffer.append(contentsOf: UnsafeBufferPointer(rebasing: output[0..<produced]))
                         }
                         return step
@@ -134,7 +135,7 @@ final class InputFile {
                 if consumed == 0, produced == 0, rawStart < rawEnd {
                     throw .corruptGzip(path: path, reason: "zlib made no progress")
                 }
-            case .memberEnd(let consumed, _):
+            case .streamEnd(let consumed, _):
                 rawStart += consumed
                 betweenMembers = true
             }

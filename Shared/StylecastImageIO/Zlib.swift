@@ -1,6 +1,7 @@
 import CZlib
 
-/// The zlib calls this library needs, with Swift arrays in and out; no C pointer leaves here.
+/// One-shot zlib calls with Swift arrays in and out (inflate through ``ZlibInflater``); no C
+/// pointer leaves here.
 enum Zlib {
     /// Inflates a zlib or gzip stream (detected from its header: `windowBits` 15 + 32).
     /// - Parameters:
@@ -15,47 +16,40 @@ enum Zlib {
         _ input: [UInt8], maximumByteCount: Int, concatenatedMembers: Bool, reserveMaximum: Bool = false
     ) throws(ImageIOError) -> [UInt8] {
         guard input.count <= Int(UInt32.max) else { throw .decompressedTooLarge(limit: maximumByteCount) }
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard let inflater = ZlibInflater(format: .zlibOrGzip) else {
             throw .decompressionFailed(reason: "inflateInit2 failed")
         }
-        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        if reserveMaximum { output.reserveCapacity(maximumByteCount) }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        let result: Result<[UInt8], ImageIOError> = input.withUnsafeBufferPointer { inputBuffer in
-            stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
-            stream.avail_in = UInt32(inputBuffer.count)
-            var output: [UInt8] = []
-            if reserveMaximum { output.reserveCapacity(maximumByteCount) }
-            while true {
-                var produced = 0
-                let status = chunk.withUnsafeMutableBufferPointer { outputBuffer in
-                    stream.next_out = outputBuffer.baseAddress
-                    stream.avail_out = UInt32(outputBuffer.count)
-                    let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    produced = outputBuffer.count - Int(stream.avail_out)
-                    return status
+        var offset = 0
+        while true {
+            let step: ZlibInflater.Step
+            do {
+                step = try input.withUnsafeBufferPointer { all throws(InflateFailure) in
+                    try chunk.withUnsafeMutableBufferPointer { out throws(InflateFailure) in
+                        try inflater.inflate(UnsafeBufferPointer(rebasing: all[offset...]), into: out)
+                    }
                 }
-                guard output.count + produced <= maximumByteCount else {
-                    return .failure(.decompressedTooLarge(limit: maximumByteCount))
+            } catch {
+                throw .decompressionFailed(reason: error.message)
+            }
+            let (consumed, produced, ended) =
+                switch step {
+                case .progress(let consumed, let produced): (consumed, produced, false)
+                case .streamEnd(let consumed, let produced): (consumed, produced, true)
                 }
-                output.append(contentsOf: chunk[0..<produced])
-                switch status {
-                case Z_OK:
-                    continue
-                case Z_STREAM_END:
-                    guard concatenatedMembers, stream.avail_in > 0 else { return .success(output) }
-                    inflateReset(&stream)
-                case Z_BUF_ERROR where stream.avail_in == 0:
-                    return .failure(.decompressionFailed(reason: "unexpected end of compressed data"))
-                case Z_BUF_ERROR:
-                    continue
-                default:
-                    let message = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-                    return .failure(.decompressionFailed(reason: message))
-                }
+            offset += consumed
+            guard output.count + produced <= maximumByteCount else { throw .decompressedTooLarge(limit: maximumByteCount) }
+            output.append(contentsOf: chunk[0..<produced])
+            if ended {
+                guard concatenatedMembers, offset < input.count else { return output }
+                inflater.reset()
+            } else if consumed == 0 && produced == 0 {
+                // No progress with input left or none: the stream stops before its end.
+                throw .decompressionFailed(reason: "unexpected end of compressed data")
             }
         }
-        return try result.get()
     }
 
     /// Compresses into a zlib stream (the format PNG's IDAT uses).

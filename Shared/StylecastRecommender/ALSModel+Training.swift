@@ -14,7 +14,7 @@ extension ALSModel {
     public static func train(_ matrix: InteractionMatrix, configuration: ALSConfiguration) throws(RecommenderError) -> ALSModel {
         try configuration.validate()
         let k = configuration.factors
-        var generator = SeededGenerator(seed: configuration.seed)
+        var generator = SplitMix64(seed: configuration.seed)
         var users = (0..<(matrix.rowCount * k)).map { _ in generator.nextUnitFloat() * 0.01 }
         var items = (0..<(matrix.columnCount * k)).map { _ in generator.nextUnitFloat() * 0.01 }
         let transposed = matrix.transposed()

@@ -1,3 +1,4 @@
+import StylecastTensor
 import StylecastImageIO
 
 /// The dominant colours of a garment image, for image features at ingest: which colours the

@@ -1,3 +1,5 @@
+import StylecastTensor
+
 /// k-means in CIELAB: k-means++ seeding from a ``SplitMix64`` with a fixed seed, Lloyd
 /// iterations, and merging of clusters whose centres are perceptually the same colour.
 struct LabKMeans {

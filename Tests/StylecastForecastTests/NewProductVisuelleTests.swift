@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import StylecastDatasets
 import StylecastForecast
 
 /// On the real VISUELLE files (`STYLECAST_DATA_DIR`, by default `../shared/data` beside the package).
@@ -12,11 +13,8 @@ struct NewProductVisuelleTests {
         .deletingLastPathComponent().path + "/../shared/data") + "/visuelle"
 
     static func rows(_ name: String) throws -> (header: [String], rows: [[String]]) {
-        let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
-        let lines = text.split(whereSeparator: \.isNewline).map {
-            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        }
-        return (lines[0], Array(lines.dropFirst()))
+        let table = try CSVTable(path: directory + "/" + name)
+        return (table.header, table.rows)
     }
 
     static func products(_ name: String) throws -> [PastProduct] {

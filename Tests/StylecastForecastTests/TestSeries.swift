@@ -1,17 +1,9 @@
 import Foundation
+import StylecastTensor
 
-/// Deterministic series for the tests: a SplitMix64 generator and Gaussian noise by Box-Muller.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Deterministic series for the tests: Gaussian noise by Box-Muller from StylecastTensor's
+/// SplitMix64.
+extension SplitMix64 {
     /// Uniform in (0, 1).
     mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
 
@@ -29,7 +21,7 @@ enum TestSeries {
 
     /// ETS(A,N,N) simulated with the given alpha: l_t = l_{t-1} + alpha e_t, y_t = l_{t-1} + e_t.
     static func localLevel(count: Int, alpha: Double, level: Double, sigma: Double, seed: UInt64) -> [Double] {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         var l = level
         return (0..<count).map { _ in
             let e = sigma * random.gaussian()

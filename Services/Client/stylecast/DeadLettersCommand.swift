@@ -39,7 +39,8 @@ struct DeadLettersCommand: AsyncParsableCommand {
         /// The stream's full key.
         var streamKey: String { WorkStream(named: stream)?.key ?? stream }
 
-        func deadLetters() throws -> (DeadLetters, RedisClient) {
+        /// Runs `body` with the dead letters of the stream, on a client closed afterwards.
+        func withDeadLetters<Result>(_ body: (DeadLetters) async throws -> Result) async throws -> Result {
             guard !stream.hasSuffix(":dead") else {
                 throw ValidationError("STREAM is the work stream, without :dead (got \(stream))")
             }
@@ -47,8 +48,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
             guard let url = redisURL ?? stack?.redisURL ?? ProcessInfo.processInfo.environment["STYLECAST_REDIS_URL"] else {
                 throw ValidationError("no Redis: give --redis-url, set STYLECAST_REDIS_URL, or run it beside `stylecast up`")
             }
-            let client = try quietRedisClient(url)
-            return (DeadLetters(client: client, stream: streamKey), client)
+            return try await withQuietRedisClient(url) { try await body(DeadLetters(client: $0, stream: streamKey)) }
         }
     }
 
@@ -64,9 +64,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let (deadLetters, client) = try target.deadLetters()
-            defer { Task { await client.shutdown() } }
-            let letters = try await deadLetters.list(count: count)
+            let (deadLetters, letters) = try await target.withDeadLetters { ($0, try await $0.list(count: count)) }
             if json {
                 for letter in letters {
                     let object: [String: Any] = [
@@ -107,9 +105,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (deadLetters, client) = try target.deadLetters()
-            defer { Task { await client.shutdown() } }
-            let replayed = try await deadLetters.replay(ids: all ? nil : ids)
+            let (deadLetters, replayed) = try await target.withDeadLetters { ($0, try await $0.replay(ids: all ? nil : ids)) }
             for (deadID, newID) in replayed { print("\(deadID) -> \(deadLetters.stream) \(newID)") }
             print("replayed \(replayed.count) dead letters to \(deadLetters.stream)")
             if !all && replayed.count < ids.count {

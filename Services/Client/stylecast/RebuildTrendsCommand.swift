@@ -29,9 +29,7 @@ struct RebuildTrendsCommand: AsyncParsableCommand {
         guard let url = redisURL ?? stack?.redisURL ?? ProcessInfo.processInfo.environment["STYLECAST_REDIS_URL"] else {
             throw ValidationError("no Redis: give --redis-url, set STYLECAST_REDIS_URL, or run it beside `stylecast up`")
         }
-        let client = try quietRedisClient(url)
-        defer { Task { await client.shutdown() } }
-        let summary = try await TrendRebuild.run(redis: client)
+        let summary = try await withQuietRedisClient(url) { try await TrendRebuild.run(redis: $0) }
         print("deleted \(summary.deletedKeys) trend keys; trend-aggregation now reads \(summary.entries) stream entries again")
     }
 }

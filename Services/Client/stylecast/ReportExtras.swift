@@ -1,6 +1,7 @@
 import Foundation
 import StylecastContracts
 import StylecastProto
+import TrendAggregationService
 
 /// The sections `stylecast report` adds to trend-aggregation's page: designs drawn from the
 /// trends (images inline as data URIs, so the page stays one file) and customers'
@@ -158,8 +159,5 @@ struct ReportExtras {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { ReportHTML.escape(text) }
 }

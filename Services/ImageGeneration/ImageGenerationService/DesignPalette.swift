@@ -3,23 +3,23 @@ import StylecastVision
 
 /// The colours of a design: the base colour of the garment first, then accents for the
 /// pattern, with the lexicon colour names they came from.
-public struct DesignPalette: Sendable, Equatable {
+package struct DesignPalette: Sendable, Equatable {
     /// One colour and the name it came from (`"navy"`, `"neon"`, `"contrast"`).
-    public struct Swatch: Sendable, Equatable {
+    package struct Swatch: Sendable, Equatable {
         /// The colour name: a lexicon colour value, or `"contrast"` for an added accent.
-        public var name: String
+        package var name: String
         /// The colour.
-        public var color: SRGBColor
+        package var color: SRGBColor
     }
 
     /// The colours, base first; at least two (an accent is added when one colour is asked).
-    public let swatches: [Swatch]
+    package let swatches: [Swatch]
 
     /// The colours as `#rrggbb`, base first.
-    public var hexColors: [String] { swatches.map(\.color.hex) }
+    package var hexColors: [String] { swatches.map(\.color.hex) }
 
     /// The most colours a design uses.
-    public static let maximumColors = 3
+    package static let maximumColors = 3
 
     /// Fluorescent colours for `neon` (it names a finish, not one hue): green, pink, blue.
     static let neonColors = ["#39ff14", "#ff10f0", "#1f51ff"].compactMap { SRGBColor(hex: $0) }
@@ -33,7 +33,7 @@ public struct DesignPalette: Sendable, Equatable {
     /// light ones) is added so that a pattern stays visible.
     /// - Parameter colorNames: Lexicon colour values, e.g. `["red", "white"]`.
     /// - Returns: `nil` when none of the names is a colour.
-    public init?(colorNames: [String]) {
+    package init?(colorNames: [String]) {
         var swatches: [Swatch] = []
         for name in colorNames {
             let colors: [SRGBColor]

@@ -1,12 +1,12 @@
 /// The procedural surface patterns painted inside the garment.
-public enum DesignPattern: String, CaseIterable, Sendable {
+package enum DesignPattern: String, CaseIterable, Sendable {
     case none, stripes, checks, dots, geometric, floral
 
     /// The pattern drawn for a lexicon pattern value, if any: the five drawable values map to
     /// themselves, `paisley` to floral, `colour block` to geometric, `solid` and `melange` to
     /// none; the others (`print`, `graphic`, `animal print`, ...) have no procedural form and
     /// map to nil.
-    public init?(lexiconPattern value: String) {
+    package init?(lexiconPattern value: String) {
         switch value {
         case "stripes": self = .stripes
         case "checks": self = .checks

@@ -1,17 +1,17 @@
 /// An attribute of a design and where it came from.
-public struct DesignAttribute: Sendable, Equatable {
+package struct DesignAttribute: Sendable, Equatable {
     /// `"category"`, `"color"` or `"pattern"`.
-    public var kind: String
+    package var kind: String
     /// The value, e.g. `"dress"`, `"navy"`, `"stripes"`.
-    public var value: String
+    package var value: String
     /// Confidence in [0, 1].
-    public var confidence: Float
+    package var confidence: Float
     /// `"lexicon"` (read from the prompt), `"zero-shot"` (nearest class prompt), `"trend"`
     /// (rising in trend-aggregation), `"seed"` (chosen by the seed) or `"default"`.
-    public var origin: String
+    package var origin: String
 
     /// Creates an attribute.
-    public init(kind: String, value: String, confidence: Float, origin: String) {
+    package init(kind: String, value: String, confidence: Float, origin: String) {
         self.kind = kind
         self.value = value
         self.confidence = confidence
@@ -20,18 +20,18 @@ public struct DesignAttribute: Sendable, Equatable {
 }
 
 /// What to draw: a garment class, colours and a pattern, with the attributes that chose them.
-public struct DesignPlan: Sendable, Equatable {
+package struct DesignPlan: Sendable, Equatable {
     /// The class the generator is conditioned on.
-    public var garmentClass: GarmentClass
+    package var garmentClass: GarmentClass
     /// The colours, base first.
-    public var palette: DesignPalette
+    package var palette: DesignPalette
     /// The surface pattern.
-    public var pattern: DesignPattern
+    package var pattern: DesignPattern
     /// The attributes behind the choices, for the response.
-    public var attributes: [DesignAttribute]
+    package var attributes: [DesignAttribute]
 
     /// Creates a plan.
-    public init(garmentClass: GarmentClass, palette: DesignPalette, pattern: DesignPattern, attributes: [DesignAttribute]) {
+    package init(garmentClass: GarmentClass, palette: DesignPalette, pattern: DesignPattern, attributes: [DesignAttribute]) {
         self.garmentClass = garmentClass
         self.palette = palette
         self.pattern = pattern
@@ -40,5 +40,5 @@ public struct DesignPlan: Sendable, Equatable {
 
     /// The palette when neither the prompt nor the trends give a colour: navy with a
     /// near-white accent.
-    public static let defaultPalette = DesignPalette(colorNames: ["navy"])!
+    package static let defaultPalette = DesignPalette(colorNames: ["navy"])!
 }

@@ -3,19 +3,19 @@ import StylecastTensor
 import StylecastVision
 
 /// One finished design.
-public struct Design: Sendable {
+package struct Design: Sendable {
     /// The PNG file.
-    public var png: [UInt8]
+    package var png: [UInt8]
     /// The class the generator was conditioned on.
-    public var garmentClass: GarmentClass
+    package var garmentClass: GarmentClass
     /// The seed that reproduces this design (`Generate` with count 1 and this seed).
-    public var seed: UInt64
+    package var seed: UInt64
     /// The palette's colours, `#rrggbb`, base first.
-    public var palette: [String]
+    package var palette: [String]
     /// The pattern painted.
-    public var pattern: DesignPattern
+    package var pattern: DesignPattern
     /// Width and height, in pixels.
-    public var size: Int
+    package var size: Int
 }
 
 /// The core of the image-generation service: plans in, PNG designs out. Knows nothing of gRPC.
@@ -24,16 +24,16 @@ public struct Design: Sendable {
 /// ``StyleGenerator/latents(seed:count:)`` of that seed, and its pattern's direction and phase
 /// come from it too, so the same request always gives the same images, and a design can be
 /// redrawn alone with `count` 1 and its own seed.
-public struct DesignStudio: Sendable {
+package struct DesignStudio: Sendable {
     /// The truncation `psi` of served designs: styles pulled 30% toward their class's mean
     /// style, for typical garments (the evaluation reports both 1 and this value).
-    public static let truncation: Float = 0.7
+    package static let truncation: Float = 0.7
 
     private let generator: StyleGenerator
     private let painter = GarmentPainter()
 
     /// - Parameter generator: The loaded style generator.
-    public init(generator: StyleGenerator) {
+    package init(generator: StyleGenerator) {
         self.generator = generator
     }
 
@@ -43,7 +43,7 @@ public struct DesignStudio: Sendable {
     ///   - seed: The first design's seed; design `i` uses `seed + i`.
     ///   - size: Output edge length, in pixels.
     /// - Returns: One design per plan, in order.
-    public func designs(plans: [DesignPlan], seed: UInt64, size: Int) throws -> [Design] {
+    package func designs(plans: [DesignPlan], seed: UInt64, size: Int) throws -> [Design] {
         guard !plans.isEmpty else { return [] }
         let seeds = plans.indices.map { seed &+ UInt64($0) }
         let latents = try Tensor.concatenated(seeds.map { StyleGenerator.latents(seed: $0, count: 1) }, axis: 0)
@@ -70,7 +70,7 @@ public struct DesignStudio: Sendable {
     ///   - size: Output edge length, in pixels.
     /// - Returns: The mix, then A, then B, each in ``DesignPlan/defaultPalette`` without pattern,
     ///   so that only shape and shading differ.
-    public func mixedDesigns(
+    package func mixedDesigns(
         seedA: UInt64, seedB: UInt64, crossover: Int, garmentClass: GarmentClass?, size: Int
     ) throws -> [Design] {
         let classA = garmentClass ?? GarmentClass(seed: seedA)

@@ -3,14 +3,14 @@ import StylecastVision
 
 /// The ten garment classes the generator draws (the Fashion-MNIST classes), with the lexicon
 /// categories that name each and the English prompts that describe it for zero-shot choice.
-public enum GarmentClass: Int, CaseIterable, Sendable {
+package enum GarmentClass: Int, CaseIterable, Sendable {
     case tShirt = 0, trousers, pullover, dress, coat, sandal, shirt, sneaker, bag, ankleBoot
 
     /// The class index the generator and the classifier use (``GarmentClassifier/classNames``).
-    public var index: Int { rawValue }
+    package var index: Int { rawValue }
 
     /// The name in responses and in `MixStyles.category`, e.g. `"ankle boot"`.
-    public var name: String {
+    package var name: String {
         switch self {
         case .tShirt: "t-shirt"
         case .trousers: "trousers"
@@ -28,7 +28,7 @@ public enum GarmentClass: Int, CaseIterable, Sendable {
     /// Lexicon category values (``StylecastAttributes``) drawn as this class. Categories with
     /// no Fashion-MNIST counterpart (belt, hat, scarf, jewellery, ...) map to none, and the
     /// class is then chosen zero-shot.
-    public var lexiconCategories: Set<String> {
+    package var lexiconCategories: Set<String> {
         switch self {
         case .tShirt: ["t-shirt", "top"]
         case .trousers: ["trousers", "jeans", "track pants", "leggings", "shorts", "tights"]
@@ -44,7 +44,7 @@ public enum GarmentClass: Int, CaseIterable, Sendable {
     }
 
     /// Sentences whose mean embedding stands for the class in zero-shot choice.
-    public var prompts: [String] {
+    package var prompts: [String] {
         switch self {
         case .tShirt: ["a t-shirt", "a short-sleeved top", "a casual tee"]
         case .trousers: ["a pair of trousers", "long pants", "jeans"]
@@ -60,7 +60,7 @@ public enum GarmentClass: Int, CaseIterable, Sendable {
     }
 
     /// The class of a lexicon category value, if any.
-    public init?(lexiconCategory: String) {
+    package init?(lexiconCategory: String) {
         guard let match = Self.allCases.first(where: { $0.lexiconCategories.contains(lexiconCategory) }) else {
             return nil
         }
@@ -69,7 +69,7 @@ public enum GarmentClass: Int, CaseIterable, Sendable {
 
     /// The class named by ``name``, by the classifier's class name (`"Ankle boot"`), or by a
     /// lexicon category it draws; case-insensitive.
-    public init?(name: String) {
+    package init?(name: String) {
         let key = name.trimmingCharacters(in: .whitespaces).lowercased()
         if let match = Self.allCases.first(where: {
             $0.name == key || GarmentClassifier.classNames[$0.index].lowercased() == key
@@ -81,7 +81,7 @@ public enum GarmentClass: Int, CaseIterable, Sendable {
     }
 
     /// The class of a design seeded with `seed` when nothing else chooses it: `seed % 10`.
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         self = Self(rawValue: Int(seed % UInt64(Self.allCases.count)))!
     }
 }

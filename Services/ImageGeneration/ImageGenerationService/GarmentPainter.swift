@@ -9,16 +9,16 @@ import StylecastVision
 /// [0, 1]), keeps the brightness as shading (so folds and seams stay
 /// visible), fills the mask with the pattern's colours and composites the garment over a light
 /// background. Each output pixel averages 2 x 2 samples, so pattern and mask edges are smooth.
-public struct GarmentPainter: Sendable {
+package struct GarmentPainter: Sendable {
     /// The background behind the garment, a light warm grey.
-    public static let background = SRGBColor(red: 0xf4, green: 0xf2, blue: 0xef)
+    package static let background = SRGBColor(red: 0xf4, green: 0xf2, blue: 0xef)
 
     /// The share of the edge left free on each side: Fashion-MNIST garments fill their frame,
     /// so the painter draws the 28 x 28 garment into the middle 84% of the image.
-    public static let margin: Float = 0.08
+    package static let margin: Float = 0.08
 
     /// Creates a painter.
-    public init() {}
+    package init() {}
 
     /// Paints one design.
     /// - Parameters:
@@ -28,7 +28,7 @@ public struct GarmentPainter: Sendable {
     ///   - size: The output edge length, in pixels.
     ///   - seed: The design's seed (pattern direction, phase, flower placement).
     /// - Returns: An RGB image `size` x `size`.
-    public func paint(
+    package func paint(
         garment: [Float], palette: DesignPalette, pattern: DesignPattern, size: Int, seed: UInt64
     ) -> PNGImage {
         let side = StyleGenerator.imageSide

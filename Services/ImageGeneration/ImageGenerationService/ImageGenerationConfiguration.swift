@@ -5,37 +5,37 @@ import StylecastServiceKit
 
 /// The image-generation service's own settings, from environment variables (documented in
 /// docs/operations.md under `### image-generation`).
-public struct ImageGenerationConfiguration: Sendable {
+package struct ImageGenerationConfiguration: Sendable {
     /// text-embedding, which reads prompts (`STYLECAST_TEXT_EMBEDDING_TARGET`, `host:port`,
     /// default `127.0.0.1:50052`).
-    public var textEmbedding: Endpoint
+    package var textEmbedding: Endpoint
     /// trend-aggregation, which reports rising attributes (`STYLECAST_TRENDS_TARGET`,
     /// `host:port`, default `127.0.0.1:50055`).
-    public var trends: Endpoint
+    package var trends: Endpoint
     /// Edge length of a design when the request asks for 0 (`STYLECAST_IMAGE_DEFAULT_SIZE`,
     /// default 256, 28 to `STYLECAST_IMAGE_MAX_SIZE`).
-    public var defaultSize: Int
+    package var defaultSize: Int
     /// Largest edge length a request may ask for (`STYLECAST_IMAGE_MAX_SIZE`, default 1024,
     /// 28-4096).
-    public var maxSize: Int
+    package var maxSize: Int
     /// Most designs of one call (`STYLECAST_IMAGE_MAX_COUNT`, default 64, 1-1024).
-    public var maxCount: Int
+    package var maxCount: Int
     /// Longest prompt, in UTF-8 bytes (`STYLECAST_IMAGE_MAX_PROMPT_BYTES`, default 1000,
     /// 1-65536).
-    public var maxPromptBytes: Int
+    package var maxPromptBytes: Int
     /// Most calls drawing at once (`STYLECAST_IMAGE_MAX_RUNNING`, default: the number of
     /// cores, 1-256); more wait for a turn.
-    public var maxRunning: Int
+    package var maxRunning: Int
     /// Most calls waiting for a turn to draw (`STYLECAST_IMAGE_MAX_WAITING`, default 32,
     /// 0-10000); more are refused with RESOURCE_EXHAUSTED.
-    public var maxWaiting: Int
+    package var maxWaiting: Int
     /// How long a call to another service may take at most, in milliseconds, when the caller's
     /// deadline does not end sooner (`STYLECAST_UPSTREAM_TIMEOUT_MS`, default 5000, 10-120000).
-    public var upstreamTimeout: Duration
+    package var upstreamTimeout: Duration
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
-    public static func read(environment: [String: String]) throws(ConfigurationError) -> ImageGenerationConfiguration {
+    package static func read(environment: [String: String]) throws(ConfigurationError) -> ImageGenerationConfiguration {
         var reader = EnvironmentReader(environment: environment)
         let textEmbedding = reader.parsed(
             "STYLECAST_TEXT_EMBEDDING_TARGET", default: StylecastServiceName.textEmbedding.defaultTarget

@@ -2,7 +2,7 @@ import StylecastErrors
 
 /// Failures of the image-generation service, classified for ``ErrorStatusTable``. Invalid
 /// requests throw ``InvalidInput`` naming the field and the limit.
-public enum ImageGenerationError: StylecastError, Equatable {
+package enum ImageGenerationError: StylecastError, Equatable {
     /// A service this one depends on did not answer (UNAVAILABLE).
     case upstreamUnavailable(service: String, target: String, reason: String)
     /// A service this one depends on answered something unusable (UNAVAILABLE).
@@ -13,7 +13,7 @@ public enum ImageGenerationError: StylecastError, Equatable {
     /// (NOT_FOUND: ingest data first).
     case noRisingAttributes
 
-    public var failureKind: FailureKind {
+    package var failureKind: FailureKind {
         switch self {
         case .upstreamUnavailable, .upstreamAnswer: .unavailable
         case .upstreamDeadline: .deadlineExceeded
@@ -23,14 +23,14 @@ public enum ImageGenerationError: StylecastError, Equatable {
 
     /// Whether this is a failure to reach or use another service (rather than an answer about
     /// the request): what an enrichment degrades on.
-    public var isUpstreamFailure: Bool {
+    package var isUpstreamFailure: Bool {
         switch self {
         case .upstreamUnavailable, .upstreamAnswer, .upstreamDeadline: true
         case .noRisingAttributes: false
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .upstreamUnavailable(let service, let target, let reason):
             "\(service) at \(target) is unavailable: \(reason)"

@@ -1,3 +1,4 @@
+import StylecastTensor
 import Foundation
 import StylecastVision
 

@@ -2,13 +2,13 @@ import Foundation
 
 /// The ten garment classes as points in the sentence-embedding space: each is the normalised
 /// mean of its ``GarmentClass/prompts``' embeddings.
-public struct ClassPrototypes: Sendable {
+package struct ClassPrototypes: Sendable {
     /// Every class prompt, class by class in ``GarmentClass`` order: embed these, in this
     /// order, for ``init(promptEmbeddings:)``.
-    public static let allPrompts: [String] = GarmentClass.allCases.flatMap(\.prompts)
+    package static let allPrompts: [String] = GarmentClass.allCases.flatMap(\.prompts)
 
     /// The softmax temperature that turns cosines into the reported confidence.
-    public static let temperature: Float = 0.05
+    package static let temperature: Float = 0.05
 
     private let prototypes: [[Float]]
 
@@ -16,7 +16,7 @@ public struct ClassPrototypes: Sendable {
     /// - Parameter promptEmbeddings: One embedding per entry of ``allPrompts``, in order.
     /// - Throws: ``ImageGenerationError/upstreamAnswer(service:problem:)`` when the count or
     ///   the dimensions do not fit.
-    public init(promptEmbeddings: [[Float]]) throws(ImageGenerationError) {
+    package init(promptEmbeddings: [[Float]]) throws(ImageGenerationError) {
         guard promptEmbeddings.count == Self.allPrompts.count, let dimension = promptEmbeddings.first?.count,
             dimension > 0, promptEmbeddings.allSatisfy({ $0.count == dimension })
         else {
@@ -40,7 +40,7 @@ public struct ClassPrototypes: Sendable {
     /// The class nearest to a prompt's embedding by cosine, with the softmax (temperature
     /// ``temperature``) of the cosines as its confidence.
     /// - Parameter embedding: The prompt's embedding, any length equal to the prototypes'.
-    public func nearestClass(to embedding: [Float]) -> (garmentClass: GarmentClass, confidence: Float) {
+    package func nearestClass(to embedding: [Float]) -> (garmentClass: GarmentClass, confidence: Float) {
         let query = Self.normalised(embedding)
         let cosines = prototypes.map { prototype in
             zip(prototype, query).reduce(Float(0)) { $0 + $1.0 * $1.1 }
@@ -64,11 +64,11 @@ public struct ClassPrototypes: Sendable {
 /// - Colours: the prompt's colour attributes in order; when it names none, the rising colours
 ///   of trend-aggregation; when there are none either, ``DesignPlan/defaultPalette``.
 /// - Pattern: the first pattern attribute with a procedural form (``DesignPattern``), else none.
-public struct PromptInterpreter: Sendable {
+package struct PromptInterpreter: Sendable {
     private let prototypes: ClassPrototypes
 
     /// - Parameter prototypes: The class prototypes in the embedder's space.
-    public init(prototypes: ClassPrototypes) {
+    package init(prototypes: ClassPrototypes) {
         self.prototypes = prototypes
     }
 
@@ -78,7 +78,7 @@ public struct PromptInterpreter: Sendable {
     ///   - embedding: The prompt's embedding from `Embed`.
     ///   - risingColors: Rising colour values from trend-aggregation, strongest first; used only
     ///     when the prompt names no colour.
-    public func plan(attributes: [DesignAttribute], embedding: [Float], risingColors: [String]) -> DesignPlan {
+    package func plan(attributes: [DesignAttribute], embedding: [Float], risingColors: [String]) -> DesignPlan {
         var used: [DesignAttribute] = []
         let garmentClass: GarmentClass
         if let named = attributes.first(where: { $0.kind == "category" && GarmentClass(lexiconCategory: $0.value) != nil }),

@@ -4,7 +4,7 @@
 /// category is drawable), the `i`-th and next rising colours as base and accent (cycling;
 /// ``DesignPlan/defaultPalette`` when none rises) and the `i`-th drawable rising pattern
 /// (cycling; none when none rises). Every attribute used is reported with origin `"trend"`.
-public enum TrendDesignPlanner {
+package enum TrendDesignPlanner {
     /// The plans for `count` designs.
     /// - Parameters:
     ///   - count: Designs wanted.
@@ -13,7 +13,7 @@ public enum TrendDesignPlanner {
     ///   - patterns: Rising pattern values, strongest first.
     ///   - seed: Chooses the class of designs when no rising category is drawable.
     /// - Throws: ``ImageGenerationError/noRisingAttributes`` when nothing rises at all.
-    public static func plans(
+    package static func plans(
         count: Int, categories: [String], colors: [String], patterns: [String], seed: UInt64
     ) throws(ImageGenerationError) -> [DesignPlan] {
         let classes = unique(categories.compactMap { GarmentClass(lexiconCategory: $0) })

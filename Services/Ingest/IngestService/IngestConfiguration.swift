@@ -2,40 +2,40 @@ import StylecastServiceKit
 
 /// The ingest service's own settings, from environment variables (documented in
 /// docs/operations.md beside the shared ones).
-public struct IngestConfiguration: Sendable {
+package struct IngestConfiguration: Sendable {
     /// Records validated, normalised and written to Redis together (`STYLECAST_INGEST_BATCH`,
     /// default 256). The service reads the next records of a stream only after a batch is
     /// stored, so HTTP/2 flow control slows a fast client down instead of buffering.
-    public var batchSize: Int
+    package var batchSize: Int
     /// Longest text field of a record, in UTF-8 bytes (`STYLECAST_INGEST_MAX_TEXT_BYTES`,
     /// default 65536).
-    public var maxTextBytes: Int
+    package var maxTextBytes: Int
     /// Largest image of an item, in bytes (`STYLECAST_INGEST_MAX_IMAGE_BYTES`, default 4194304).
-    public var maxImageBytes: Int
+    package var maxImageBytes: Int
     /// Most per-record errors listed in one summary; the rest are counted
     /// (`STYLECAST_INGEST_MAX_REPORTED_ERRORS`, default 1000).
-    public var maxReportedErrors: Int
+    package var maxReportedErrors: Int
     /// Whether item images get a predicted garment class and dominant colours
     /// (`STYLECAST_INGEST_IMAGE_FEATURES`, `on` or `off`, default `on`).
-    public var imageFeatures: Bool
+    package var imageFeatures: Bool
     /// Largest image decoded for features, in pixels (width x height;
     /// `STYLECAST_INGEST_MAX_IMAGE_PIXELS`, default 4194304, 2048 x 2048). The garment models
     /// see 28 x 28 and the colour clustering 4,096 samples, so a larger photo adds nothing but
     /// memory; the size is read from the PNG header before anything is inflated.
-    public var maxImagePixels: Int
+    package var maxImagePixels: Int
     /// A batch is stored early once its records hold this many bytes
     /// (`STYLECAST_INGEST_BATCH_BYTES`, default 8388608), so a stream of large images holds at
     /// most about this much, not `batchSize` messages of the largest size.
-    public var batchBytes: Int
+    package var batchBytes: Int
     /// Most streaming ingest calls (`IngestItems`, `IngestSignals`) worked at once
     /// (`STYLECAST_INGEST_MAX_STREAMS`, default 8).
-    public var maxStreams: Int
+    package var maxStreams: Int
     /// Most streaming calls waiting for a turn; more are refused with RESOURCE_EXHAUSTED
     /// (`STYLECAST_INGEST_MAX_WAITING_STREAMS`, default 32).
-    public var maxWaitingStreams: Int
+    package var maxWaitingStreams: Int
 
     /// Creates a configuration with explicit values.
-    public init(
+    package init(
         batchSize: Int, maxTextBytes: Int, maxImageBytes: Int, maxReportedErrors: Int, imageFeatures: Bool,
         maxImagePixels: Int = 4 << 20, batchBytes: Int = 8 << 20, maxStreams: Int = 8, maxWaitingStreams: Int = 32
     ) {
@@ -52,7 +52,7 @@ public struct IngestConfiguration: Sendable {
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
-    public static func read(environment: [String: String]) throws(ConfigurationError) -> IngestConfiguration {
+    package static func read(environment: [String: String]) throws(ConfigurationError) -> IngestConfiguration {
         var reader = EnvironmentReader(environment: environment)
         let configuration = IngestConfiguration(
             batchSize: reader.integer("STYLECAST_INGEST_BATCH", default: 256, range: 1...8192),

@@ -6,7 +6,7 @@ import StylecastVision
 
 /// The ingest core, without gRPC: validates and normalises a batch of records, computes image
 /// features, stores and queues what is new, and counts every record in a tally.
-public struct IngestPipeline: Sendable {
+package struct IngestPipeline: Sendable {
     private let configuration: IngestConfiguration
     private let store: IngestStore
     private let items: ItemPreparation
@@ -21,7 +21,7 @@ public struct IngestPipeline: Sendable {
     ///   - redis: Where records go.
     ///   - classifier: The garment classifier for image features (`nil` when they are off).
     ///   - metrics: Receives `stylecast_ingest_records_total{kind, outcome}`.
-    public init(
+    package init(
         configuration: IngestConfiguration, redis: RedisClient, classifier: GarmentClassifier?,
         metrics: PrometheusCollectorRegistry
     ) {

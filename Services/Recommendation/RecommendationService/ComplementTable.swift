@@ -7,7 +7,7 @@
 /// outerwear with tops, bottoms and one-piece; footwear with bottoms and one-piece; a bag or an
 /// accessory with one-piece and tops. A category outside the table is completed by any other
 /// category.
-public enum ComplementTable {
+package enum ComplementTable {
     static let tops: Set<String> = [
         "top", "t-shirt", "shirt", "blouse", "polo", "sweater", "cardigan", "sweatshirt", "hoodie", "kurta",
     ]
@@ -23,7 +23,7 @@ public enum ComplementTable {
     /// The complementary categories of `category`, empty when the category is not in the table
     /// (then any other category completes it).
     /// - Parameter category: A canonical category.
-    public static func complements(of category: String) -> Set<String> {
+    package static func complements(of category: String) -> Set<String> {
         if tops.contains(category) { return bottoms.union(outerwear).union(footwear) }
         if bottoms.contains(category) { return tops.union(outerwear).union(footwear) }
         if onePiece.contains(category) { return footwear.union(bags).union(outerwear).union(accessories) }

@@ -5,7 +5,7 @@ import Synchronization
 /// The embeddings of known items for content kNN: loaded for the model's items after training
 /// or loading, and extended by the worker as text-embedding publishes new items. The
 /// ``ContentKNNModel`` is rebuilt lazily after a change.
-public final class ContentIndex: Sendable {
+package final class ContentIndex: Sendable {
     private struct State {
         var vectors: [String: [Float]] = [:]
         var built: (ids: IdentifierIndex, model: ContentKNNModel)?
@@ -14,14 +14,14 @@ public final class ContentIndex: Sendable {
     private let state = Mutex(State())
 
     /// Creates an empty index.
-    public init() {}
+    package init() {}
 
     /// Number of items with an embedding.
-    public var count: Int { state.withLock { $0.vectors.count } }
+    package var count: Int { state.withLock { $0.vectors.count } }
 
     /// Adds or replaces embeddings (vectors of another width than the first are ignored).
     /// - Parameter vectors: Embedding by item id.
-    public func insert(_ vectors: [String: [Float]]) {
+    package func insert(_ vectors: [String: [Float]]) {
         state.withLock { state in
             let width = state.vectors.first?.value.count ?? vectors.first?.value.count ?? 0
             for (id, vector) in vectors where vector.count == width && state.vectors[id] != vector {
@@ -32,13 +32,13 @@ public final class ContentIndex: Sendable {
     }
 
     /// Whether the item has an embedding.
-    public func contains(_ itemID: String) -> Bool { state.withLock { $0.vectors[itemID] != nil } }
+    package func contains(_ itemID: String) -> Bool { state.withLock { $0.vectors[itemID] != nil } }
 
     /// The items closest to `itemID` by cosine, itself left out; empty when it has no embedding.
     /// - Parameters:
     ///   - itemID: The item.
     ///   - count: List length.
-    public func similarItems(to itemID: String, count: Int) -> [RankedItem] {
+    package func similarItems(to itemID: String, count: Int) -> [RankedItem] {
         let built: (ids: IdentifierIndex, model: ContentKNNModel)? = state.withLock { state in
             guard state.vectors[itemID] != nil else { return nil }
             if state.built == nil {

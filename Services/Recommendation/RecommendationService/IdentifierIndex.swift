@@ -1,28 +1,28 @@
 /// Dense indices for string identifiers (user or item ids), in first-seen order.
-public struct IdentifierIndex: Sendable, Equatable {
+package struct IdentifierIndex: Sendable, Equatable {
     /// The identifiers by index.
-    public private(set) var identifiers: [String] = []
+    package private(set) var identifiers: [String] = []
     private var indices: [String: Int] = [:]
 
     /// Creates an empty index.
-    public init() {}
+    package init() {}
 
     /// Creates an index over identifiers in this order (duplicates keep their first index).
     /// - Parameter identifiers: The identifiers.
-    public init(_ identifiers: [String]) {
+    package init(_ identifiers: [String]) {
         for identifier in identifiers { _ = insert(identifier) }
     }
 
     /// Number of identifiers.
-    public var count: Int { identifiers.count }
+    package var count: Int { identifiers.count }
 
     /// The index of an identifier, `nil` when unknown.
-    public subscript(identifier: String) -> Int? { indices[identifier] }
+    package subscript(identifier: String) -> Int? { indices[identifier] }
 
     /// The index of an identifier, added at the end when new.
     /// - Parameter identifier: The identifier.
     /// - Returns: Its index.
-    public mutating func insert(_ identifier: String) -> Int {
+    package mutating func insert(_ identifier: String) -> Int {
         if let index = indices[identifier] { return index }
         identifiers.append(identifier)
         indices[identifier] = identifiers.count - 1

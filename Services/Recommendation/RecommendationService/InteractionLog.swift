@@ -3,7 +3,7 @@ import StylecastRedis
 
 /// Reads the whole interactions stream in chunks (`XRANGE` with an exclusive start), for
 /// training.
-public struct InteractionLog: Sendable {
+package struct InteractionLog: Sendable {
     private let redis: RedisClient
     private let chunk: Int
 
@@ -11,14 +11,14 @@ public struct InteractionLog: Sendable {
     /// - Parameters:
     ///   - redis: The Redis pool.
     ///   - chunk: Entries per `XRANGE` (default 10,000).
-    public init(redis: RedisClient, chunk: Int = 10_000) {
+    package init(redis: RedisClient, chunk: Int = 10_000) {
         self.redis = redis
         self.chunk = chunk
     }
 
     /// Every interaction stored so far, in stream order (entries without user or item skipped).
     /// - Throws: A ``RedisError``.
-    public func readAll() async throws(RedisError) -> [LoggedInteraction] {
+    package func readAll() async throws(RedisError) -> [LoggedInteraction] {
         try await redis.allStreamEntries(WorkStream.interactions.key, chunk: chunk) { entry in
             LoggedInteraction(entryID: entry.id, entry: InteractionEntry(fields: { entry[$0] }))
         }

@@ -1,22 +1,22 @@
 import StylecastContracts
 
 /// One interaction as the interactions stream holds it, with the fields the recommender uses.
-public struct LoggedInteraction: Sendable, Equatable {
+package struct LoggedInteraction: Sendable, Equatable {
     /// The stream entry id (`<ms>-<seq>`), which orders entries and marks what a model has seen.
-    public var entryID: String
+    package var entryID: String
     /// The interaction's own id (`interaction_id`).
-    public var interactionID: String
+    package var interactionID: String
     /// The customer.
-    public var userID: String
+    package var userID: String
     /// The item.
-    public var itemID: String
+    package var itemID: String
     /// `purchase`, `view`, `review` or `cart`.
-    public var kind: String
+    package var kind: String
     /// When it happened, in days since 1970 (the time unit of every model of the service).
-    public var day: Double
+    package var day: Double
 
     /// Creates an interaction.
-    public init(entryID: String, interactionID: String, userID: String, itemID: String, kind: String, day: Double) {
+    package init(entryID: String, interactionID: String, userID: String, itemID: String, kind: String, day: Double) {
         self.entryID = entryID
         self.interactionID = interactionID
         self.userID = userID
@@ -30,7 +30,7 @@ public struct LoggedInteraction: Sendable, Equatable {
     /// - Parameters:
     ///   - entryID: The stream entry id.
     ///   - entry: The entry's fields.
-    public init?(entryID: String, entry: InteractionEntry) {
+    package init?(entryID: String, entry: InteractionEntry) {
         guard !entry[.userID].isEmpty, !entry[.itemID].isEmpty else { return nil }
         self.init(
             entryID: entryID, interactionID: entry[.interactionID].isEmpty ? entryID : entry[.interactionID],
@@ -39,7 +39,7 @@ public struct LoggedInteraction: Sendable, Equatable {
     }
 
     /// Strength of the event for the models: a purchase or review counts 1, a cart 0.5, a view 0.2.
-    public var weight: Float {
+    package var weight: Float {
         switch kind {
         case "cart": 0.5
         case "view": 0.2
@@ -49,9 +49,9 @@ public struct LoggedInteraction: Sendable, Equatable {
 }
 
 /// Stream entry ids compare by their two numbers, not as text.
-public enum StreamEntryID {
+package enum StreamEntryID {
     /// Whether entry id `a` comes after `b` in the stream.
-    public static func isAfter(_ a: String, _ b: String) -> Bool {
+    package static func isAfter(_ a: String, _ b: String) -> Bool {
         parts(a).lexicographicallyPrecedes(parts(b)) == false && parts(a) != parts(b)
     }
 

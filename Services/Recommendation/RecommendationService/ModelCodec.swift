@@ -13,7 +13,7 @@ import StylecastTensor
 /// `interactions`, `training_ms`, the ALS and repurchase parameters, and `users`, `items`,
 /// `categories` as JSON lists of strings.
 /// Popularity is not stored: it is recomputed from the histories on load.
-public enum ModelCodec {
+package enum ModelCodec {
     static let kind = "stylecast-recommendation"
 
     private static func json(_ strings: [String]) -> String {
@@ -23,7 +23,7 @@ public enum ModelCodec {
 
     /// The model's bytes.
     /// - Throws: ``RecommendationError/unreadableStoredModel(_:)`` when a tensor cannot be built.
-    public static func encode(_ model: RecommenderModel) throws(RecommendationError) -> [UInt8] {
+    package static func encode(_ model: RecommenderModel) throws(RecommendationError) -> [UInt8] {
         var metadata = [
             "kind": kind, "version": String(model.version), "watermark": model.watermark, "now": String(model.now),
             "interactions": String(model.interactionCount), "training_ms": String(model.trainingMilliseconds),
@@ -72,7 +72,7 @@ public enum ModelCodec {
 
     /// Decodes bytes written by ``encode(_:)``.
     /// - Throws: ``RecommendationError/unreadableStoredModel(_:)`` naming what is wrong.
-    public static func decode(_ bytes: [UInt8]) throws(RecommendationError) -> RecommenderModel {
+    package static func decode(_ bytes: [UInt8]) throws(RecommendationError) -> RecommenderModel {
         do {
             return try decodeChecked(bytes)
         } catch let error as RecommendationError {

@@ -6,14 +6,14 @@ import StylecastServiceKit
 /// exist and none is stored, or installs an empty model; until then the service is NOT_SERVING
 /// (readiness condition `model`). While Redis is unreachable it retries. Afterwards it polls the
 /// stored version every `STYLECAST_REC_MODEL_POLL_MS` and loads a model another replica trained.
-public struct ModelLoader: Service {
+package struct ModelLoader: Service {
     private let engine: RecommendationEngine
     private let readiness: ReadinessConditions
     private let pollInterval: Duration
     private let logger: Logger
 
     /// The readiness condition this loader satisfies.
-    public static let condition = "model"
+    package static let condition = "model"
 
     /// Creates the loader and registers its readiness condition.
     /// - Parameters:
@@ -21,7 +21,7 @@ public struct ModelLoader: Service {
     ///   - readiness: The service's conditions.
     ///   - pollInterval: Time between checks for a newer stored model.
     ///   - logger: Logs failures.
-    public init(engine: RecommendationEngine, readiness: ReadinessConditions, pollInterval: Duration, logger: Logger) {
+    package init(engine: RecommendationEngine, readiness: ReadinessConditions, pollInterval: Duration, logger: Logger) {
         self.engine = engine
         self.readiness = readiness
         self.pollInterval = pollInterval
@@ -29,7 +29,7 @@ public struct ModelLoader: Service {
         readiness.require(Self.condition)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 if engine.model == nil {

@@ -8,19 +8,19 @@ import SwiftProtobuf
 /// The trained model and what it needs from the catalogue, in Redis: the model blob and its
 /// version under `stylecast:{models}:recommendation:*`, the items' categories from their
 /// bodies, and their embeddings.
-public struct ModelStore: Sendable {
+package struct ModelStore: Sendable {
     private let redis: RedisClient
 
     /// Creates the store.
     /// - Parameter redis: The Redis pool.
-    public init(redis: RedisClient) {
+    package init(redis: RedisClient) {
         self.redis = redis
     }
 
     /// Stores a model: the blob and the version replicas poll in one atomic `MSET` (one hash
     /// tag), so the stored version is always the stored blob's, whatever saves run at once.
     /// - Throws: ``RecommendationError`` or ``RedisError``.
-    public func save(_ model: RecommenderModel) async throws {
+    package func save(_ model: RecommenderModel) async throws {
         let bytes = try ModelCodec.encode(model)
         try await check(
             redis.send(
@@ -33,7 +33,7 @@ public struct ModelStore: Sendable {
     ///   - owner: A token unique to this Refresh.
     ///   - lifetime: When the lock frees itself if its owner died.
     /// - Returns: Whether this Refresh holds the lock now.
-    public func lockRefresh(owner: String, lifetime: Duration) async throws(RedisError) -> Bool {
+    package func lockRefresh(owner: String, lifetime: Duration) async throws(RedisError) -> Bool {
         let reply = try await redis.send(
             "SET", RedisArgument(StylecastKeys.Recommendation.refreshLock), RedisArgument(owner), "NX", "PX",
             RedisArgument(Int(Swift.max(1, lifetime.milliseconds))))
@@ -41,12 +41,12 @@ public struct ModelStore: Sendable {
     }
 
     /// Whether some Refresh holds the lock.
-    public func isRefreshLocked() async throws(RedisError) -> Bool {
+    package func isRefreshLocked() async throws(RedisError) -> Bool {
         try await redis.send("EXISTS", RedisArgument(StylecastKeys.Recommendation.refreshLock)).integer == 1
     }
 
     /// Frees the lock if `owner` still holds it.
-    public func unlockRefresh(owner: String) async throws(RedisError) {
+    package func unlockRefresh(owner: String) async throws(RedisError) {
         try await redis.evaluate(Self.unlockScript, keys: [RedisArgument(StylecastKeys.Recommendation.refreshLock)], arguments: [RedisArgument(owner)])
     }
 
@@ -55,13 +55,13 @@ public struct ModelStore: Sendable {
 
     /// The version of the stored model, `nil` when none is stored.
     /// - Throws: A ``RedisError``.
-    public func storedVersion() async throws(RedisError) -> UInt64? {
+    package func storedVersion() async throws(RedisError) -> UInt64? {
         try await redis.send("GET", RedisArgument(StylecastKeys.Recommendation.modelVersion)).string.flatMap { UInt64($0) }
     }
 
     /// The stored model, `nil` when none is stored.
     /// - Throws: ``RecommendationError/unreadableStoredModel(_:)`` or a ``RedisError``.
-    public func load() async throws -> RecommenderModel? {
+    package func load() async throws -> RecommenderModel? {
         guard let bytes = try await redis.send("GET", RedisArgument(StylecastKeys.Recommendation.model)).bytes else { return nil }
         return try ModelCodec.decode(bytes)
     }
@@ -69,17 +69,13 @@ public struct ModelStore: Sendable {
     /// The canonical category of each item that has a body (ingest's `FashionItem.category`).
     /// - Parameter itemIDs: The items.
     /// - Throws: A ``RedisError``.
-    public func categories(of itemIDs: [String]) async throws(RedisError) -> [String: String] {
+    package func categories(of itemIDs: [String]) async throws(RedisError) -> [String: String] {
         var categories: [String: String] = [:]
-        for start in stride(from: 0, to: itemIDs.count, by: 1000) {
-            let ids = Array(itemIDs[start..<min(start + 1000, itemIDs.count)])
-            let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.item($0))] })
-            for (id, reply) in zip(ids, replies) {
-                guard let bytes = reply.bytes,
-                    let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes), !item.category.isEmpty
-                else { continue }
-                categories[id] = item.category
-            }
+        let bodies = try await redis.values(of: itemIDs.map(StylecastKeys.item), chunk: 1000)
+        for (id, bytes) in zip(itemIDs, bodies) {
+            guard let bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes), !item.category.isEmpty
+            else { continue }
+            categories[id] = item.category
         }
         return categories
     }
@@ -87,14 +83,10 @@ public struct ModelStore: Sendable {
     /// The embeddings of the items that have one (`EmbeddingCodec`).
     /// - Parameter itemIDs: The items.
     /// - Throws: A ``RedisError``.
-    public func embeddings(of itemIDs: [String]) async throws(RedisError) -> [String: [Float]] {
+    package func embeddings(of itemIDs: [String]) async throws(RedisError) -> [String: [Float]] {
         var vectors: [String: [Float]] = [:]
-        for start in stride(from: 0, to: itemIDs.count, by: 500) {
-            let ids = Array(itemIDs[start..<min(start + 500, itemIDs.count)])
-            let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.itemEmbedding($0))] })
-            for (id, reply) in zip(ids, replies) {
-                if let embedding = reply.bytes.flatMap(EmbeddingCodec.decode) { vectors[id] = embedding.vector }
-            }
+        for (id, bytes) in zip(itemIDs, try await redis.values(of: itemIDs.map(StylecastKeys.itemEmbedding))) {
+            if let embedding = bytes.flatMap(EmbeddingCodec.decode) { vectors[id] = embedding.vector }
         }
         return vectors
     }

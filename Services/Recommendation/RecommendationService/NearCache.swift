@@ -15,20 +15,20 @@ import Synchronization
 /// A read from Redis racing an invalidation of the same key cannot leave a stale copy: the
 /// read takes a ticket before it is sent, an invalidation of the key voids the ticket, and
 /// only a valid ticket stores its copy.
-public final class RecommendationNearCache: Sendable {
+package final class RecommendationNearCache: Sendable {
     /// One copied entry.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// The model version that computed the answer.
-        public var version: UInt64
+        package var version: UInt64
         /// The `k` it was computed for.
-        public var k: Int
+        package var k: Int
         /// The whole answer.
-        public var response: Stylecast_V1_RecommendResponse
+        package var response: Stylecast_V1_RecommendResponse
         /// When the Redis entry expires.
-        public var expires: ContinuousClock.Instant
+        package var expires: ContinuousClock.Instant
 
         /// Creates an entry.
-        public init(version: UInt64, k: Int, response: Stylecast_V1_RecommendResponse, expires: ContinuousClock.Instant) {
+        package init(version: UInt64, k: Int, response: Stylecast_V1_RecommendResponse, expires: ContinuousClock.Instant) {
             self.version = version
             self.k = k
             self.response = response
@@ -37,7 +37,7 @@ public final class RecommendationNearCache: Sendable {
     }
 
     /// Permission to store what one Redis read returns.
-    public struct Ticket: Sendable {
+    package struct Ticket: Sendable {
         fileprivate var key: String
         fileprivate var number: UInt64
         fileprivate var epoch: UInt64
@@ -59,13 +59,13 @@ public final class RecommendationNearCache: Sendable {
     /// Creates an empty, not yet live, near cache.
     /// - Parameter capacity: Most entries kept; when full, a new copy replaces all of them
     ///   (entries are small and refill from Redis on the next hit).
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = capacity
     }
 
     /// The copied answer for `key`, cut to `k` items, if it was computed by model `version`
     /// for at least `k` items and has not expired.
-    public func lookup(key: String, k: Int, version: UInt64) -> Stylecast_V1_RecommendResponse? {
+    package func lookup(key: String, k: Int, version: UInt64) -> Stylecast_V1_RecommendResponse? {
         let now = ContinuousClock.now
         return state.withLock { state in
             guard state.isLive, let entry = state.entries[key] else { return nil }
@@ -81,7 +81,7 @@ public final class RecommendationNearCache: Sendable {
     }
 
     /// A ticket for a Redis read of `key` about to be sent; `nil` while not live.
-    public func beginRead(of key: String) -> Ticket? {
+    package func beginRead(of key: String) -> Ticket? {
         state.withLock { state in
             guard state.isLive else { return nil }
             state.nextTicket += 1
@@ -92,7 +92,7 @@ public final class RecommendationNearCache: Sendable {
 
     /// Ends a read: stores `entry` if the ticket is still valid (nothing invalidated the key
     /// or dropped everything since the ticket was given).
-    public func endRead(_ ticket: Ticket, storing entry: Entry?) {
+    package func endRead(_ ticket: Ticket, storing entry: Entry?) {
         state.withLock { state in
             guard state.reads[ticket.key] == ticket.number else { return }
             state.reads[ticket.key] = nil
@@ -105,7 +105,7 @@ public final class RecommendationNearCache: Sendable {
     }
 
     /// Applies one event of the invalidation subscription.
-    public func apply(_ event: RedisInvalidationListener.Event) {
+    package func apply(_ event: RedisInvalidationListener.Event) {
         state.withLock { state in
             switch event {
             case .invalidated(let keys):
@@ -124,8 +124,8 @@ public final class RecommendationNearCache: Sendable {
     }
 
     /// Entries held now.
-    public var count: Int { state.withLock { $0.entries.count } }
+    package var count: Int { state.withLock { $0.entries.count } }
 
     /// Whether the subscription is live, so copies are made and served.
-    public var isLive: Bool { state.withLock { $0.isLive } }
+    package var isLive: Bool { state.withLock { $0.isLive } }
 }

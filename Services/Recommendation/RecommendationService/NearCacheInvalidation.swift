@@ -5,7 +5,7 @@ import StylecastRedis
 
 /// Keeps a ``RecommendationNearCache`` coherent: follows Redis's invalidations of the cache
 /// keys (`stylecast:rec:{`) and applies them, until the service shuts down.
-public struct NearCacheInvalidation: Service {
+package struct NearCacheInvalidation: Service {
     private let listener: RedisInvalidationListener
     private let nearCache: RecommendationNearCache
 
@@ -14,13 +14,13 @@ public struct NearCacheInvalidation: Service {
     ///   - redis: The service's Redis client (its address, timeouts and backoff are reused).
     ///   - nearCache: The copies to keep coherent.
     ///   - logger: Logs subscription lost and restored.
-    public init(redis: RedisClient, nearCache: RecommendationNearCache, logger: Logger) {
+    package init(redis: RedisClient, nearCache: RecommendationNearCache, logger: Logger) {
         self.listener = RedisInvalidationListener(
             configuration: redis.configuration, prefixes: [StylecastKeys.Recommendation.cachePrefix], logger: logger)
         self.nearCache = nearCache
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let nearCache = self.nearCache
         await cancelWhenGracefulShutdown {
             await listener.run { event in nearCache.apply(event) }

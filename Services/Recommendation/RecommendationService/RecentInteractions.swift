@@ -9,11 +9,11 @@ import StylecastRedis
 /// `[entry id, item id, kind, day]`, expiring 30 days after the user's last event. Recording
 /// one interaction also deletes the user's cached answer, in one script (both keys carry the
 /// user's hash tag); recording it twice changes nothing.
-public struct RecentInteractions: Sendable {
+package struct RecentInteractions: Sendable {
     private let redis: RedisClient
 
     /// How long a user's recent events are kept after the last one.
-    public static let lifetime: Duration = .seconds(30 * 86_400)
+    package static let lifetime: Duration = .seconds(30 * 86_400)
 
     static let recordScript = RedisScript(
         """
@@ -25,13 +25,13 @@ public struct RecentInteractions: Sendable {
 
     /// Creates the store.
     /// - Parameter redis: The Redis pool.
-    public init(redis: RedisClient) {
+    package init(redis: RedisClient) {
         self.redis = redis
     }
 
     /// Records an interaction and invalidates the user's cached answer.
     /// - Throws: A ``RedisError``.
-    public func record(_ interaction: LoggedInteraction) async throws(RedisError) {
+    package func record(_ interaction: LoggedInteraction) async throws(RedisError) {
         let value = [interaction.entryID, interaction.itemID, interaction.kind, String(interaction.day)]
         // Encoding an array of strings cannot fail.
         let json = try! JSONEncoder().encode(value)
@@ -49,7 +49,7 @@ public struct RecentInteractions: Sendable {
 
     /// The user's recent interactions (malformed values skipped) and the hash's length.
     /// - Throws: A ``RedisError``.
-    public func read(userID: String) async throws(RedisError) -> (interactions: [LoggedInteraction], count: Int) {
+    package func read(userID: String) async throws(RedisError) -> (interactions: [LoggedInteraction], count: Int) {
         let reply = try await redis.send("HGETALL", RedisArgument(StylecastKeys.Recommendation.recent(userID: userID)))
         let flat = reply.array ?? []
         var interactions: [LoggedInteraction] = []

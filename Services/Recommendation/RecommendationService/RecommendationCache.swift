@@ -17,7 +17,7 @@ import SwiftProtobuf
 /// With a ``RecommendationNearCache``, entries read from Redis are also copied into process
 /// memory and later hits are answered from there while Redis's invalidations keep the copies
 /// coherent.
-public struct RecommendationCache: Sendable {
+package struct RecommendationCache: Sendable {
     private let redis: RedisClient
     private let timeToLive: Duration
     private let near: RecommendationNearCache?
@@ -39,7 +39,7 @@ public struct RecommendationCache: Sendable {
     ///   - near: Copies of the entries in process memory, or `nil` to read Redis on every lookup.
     ///   - metrics: Where to count lookups by result, `stylecast_rec_cache_lookups_total{result}`
     ///     (`near`, `redis` or `miss`); `nil` counts nothing.
-    public init(
+    package init(
         redis: RedisClient, timeToLive: Duration, near: RecommendationNearCache? = nil,
         metrics: PrometheusCollectorRegistry? = nil
     ) {
@@ -50,7 +50,7 @@ public struct RecommendationCache: Sendable {
     }
 
     /// Whether entries are read and written at all.
-    public var isEnabled: Bool { timeToLive > .zero }
+    package var isEnabled: Bool { timeToLive > .zero }
 
     /// The cached answer for the user, cut to `k` items, if the entry is a hit.
     /// - Parameters:
@@ -58,7 +58,7 @@ public struct RecommendationCache: Sendable {
     ///   - k: Items wanted.
     ///   - version: The current model's version.
     /// - Throws: A ``RedisError`` (Redis down: UNAVAILABLE for the caller).
-    public func lookup(userID: String, k: Int, version: UInt64) async throws(RedisError) -> Stylecast_V1_RecommendResponse? {
+    package func lookup(userID: String, k: Int, version: UInt64) async throws(RedisError) -> Stylecast_V1_RecommendResponse? {
         guard isEnabled else { return nil }
         let key = StylecastKeys.Recommendation.cache(userID: userID)
         if let near, let copy = near.lookup(key: key, k: k, version: version) {
@@ -70,10 +70,9 @@ public struct RecommendationCache: Sendable {
         let ticket = near?.beginRead(of: key)
         let replies: [RedisValue]
         do throws(RedisError) {
-            replies = try await redis.pipeline(
-                [["GET", RedisArgument(key)]] + (ticket == nil ? [] : [["PTTL", RedisArgument(key)]]))
             // An error reply (LOADING after a restart, WRONGTYPE) fails the lookup as `send` would.
-            if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.server(message) }
+            replies = try await redis.pipelineFailingOnError(
+                [["GET", RedisArgument(key)]] + (ticket == nil ? [] : [["PTTL", RedisArgument(key)]]))
         } catch {
             if let ticket { near?.endRead(ticket, storing: nil) }
             throw error
@@ -115,7 +114,7 @@ public struct RecommendationCache: Sendable {
     ///   - version: The model that computed it.
     ///   - recentCount: Number of the user's recent events when they were read.
     /// - Throws: A ``RedisError``.
-    public func fill(
+    package func fill(
         _ response: Stylecast_V1_RecommendResponse, userID: String, k: Int, version: UInt64, recentCount: Int
     ) async throws(RedisError) {
         guard isEnabled else { return }

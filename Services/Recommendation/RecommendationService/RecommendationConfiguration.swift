@@ -2,29 +2,29 @@ import StylecastServiceKit
 
 /// The recommendation service's own settings, from environment variables (documented in
 /// docs/operations.md under `### recommendation`).
-public struct RecommendationConfiguration: Sendable {
+package struct RecommendationConfiguration: Sendable {
     /// Lifetime of a user's cached recommendations (`STYLECAST_REC_CACHE_TTL_S`, default 300;
     /// 0 turns the cache off).
-    public var cacheTimeToLive: Duration
+    package var cacheTimeToLive: Duration
     /// Most cache entries copied into process memory (`STYLECAST_REC_NEAR_CACHE_ENTRIES`,
     /// default 100000, 0-10000000; 0 reads Redis on every lookup). See ``RecommendationNearCache``.
-    public var nearCacheEntries: Int
+    package var nearCacheEntries: Int
     /// Largest `k` of one call (`STYLECAST_REC_MAX_K`, default 100, 1-1000).
-    public var maxK: Int
+    package var maxK: Int
     /// ALS latent dimension (`STYLECAST_REC_ALS_FACTORS`, default 64, 1-512).
-    public var alsFactors: Int
+    package var alsFactors: Int
     /// ALS alternating sweeps (`STYLECAST_REC_ALS_ITERATIONS`, default 15, 1-100).
-    public var alsIterations: Int
+    package var alsIterations: Int
     /// Recency window of the repurchase rule, in days (`STYLECAST_REC_REPURCHASE_DAYS`, default
     /// 28, 0-3650).
-    public var repurchaseWindowDays: Int
+    package var repurchaseWindowDays: Int
     /// How often a replica checks Redis for a model trained elsewhere
     /// (`STYLECAST_REC_MODEL_POLL_MS`, default 2000, 100-600000).
-    public var modelPollInterval: Duration
+    package var modelPollInterval: Duration
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
-    public static func read(environment: [String: String]) throws(ConfigurationError) -> RecommendationConfiguration {
+    package static func read(environment: [String: String]) throws(ConfigurationError) -> RecommendationConfiguration {
         var reader = EnvironmentReader(environment: environment)
         let configuration = RecommendationConfiguration(
             cacheTimeToLive: .seconds(reader.integer("STYLECAST_REC_CACHE_TTL_S", default: 300, range: 0...(30 * 86_400))),

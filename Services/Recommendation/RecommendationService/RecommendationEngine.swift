@@ -13,20 +13,20 @@ import Synchronization
 /// The service's core, without gRPC: the current model, the per-user cache, the users' recent
 /// events and the content index; it validates `k`, answers the four RPCs' questions and
 /// retrains.
-public final class RecommendationEngine: Sendable {
+package final class RecommendationEngine: Sendable {
     private let configuration: RecommendationConfiguration
     private let redis: RedisClient
     private let store: ModelStore
     private let cache: RecommendationCache
     /// Copies of cache entries in process memory, `nil` when turned off; kept coherent by
     /// ``NearCacheInvalidation``.
-    public let nearCache: RecommendationNearCache?
+    package let nearCache: RecommendationNearCache?
     private let recent: RecentInteractions
     private let trainer: RecommenderTrainer
     private let logger: Logger
     private let current = Mutex<RecommenderModel?>(nil)
     /// Embeddings for content kNN.
-    public let content = ContentIndex()
+    package let content = ContentIndex()
 
     /// Creates the engine (no model until ``install(_:)``, ``refresh()`` or ``loadOrTrain()``).
     /// - Parameters:
@@ -34,7 +34,7 @@ public final class RecommendationEngine: Sendable {
     ///   - redis: The Redis pool.
     ///   - logger: Logs training and loading.
     ///   - metrics: Where cache lookups are counted, or `nil`.
-    public init(
+    package init(
         configuration: RecommendationConfiguration, redis: RedisClient, logger: Logger,
         metrics: PrometheusCollectorRegistry? = nil
     ) {
@@ -55,10 +55,10 @@ public final class RecommendationEngine: Sendable {
     }
 
     /// The model in use, `nil` before the first is ready.
-    public var model: RecommenderModel? { current.withLock { $0 } }
+    package var model: RecommenderModel? { current.withLock { $0 } }
 
     /// Replaces the model in use.
-    public func install(_ model: RecommenderModel) {
+    package func install(_ model: RecommenderModel) {
         current.withLock { $0 = model }
     }
 
@@ -68,7 +68,7 @@ public final class RecommendationEngine: Sendable {
     }
 
     /// Checks `k` against `1...maxK`, naming the field.
-    public func validate(k: UInt32) throws(InvalidInput) -> Int {
+    package func validate(k: UInt32) throws(InvalidInput) -> Int {
         guard k >= 1, k <= configuration.maxK else {
             throw InvalidInput(field: "k", rule: "must be between 1 and \(configuration.maxK), got \(k)")
         }
@@ -79,7 +79,7 @@ public final class RecommendationEngine: Sendable {
     /// the recent log knows, best-effort) cached.
     /// - Throws: ``InvalidInput`` for a bad `k` or a user id that cannot be a key part
     ///   (``KeyIdentifier``), ``RecommendationError``, ``RedisError``.
-    public func recommend(userID: String, k rawK: UInt32) async throws -> Stylecast_V1_RecommendResponse {
+    package func recommend(userID: String, k rawK: UInt32) async throws -> Stylecast_V1_RecommendResponse {
         try KeyIdentifier.check(userID, field: "user_id")
         let k = try validate(k: rawK)
         let started = ContinuousClock.now
@@ -111,7 +111,7 @@ public final class RecommendationEngine: Sendable {
 
     /// SimilarItems: co-occurrence neighbours, or content kNN when the item has none.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` when neither knows the item.
-    public func similarItems(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+    package func similarItems(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
@@ -124,7 +124,7 @@ public final class RecommendationEngine: Sendable {
 
     /// CompleteTheLook: complementary categories bought together, topped up with popular ones.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` for an item the model does not know.
-    public func completeTheLook(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+    package func completeTheLook(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
@@ -133,7 +133,7 @@ public final class RecommendationEngine: Sendable {
     }
 
     /// How long the Refresh lock holds if its owner dies while training.
-    public static let refreshLockLifetime: Duration = .seconds(600)
+    package static let refreshLockLifetime: Duration = .seconds(600)
 
     /// Retrains from every stored interaction, stores the model for the other replicas and uses
     /// it. One Refresh trains at a time across replicas (a lock in Redis): a Refresh that finds
@@ -141,7 +141,7 @@ public final class RecommendationEngine: Sendable {
     /// replica on one version.
     /// - Throws: ``RedisError`` or ``RecommendationError``.
     @discardableResult
-    public func refresh() async throws -> RecommenderModel {
+    package func refresh() async throws -> RecommenderModel {
         let owner = UUID().uuidString
         guard try await store.lockRefresh(owner: owner, lifetime: Self.refreshLockLifetime) else {
             // Another replica (or call) is training: wait for its model rather than train a rival.
@@ -190,7 +190,7 @@ public final class RecommendationEngine: Sendable {
     /// Start-up: loads the stored model, or trains when interactions exist and none is stored,
     /// or installs an empty model.
     /// - Throws: ``RedisError`` or ``RecommendationError``.
-    public func loadOrTrain() async throws {
+    package func loadOrTrain() async throws {
         if let stored = try await store.load() {
             install(stored)
             try await loadEmbeddings(for: stored)
@@ -203,7 +203,7 @@ public final class RecommendationEngine: Sendable {
     /// Loads the stored model when its version differs from the one in use (another replica
     /// refreshed).
     /// - Throws: ``RedisError`` or ``RecommendationError``.
-    public func reloadIfChanged() async throws {
+    package func reloadIfChanged() async throws {
         guard let version = try await store.storedVersion(), version != model?.version,
             let stored = try await store.load()
         else { return }
@@ -214,13 +214,13 @@ public final class RecommendationEngine: Sendable {
 
     /// Records an interaction from the stream: the user's recent events and cache invalidation.
     /// - Throws: A ``RedisError``.
-    public func record(_ interaction: LoggedInteraction) async throws(RedisError) {
+    package func record(_ interaction: LoggedInteraction) async throws(RedisError) {
         try await recent.record(interaction)
     }
 
     /// Adds an item published by text-embedding to the content index.
     /// - Throws: A ``RedisError``.
-    public func addEmbeddedItem(_ itemID: String) async throws(RedisError) {
+    package func addEmbeddedItem(_ itemID: String) async throws(RedisError) {
         content.insert(try await store.embeddings(of: [itemID]))
     }
 

@@ -2,7 +2,7 @@ import StylecastErrors
 import StylecastRecommender
 
 /// Failures of the recommendation service, classified for ``ErrorStatusTable``.
-public enum RecommendationError: StylecastError, Equatable {
+package enum RecommendationError: StylecastError, Equatable {
     /// The item is neither in the trained model nor among the embedded items (NOT_FOUND).
     case unknownItem(String)
     /// No model is loaded yet (UNAVAILABLE; the service is NOT_SERVING meanwhile).
@@ -12,7 +12,7 @@ public enum RecommendationError: StylecastError, Equatable {
     /// Training failed (the recommender's own classification).
     case training(RecommenderError)
 
-    public var failureKind: FailureKind {
+    package var failureKind: FailureKind {
         switch self {
         case .unknownItem: .notFound
         case .modelNotReady, .unreadableStoredModel: .unavailable
@@ -20,7 +20,7 @@ public enum RecommendationError: StylecastError, Equatable {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownItem(let id): "item_id: no item \"\(id)\" is known to the recommender"
         case .modelNotReady: "the recommendation model is not loaded yet"

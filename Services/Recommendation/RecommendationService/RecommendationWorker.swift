@@ -14,7 +14,7 @@ import StylecastServiceKit
 /// it is handled (at least once); handling twice changes nothing (the recent events are keyed
 /// by interaction id). An entry without `user_id`/`item_id` fails every delivery and is
 /// dead-lettered to `<stream>:dead` after `STYLECAST_QUEUE_MAX_DELIVERIES`.
-public struct RecommendationWorker: Service {
+package struct RecommendationWorker: Service {
     private let interactions: WorkQueue
     private let embedded: WorkQueue
     private let engine: RecommendationEngine
@@ -27,7 +27,7 @@ public struct RecommendationWorker: Service {
     ///   - maxDeliveries: Deliveries before dead-lettering.
     ///   - engine: Records interactions and embedded items.
     ///   - logger: Logs failures.
-    public init(
+    package init(
         redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, engine: RecommendationEngine,
         logger: Logger
     ) throws {
@@ -43,7 +43,7 @@ public struct RecommendationWorker: Service {
         self.engine = engine
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let worker = self
         let stop: @Sendable () -> Bool = { Task.isShuttingDownGracefully }
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -12,7 +12,7 @@ extension RecommenderModel {
     ///   - recent: The user's interactions logged since the model was trained (older ones and
     ///     unknown items are ignored).
     ///   - count: List length.
-    public func recommend(userID: String, recent: [LoggedInteraction], count: Int) -> [RankedItem] {
+    package func recommend(userID: String, recent: [LoggedInteraction], count: Int) -> [RankedItem] {
         guard items.count > 0, count > 0 else { return [] }
         let user = users[userID]
         var events = user.map { histories[$0] } ?? []
@@ -60,7 +60,7 @@ extension RecommenderModel {
     /// - Parameters:
     ///   - count: List length.
     ///   - where: Which items qualify (default all).
-    public func popular(count: Int, where include: (Int) -> Bool = { _ in true }) -> [RankedItem] {
+    package func popular(count: Int, where include: (Int) -> Bool = { _ in true }) -> [RankedItem] {
         var scores = popularity.itemScores
         for index in scores.indices where !include(index) { scores[index] = -.infinity }
         return TopKSelection.top(count, of: scores).filter { $0.score.isFinite }.map {
@@ -72,7 +72,7 @@ extension RecommenderModel {
     /// - Parameters:
     ///   - item: Item index.
     ///   - count: List length.
-    public func coOccurring(with item: Int, count: Int) -> [RankedItem] {
+    package func coOccurring(with item: Int, count: Int) -> [RankedItem] {
         guard let coOccurrence else { return [] }
         return coOccurrence.neighbours(of: item).filter { $0.item != item && $0.score > 0 }.prefix(count).map {
             RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: .cooccurrence)
@@ -84,7 +84,7 @@ extension RecommenderModel {
     /// - Parameters:
     ///   - item: Item index.
     ///   - count: List length.
-    public func completeTheLook(for item: Int, count: Int) -> [RankedItem] {
+    package func completeTheLook(for item: Int, count: Int) -> [RankedItem] {
         let own = categories[item]
         let wanted = ComplementTable.complements(of: own)
         func fits(_ index: Int) -> Bool {

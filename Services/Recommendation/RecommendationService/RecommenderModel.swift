@@ -5,40 +5,40 @@ import StylecastRecommender
 ///
 /// Times are days since 1970. `now` is the time of the latest interaction seen, not the wall
 /// clock, so that replayed historical data (H&M is from 2018-2020) keeps its popularity window.
-public final class RecommenderModel: Sendable {
+package final class RecommenderModel: Sendable {
     /// Identifies this training run (milliseconds since 1970 when it was trained); cache entries
     /// of another version are misses.
-    public let version: UInt64
+    package let version: UInt64
     /// The last stream entry id the training read ("0-0" when none); interactions after it
     /// reach scoring through the per-user recent events.
-    public let watermark: String
+    package let watermark: String
     /// Users with a history.
-    public let users: IdentifierIndex
+    package let users: IdentifierIndex
     /// Items the models score.
-    public let items: IdentifierIndex
+    package let items: IdentifierIndex
     /// Each user's events at training time, by user index.
-    public let histories: [[UserEvent]]
+    package let histories: [[UserEvent]]
     /// Canonical category of each item (`""` when unknown).
-    public let categories: [String]
+    package let categories: [String]
     /// The latest interaction time, days.
-    public let now: Double
+    package let now: Double
     /// Interactions the models were trained on.
-    public let interactionCount: Int
+    package let interactionCount: Int
     /// How long training took.
-    public let trainingMilliseconds: Double
+    package let trainingMilliseconds: Double
     /// Item co-occurrence (also the neighbours of SimilarItems and CompleteTheLook).
-    public let coOccurrence: CoOccurrenceModel?
+    package let coOccurrence: CoOccurrenceModel?
     /// Recent popularity (the answer for users without a history).
-    public let popularity: PopularityModel
+    package let popularity: PopularityModel
     /// Implicit ALS; `nil` without interactions.
-    public let als: ALSModel?
+    package let als: ALSModel?
     /// The repurchase rule and score, over purchases only.
-    public let repurchase: RepurchaseModel?
+    package let repurchase: RepurchaseModel?
     /// Blend weights of the components.
-    public let weights: BlendWeights
+    package let weights: BlendWeights
 
     /// Wraps trained models.
-    public init(
+    package init(
         version: UInt64, watermark: String, users: IdentifierIndex, items: IdentifierIndex, histories: [[UserEvent]],
         categories: [String], now: Double, interactionCount: Int, trainingMilliseconds: Double,
         als: ALSModel?, coOccurrence: CoOccurrenceModel?, popularity: PopularityModel, repurchase: RepurchaseModel?,
@@ -61,7 +61,7 @@ public final class RecommenderModel: Sendable {
     }
 
     /// A model of nothing: every list is empty until the first refresh with interactions.
-    public static func empty(version: UInt64) -> RecommenderModel {
+    package static func empty(version: UInt64) -> RecommenderModel {
         // Zero items: building the popularity model cannot fail.
         RecommenderModel(
             version: version, watermark: "0-0", users: IdentifierIndex(), items: IdentifierIndex(), histories: [],

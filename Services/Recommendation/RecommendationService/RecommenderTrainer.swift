@@ -5,15 +5,15 @@ import StylecastTensor
 /// Trains a ``RecommenderModel`` from logged interactions: builds the user and item indices
 /// (first-seen order), then ALS, co-occurrence, popularity and the repurchase rule. Pure: no
 /// Redis, no gRPC.
-public struct RecommenderTrainer: Sendable {
+package struct RecommenderTrainer: Sendable {
     /// ALS latent dimension.
-    public var factors: Int
+    package var factors: Int
     /// ALS sweeps.
-    public var iterations: Int
+    package var iterations: Int
     /// Repurchase recency window, days.
-    public var repurchaseWindowDays: Double
+    package var repurchaseWindowDays: Double
     /// Blend weights.
-    public var weights: BlendWeights
+    package var weights: BlendWeights
 
     /// Creates a trainer.
     /// - Parameters:
@@ -21,7 +21,7 @@ public struct RecommenderTrainer: Sendable {
     ///   - iterations: ALS sweeps.
     ///   - repurchaseWindowDays: Repurchase window, days.
     ///   - weights: Blend weights (default ``BlendWeights/init()``).
-    public init(factors: Int, iterations: Int, repurchaseWindowDays: Double, weights: BlendWeights = BlendWeights()) {
+    package init(factors: Int, iterations: Int, repurchaseWindowDays: Double, weights: BlendWeights = BlendWeights()) {
         self.factors = factors
         self.iterations = iterations
         self.repurchaseWindowDays = repurchaseWindowDays
@@ -35,7 +35,7 @@ public struct RecommenderTrainer: Sendable {
     ///   - version: The model version to stamp.
     /// - Returns: The trained model, or an empty one without interactions.
     /// - Throws: ``RecommenderError`` when a model rejects its parameters.
-    public func train(
+    package func train(
         _ interactions: [LoggedInteraction], categories: [String: String], version: UInt64
     ) throws(RecommenderError) -> RecommenderModel {
         guard let last = interactions.last else { return .empty(version: version) }

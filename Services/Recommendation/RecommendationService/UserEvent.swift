@@ -2,18 +2,18 @@ import StylecastRecommender
 
 /// One event of a user's history as the service keeps it: the item, when, how strong, and
 /// whether it was a purchase (only purchases can make an item a repurchase candidate).
-public struct UserEvent: Sendable, Equatable {
+package struct UserEvent: Sendable, Equatable {
     /// Item index in the model.
-    public var item: Int32
+    package var item: Int32
     /// Days since 1970.
-    public var day: Double
+    package var day: Double
     /// Strength (``LoggedInteraction/weight``).
-    public var weight: Float
+    package var weight: Float
     /// Whether the event is a purchase.
-    public var isPurchase: Bool
+    package var isPurchase: Bool
 
     /// Creates an event.
-    public init(item: Int32, day: Double, weight: Float, isPurchase: Bool) {
+    package init(item: Int32, day: Double, weight: Float, isPurchase: Bool) {
         self.item = item
         self.day = day
         self.weight = weight
@@ -21,5 +21,5 @@ public struct UserEvent: Sendable, Equatable {
     }
 
     /// The event as the models' queries carry it.
-    public var historyEvent: HistoryEvent { HistoryEvent(item: Int(item), time: day, weight: weight) }
+    package var historyEvent: HistoryEvent { HistoryEvent(item: Int(item), time: day, weight: weight) }
 }

@@ -15,17 +15,17 @@ import Synchronization
 /// deadline passed, its client went away) leaves the line at once with `CancellationError` and
 /// costs no encoder time; one already in a pass finishes with it. On graceful shutdown the
 /// batcher refuses new calls, finishes the queued ones and stops.
-public final class EmbeddingBatcher: Service, Sendable {
+package final class EmbeddingBatcher: Service, Sendable {
     /// The embeddings of one call and where its time went.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// One embedding per text, in order.
-        public var embeddings: [SentenceEmbedding]
+        package var embeddings: [SentenceEmbedding]
         /// From submission to the start of its encoder pass.
-        public var queueMilliseconds: Double
+        package var queueMilliseconds: Double
         /// The encoder pass it was part of.
-        public var inferenceMilliseconds: Double
+        package var inferenceMilliseconds: Double
         /// How many calls shared that pass.
-        public var batchedCalls: Int
+        package var batchedCalls: Int
     }
 
     /// A waiting call: its texts and where its answer goes.
@@ -58,7 +58,7 @@ public final class EmbeddingBatcher: Service, Sendable {
     ///   - logger: Logs failed passes.
     ///   - metrics: Receives `stylecast_embed_pass_calls` and `stylecast_embed_pass_tokens`
     ///     histograms (calls and tokens per encoder pass).
-    public init(
+    package init(
         engine: EmbeddingEngine, tokenBudget: Int, maxWait: Duration, maxQueuedTokens: Int, logger: Logger,
         metrics: PrometheusCollectorRegistry
     ) {
@@ -83,7 +83,7 @@ public final class EmbeddingBatcher: Service, Sendable {
     /// - Throws: ``EmbeddingQueueError`` when the queue is full or the service is draining,
     ///   `CancellationError` when the calling task is cancelled before its pass starts, or the
     ///   encoder's error.
-    public func embed(_ texts: [TokenizedText]) async throws -> Result {
+    package func embed(_ texts: [TokenizedText]) async throws -> Result {
         let tokens = texts.reduce(0) { $0 + $1.ids.count }
         // Written under the state lock once the call is in line, read there by the cancellation
         // handler: whichever takes the lock first, a cancelled call is never left waiting.
@@ -109,7 +109,7 @@ public final class EmbeddingBatcher: Service, Sendable {
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await withGracefulShutdownHandler {
             while let jobs = await nextBatch() {
                 await runPass(jobs)
@@ -190,20 +190,20 @@ public final class EmbeddingBatcher: Service, Sendable {
 }
 
 /// Why the batcher refused a call.
-public enum EmbeddingQueueError: StylecastError, Equatable {
+package enum EmbeddingQueueError: StylecastError, Equatable {
     /// Too many tokens are waiting; retry later.
     case full(queuedTokens: Int, limit: Int)
     /// The service is shutting down.
     case draining
 
-    public var failureKind: FailureKind {
+    package var failureKind: FailureKind {
         switch self {
         case .full: .overLimit
         case .draining: .unavailable
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .full(let queued, let limit):
             "embedding queue full: \(queued) tokens waiting, limit STYLECAST_EMBED_MAX_QUEUED_TOKENS=\(limit); retry later"

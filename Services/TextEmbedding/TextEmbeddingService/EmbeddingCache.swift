@@ -9,7 +9,7 @@ import StylecastText
 /// Key: `StylecastKeys.textEmbedding(sha1:)` of the text (one hash tag per key: no multi-key
 /// operation spans them). Value: `EmbeddingCodec` bytes. The cache is an optimisation: when Redis fails, calls go on uncached and the
 /// failure is logged.
-public struct EmbeddingCache: Sendable {
+package struct EmbeddingCache: Sendable {
     private let redis: RedisClient
     private let timeToLive: Duration
     private let logger: Logger
@@ -19,19 +19,19 @@ public struct EmbeddingCache: Sendable {
     ///   - redis: Where entries live.
     ///   - timeToLive: Lifetime of an entry; zero disables the cache.
     ///   - logger: Receives Redis failures.
-    public init(redis: RedisClient, timeToLive: Duration, logger: Logger) {
+    package init(redis: RedisClient, timeToLive: Duration, logger: Logger) {
         self.redis = redis
         self.timeToLive = timeToLive
         self.logger = logger
     }
 
     /// The key of a text's entry.
-    public static func key(for text: String) -> String {
+    package static func key(for text: String) -> String {
         StylecastKeys.textEmbedding(sha1: SHA1.hexDigest(Array(text.utf8)))
     }
 
     /// Cached embeddings, `nil` where absent (or when the cache is off or unreachable).
-    public func lookup(_ texts: [String]) async -> [SentenceEmbedding?] {
+    package func lookup(_ texts: [String]) async -> [SentenceEmbedding?] {
         guard timeToLive > .zero, !texts.isEmpty else { return Array(repeating: nil, count: texts.count) }
         do {
             let replies = try await redis.pipeline(texts.map { ["GET", RedisArgument(Self.key(for: $0))] })
@@ -43,7 +43,7 @@ public struct EmbeddingCache: Sendable {
     }
 
     /// Stores embeddings of texts.
-    public func store(_ entries: [(text: String, embedding: SentenceEmbedding)]) async {
+    package func store(_ entries: [(text: String, embedding: SentenceEmbedding)]) async {
         guard timeToLive > .zero, !entries.isEmpty else { return }
         let milliseconds = RedisArgument(Int(timeToLive.wholeMilliseconds))
         do {

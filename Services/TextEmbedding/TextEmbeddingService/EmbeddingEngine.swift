@@ -5,16 +5,16 @@ import StylecastText
 
 /// The model side of the service: tokenizer, MiniLM encoder and attribute lexicon, with the
 /// compute on one dedicated thread so that inference never occupies Swift's cooperative pool.
-public final class EmbeddingEngine: Sendable {
+package final class EmbeddingEngine: Sendable {
     /// The sentence embedder (tokenizer + encoder).
-    public let embedder: SentenceEmbedder
+    package let embedder: SentenceEmbedder
     /// The fashion attribute lexicon.
-    public let extractor: AttributeExtractor
+    package let extractor: AttributeExtractor
     private let thread: NIOThreadPool
 
     /// Loads the model from `directory` (memory-mapped weights).
     /// - Throws: `TextModelError` naming the missing or corrupt file.
-    public init(modelDirectory directory: String) throws {
+    package init(modelDirectory directory: String) throws {
         embedder = try SentenceEmbedder(directory: directory)
         extractor = AttributeExtractor.standard
         thread = NIOThreadPool(numberOfThreads: 1)
@@ -27,13 +27,13 @@ public final class EmbeddingEngine: Sendable {
 
     /// Embeds already tokenised texts on the inference thread (packed into one batch).
     /// - Returns: One embedding per text, in order.
-    public func embed(tokenized: [TokenizedText]) async throws -> [SentenceEmbedding] {
+    package func embed(tokenized: [TokenizedText]) async throws -> [SentenceEmbedding] {
         let embedder = self.embedder
         return try await thread.runIfActive { try embedder.embeddings(for: tokenized) }
     }
 
     /// Tokenises `texts` (on the caller's thread: microseconds per text).
-    public func tokenize(_ texts: [String]) -> [TokenizedText] {
+    package func tokenize(_ texts: [String]) -> [TokenizedText] {
         texts.map { embedder.tokenizer.tokenize($0) }
     }
 }

@@ -6,9 +6,9 @@ import StylecastText
 /// What text-embedding does, without gRPC: the per-call limits, the embedding cache, the shared
 /// encoder passes and the attributes. The RPC layer (``TextEmbeddingRPCService``) translates
 /// messages to and from it; the queue worker (``EmbeddingWorker``) embeds items through it.
-public struct EmbeddingService: Sendable {
+package struct EmbeddingService: Sendable {
     /// The model.
-    public let engine: EmbeddingEngine
+    package let engine: EmbeddingEngine
     private let batcher: EmbeddingBatcher
     private let cache: EmbeddingCache
     private let combiner: AttributeCombiner
@@ -21,7 +21,7 @@ public struct EmbeddingService: Sendable {
     ///   - cache: Embeddings of repeated texts.
     ///   - combiner: Lexicon and zero-shot attributes.
     ///   - configuration: Limits.
-    public init(
+    package init(
         engine: EmbeddingEngine, batcher: EmbeddingBatcher, cache: EmbeddingCache, combiner: AttributeCombiner,
         configuration: TextEmbeddingConfiguration
     ) {
@@ -33,18 +33,18 @@ public struct EmbeddingService: Sendable {
     }
 
     /// The most texts one call may carry.
-    public var maxTextsPerCall: Int { configuration.maxTextsPerCall }
+    package var maxTextsPerCall: Int { configuration.maxTextsPerCall }
 
     /// Embeddings of `texts`: cached ones from Redis, the others through the batcher (then cached).
     /// - Throws: ``InvalidInput`` naming a limit, ``EmbeddingQueueError``, `CancellationError`.
-    public func embed(_ texts: [String]) async throws -> EmbedOutcome {
+    package func embed(_ texts: [String]) async throws -> EmbedOutcome {
         try validate(texts)
         return try await embeddings(of: texts)
     }
 
     /// Each text's tokens, as the encoder reads them.
     /// - Throws: ``InvalidInput`` naming a limit.
-    public func tokenize(_ texts: [String]) throws(InvalidInput) -> [TokenizedText] {
+    package func tokenize(_ texts: [String]) throws(InvalidInput) -> [TokenizedText] {
         try validate(texts)
         return engine.tokenize(texts)
     }
@@ -53,7 +53,7 @@ public struct EmbeddingService: Sendable {
     /// open (only those texts are embedded).
     /// - Returns: The attributes per text, and the embedding work done.
     /// - Throws: ``InvalidInput`` naming a limit, ``EmbeddingQueueError``, `CancellationError`.
-    public func extractAttributes(_ texts: [String]) async throws -> (attributes: [[ExtractedAttribute]], work: EmbedOutcome) {
+    package func extractAttributes(_ texts: [String]) async throws -> (attributes: [[ExtractedAttribute]], work: EmbedOutcome) {
         try validate(texts)
         let lexicon = texts.map(combiner.extractor.extract)
         let open = texts.indices.filter { !combiner.kindsLeftOpen(by: lexicon[$0]).isEmpty }
@@ -68,7 +68,7 @@ public struct EmbeddingService: Sendable {
 
     /// An item's text embedded through the shared passes (not the cache: each item is embedded
     /// once) with its attributes, for the queue worker.
-    public func embedItem(text: String) async throws -> (embedding: SentenceEmbedding, attributes: [ExtractedAttribute]) {
+    package func embedItem(text: String) async throws -> (embedding: SentenceEmbedding, attributes: [ExtractedAttribute]) {
         let result = try await batcher.embed(engine.tokenize([text]))
         guard let embedding = result.embeddings.first else {
             throw InvalidInput(field: "text", rule: "produced no embedding")

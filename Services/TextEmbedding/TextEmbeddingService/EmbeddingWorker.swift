@@ -18,9 +18,9 @@ import StylecastRedis
 /// Entry fields read: `item_id` (required), `title`, `description` (at least one non-empty).
 /// Published fields: `item_id`, `ingested_entry`, `attributes` (JSON list of
 /// `{kind, value, origin, confidence}`), `token_count`.
-public struct EmbeddingWorker: Service {
+package struct EmbeddingWorker: Service {
     /// The consumer group of this service.
-    public static let group = ConsumerGroup.textEmbedding.rawValue
+    package static let group = ConsumerGroup.textEmbedding.rawValue
 
     private let queue: WorkQueue
     private let applier: IdempotentApplier
@@ -37,7 +37,7 @@ public struct EmbeddingWorker: Service {
     ///   - service: Embeds each item in the encoder passes shared with the RPCs, and extracts its
     ///     attributes (zero-shot reuses the item's embedding).
     ///   - logger: Logs each failure.
-    public init(
+    package init(
         redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, service: EmbeddingService,
         logger: Logger
     ) throws {
@@ -55,7 +55,7 @@ public struct EmbeddingWorker: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let worker = self
         // Stops between entries on graceful shutdown, finishing the batch in hand (not cancelled:
         // its writes and acknowledgements would fail half way).
@@ -79,13 +79,10 @@ public struct EmbeddingWorker: Service {
                 ExtractedAttributeRecord(
                     kind: $0.kind.rawValue, value: $0.value, origin: $0.origin.rawValue, confidence: Double($0.confidence))
             })
-        let stored = try await redis.pipeline([
+        try await redis.pipelineFailingOnError([
             ["SET", RedisArgument(StylecastKeys.itemEmbedding(itemID)), RedisArgument(EmbeddingCache.encode(embedding))],
             ["SET", RedisArgument(StylecastKeys.itemAttributes(itemID)), RedisArgument(attributesJSON)],
         ])
-        if let failure = stored.first(where: { $0.errorMessage != nil })?.errorMessage {
-            throw RedisError.server(failure)
-        }
         let published = EmbeddedItemEntry([
             .itemID: itemID, .ingestedEntry: entry.id, .attributes: attributesJSON, .tokenCount: String(embedding.tokenCount),
         ])

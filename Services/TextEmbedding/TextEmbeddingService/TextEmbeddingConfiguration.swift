@@ -4,37 +4,37 @@ import StylecastServiceKit
 
 /// The text-embedding service's own settings, from environment variables (documented in
 /// docs/operations.md beside the shared ones).
-public struct TextEmbeddingConfiguration: Sendable {
+package struct TextEmbeddingConfiguration: Sendable {
     /// Folder holding `all-MiniLM-L6-v2/` (`STYLECAST_MODELS_DIR`, default `models`).
-    public var modelsDirectory: String
+    package var modelsDirectory: String
     /// Most texts one `Embed`, `Tokenize` or `ExtractAttributes` call may carry
     /// (`STYLECAST_EMBED_MAX_TEXTS`, default 256).
-    public var maxTextsPerCall: Int
+    package var maxTextsPerCall: Int
     /// Longest text accepted, in UTF-8 bytes (`STYLECAST_EMBED_MAX_TEXT_BYTES`, default 65536);
     /// longer texts are refused, shorter ones are truncated to 256 tokens by the tokenizer.
-    public var maxTextBytes: Int
+    package var maxTextBytes: Int
 
     /// Most tokens in one encoder pass of the batcher (`STYLECAST_EMBED_BATCH_TOKENS`, default 4096).
-    public var batchTokenBudget: Int
+    package var batchTokenBudget: Int
     /// Longest wait of a call for others to share its pass (`STYLECAST_EMBED_MAX_WAIT_MS`, default 2).
-    public var batchMaxWait: Duration
+    package var batchMaxWait: Duration
     /// Most tokens waiting for a pass; beyond, calls get RESOURCE_EXHAUSTED
     /// (`STYLECAST_EMBED_MAX_QUEUED_TOKENS`, default 131072).
-    public var maxQueuedTokens: Int
+    package var maxQueuedTokens: Int
     /// Lifetime of cached embeddings of repeated texts (`STYLECAST_EMBED_CACHE_TTL_S`, default
     /// 86400; 0 disables the cache).
-    public var cacheTimeToLive: Duration
+    package var cacheTimeToLive: Duration
 
     /// Zero-shot attribute settings, `nil` when off (`STYLECAST_ZERO_SHOT`,
     /// `STYLECAST_ZERO_SHOT_KINDS`, `STYLECAST_ZERO_SHOT_RULES`; see ``ZeroShotConfiguration``).
-    public var zeroShot: ZeroShotSettings?
+    package var zeroShot: ZeroShotSettings?
 
     /// The model folder.
-    public var modelDirectory: String { (modelsDirectory as NSString).appendingPathComponent("all-MiniLM-L6-v2") }
+    package var modelDirectory: String { (modelsDirectory as NSString).appendingPathComponent("all-MiniLM-L6-v2") }
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
-    public static func read(environment: [String: String]) throws(ConfigurationError) -> TextEmbeddingConfiguration {
+    package static func read(environment: [String: String]) throws(ConfigurationError) -> TextEmbeddingConfiguration {
         var reader = EnvironmentReader(environment: environment)
         let configuration = TextEmbeddingConfiguration(
             modelsDirectory: reader.string("STYLECAST_MODELS_DIR", default: "models"),

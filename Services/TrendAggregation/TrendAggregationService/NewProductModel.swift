@@ -80,30 +80,26 @@ actor NewProductModel {
     private func train(releasedBy cutDay: CivilDay?) async throws -> NewProductForecaster {
         let ids = (try await redis.send("SMEMBERS", RedisArgument(Self.productsKey)).array ?? []).compactMap(\.string).sorted()
         var products: [PastProduct] = []
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let replies = try await redis.pipeline(
-                ids[start..<min(start + 500, ids.count)].map { ["GET", RedisArgument(StylecastKeys.item($0))] })
-            for reply in replies {
-                guard let bytes = reply.bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes),
-                    let sales = item.extra["weekly_sales"]
+        for bytes in try await redis.values(of: ids.map(StylecastKeys.item)) {
+            guard let bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes),
+                let sales = item.extra["weekly_sales"]
+            else { continue }
+            let weekly = sales.split(separator: ",", omittingEmptySubsequences: false)
+                .compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !weekly.isEmpty else { continue }
+            if let cutDay {
+                // Known by then: released, with the weeks of sales up to the cut.
+                guard let release = CivilDay(iso: item.releaseDate, allowingTrailingText: true), release <= cutDay,
+                    release.monday.adding(days: 7 * (weekly.count - 1)) <= cutDay.monday
                 else { continue }
-                let weekly = sales.split(separator: ",", omittingEmptySubsequences: false)
-                    .compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-                guard !weekly.isEmpty else { continue }
-                if let cutDay {
-                    // Known by then: released, with the weeks of sales up to the cut.
-                    guard let release = CivilDay(iso: item.releaseDate, allowingTrailingText: true), release <= cutDay,
-                        release.monday.adding(days: 7 * (weekly.count - 1)) <= cutDay.monday
-                    else { continue }
-                }
-                products.append(
-                    PastProduct(
-                        product: NewProduct(
-                            category: (item.extra["category_raw"] ?? item.category).lowercased(),
-                            color: (item.extra["color_raw"] ?? item.color).lowercased(), fabric: item.fabric,
-                            season: item.season, extra: item.extra["extra"] ?? "", releaseDate: item.releaseDate),
-                        weeklySales: weekly))
             }
+            products.append(
+                PastProduct(
+                    product: NewProduct(
+                        category: (item.extra["category_raw"] ?? item.category).lowercased(),
+                        color: (item.extra["color_raw"] ?? item.color).lowercased(), fabric: item.fabric,
+                        season: item.season, extra: item.extra["extra"] ?? "", releaseDate: item.releaseDate),
+                    weeklySales: weekly))
         }
         guard !products.isEmpty else { throw NoPastProducts(before: cutDay) }
         return try NewProductForecaster.train(from: products, signals: try await signals(upTo: cutDay))
@@ -114,10 +110,9 @@ actor NewProductModel {
         let ids = (try await redis.send("SMEMBERS", RedisArgument(StylecastKeys.signalIDs)).array ?? []).compactMap(\.string)
             .filter { $0.hasPrefix("visuelle:") }
         guard !ids.isEmpty else { return [:] }
-        let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.signal($0))] })
         var signals: [String: [(week: String, value: Double)]] = [:]
-        for reply in replies {
-            guard let bytes = reply.bytes, let series = try? Stylecast_V1_SearchInterestSeries(serializedBytes: bytes) else {
+        for bytes in try await redis.values(of: ids.map(StylecastKeys.signal)) {
+            guard let bytes, let series = try? Stylecast_V1_SearchInterestSeries(serializedBytes: bytes) else {
                 continue
             }
             signals[series.term] = series.points.filter { point in

@@ -3,7 +3,7 @@ import Foundation
 /// Renders a ``TrendReport`` as one self-contained HTML page: inline CSS and SVG, no scripts, no
 /// external resources. Markets are picked with radio buttons styled as tabs (CSS only), "all
 /// markets" first.
-enum ReportHTML {
+package enum ReportHTML {
     static func render(_ report: TrendReport) -> String {
         var body = """
             <h1>Stylecast trend report</h1>
@@ -222,7 +222,9 @@ enum ReportHTML {
 
     static func percent(_ value: Double) -> String { String(format: "%+.0f%%", value * 100) }
 
-    static func escape(_ text: String) -> String {
+    /// `text` safe inside HTML text and double-quoted attributes (`&`, `<`, `>`, `"`); the
+    /// client's report pages use it too.
+    package static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

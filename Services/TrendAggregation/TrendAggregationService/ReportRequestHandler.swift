@@ -1,6 +1,5 @@
 import StylecastErrors
 import StylecastProto
-import StylecastRedis
 
 /// Answers `Report`: checks the request, builds the ``TrendReport`` with the style clusters and
 /// renders it as HTML (``ReportHTML``), JSON and CSV (``ReportCSV``).
@@ -10,7 +9,9 @@ struct ReportRequestHandler: Sendable {
     static let defaultCards = 6
 
     let builder: TrendReportBuilder
-    let redis: RedisClient
+    /// The style clusters of every embedded item, computed at most once per
+    /// `STYLECAST_TRENDS_CACHE_MS` (one key: they do not depend on the request).
+    let clusters: LifetimeCache<Int, StyleClusters>
 
     func report(_ request: Stylecast_V1_ReportRequest) async throws -> Stylecast_V1_ReportResponse {
         guard request.top <= Self.maxCards else {
@@ -22,7 +23,7 @@ struct ReportRequestHandler: Sendable {
         let report = try await builder.build(
             cardsPerDirection: request.top == 0 ? Self.defaultCards : Int(request.top),
             horizon: request.horizon == 0 ? 12 : Int(request.horizon), market: request.market, asOf: request.asOf,
-            clusters: try await StyleClusters.build(redis: redis))
+            clusters: try await clusters.get(0))
         return .with {
             $0.html = ReportHTML.render(report)
             $0.json = (try? report.json()) ?? "{}"

@@ -17,22 +17,22 @@ struct TrendQueries: Sendable {
     let store: TrendSeriesStore
     let forecaster = ForecastRequestHandler()
     /// Every series' call, computed at most once per `STYLECAST_TRENDS_CACHE_MS` and `as_of`.
-    let snapshots: TrendSnapshotCache
+    let snapshots: LifetimeCache<SnapshotKey, TrendSnapshot>
 
     /// - Parameters:
     ///   - store: Where the series are.
     ///   - cacheLifetime: How long a computed snapshot is reused; zero recomputes on every call.
     init(store: TrendSeriesStore, cacheLifetime: Duration) {
         self.store = store
-        snapshots = TrendSnapshotCache(lifetime: cacheLifetime) { asOf, lagWeeks in
-            try await TrendSnapshot.compute(store: store, asOf: asOf, lagWeeks: lagWeeks)
+        snapshots = LifetimeCache(lifetime: cacheLifetime) { key in
+            try await TrendSnapshot.compute(store: store, asOf: key.weekEnd, lagWeeks: key.lagWeeks)
         }
     }
 
     /// The snapshot at `asOf`, with the market and source filters checked against it.
     func snapshot(asOf text: String, market: String = "", source: String = "") async throws -> TrendSnapshot {
         let asOf = try TrendRequestRules.asOf(text)
-        let snapshot = try await snapshots.get(asOf)
+        let snapshot = try await snapshots.get(SnapshotKey(asOf: asOf))
         if !market.isEmpty, !snapshot.markets.contains(market) {
             throw UnknownTrendName(field: "market", value: market, known: snapshot.markets)
         }
@@ -214,43 +214,50 @@ struct SeriesNotFound: StylecastError, Equatable {
     }
 }
 
-/// The latest snapshot per `as_of` week (and lag) and when it was computed. Concurrent callers
-/// of one key share one computation; a failed one is not kept. Holds at most ``capacity``.
-actor TrendSnapshotCache {
-    static let capacity = 8
-
-    private struct Key: Hashable {
-        var week: CivilDay?
-        var lagWeeks: Int
-    }
+/// Values computed from the stored series, kept for a lifetime per key
+/// (`STYLECAST_TRENDS_CACHE_MS`): the trend snapshots per `as_of` week and lag, the report's
+/// style clusters. Concurrent callers of one key share one computation; a failed one is not
+/// kept. Holds at most ``capacity`` keys.
+actor LifetimeCache<Key: Hashable & Sendable, Value: Sendable> {
+    static var capacity: Int { 8 }
 
     private let lifetime: Duration
-    private let compute: @Sendable (CivilDay?, Int) async throws -> TrendSnapshot
-    private var latest: [Key: (at: ContinuousClock.Instant, snapshot: TrendSnapshot)] = [:]
-    private var inFlight: [Key: Task<TrendSnapshot, any Error>] = [:]
+    private let compute: @Sendable (Key) async throws -> Value
+    private var latest: [Key: (at: ContinuousClock.Instant, value: Value)] = [:]
+    private var inFlight: [Key: Task<Value, any Error>] = [:]
 
-    init(lifetime: Duration, compute: @escaping @Sendable (CivilDay?, Int) async throws -> TrendSnapshot) {
+    init(lifetime: Duration, compute: @escaping @Sendable (Key) async throws -> Value) {
         self.lifetime = lifetime
         self.compute = compute
     }
 
-    /// The calls at `asOf` (any day of its week), or `lagWeeks` before each source's last week.
-    func get(_ asOf: CivilDay?, lagWeeks: Int = 0) async throws -> TrendSnapshot {
-        let key = Key(week: asOf?.monday, lagWeeks: lagWeeks)
-        if let cached = latest[key], ContinuousClock.now - cached.at < lifetime { return cached.snapshot }
+    /// The value for `key`, computed now unless a computation younger than the lifetime is kept.
+    func get(_ key: Key) async throws -> Value {
+        if let cached = latest[key], ContinuousClock.now - cached.at < lifetime { return cached.value }
         if let task = inFlight[key] { return try await task.value }
         let compute = compute
-        let day = asOf?.monday.adding(days: 6)
-        let task = Task { try await compute(day, lagWeeks) }
+        let task = Task { try await compute(key) }
         inFlight[key] = task
         defer { inFlight[key] = nil }
-        let snapshot = try await task.value
+        let value = try await task.value
         let now = ContinuousClock.now
         latest = latest.filter { now - $0.value.at < lifetime }
         if latest.count >= Self.capacity, let oldest = latest.min(by: { $0.value.at < $1.value.at })?.key {
             latest[oldest] = nil
         }
-        latest[key] = (now, snapshot)
-        return snapshot
+        latest[key] = (now, value)
+        return value
+    }
+}
+
+/// What a trend snapshot is computed for: the Sunday ending the `as_of` week (`nil`: each
+/// source's last week), and how many weeks before that.
+struct SnapshotKey: Hashable, Sendable {
+    var weekEnd: CivilDay?
+    var lagWeeks: Int
+
+    init(asOf: CivilDay?, lagWeeks: Int = 0) {
+        weekEnd = asOf?.monday.adding(days: 6)
+        self.lagWeeks = lagWeeks
     }
 }

@@ -10,17 +10,17 @@ import StylecastRedis
 /// written with it, so the same entry read again from the start is skipped; one it applied before
 /// was deleted with everything else and is applied again once. Streams are never trimmed, so
 /// nothing is lost; entries in the dead-letter streams stay there.
-public enum TrendRebuild {
+package enum TrendRebuild {
     /// What the script did.
-    public struct Summary: Sendable, Equatable {
+    package struct Summary: Sendable, Equatable {
         /// Keys deleted.
-        public var deletedKeys: Int
+        package var deletedKeys: Int
         /// Entries in the three streams, to be aggregated again.
-        public var entries: Int
+        package var entries: Int
     }
 
     /// The streams trend-aggregation reads.
-    public static var streams: [String] {
+    package static var streams: [String] {
         [WorkStream.itemsEmbedded, .interactions, .signals].map(\.key)
     }
 
@@ -47,7 +47,7 @@ public enum TrendRebuild {
     /// Runs the rebuild.
     /// - Parameter redis: The deployment's Redis.
     /// - Returns: Keys deleted and entries to aggregate again.
-    public static func run(redis: RedisClient) async throws -> Summary {
+    package static func run(redis: RedisClient) async throws -> Summary {
         let reply = try await redis.evaluate(
             script, keys: streams.map { RedisArgument($0) },
             arguments: [RedisArgument(StylecastKeys.Trends.all), RedisArgument(TrendAggregator.group)])

@@ -32,7 +32,7 @@ struct TrendReportBuilder: Sendable {
         let snapshot = try await queries.snapshot(asOf: asOf, market: market)
         let week = snapshot.asOf?.monday ?? snapshot.latestWeek
         // A quarter before each source's own last week (sources end at different weeks).
-        let previous = try await queries.snapshots.get(snapshot.asOf, lagWeeks: Self.quarterWeeks)
+        let previous = try await queries.snapshots.get(SnapshotKey(asOf: snapshot.asOf, lagWeeks: Self.quarterWeeks))
         let markets = market.isEmpty ? [TrendReport.allMarkets] + snapshot.markets : [market]
         var sections: [TrendReport.MarketSection] = []
         var calls: [TrendReport.Call] = []
@@ -189,9 +189,8 @@ struct TrendReportBuilder: Sendable {
         let ids = found.sorted { $0.released != $1.released ? $0.released > $1.released : $0.itemID < $1.itemID }
             .prefix(Self.examplesPerCard).map(\.itemID)
         guard !ids.isEmpty else { return [] }
-        let replies = try await redis.pipeline(ids.map { ["GET", RedisArgument(StylecastKeys.item($0))] })
-        return zip(ids, replies).map { id, reply in
-            let title = reply.bytes.flatMap { try? Stylecast_V1_FashionItem(serializedBytes: $0) }?.title ?? ""
+        return zip(ids, try await redis.values(of: ids.map(StylecastKeys.item))).map { id, bytes in
+            let title = bytes.flatMap { try? Stylecast_V1_FashionItem(serializedBytes: $0) }?.title ?? ""
             return TrendReport.Example(itemId: id, title: title.isEmpty ? id : title)
         }
     }

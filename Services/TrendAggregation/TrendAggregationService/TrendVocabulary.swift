@@ -49,8 +49,7 @@ final class TrendVocabulary: Sendable {
             commands.append(["SMISMEMBER", key] + valuesByKind[kind]!.map { RedisArgument($0) })
             commands.append(["SCARD", key])
         }
-        let replies = try await redis.pipeline(commands)
-        if let failure = replies.first(where: { $0.errorMessage != nil })?.errorMessage { throw RedisError.server(failure) }
+        let replies = try await redis.pipelineFailingOnError(commands)
         var admitted = Set<TrendAttribute>()
         var writes: [RedisWrite] = []
         for (index, kind) in kinds.enumerated() {

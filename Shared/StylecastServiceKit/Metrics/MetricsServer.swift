@@ -66,8 +66,9 @@ public struct MetricsServer: Service {
     }
 }
 
-/// Answers one HTTP request at a time on a connection.
-private final class MetricsHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
+/// Answers one HTTP request at a time on a connection. Not Sendable: NIO creates it on the
+/// connection's event loop (`syncOperations`) and calls it only there.
+private final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 

@@ -134,12 +134,13 @@ public enum ServiceMain {
         let context = ServiceContext(
             spec: spec, configuration: configuration, logger: logger, redis: redis, cacheRedis: cacheRedis ?? redis,
             readiness: readiness, metrics: registry, environment: environment)
+        let redisClients = RedisClientLifetime(clients: [redis] + (cacheRedis.map { [$0] } ?? []))
         let parts: ServiceParts
         do {
             parts = try await build(context)
         } catch {
-            await redis.shutdown()
-            await cacheRedis?.shutdown()
+            // No group runs yet to close them.
+            await redisClients.close()
             throw error
         }
 
@@ -180,10 +181,11 @@ public enum ServiceMain {
             host: configuration.metricsHost, port: configuration.metricsPort, registry: registry,
             logger: logger, idleTimeout: configuration.metricsIdleTimeout)
         // Shutdown runs in reverse order: the gRPC server drains first, then background work
-        // finishes its current entries, then health and metrics stop.
+        // finishes its current entries, then health and metrics stop, and the Redis clients close.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: redisClients),
                     .init(service: metricsServer),
                     .init(service: monitor),
                 ] + parts.backgroundServices.map { .init(service: $0) } + [
@@ -196,15 +198,25 @@ public enum ServiceMain {
                 cancellationSignals: [],
                 logger: logger
             ).withMaximumGracefulShutdownDuration(configuration.shutdownGracePeriod))
-        do {
-            try await group.run()
-        } catch {
-            await redis.shutdown()
-            await cacheRedis?.shutdown()
-            throw error
-        }
-        await redis.shutdown()
-        await cacheRedis?.shutdown()
+        try await group.run()
+    }
+}
+
+/// The service's Redis clients as a member of its `ServiceGroup`: open while the group runs,
+/// closed when it stops (gracefully, last, being the first member; or cancelled, when another
+/// member failed).
+struct RedisClientLifetime: Service {
+    let clients: [RedisClient]
+
+    func run() async throws {
+        // Returns on graceful shutdown, throws on cancellation: either way the clients close.
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Closes every client (their pools' connections and threads).
+    func close() async {
+        for client in clients { await client.shutdown() }
     }
 }
 

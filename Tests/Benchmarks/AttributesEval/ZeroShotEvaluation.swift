@@ -4,6 +4,7 @@
 import Foundation
 import StylecastAttributes
 import StylecastCalendar
+import StylecastDatasets
 import StylecastText
 
 /// One sampled item of one evaluated column.
@@ -64,8 +65,8 @@ private func fitLogistic(_ points: [(x: Float, y: Bool)]) -> ZeroShotCalibration
 }
 
 func evaluateZeroShot(dataDirectory directory: String, modelDirectory: String, sampleSize: Int) throws {
-    let myntra = try readGzippedCSV("\(directory)/myntra/styles.csv.gz")
-    let hm = try readGzippedCSV("\(directory)/hm/articles_train.csv.gz")
+    let myntra = try CSVTable(path: "\(directory)/myntra/styles.csv.gz")
+    let hm = try CSVTable(path: "\(directory)/hm/articles_train.csv.gz")
     let myntraRows = everyKth(myntra.rows.count, count: sampleSize).map { myntra.rows[$0] }
     let hmRows = everyKth(hm.rows.count, count: sampleSize).map { hm.rows[$0] }
     let myntraText = try myntra.column("productDisplayName")

@@ -17,18 +17,8 @@
 import Foundation
 import StylecastAttributes
 import StylecastCalendar
+import StylecastDatasets
 import StylecastImageIO
-
-func readGzippedCSV(_ path: String) throws(EvaluationError) -> CSVTable {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw .cannotRead(path: path, reason: "no such file or not readable")
-    }
-    do {
-        return CSVTable(bytes: try Gzip.decompress([UInt8](data)))
-    } catch {
-        throw .cannotRead(path: path, reason: error.description)
-    }
-}
 
 func dataDirectory(_ arguments: [String]) -> String {
     if let index = arguments.firstIndex(of: "--data"), index + 1 < arguments.count { return arguments[index + 1] }
@@ -86,9 +76,9 @@ func printLexiconSize() {
     print("\nCompiled surface forms (with generated plurals and shade forms): \(AttributeExtractor.standard.surfaceFormCount)")
 }
 
-func evaluate(dataDirectory directory: String) throws(EvaluationError) {
-    let myntra = try readGzippedCSV("\(directory)/myntra/styles.csv.gz")
-    let hm = try readGzippedCSV("\(directory)/hm/articles_train.csv.gz")
+func evaluate(dataDirectory directory: String) throws {
+    let myntra = try CSVTable(path: "\(directory)/myntra/styles.csv.gz")
+    let hm = try CSVTable(path: "\(directory)/hm/articles_train.csv.gz")
     let myntraText = try myntra.column("productDisplayName")
     let myntraColour = try myntra.column("baseColour")
     let myntraType = try myntra.column("articleType")
@@ -100,13 +90,13 @@ func evaluate(dataDirectory directory: String) throws(EvaluationError) {
     let hmTexts = hm.rows.map { "\($0[hmName]). \($0[hmDescription])" }
     let columns = [
         Column(mapping: .myntraColour, texts: myntraTexts, labels: myntra.rows.map { $0[myntraColour] },
-               malformed: myntra.malformedRecords.count),
+               malformed: myntra.malformedLines.count),
         Column(mapping: .hmColour, texts: hmTexts, labels: hm.rows.map { $0[hmColour] },
-               malformed: hm.malformedRecords.count),
+               malformed: hm.malformedLines.count),
         Column(mapping: .hmPattern, texts: hmTexts, labels: hm.rows.map { $0[hmPattern] },
-               malformed: hm.malformedRecords.count),
+               malformed: hm.malformedLines.count),
         Column(mapping: .myntraCategory, texts: myntraTexts, labels: myntra.rows.map { $0[myntraType] },
-               malformed: myntra.malformedRecords.count),
+               malformed: myntra.malformedLines.count),
     ]
 
     let extractor = AttributeExtractor.standard

@@ -8,19 +8,19 @@ import StylecastServiceKit
 import StylecastVision
 
 /// `stylecast.v1.ImageGeneration`: translates messages to and from ``DesignService``.
-public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServiceProtocol {
+package struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServiceProtocol {
     private let service: DesignService
 
     init(service: DesignService) { self.service = service }
 
-    public func generate(request: Stylecast_V1_GenerateRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
+    package func generate(request: Stylecast_V1_GenerateRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
         let started = ContinuousClock.now
         let batch = try await service.generate(
             prompt: request.prompt, count: request.count, size: request.size, seed: request.seed)
         return response(batch, started: started)
     }
 
-    public func mixStyles(request: Stylecast_V1_MixStylesRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
+    package func mixStyles(request: Stylecast_V1_MixStylesRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
         let started = ContinuousClock.now
         let batch = try await service.mixStyles(
             seedA: request.seedA, seedB: request.seedB, crossoverLayer: request.crossoverLayer, category: request.category,
@@ -28,7 +28,7 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
         return response(batch, started: started)
     }
 
-    public func generateFromTrends(
+    package func generateFromTrends(
         request: Stylecast_V1_GenerateFromTrendsRequest, context: ServerContext
     ) async throws -> Stylecast_V1_GenerateResponse {
         let started = ContinuousClock.now
@@ -67,11 +67,11 @@ public struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleServ
 }
 
 /// Builds the image-generation service's parts for ``ServiceMain``.
-public enum ImageGenerationServiceBuilder {
+package enum ImageGenerationServiceBuilder {
     /// The RPC handlers and background work of the image-generation service: the generator
     /// (loaded before the service reports SERVING) and the connections to text-embedding and
     /// trend-aggregation.
-    public static func parts(context: ServiceContext) async throws -> ServiceParts {
+    package static func parts(context: ServiceContext) async throws -> ServiceParts {
         let configuration = try ImageGenerationConfiguration.read(environment: context.environment)
         let generator = try StyleGenerator.load(environment: context.environment)
         context.logger.info(

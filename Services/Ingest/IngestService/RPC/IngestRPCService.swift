@@ -14,7 +14,7 @@ import StylecastVision
 /// one batch (at most `batchSize` records or about `batchBytes` bytes) and the transport's
 /// window. At most `maxStreams` streaming calls are worked at once; the next
 /// `maxWaitingStreams` wait for a turn and further ones are refused with RESOURCE_EXHAUSTED.
-public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
+package struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     private let pipeline: IngestPipeline
     private let streams: AdmissionGate
 
@@ -23,14 +23,14 @@ public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     ///   - pipeline: The ingest core.
     ///   - maxStreams: Most streaming calls worked at once.
     ///   - maxWaitingStreams: Most streaming calls waiting for a turn.
-    public init(pipeline: IngestPipeline, maxStreams: Int, maxWaitingStreams: Int) {
+    package init(pipeline: IngestPipeline, maxStreams: Int, maxWaitingStreams: Int) {
         self.pipeline = pipeline
         self.streams = AdmissionGate(
             work: "streaming ingest", maxRunning: maxStreams, maxWaiting: maxWaitingStreams,
             waitingVariable: "STYLECAST_INGEST_MAX_WAITING_STREAMS")
     }
 
-    public func ingestItems(
+    package func ingestItems(
         request: RPCAsyncSequence<Stylecast_V1_FashionItem, any Error>, context: ServerContext
     ) async throws -> Stylecast_V1_IngestSummary {
         try await streams.withAdmission {
@@ -46,7 +46,7 @@ public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
         }
     }
 
-    public func ingestInteractions(
+    package func ingestInteractions(
         request: Stylecast_V1_IngestInteractionsRequest, context: ServerContext
     ) async throws -> Stylecast_V1_IngestSummary {
         var tally = pipeline.makeTally()
@@ -58,14 +58,14 @@ public struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
         return tally.summary()
     }
 
-    public func getItem(request: Stylecast_V1_GetItemRequest, context: ServerContext) async throws
+    package func getItem(request: Stylecast_V1_GetItemRequest, context: ServerContext) async throws
         -> Stylecast_V1_FashionItem
     {
         try KeyIdentifier.check(request.itemID, field: "item_id")
         return try await pipeline.item(id: request.itemID)
     }
 
-    public func ingestSignals(
+    package func ingestSignals(
         request: RPCAsyncSequence<Stylecast_V1_SearchInterestSeries, any Error>, context: ServerContext
     ) async throws -> Stylecast_V1_IngestSummary {
         try await streams.withAdmission {
@@ -117,9 +117,9 @@ struct BoundedBatch<Record> {
 
 /// Builds the ingest service's parts for ``ServiceMain``: reads its settings, loads the garment
 /// classifier when image features are on, and serves the RPCs.
-public enum IngestServiceBuilder {
+package enum IngestServiceBuilder {
     /// The RPC handlers of the ingest service.
-    public static func parts(context: ServiceContext) async throws -> ServiceParts {
+    package static func parts(context: ServiceContext) async throws -> ServiceParts {
         let configuration = try IngestConfiguration.read(environment: context.environment)
         let classifier = configuration.imageFeatures ? try GarmentClassifier.load(environment: context.environment) : nil
         context.logger.info(

@@ -7,28 +7,28 @@ import StylecastServiceKit
 ///
 /// Runs on the event loops (``HandlerPlacement/eventLoops``): everything but a cache hit moves
 /// to the global executor with `runOffEventLoop`.
-public struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServiceProtocol {
+package struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServiceProtocol {
     private let engine: RecommendationEngine
 
     /// Creates the service.
     /// - Parameter engine: The core.
-    public init(engine: RecommendationEngine) {
+    package init(engine: RecommendationEngine) {
         self.engine = engine
     }
 
-    public func recommend(request: Stylecast_V1_RecommendRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
+    package func recommend(request: Stylecast_V1_RecommendRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
         try await engine.recommend(userID: request.userID, k: request.k)
     }
 
-    public func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
+    package func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
         try await runOffEventLoop { try engine.similarItems(itemID: request.itemID, k: request.k) }
     }
 
-    public func completeTheLook(request: Stylecast_V1_CompleteTheLookRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
+    package func completeTheLook(request: Stylecast_V1_CompleteTheLookRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
         try await runOffEventLoop { try engine.completeTheLook(itemID: request.itemID, k: request.k) }
     }
 
-    public func refresh(request: Stylecast_V1_RefreshRequest, context: ServerContext) async throws -> Stylecast_V1_RefreshResponse {
+    package func refresh(request: Stylecast_V1_RefreshRequest, context: ServerContext) async throws -> Stylecast_V1_RefreshResponse {
         let model = try await runOffEventLoop { try await engine.refresh() }
         return .with {
             $0.users = UInt64(model.users.count)
@@ -42,9 +42,9 @@ public struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServic
 /// Builds the recommendation service's parts for ``ServiceMain``: reads its settings, then a
 /// background loader brings the model (stored, trained or empty; NOT_SERVING until then) and
 /// the worker follows the interaction and embedded-item streams.
-public enum RecommendationServiceBuilder {
+package enum RecommendationServiceBuilder {
     /// The RPC handlers and background work of the recommendation service.
-    public static func parts(context: ServiceContext) async throws -> ServiceParts {
+    package static func parts(context: ServiceContext) async throws -> ServiceParts {
         let configuration = try RecommendationConfiguration.read(environment: context.environment)
         let engine = RecommendationEngine(
             configuration: configuration, redis: context.redis, logger: context.logger, metrics: context.metrics)

@@ -9,13 +9,13 @@ import StylecastTensor
 import StylecastText
 
 /// `stylecast.v1.TextEmbedding`: translates messages to and from ``EmbeddingService``.
-public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceProtocol {
+package struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceProtocol {
     private let service: EmbeddingService
 
     /// Creates the RPC layer over `service`.
-    public init(service: EmbeddingService) { self.service = service }
+    package init(service: EmbeddingService) { self.service = service }
 
-    public func embed(request: Stylecast_V1_EmbedRequest, context: ServerContext) async throws -> Stylecast_V1_EmbedResponse {
+    package func embed(request: Stylecast_V1_EmbedRequest, context: ServerContext) async throws -> Stylecast_V1_EmbedResponse {
         let started = ContinuousClock.now
         let outcome = try await service.embed(request.texts)
         return .with { response in
@@ -30,7 +30,7 @@ public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceP
         }
     }
 
-    public func tokenize(request: Stylecast_V1_TokenizeRequest, context: ServerContext) async throws -> Stylecast_V1_TokenizeResponse {
+    package func tokenize(request: Stylecast_V1_TokenizeRequest, context: ServerContext) async throws -> Stylecast_V1_TokenizeResponse {
         let tokenizer = service.engine.embedder.tokenizer
         let tokenized = try service.tokenize(request.texts)
         return .with { response in
@@ -44,7 +44,7 @@ public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceP
         }
     }
 
-    public func extractAttributes(
+    package func extractAttributes(
         request: Stylecast_V1_ExtractAttributesRequest, context: ServerContext
     ) async throws -> Stylecast_V1_ExtractAttributesResponse {
         let started = ContinuousClock.now
@@ -66,7 +66,7 @@ public struct TextEmbeddingRPCService: Stylecast_V1_TextEmbedding.SimpleServiceP
         }
     }
 
-    public func info(request: Stylecast_V1_InfoRequest, context: ServerContext) async throws -> Stylecast_V1_InfoResponse {
+    package func info(request: Stylecast_V1_InfoRequest, context: ServerContext) async throws -> Stylecast_V1_InfoResponse {
         .with {
             $0.modelName = "sentence-transformers/all-MiniLM-L6-v2"
             $0.dimensions = UInt32(service.engine.embedder.encoder.config.hiddenSize)
@@ -91,9 +91,9 @@ extension EmbedOutcome {
 
 /// Builds the text-embedding service's parts for ``ServiceMain``: reads its settings, loads the
 /// model (the service is NOT_SERVING until it is loaded) and serves the RPCs.
-public enum TextEmbeddingServiceBuilder {
+package enum TextEmbeddingServiceBuilder {
     /// The RPC handlers of the text-embedding service.
-    public static func parts(context: ServiceContext) async throws -> ServiceParts {
+    package static func parts(context: ServiceContext) async throws -> ServiceParts {
         let configuration = try TextEmbeddingConfiguration.read(environment: context.environment)
         context.readiness.require("model")
         let engine = try EmbeddingEngine(modelDirectory: configuration.modelDirectory)

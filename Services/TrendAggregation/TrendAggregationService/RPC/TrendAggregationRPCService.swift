@@ -8,7 +8,7 @@ import StylecastServiceKit
 /// `stylecast.v1.TrendAggregation`: translates messages and calls the service's core.
 ///
 /// `Report` renders the trend report (``ReportRequestHandler``).
-public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
+package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
     private let forecaster = ForecastRequestHandler()
     private let queries: TrendQueries
     private let newProducts: NewProductModel
@@ -18,43 +18,46 @@ public struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleSe
     /// - Parameters:
     ///   - redis: Where the series are.
     ///   - trendsCacheLifetime: How long a computed list of every attribute's trend is reused
-    ///     by `ListTrends`, `Report` and the callers that ask for rising attributes.
-    public init(redis: RedisClient, trendsCacheLifetime: Duration = .seconds(5)) {
+    ///     by `ListTrends`, `Report` and the callers that ask for rising attributes, and the
+    ///     report's style clusters.
+    package init(redis: RedisClient, trendsCacheLifetime: Duration = .seconds(5)) {
         queries = TrendQueries(store: TrendSeriesStore(redis: redis), cacheLifetime: trendsCacheLifetime)
         newProducts = NewProductModel(redis: redis)
-        reports = ReportRequestHandler(builder: TrendReportBuilder(queries: queries, redis: redis), redis: redis)
+        reports = ReportRequestHandler(
+            builder: TrendReportBuilder(queries: queries, redis: redis),
+            clusters: LifetimeCache(lifetime: trendsCacheLifetime) { _ in try await StyleClusters.build(redis: redis) })
     }
 
-    public func listTrends(request: Stylecast_V1_ListTrendsRequest, context: ServerContext) async throws -> Stylecast_V1_ListTrendsResponse {
+    package func listTrends(request: Stylecast_V1_ListTrendsRequest, context: ServerContext) async throws -> Stylecast_V1_ListTrendsResponse {
         try await queries.listTrends(request)
     }
 
-    public func getSeries(request: Stylecast_V1_GetSeriesRequest, context: ServerContext) async throws -> Stylecast_V1_GetSeriesResponse {
+    package func getSeries(request: Stylecast_V1_GetSeriesRequest, context: ServerContext) async throws -> Stylecast_V1_GetSeriesResponse {
         try await queries.series(request)
     }
 
-    public func listMarkets(request: Stylecast_V1_ListMarketsRequest, context: ServerContext) async throws -> Stylecast_V1_ListMarketsResponse {
+    package func listMarkets(request: Stylecast_V1_ListMarketsRequest, context: ServerContext) async throws -> Stylecast_V1_ListMarketsResponse {
         try await queries.markets(request)
     }
 
-    public func forecast(request: Stylecast_V1_ForecastRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastResponse {
+    package func forecast(request: Stylecast_V1_ForecastRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastResponse {
         try forecaster.forecast(request)
     }
 
-    public func forecastNewProduct(request: Stylecast_V1_ForecastNewProductRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastNewProductResponse {
+    package func forecastNewProduct(request: Stylecast_V1_ForecastNewProductRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastNewProductResponse {
         try await newProducts.forecast(request)
     }
 
-    public func report(request: Stylecast_V1_ReportRequest, context: ServerContext) async throws -> Stylecast_V1_ReportResponse {
+    package func report(request: Stylecast_V1_ReportRequest, context: ServerContext) async throws -> Stylecast_V1_ReportResponse {
         try await reports.report(request)
     }
 }
 
 /// Builds the trend-aggregation service's parts for ``ServiceMain``: the RPCs and the
 /// ``TrendAggregator`` worker.
-public enum TrendAggregationServiceBuilder {
+package enum TrendAggregationServiceBuilder {
     /// The RPC handlers and background work of the trend-aggregation service.
-    public static func parts(context: ServiceContext) async throws -> ServiceParts {
+    package static func parts(context: ServiceContext) async throws -> ServiceParts {
         var reader = EnvironmentReader(environment: context.environment)
         let cacheLifetime = reader.milliseconds("STYLECAST_TRENDS_CACHE_MS", default: 5000, range: 0...600_000)
         let valuesPerKind = reader.integer("STYLECAST_TRENDS_MAX_VALUES_PER_KIND", default: 2000, range: 10...1_000_000)

@@ -1,25 +1,42 @@
 import CZlib
 
-/// zlib's streaming inflate for gzip members; no C pointer leaves this file.
+/// zlib's streaming inflate, the one wrapper of it: ``Zlib/inflate(_:maximumByteCount:concatenatedMembers:reserveMaximum:)``
+/// (PNG data, gzip files in memory) and StylecastDatasets' streaming file reader use it. No C
+/// pointer leaves this file.
 ///
 /// The `z_stream` lives in its own allocation because zlib keeps a pointer back to it and
 /// checks it on every call, so it must never move.
-final class GzipInflater {
+public final class ZlibInflater {
+    /// Which framing the input has.
+    public enum Format: Sendable {
+        /// gzip members only.
+        case gzip
+        /// A zlib or a gzip stream, told apart by its header.
+        case zlibOrGzip
+
+        var windowBits: Int32 {
+            switch self {
+            case .gzip: 15 + 16
+            case .zlibOrGzip: 15 + 32
+            }
+        }
+    }
+
     /// What one ``inflate(_:into:)`` step achieved.
-    enum Step {
+    public enum Step: Sendable {
         /// Output was produced or input consumed; call again.
         case progress(consumed: Int, produced: Int)
-        /// The current member ended after consuming `consumed` input bytes.
-        case memberEnd(consumed: Int, produced: Int)
+        /// The current stream (member) ended after consuming `consumed` input bytes.
+        case streamEnd(consumed: Int, produced: Int)
     }
 
     private let stream: UnsafeMutablePointer<z_stream>
 
-    /// Starts a gzip inflater (`windowBits` 15 + 16: gzip only).
-    init?() {
+    /// Starts an inflater; `nil` when zlib cannot (out of memory).
+    public init?(format: Format) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        guard inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard inflateInit2_(stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
             return nil
@@ -32,13 +49,13 @@ final class GzipInflater {
         stream.deallocate()
     }
 
-    /// Prepares for the next concatenated member.
-    func reset() { inflateReset(stream) }
+    /// Prepares for the next concatenated stream (gzip member).
+    public func reset() { inflateReset(stream) }
 
     /// Inflates from `input` into the free space of `output`.
     /// - Returns: How much input was consumed and output produced.
     /// - Throws: zlib's message when the data is corrupt.
-    func inflate(
+    public func inflate(
         _ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>
     ) throws(InflateFailure) -> Step {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
@@ -50,7 +67,7 @@ final class GzipInflater {
         let produced = output.count - Int(stream.pointee.avail_out)
         switch status {
         case Z_OK, Z_BUF_ERROR: return .progress(consumed: consumed, produced: produced)
-        case Z_STREAM_END: return .memberEnd(consumed: consumed, produced: produced)
+        case Z_STREAM_END: return .streamEnd(consumed: consumed, produced: produced)
         default:
             throw InflateFailure(message: stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)")
         }
@@ -58,6 +75,7 @@ final class GzipInflater {
 }
 
 /// zlib's reason for refusing a stream.
-struct InflateFailure: Error {
-    var message: String
+public struct InflateFailure: Error, Sendable {
+    /// zlib's message.
+    public var message: String
 }

@@ -1,7 +1,8 @@
 /// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fast generator whose output depends only
-/// on its seed, so seeded clustering gives the same colours on every run, platform and Swift
-/// version (the standard library's `random(in:using:)` makes no such promise).
-public struct SplitMix64: Sendable {
+/// on its seed, so seeded work (clustering, factor initialisation, generated designs) gives the
+/// same result on every run, platform and Swift version (the standard library's
+/// `random(in:using:)` makes no such promise). The one generator of every module.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator whose outputs depend only on `seed`.
@@ -18,4 +19,8 @@ public struct SplitMix64: Sendable {
 
     /// A uniform value in [0, 1) from the top 53 bits of the next output.
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// A uniform value in `[0, 1)` from the top 24 bits of the next output (every value exactly
+    /// representable).
+    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
 }

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StylecastClient
+import StylecastContracts
+import StylecastRedis
+
+/// Each consumer group's position in the work streams.
+enum PipelineProgress {
+    struct Group {
+        var stream: String
+        var group: String
+        var length: Int
+        var read: Int
+        var lag: Int
+        var pending: Int
+    }
+
+    /// The work streams (docs/architecture.md, "Redis key layout").
+    static let streams = WorkStream.allCases.map(\.key)
+
+    static func read(_ client: RedisClient) async throws -> [Group] {
+        try await client.streamStatus(streams).filter { $0.length > 0 }.flatMap { status in
+            status.groups.map { group in
+                Group(
+                    stream: status.stream, group: group.name, length: status.length, read: status.entriesRead(group),
+                    lag: status.unread(group), pending: group.pending)
+            }
+        }
+    }
+
+    static func isDrained(_ groups: [Group]) -> Bool { groups.allSatisfy { $0.lag == 0 && $0.pending == 0 } }
+
+    /// Entries the slowest group has still to read or acknowledge.
+    static func remaining(_ groups: [Group]) -> Int { groups.map { $0.lag + $0.pending }.max() ?? 0 }
+
+    static func line(_ groups: [Group]) -> String {
+        groups.map { "\(WorkStream(named: $0.stream)?.rawValue ?? $0.stream) -> \($0.group) \($0.read - $0.pending)/\($0.length)" }
+            .joined(separator: ", ")
+    }
+}
+
+/// A one-connection Redis client whose reconnect warnings stay quiet: the commands report
+/// Redis's state themselves.
+/// - Throws: A `RedisURLError` for a malformed URL (it never contains the password).
+func quietRedisClient(_ url: String) throws -> RedisClient {
+    var logger = Logger(label: "stylecast.redis")
+    logger.logLevel = .critical
+    return RedisClient(configuration: .init(url: try RedisURL(parsing: url), poolSize: 1), logger: logger)
+}
+
+/// Runs `body` with a ``quietRedisClient(_:)`` and closes the client when it returns or throws.
+/// - Throws: A `RedisURLError` for a malformed URL, or what `body` throws.
+func withQuietRedisClient<Result>(_ url: String, _ body: (RedisClient) async throws -> Result) async throws -> Result {
+    let client = try quietRedisClient(url)
+    do {
+        let result = try await body(client)
+        await client.shutdown()
+        return result
+    } catch {
+        await client.shutdown()
+        throw error
+    }
+}
+
+/// The health of one service, or `UNREACHABLE`.
+func healthStatus(_ endpoint: Endpoint, timeout: Duration) async -> String {
+    do {
+        return try await withStylecastConnection(to: endpoint) { client in
+            try await ServiceProbe(client: client).health(timeout: timeout)
+        }
+    } catch {
+        return "UNREACHABLE"
+    }
+}
