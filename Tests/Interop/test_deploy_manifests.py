@@ -23,12 +23,12 @@ SERVICE_NAMES = ["ingest", "text-embedding", "image-generation", "recommendation
 
 @functools.cache
 def code_ports() -> dict:
-    """name -> (gRPC port, metrics port), from the ServiceSpec defaults in the service kit."""
-    text = (ROOT / "Shared/StylecastServiceKit/Configuration/ServiceConfiguration.swift").read_text()
-    found = re.findall(
-        r'name: "([a-z-]+)",.*?defaultGRPCPort: (\d+), defaultMetricsPort: (\d+)\)', text, flags=re.DOTALL
-    )
-    return {name: (int(grpc), int(metrics)) for name, grpc, metrics in found}
+    """name -> (gRPC port, metrics port), from StylecastServiceName's table in the contracts."""
+    text = (ROOT / "Shared/StylecastContracts/StylecastServiceName.swift").read_text()
+    # `case textEmbedding = "text-embedding"` or `case ingest`: the case and the service's name.
+    names = {case: raw or case for case, raw in re.findall(r'^\s*case (\w+)(?: = "([a-z-]+)")?$', text, flags=re.M)}
+    found = re.findall(r'^\s*\.(\w+): \((\d+), (\d+)\),$', text, flags=re.M)
+    return {names[case]: (int(grpc), int(metrics)) for case, grpc, metrics in found}
 
 
 @functools.cache
