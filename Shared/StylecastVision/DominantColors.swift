@@ -1,5 +1,5 @@
-import StylecastTensor
 import StylecastImageIO
+import StylecastTensor
 
 /// The dominant colours of a garment image, for image features at ingest: which colours the
 /// garment is made of, how much of it each covers, and their canonical lexicon names.

@@ -2,8 +2,8 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
-import StylecastImageIO
 import StylecastGRPC
+import StylecastImageIO
 import StylecastProto
 import StylecastTestSupport
 import SwiftProtobuf

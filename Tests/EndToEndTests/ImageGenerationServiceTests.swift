@@ -3,8 +3,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import StylecastClient
 import StylecastContracts
-import StylecastImageIO
 import StylecastGRPC
+import StylecastImageIO
 import StylecastProto
 import StylecastTestSupport
 import Testing

@@ -4,8 +4,8 @@ import GRPCNIOTransportHTTP2
 import StylecastCalendar
 import StylecastClient
 import StylecastContracts
-import StylecastImageIO
 import StylecastGRPC
+import StylecastImageIO
 import StylecastProto
 import StylecastRedis
 import StylecastTestSupport

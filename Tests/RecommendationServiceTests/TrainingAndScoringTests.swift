@@ -1,5 +1,5 @@
-import StylecastContracts
 import RecommendationService
+import StylecastContracts
 import Testing
 
 /// A small shop: two baskets that always go together (skirt + top, trousers + shoes), bought

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import Prometheus
 import StylecastText
-import TextEmbeddingService
 import Testing
+import TextEmbeddingService
 
 /// The batcher with the real all-MiniLM-L6-v2 (scripts/setup.sh puts it in models/).
 @Suite("EmbeddingBatcher: a call cancelled while it waits costs no encoder pass")

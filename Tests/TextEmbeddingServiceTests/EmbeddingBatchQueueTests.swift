@@ -1,5 +1,5 @@
-import TextEmbeddingService
 import Testing
+import TextEmbeddingService
 
 @Suite("The embedding batcher's line: order, budget, bound, cancellation, shutdown")
 struct EmbeddingBatchQueueTests {

@@ -1,5 +1,5 @@
-import StylecastTensor
 import Foundation
+import StylecastTensor
 import StylecastVision
 
 /// A procedural surface pattern: the colour at each point of the design, from the palette.

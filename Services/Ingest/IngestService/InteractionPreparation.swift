@@ -1,5 +1,5 @@
-import StylecastContracts
 import Foundation
+import StylecastContracts
 import StylecastProto
 import StylecastRedis
 

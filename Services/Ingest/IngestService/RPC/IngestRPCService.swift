@@ -1,5 +1,5 @@
-import StylecastContracts
 import GRPCCore
+import StylecastContracts
 import StylecastErrors
 import StylecastGRPC
 import StylecastProto
