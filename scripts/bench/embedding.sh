@@ -3,7 +3,8 @@
 # figures beside their anchors, measured in the same run, on a 512-text corpus of real
 # descriptions and reviews from the shared data (scripts/bench/embedding_corpus.py):
 #   ours    EmbeddingEngine.embed, the service path without gRPC (embedding-bench engine), and
-#           the text-embedding service's Embed over gRPC on loopback (embedding-bench grpc);
+#           the text-embedding service's Embed over gRPC on loopback (embedding-bench grpc),
+#           with its embedding cache off (the corpus is sent again and again);
 #   anchors ONNX Runtime on an ONNX export of the same weights, and sentence-transformers on
 #           PyTorch (scripts/bench/embedding_anchors.py, in the benchmark venv .venv-bench);
 # at batch 1, 8, 32 and 128 (consecutive texts of the corpus), plus our percentage of the
@@ -79,7 +80,7 @@ run_ours() {
   "$@" STYLECAST_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
     STYLECAST_GRPC_HOST=127.0.0.1 STYLECAST_GRPC_PORT="$grpc_port" \
     STYLECAST_METRICS_HOST=127.0.0.1 STYLECAST_METRICS_PORT="$(free_port)" \
-    STYLECAST_MODELS_DIR="$models" STYLECAST_LOG_LEVEL=warning \
+    STYLECAST_MODELS_DIR="$models" STYLECAST_LOG_LEVEL=warning STYLECAST_EMBED_CACHE_TTL_S=0 \
     "$bin/text-embedding" >"$work/text-embedding-$label.log" 2>&1 &
   service_pid=$!
   echo "embedding-bench: Embed over gRPC (text-embedding on 127.0.0.1:$grpc_port), $label ..." >&2
