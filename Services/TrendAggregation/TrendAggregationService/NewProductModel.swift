@@ -30,32 +30,36 @@ actor NewProductModel {
         self.redis = redis
     }
 
-    /// The first weeks of sales of a product without history.
+    /// The first weeks of sales of a product without history, in units.
+    /// - Parameters:
+    ///   - releaseDate: `YYYY-MM-DD`.
+    ///   - horizon: Weeks to forecast; 0 for every week the model was trained on.
+    ///   - asOf: Train on what was known by then (``TrendRequestRules/asOf(_:)``); empty for everything.
     /// - Throws: `InvalidInput` naming `release_date` or `horizon`; ``NoPastProducts`` before any
     ///   product with sales was aggregated.
-    func forecast(_ request: Stylecast_V1_ForecastNewProductRequest) async throws -> Stylecast_V1_ForecastNewProductResponse {
-        guard let releaseDay = CivilDay(iso: request.releaseDate, allowingTrailingText: true)?.daysSinceEpoch,
+    func forecast(
+        category: String, color: String, fabric: String, season: String, releaseDate: String, horizon requested: Int,
+        asOf: String
+    ) async throws -> [Double] {
+        guard let releaseDay = CivilDay(iso: releaseDate, allowingTrailingText: true)?.daysSinceEpoch,
             releaseDay > -25_000
         else {
-            throw InvalidInput(field: "release_date", rule: "must be a date YYYY-MM-DD, got \"\(request.releaseDate)\"")
+            throw InvalidInput(field: "release_date", rule: "must be a date YYYY-MM-DD, got \"\(releaseDate)\"")
         }
-        let asOf = try TrendRequestRules.asOf(request.asOf)
+        let asOf = try TrendRequestRules.asOf(asOf)
         let model = try await currentModel(asOf: asOf?.monday.adding(days: 6))
-        let horizon = request.horizon == 0 ? model.trainedWeeks : Int(request.horizon)
+        let horizon = requested == 0 ? model.trainedWeeks : requested
         guard (1...model.trainedWeeks).contains(horizon) else {
-            throw InvalidInput(field: "horizon", rule: "must be 0 (all) or 1-\(model.trainedWeeks), got \(request.horizon)")
+            throw InvalidInput(field: "horizon", rule: "must be 0 (all) or 1-\(model.trainedWeeks), got \(requested)")
         }
         let product = NewProduct(
-            category: request.category.lowercased(), color: request.color.lowercased(),
-            fabric: request.fabric.lowercased(), season: request.season.uppercased(),
-            releaseDate: String(request.releaseDate.prefix(10)))
-        let weekly: [Double]
+            category: category.lowercased(), color: color.lowercased(), fabric: fabric.lowercased(),
+            season: season.uppercased(), releaseDate: String(releaseDate.prefix(10)))
         do {
-            weekly = try model.forecast(product: product, horizon: horizon)
+            return try model.forecast(product: product, horizon: horizon).map { $0 * TrendAggregator.visuelleUnitsScale }
         } catch {
             throw InvalidInput(field: error.field == "product.releaseDate" ? "release_date" : error.field, rule: error.rule)
         }
-        return .with { $0.weeklySales = weekly.map { $0 * TrendAggregator.visuelleUnitsScale } }
     }
 
     /// The model trained on everything, or on what was known by the end of `cutDay`.

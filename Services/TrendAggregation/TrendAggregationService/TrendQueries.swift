@@ -1,8 +1,6 @@
 import Foundation
 import StylecastCalendar
 import StylecastErrors
-import StylecastForecast
-import StylecastProto
 import StylecastTrends
 
 /// `ListTrends`, `GetSeries` and `ListMarkets` over the stored series (docs/trends.md, "RPCs").
@@ -15,7 +13,7 @@ struct TrendQueries: Sendable {
     static let measurePrecedence: [TrendMeasure] = [.sales, .purchases, .launches, .interest]
 
     let store: TrendSeriesStore
-    let forecaster = ForecastRequestHandler()
+    let forecaster = HistoryForecaster()
     /// Every series' call, computed at most once per `STYLECAST_TRENDS_CACHE_MS` and `as_of`.
     let snapshots: LifetimeCache<SnapshotKey, TrendSnapshot>
 
@@ -42,31 +40,45 @@ struct TrendQueries: Sendable {
         return snapshot
     }
 
-    /// Attributes with their fused stage, strongest calls first.
-    func listTrends(_ request: Stylecast_V1_ListTrendsRequest) async throws -> Stylecast_V1_ListTrendsResponse {
-        let kind = try TrendRequestRules.kind(request.kind)
-        let stageFilter = try TrendRequestRules.stage(request.stage)
-        guard request.limit <= Self.maxLimit else {
-            throw InvalidInput(field: "limit", rule: "must be at most \(Self.maxLimit), got \(request.limit)")
+    /// What `ListTrends` answers.
+    struct TrendList: Sendable {
+        /// The strongest matching attributes, at most the limit.
+        var trends: [AttributeCall]
+        /// The last week the matching series read; `nil` when none matched.
+        var lastWeek: CivilDay?
+        /// How many attributes matched before the limit.
+        var matched: Int
+    }
+
+    /// Attributes with their fused stage, strongest calls first; empty filters select everything.
+    /// - Parameters:
+    ///   - kind: The attribute kind, one of ``TrendRequestRules/kinds``.
+    ///   - stage: A stage, a direction, `unsupported` or `any` (``TrendRequestRules/stage(_:)``).
+    ///   - limit: Most trends returned, at most ``maxLimit``; 0 for ``defaultLimit``.
+    /// - Throws: `InvalidInput` naming the field; ``UnknownTrendName`` for a market or source without data.
+    func listTrends(
+        kind kindName: String, stage: String, market: String, source: String, valuePrefix: String, limit: Int, asOf: String
+    ) async throws -> TrendList {
+        let kind = try TrendRequestRules.kind(kindName)
+        let stageFilter = try TrendRequestRules.stage(stage)
+        guard limit <= Self.maxLimit else {
+            throw InvalidInput(field: "limit", rule: "must be at most \(Self.maxLimit), got \(limit)")
         }
-        guard request.valuePrefix.utf8.count <= 256 else {
-            throw InvalidInput(field: "value_prefix", rule: "must be at most 256 bytes, got \(request.valuePrefix.utf8.count)")
+        guard valuePrefix.utf8.count <= 256 else {
+            throw InvalidInput(field: "value_prefix", rule: "must be at most 256 bytes, got \(valuePrefix.utf8.count)")
         }
-        let snapshot = try await snapshot(asOf: request.asOf, market: request.market, source: request.source)
-        let prefix = request.valuePrefix.lowercased()
+        let snapshot = try await snapshot(asOf: asOf, market: market, source: source)
+        let prefix = valuePrefix.lowercased()
         let selected = snapshot.calls.filter { series in
             (kind == nil || series.topic.attribute.kind == kind)
                 && (prefix.isEmpty || series.topic.attribute.value.hasPrefix(prefix))
-                && (request.market.isEmpty || series.topic.source.market == request.market)
-                && (request.source.isEmpty || series.topic.source.source == request.source)
+                && (market.isEmpty || series.topic.source.market == market)
+                && (source.isEmpty || series.topic.source.source == source)
         }
         let trends = Self.fusedTrends(selected).filter { stageFilter.admits($0.fused.stage) }
-        let limit = request.limit == 0 ? Self.defaultLimit : Int(request.limit)
-        return .with {
-            $0.trends = trends.prefix(limit).map { TrendMessages.attributeTrend($0.attribute, series: $0.series, fused: $0.fused) }
-            $0.asOfWeek = selected.compactMap(\.coverage?.lastWeek).max()?.iso ?? ""
-            $0.matched = UInt32(trends.count)
-        }
+        return TrendList(
+            trends: Array(trends.prefix(limit == 0 ? Self.defaultLimit : limit)),
+            lastWeek: selected.compactMap(\.coverage?.lastWeek).max(), matched: trends.count)
     }
 
     /// One fused attribute.
@@ -98,19 +110,30 @@ struct TrendQueries: Sendable {
         }.sorted { $0.strength != $1.strength ? $0.strength > $1.strength : $0.attribute < $1.attribute }
     }
 
-    /// One series of an attribute, with last year's weeks, the raw amounts, the call and forecasts.
-    func series(_ request: Stylecast_V1_GetSeriesRequest) async throws -> Stylecast_V1_GetSeriesResponse {
-        guard !request.kind.isEmpty, !request.value.isEmpty else {
-            throw InvalidInput(field: request.kind.isEmpty ? "kind" : "value", rule: "must not be empty")
+    /// What `GetSeries` answers: the chosen series and, when a horizon was asked for, its forecast.
+    struct SeriesRead: Sendable {
+        var series: TrendSnapshot.SeriesCall
+        var forecast: HistoryForecaster.Answer?
+    }
+
+    /// One series of an attribute with its call, and its forecast over `horizon` weeks (none for 0).
+    /// Without `measure`, the series of the first measure in ``measurePrecedence`` that has one,
+    /// then the best supported.
+    /// - Throws: `InvalidInput` naming the field; ``SeriesNotFound``; ``UnknownTrendName``.
+    func series(
+        kind: String, value: String, measure measureName: String, market: String, source: String, asOf: String, horizon: Int
+    ) async throws -> SeriesRead {
+        guard !kind.isEmpty, !value.isEmpty else {
+            throw InvalidInput(field: kind.isEmpty ? "kind" : "value", rule: "must not be empty")
         }
-        _ = try TrendRequestRules.kind(request.kind)
-        let measure = try TrendRequestRules.measure(request.measure)
-        let snapshot = try await snapshot(asOf: request.asOf, market: request.market, source: request.source)
-        let attribute = TrendAttribute(kind: request.kind, value: request.value.lowercased())
+        _ = try TrendRequestRules.kind(kind)
+        let measure = try TrendRequestRules.measure(measureName)
+        let snapshot = try await snapshot(asOf: asOf, market: market, source: source)
+        let attribute = TrendAttribute(kind: kind, value: value.lowercased())
         let candidates = snapshot.calls.filter {
             $0.topic.attribute == attribute && (measure == nil || $0.topic.source.measure == measure)
-                && (request.market.isEmpty || $0.topic.source.market == request.market)
-                && (request.source.isEmpty || $0.topic.source.source == request.source)
+                && (market.isEmpty || $0.topic.source.market == market)
+                && (source.isEmpty || $0.topic.source.source == source)
         }
         func rank(_ series: TrendSnapshot.SeriesCall) -> Int { Self.measurePrecedence.firstIndex(of: series.topic.source.measure)! }
         guard
@@ -120,78 +143,17 @@ struct TrendQueries: Sendable {
                     : $0.call.support != $1.call.support ? $0.call.support > $1.call.support : $0.topic < $1.topic
             })
         else {
-            throw SeriesNotFound(attribute: attribute, measure: measure, market: request.market, source: request.source)
+            throw SeriesNotFound(attribute: attribute, measure: measure, market: market, source: source)
         }
-        var response = Stylecast_V1_GetSeriesResponse()
-        response.measure = chosen.topic.source.measure.rawValue
-        response.source = chosen.topic.source.source
-        response.market = chosen.topic.source.market
-        let weeks = chosen.coverage?.weeks ?? []
-        for (index, week) in weeks.enumerated() {
-            guard let value = chosen.values[index] else { continue }
-            response.history.append(.with {
-                $0.week = week.iso
-                $0.value = value
-            })
-            // Beside this week: the same week a year before, labelled with this week.
-            if index >= 52, let previous = chosen.values[index - 52] {
-                response.lastYear.append(.with {
-                    $0.week = week.iso
-                    $0.value = previous
-                })
-            }
-        }
-        response.amounts = chosen.amounts.sorted { $0.key < $1.key }.map { week, value in
-            .with {
-                $0.week = week.iso
-                $0.value = value
-            }
-        }
-        response.call = TrendMessages.evidence(chosen)
-        if let growth = chosen.call.growth {
-            response.trendForecast = .with {
-                $0.point = growth.forecast
-                $0.lower = growth.forecastLower
-                $0.upper = growth.forecastUpper
-                $0.model = "SeasonalGrowth(profile ±\(growth.profileHalfWidth) weeks)"
-            }
-        }
-        if request.horizon > 0, !response.history.isEmpty {
-            var forecast = try forecaster.forecast(
-                .with {
-                    $0.history = response.history.map(\.value)
-                    $0.horizon = request.horizon
-                    $0.seasonLength = response.history.count >= 104 ? 52 : 0
-                })
-            // Shares and interest are never below 0.
-            forecast.point = forecast.point.map { max($0, 0) }
-            forecast.lower = forecast.lower.map { max($0, 0) }
-            forecast.upper = forecast.upper.map { max($0, 0) }
-            response.forecast = forecast
-        }
-        return response
+        let history = chosen.history.map(\.value)
+        guard horizon > 0, !history.isEmpty else { return SeriesRead(series: chosen) }
+        let forecast = try forecaster.forecast(history: history, horizon: horizon, seasonLength: history.count >= 104 ? 52 : 0)
+        return SeriesRead(series: chosen, forecast: forecast.clampedAtZero)
     }
 
-    /// Markets and sources with data, with each source's window at `as_of`.
-    func markets(_ request: Stylecast_V1_ListMarketsRequest) async throws -> Stylecast_V1_ListMarketsResponse {
-        let snapshot = try await snapshot(asOf: request.asOf)
-        let seriesCounts = Dictionary(grouping: snapshot.calls, by: \.topic.source).mapValues(\.count)
-        return .with {
-            $0.markets = snapshot.markets
-            $0.sources = snapshot.sources
-            $0.coverage = snapshot.sourcesWithData.map { source in
-                let coverage = snapshot.coverages[source]
-                return .with {
-                    $0.source = source.source
-                    $0.market = source.market
-                    $0.measure = source.measure.rawValue
-                    $0.firstWeek = coverage?.firstWeek.iso ?? ""
-                    $0.lastWeek = coverage?.lastWeek.iso ?? ""
-                    $0.thinWeeks = UInt32(coverage?.thinWeeks.count ?? 0)
-                    $0.series = UInt32(seriesCounts[source] ?? 0)
-                }
-            }
-        }
+    /// Markets and sources with data, with each source's window, at `asOf`.
+    func markets(asOf: String) async throws -> TrendSnapshot {
+        try await snapshot(asOf: asOf)
     }
 }
 

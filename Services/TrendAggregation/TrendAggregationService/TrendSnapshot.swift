@@ -15,6 +15,14 @@ struct TrendSnapshot: Sendable {
         /// The attribute's raw weekly amounts up to the cut, also outside the window.
         var amounts: [CivilDay: Double]
         var call: TrendCall
+
+        /// Each coverage week with a value, with the value of the same week a year (52 weeks)
+        /// before where that has one.
+        var history: [(week: CivilDay, value: Double, lastYear: Double?)] {
+            (coverage?.weeks ?? []).enumerated().compactMap { index, week in
+                values[index].map { (week, $0, index >= 52 ? values[index - 52] : nil) }
+            }
+        }
     }
 
     /// The last day of the week the calls were cut at (a Sunday); `nil` = each source's latest week.

@@ -5,14 +5,14 @@ import StylecastProto
 import StylecastRedis
 import StylecastServiceKit
 
-/// `stylecast.v1.TrendAggregation`: translates messages and calls the service's core.
-///
-/// `Report` renders the trend report (``ReportRequestHandler``).
+/// `stylecast.v1.TrendAggregation`: translates messages (``TrendMessages``) and calls the
+/// service's core: ``TrendQueries``, ``HistoryForecaster``, ``NewProductModel`` and
+/// ``ReportRenderer``.
 package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
-    private let forecaster = ForecastRequestHandler()
+    private let forecaster = HistoryForecaster()
     private let queries: TrendQueries
     private let newProducts: NewProductModel
-    private let reports: ReportRequestHandler
+    private let reports: ReportRenderer
 
     /// Creates the service.
     /// - Parameters:
@@ -23,33 +23,49 @@ package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleS
     package init(redis: RedisClient, trendsCacheLifetime: Duration = .seconds(5)) {
         queries = TrendQueries(store: TrendSeriesStore(redis: redis), cacheLifetime: trendsCacheLifetime)
         newProducts = NewProductModel(redis: redis)
-        reports = ReportRequestHandler(
+        reports = ReportRenderer(
             builder: TrendReportBuilder(queries: queries, redis: redis),
             clusters: LifetimeCache(lifetime: trendsCacheLifetime) { _ in try await StyleClusters.build(redis: redis) })
     }
 
     package func listTrends(request: Stylecast_V1_ListTrendsRequest, context: ServerContext) async throws -> Stylecast_V1_ListTrendsResponse {
-        try await queries.listTrends(request)
+        TrendMessages.list(
+            try await queries.listTrends(
+                kind: request.kind, stage: request.stage, market: request.market, source: request.source,
+                valuePrefix: request.valuePrefix, limit: Int(request.limit), asOf: request.asOf))
     }
 
     package func getSeries(request: Stylecast_V1_GetSeriesRequest, context: ServerContext) async throws -> Stylecast_V1_GetSeriesResponse {
-        try await queries.series(request)
+        TrendMessages.series(
+            try await queries.series(
+                kind: request.kind, value: request.value, measure: request.measure, market: request.market,
+                source: request.source, asOf: request.asOf, horizon: Int(request.horizon)))
     }
 
     package func listMarkets(request: Stylecast_V1_ListMarketsRequest, context: ServerContext) async throws -> Stylecast_V1_ListMarketsResponse {
-        try await queries.markets(request)
+        TrendMessages.markets(try await queries.markets(asOf: request.asOf))
     }
 
     package func forecast(request: Stylecast_V1_ForecastRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastResponse {
-        try forecaster.forecast(request)
+        TrendMessages.forecast(
+            try forecaster.forecast(history: request.history, horizon: Int(request.horizon), seasonLength: Int(request.seasonLength)))
     }
 
     package func forecastNewProduct(request: Stylecast_V1_ForecastNewProductRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastNewProductResponse {
-        try await newProducts.forecast(request)
+        let weekly = try await newProducts.forecast(
+            category: request.category, color: request.color, fabric: request.fabric, season: request.season,
+            releaseDate: request.releaseDate, horizon: Int(request.horizon), asOf: request.asOf)
+        return .with { $0.weeklySales = weekly }
     }
 
     package func report(request: Stylecast_V1_ReportRequest, context: ServerContext) async throws -> Stylecast_V1_ReportResponse {
-        try await reports.report(request)
+        let report = try await reports.render(
+            top: Int(request.top), horizon: Int(request.horizon), market: request.market, asOf: request.asOf)
+        return .with {
+            $0.html = report.html
+            $0.json = report.json
+            $0.csv = report.csv
+        }
     }
 }
 

@@ -1,7 +1,8 @@
+import StylecastCalendar
 import StylecastProto
 import StylecastTrends
 
-/// The trend library's values as the v1 messages.
+/// The core's answers and the trend library's values as the v1 messages.
 enum TrendMessages {
     static func stage(_ stage: LifecycleStage?) -> Stylecast_V1_TrendStage {
         switch stage {
@@ -89,6 +90,75 @@ enum TrendMessages {
             $0.supportedSources = UInt32(sources.count)
             $0.agreeingSources = UInt32(agreeingSources)
             $0.evidence = series.map(evidence)
+        }
+    }
+    static func list(_ list: TrendQueries.TrendList) -> Stylecast_V1_ListTrendsResponse {
+        .with {
+            $0.trends = list.trends.map { attributeTrend($0.attribute, series: $0.series, fused: $0.fused) }
+            $0.asOfWeek = list.lastWeek?.iso ?? ""
+            $0.matched = UInt32(list.matched)
+        }
+    }
+
+    /// The series with last year's weeks beside its own, the raw amounts, the call and the forecasts.
+    static func series(_ read: TrendQueries.SeriesRead) -> Stylecast_V1_GetSeriesResponse {
+        let chosen = read.series
+        let history = chosen.history
+        return .with {
+            $0.measure = chosen.topic.source.measure.rawValue
+            $0.source = chosen.topic.source.source
+            $0.market = chosen.topic.source.market
+            $0.history = history.map { point(week: $0.week, value: $0.value) }
+            // Each labelled with this year's week.
+            $0.lastYear = history.compactMap { week in week.lastYear.map { point(week: week.week, value: $0) } }
+            $0.amounts = chosen.amounts.sorted { $0.key < $1.key }.map { point(week: $0.key, value: $0.value) }
+            $0.call = evidence(chosen)
+            if let growth = chosen.call.growth {
+                $0.trendForecast = .with {
+                    $0.point = growth.forecast
+                    $0.lower = growth.forecastLower
+                    $0.upper = growth.forecastUpper
+                    $0.model = "SeasonalGrowth(profile ±\(growth.profileHalfWidth) weeks)"
+                }
+            }
+            if let forecast = read.forecast { $0.forecast = self.forecast(forecast) }
+        }
+    }
+
+    static func point(week: CivilDay, value: Double) -> Stylecast_V1_SeriesPoint {
+        .with {
+            $0.week = week.iso
+            $0.value = value
+        }
+    }
+
+    static func forecast(_ answer: HistoryForecaster.Answer) -> Stylecast_V1_ForecastResponse {
+        .with {
+            $0.point = answer.point
+            $0.lower = answer.lower
+            $0.upper = answer.upper
+            $0.model = answer.model
+        }
+    }
+
+    /// Markets and sources with data, with each source's window and series count.
+    static func markets(_ snapshot: TrendSnapshot) -> Stylecast_V1_ListMarketsResponse {
+        let seriesCounts = Dictionary(grouping: snapshot.calls, by: \.topic.source).mapValues(\.count)
+        return .with {
+            $0.markets = snapshot.markets
+            $0.sources = snapshot.sources
+            $0.coverage = snapshot.sourcesWithData.map { source in
+                let coverage = snapshot.coverages[source]
+                return .with {
+                    $0.source = source.source
+                    $0.market = source.market
+                    $0.measure = source.measure.rawValue
+                    $0.firstWeek = coverage?.firstWeek.iso ?? ""
+                    $0.lastWeek = coverage?.lastWeek.iso ?? ""
+                    $0.thinWeeks = UInt32(coverage?.thinWeeks.count ?? 0)
+                    $0.series = UInt32(seriesCounts[source] ?? 0)
+                }
+            }
         }
     }
 }
