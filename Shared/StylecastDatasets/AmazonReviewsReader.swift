@@ -7,7 +7,7 @@ import StylecastProto
 /// The reviews carry no product metadata, so the item is what the reviews say honestly:
 /// title "Amazon Fashion <asin>", colour from the first review's `style["Color:"]`, the other
 /// style keys (e.g. size) in `extra`, and the first review's text as the description.
-struct AmazonReviewsReader: FramedProducer {
+struct AmazonReviewsReader: LineProducer {
     private struct Review: Decodable {
         var reviewerID: String
         var asin: String
@@ -18,56 +18,48 @@ struct AmazonReviewsReader: FramedProducer {
         var summary: String?
     }
 
-    let file: LineFile
-    var framer: RecordFramer { file.framer }
+    let framer: RecordFramer
     private var seenAsins: Set<String> = []
     private let decoder = JSONDecoder()
 
-    init(path: String) throws(DatasetError) {
-        file = try LineFile(path: path)
+    init(framer: RecordFramer) {
+        self.framer = framer
     }
 
-    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
-        guard let next = try file.next() else { return false }
-        switch next {
-        case .rejected(let entry):
-            entries.append(entry)
-        case .text(let line, let text):
-            let review: Review
-            do {
-                review = try decoder.decode(Review.self, from: Data(text.utf8))
-            } catch {
-                entries.append(
-                    Rejection.entry(index: line, field: "line", rule: "must be a review object: \(Self.describe(error))"))
-                return true
-            }
-            guard !review.asin.isEmpty, !review.reviewerID.isEmpty else {
-                entries.append(
-                    Rejection.entry(
-                        index: line, field: review.asin.isEmpty ? "asin" : "reviewerID", rule: "must not be empty"))
-                return true
-            }
-            guard (1...5).contains(review.overall) else {
-                entries.append(
-                    Rejection.entry(
-                        index: line, recordID: "amazon:" + review.asin, field: "overall", rule: "must be 1 to 5"))
-                return true
-            }
-            if seenAsins.insert(review.asin).inserted {
-                entries.append(.record(.item(Self.item(review)), index: line))
-            }
-            var interaction = Stylecast_V1_Interaction()
-            interaction.interactionID = "amazon:review:\(review.reviewerID):\(review.asin):\(review.unixReviewTime)"
-            interaction.userID = "amazon:" + review.reviewerID
-            interaction.itemID = "amazon:" + review.asin
-            interaction.kind = "review"
-            interaction.rating = Float(review.overall)
-            interaction.timestamp = review.unixReviewTime
-            interaction.quantity = 1
-            interaction.source = "amazon"
-            entries.append(.record(.interaction(interaction), index: line))
+    mutating func append(_ text: String, line: UInt64, to entries: inout [DatasetEntry]) {
+        let review: Review
+        do {
+            review = try decoder.decode(Review.self, from: Data(text.utf8))
+        } catch {
+            entries.append(
+                Rejection.entry(index: line, field: "line", rule: "must be a review object: \(Self.describe(error))"))
+            return
         }
-        return true
+        guard !review.asin.isEmpty, !review.reviewerID.isEmpty else {
+            entries.append(
+                Rejection.entry(
+                    index: line, field: review.asin.isEmpty ? "asin" : "reviewerID", rule: "must not be empty"))
+            return
+        }
+        guard (1...5).contains(review.overall) else {
+            entries.append(
+                Rejection.entry(
+                    index: line, recordID: "amazon:" + review.asin, field: "overall", rule: "must be 1 to 5"))
+            return
+        }
+        if seenAsins.insert(review.asin).inserted {
+            entries.append(.record(.item(Self.item(review)), index: line))
+        }
+        var interaction = Stylecast_V1_Interaction()
+        interaction.interactionID = "amazon:review:\(review.reviewerID):\(review.asin):\(review.unixReviewTime)"
+        interaction.userID = "amazon:" + review.reviewerID
+        interaction.itemID = "amazon:" + review.asin
+        interaction.kind = "review"
+        interaction.rating = Float(review.overall)
+        interaction.timestamp = review.unixReviewTime
+        interaction.quantity = 1
+        interaction.source = "amazon"
+        entries.append(.record(.interaction(interaction), index: line))
     }
 
     private static func item(_ review: Review) -> Stylecast_V1_FashionItem {

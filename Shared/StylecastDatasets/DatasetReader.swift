@@ -119,7 +119,7 @@ extension DatasetReader {
             }
         case .visuelle:
             if name == "gtrends" { return try VisuelleTrendsReader(path: file) }
-            if name == "train" || name == "test" { return try VisuelleProductsReader(path: file, split: name) }
+            if name == "train" || name == "test" { return try VisuelleProductsReader(path: file) }
         case .amazon:
             if name.contains("sequences") { return try AmazonSequencesReader(path: file) }
             if file.hasSuffix(".json") || file.hasSuffix(".json.gz") { return try AmazonReviewsReader(path: file) }
@@ -151,7 +151,7 @@ extension DatasetReader {
     }
 
     /// The file name without its directory and without `.gz` and one further extension.
-    private static func baseName(_ path: String) -> String {
+    static func baseName(_ path: String) -> String {
         var name = String(path.split(separator: "/").last ?? "")
         if name.hasSuffix(".gz") { name.removeLast(3) }
         if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = String(name[..<dot]) }

@@ -1,7 +1,7 @@
 import StylecastProto
 
 /// H&M's `articles_train.csv.gz`: one item per article.
-struct HMArticlesReader: FramedProducer {
+struct HMArticlesReader: CheckedRowProducer {
     static let header = [
         "article_id", "product_code", "prod_name", "product_type_no", "product_type_name", "product_group_name",
         "graphical_appearance_no", "graphical_appearance_name", "colour_group_code", "colour_group_name",
@@ -10,6 +10,7 @@ struct HMArticlesReader: FramedProducer {
         "index_group_no", "index_group_name", "section_no", "section_name", "garment_group_no",
         "garment_group_name", "detail_desc",
     ]
+    static let idPrefix = "hm:"
     private static let mapped: Set = [
         "article_id", "prod_name", "product_type_name", "colour_group_name", "detail_desc",
     ]
@@ -17,34 +18,22 @@ struct HMArticlesReader: FramedProducer {
     private static let genders = ["Ladieswear": "Women", "Menswear": "Men", "Baby/Children": "Kids"]
 
     let file: CSVFile
-    var framer: RecordFramer { file.framer }
 
-    init(path: String) throws(DatasetError) {
-        file = try CSVFile(path: path, expectedHeader: Self.header)
-    }
-
-    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
-        guard let checked = try file.nextChecked(idColumn: 0, idPrefix: "hm:") else { return false }
-        switch checked {
-        case .rejected(let entry):
-            entries.append(entry)
-        case .row(let line, let row, _):
-            guard !row["article_id"].isEmpty else {
-                entries.append(Rejection.entry(index: line, field: "article_id", rule: "must not be empty"))
-                return true
-            }
-            var item = Stylecast_V1_FashionItem()
-            item.itemID = "hm:" + row["article_id"]
-            item.source = "hm"
-            item.sourceID = row["article_id"]
-            item.title = row["prod_name"]
-            item.category = row["product_type_name"]
-            item.color = row["colour_group_name"]
-            item.description_p = row["detail_desc"]
-            item.gender = Self.genders[row["index_group_name"]] ?? ""
-            item.extra = row.extra(excluding: Self.mapped)
-            entries.append(.record(.item(item), index: line))
+    func append(_ row: NamedRow, line: UInt64, repair: String?, to entries: inout [DatasetEntry]) {
+        guard !row["article_id"].isEmpty else {
+            entries.append(Rejection.entry(index: line, field: "article_id", rule: "must not be empty"))
+            return
         }
-        return true
+        var item = Stylecast_V1_FashionItem()
+        item.itemID = "hm:" + row["article_id"]
+        item.source = "hm"
+        item.sourceID = row["article_id"]
+        item.title = row["prod_name"]
+        item.category = row["product_type_name"]
+        item.color = row["colour_group_name"]
+        item.description_p = row["detail_desc"]
+        item.gender = Self.genders[row["index_group_name"]] ?? ""
+        item.extra = row.extra(excluding: Self.mapped)
+        entries.append(.record(.item(item), index: line))
     }
 }

@@ -5,30 +5,19 @@ import StylecastProto
 /// Identical rows are genuine repeat purchases (the file has no quantity column), so the
 /// row itself is the identity: `interaction_id` is "hm:tx:<line>". `sales_channel_id` has no
 /// field in `Interaction` and is not kept.
-struct HMTransactionsReader: FramedProducer {
+struct HMTransactionsReader: CheckedRowProducer {
     static let header = ["t_dat", "customer_id", "article_id", "price", "sales_channel_id"]
+    static let idPrefix = ""
 
     let file: CSVFile
-    var framer: RecordFramer { file.framer }
 
-    init(path: String) throws(DatasetError) {
-        file = try CSVFile(path: path, expectedHeader: Self.header)
-    }
-
-    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
-        guard let checked = try file.nextChecked(idColumn: 0, idPrefix: "") else { return false }
-        switch checked {
-        case .rejected(let entry):
-            entries.append(entry)
-        case .row(let line, let row, _):
-            let id = "hm:tx:\(line)"
-            do {
-                entries.append(.record(.interaction(try Self.purchase(row, id: id)), index: line))
-            } catch {
-                entries.append(Rejection.entry(index: line, recordID: id, field: error.field, rule: error.rule))
-            }
+    func append(_ row: NamedRow, line: UInt64, repair: String?, to entries: inout [DatasetEntry]) {
+        let id = "hm:tx:\(line)"
+        do {
+            entries.append(.record(.interaction(try Self.purchase(row, id: id)), index: line))
+        } catch {
+            entries.append(Rejection.entry(index: line, recordID: id, field: error.field, rule: error.rule))
         }
-        return true
     }
 
     private static func purchase(_ row: NamedRow, id: String) throws(FieldFailure) -> Stylecast_V1_Interaction {

@@ -8,23 +8,11 @@ import SwiftProtobuf
 /// `term` key a search-interest series, any other an item. Unknown fields are rejected so typos
 /// surface; blank lines are skipped. An empty `source` becomes "jsonl"; a series with an empty
 /// `term` is rejected naming it.
-struct JSONLinesReader: FramedProducer {
-    let file: LineFile
-    var framer: RecordFramer { file.framer }
+struct JSONLinesReader: LineProducer {
+    let framer: RecordFramer
 
-    init(path: String) throws(DatasetError) {
-        file = try LineFile(path: path)
-    }
-
-    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
-        guard let next = try file.next() else { return false }
-        switch next {
-        case .rejected(let entry):
-            entries.append(entry)
-        case .text(let line, let text):
-            entries.append(Self.entry(text, line: line))
-        }
-        return true
+    func append(_ text: String, line: UInt64, to entries: inout [DatasetEntry]) {
+        entries.append(Self.entry(text, line: line))
     }
 
     private static func entry(_ text: String, line: UInt64) -> DatasetEntry {

@@ -7,7 +7,7 @@ import StylecastProto
 /// sales columns `0`..`11` are kept, as in the file (normalised; x1065 = units; a few are
 /// negative, returns exceeding sales), joined with
 /// "," in `extra["weekly_sales"]`, beside `extra["split"]` (the file name without `.csv`).
-struct VisuelleProductsReader: FramedProducer {
+struct VisuelleProductsReader: CheckedRowProducer {
     /// The market of every VISUELLE record.
     static let market = "IT"
     static let salesColumns = (0..<12).map(String.init)
@@ -17,30 +17,25 @@ struct VisuelleProductsReader: FramedProducer {
             "color", "fabric", "extra",
         ]
     private static let mapped = Set(salesColumns + ["external_code", "season", "category", "release_date", "color", "fabric"])
+    static let idColumn = 12
+    static let idPrefix = "visuelle:"
 
     let file: CSVFile
+    /// The file name without `.csv`: "train" or "test".
     let split: String
-    var framer: RecordFramer { file.framer }
 
-    init(path: String, split: String) throws(DatasetError) {
-        file = try CSVFile(path: path, expectedHeader: Self.header)
-        self.split = split
+    init(file: CSVFile) {
+        self.file = file
+        split = DatasetReader.baseName(file.path)
     }
 
-    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
-        guard let checked = try file.nextChecked(idColumn: 12, idPrefix: "visuelle:") else { return false }
-        switch checked {
-        case .rejected(let entry):
-            entries.append(entry)
-        case .row(let line, let row, _):
-            do {
-                entries.append(.record(.item(try item(row)), index: line))
-            } catch {
-                let id = row["external_code"].isEmpty ? "" : "visuelle:" + row["external_code"]
-                entries.append(Rejection.entry(index: line, recordID: id, field: error.field, rule: error.rule))
-            }
+    func append(_ row: NamedRow, line: UInt64, repair: String?, to entries: inout [DatasetEntry]) {
+        do {
+            entries.append(.record(.item(try item(row)), index: line))
+        } catch {
+            let id = row["external_code"].isEmpty ? "" : "visuelle:" + row["external_code"]
+            entries.append(Rejection.entry(index: line, recordID: id, field: error.field, rule: error.rule))
         }
-        return true
     }
 
     private func item(_ row: NamedRow) throws(FieldFailure) -> Stylecast_V1_FashionItem {

@@ -9,41 +9,34 @@ import StylecastProto
 /// the Class Name, its description the first review's title and text (the file has no product
 /// text, and without it hundreds of products would read the same and be taken for duplicates);
 /// division and department go to `extra`.
-struct WomensReviewsReader: FramedProducer {
+struct WomensReviewsReader: CheckedRowProducer {
     static let header = [
         "Clothing ID", "Age", "Title", "Review Text", "Rating", "Recommended IND", "Positive Feedback Count",
         "Division Name", "Department Name", "Class Name",
     ]
+    static let idPrefix = "reviews:"
 
     let file: CSVFile
-    var framer: RecordFramer { file.framer }
     private var seenItems: Set<String> = []
 
-    init(path: String) throws(DatasetError) {
-        file = try CSVFile(path: path, expectedHeader: Self.header)
+    init(file: CSVFile) {
+        self.file = file
     }
 
-    mutating func produce(into entries: inout [DatasetEntry]) throws(DatasetError) -> Bool {
-        guard let checked = try file.nextChecked(idColumn: 0, idPrefix: "reviews:") else { return false }
-        switch checked {
-        case .rejected(let entry):
-            entries.append(entry)
-        case .row(let line, let row, _):
-            let id = "reviews:\(line)"
-            let interaction: Stylecast_V1_Interaction
-            do {
-                interaction = try Self.review(row, id: id, line: line)
-            } catch {
-                entries.append(Rejection.entry(index: line, recordID: id, field: error.field, rule: error.rule))
-                return true
-            }
-            let clothingID = row["Clothing ID"]
-            if seenItems.insert(clothingID).inserted {
-                entries.append(.record(.item(Self.item(row, clothingID: clothingID)), index: line))
-            }
-            entries.append(.record(.interaction(interaction), index: line))
+    mutating func append(_ row: NamedRow, line: UInt64, repair: String?, to entries: inout [DatasetEntry]) {
+        let id = "reviews:\(line)"
+        let interaction: Stylecast_V1_Interaction
+        do {
+            interaction = try Self.review(row, id: id, line: line)
+        } catch {
+            entries.append(Rejection.entry(index: line, recordID: id, field: error.field, rule: error.rule))
+            return
         }
-        return true
+        let clothingID = row["Clothing ID"]
+        if seenItems.insert(clothingID).inserted {
+            entries.append(.record(.item(Self.item(row, clothingID: clothingID)), index: line))
+        }
+        entries.append(.record(.interaction(interaction), index: line))
     }
 
     private static func review(_ row: NamedRow, id: String, line: UInt64) throws(FieldFailure) -> Stylecast_V1_Interaction {

@@ -5,17 +5,10 @@ import Foundation
 /// the best `k` (ties go to the earlier training product, so the result is deterministic).
 /// Products with no similarity at all are never neighbours.
 struct AttributeNeighbours: Sendable {
-    private let products: [NewProduct]
-    private let releaseDays: [Int]
-    private let curves: [[Double]]
-    private let configuration: NewProductConfiguration
-
-    init(products: [NewProduct], releaseDays: [Int], curves: [[Double]], configuration: NewProductConfiguration) {
-        self.products = products
-        self.releaseDays = releaseDays
-        self.curves = curves
-        self.configuration = configuration
-    }
+    let products: [NewProduct]
+    let releaseDays: [Int]
+    let curves: [[Double]]
+    let configuration: NewProductConfiguration
 
     /// The similarity of training product `index` to `product` released on `releaseDay`.
     func similarity(_ index: Int, to product: NewProduct, releaseDay: Int) -> Double {

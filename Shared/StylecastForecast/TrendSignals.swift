@@ -5,8 +5,6 @@ struct TrendSignals: Sendable {
     static let window = 52
     /// Weeks of the recent level.
     static let recentWeeks = 8
-    /// Features per term: the 52-week level, the 8-week level, and their difference.
-    static let featuresPerTerm = 3
 
     /// Per term: week start day numbers (ascending) and values; missing weeks already dropped.
     private let series: [String: (days: [Int], values: [Double])]

@@ -52,10 +52,7 @@ public struct PNGImage: Equatable, Sendable {
             throw .invalidImage(
                 reason: "\(width)x\(height) \(format) needs \(pixelCount * format.channels) bytes, got \(pixels.count)")
         }
-        self.width = width
-        self.height = height
-        self.format = format
-        self.pixels = pixels
+        self.init(checkedWidth: width, height: height, format: format, pixels: pixels)
     }
 
     /// An image whose size, format and byte count the caller has made consistent.

@@ -73,30 +73,17 @@ struct ModelMetadata {
         return value
     }
 
-    func integer(_ key: String) throws(RecommenderError) -> Int {
-        guard let value = Int(try string(key)) else {
-            throw .invalidModelFile(path: path, reason: "metadata \"\(key)\" is not an integer")
-        }
-        return value
-    }
+    func integer(_ key: String) throws(RecommenderError) -> Int { try parsed(key, "an integer") }
+    func unsigned(_ key: String) throws(RecommenderError) -> UInt64 { try parsed(key, "an unsigned integer") }
+    func float(_ key: String) throws(RecommenderError) -> Float { try parsed(key, "a number") }
+    func double(_ key: String) throws(RecommenderError) -> Double { try parsed(key, "a number") }
 
-    func unsigned(_ key: String) throws(RecommenderError) -> UInt64 {
-        guard let value = UInt64(try string(key)) else {
-            throw .invalidModelFile(path: path, reason: "metadata \"\(key)\" is not an unsigned integer")
-        }
-        return value
-    }
-
-    func float(_ key: String) throws(RecommenderError) -> Float {
-        guard let value = Float(try string(key)) else {
-            throw .invalidModelFile(path: path, reason: "metadata \"\(key)\" is not a number")
-        }
-        return value
-    }
-
-    func double(_ key: String) throws(RecommenderError) -> Double {
-        guard let value = Double(try string(key)) else {
-            throw .invalidModelFile(path: path, reason: "metadata \"\(key)\" is not a number")
+    /// The value of `key` read as a `Value`; `kind` names that type in the error.
+    private func parsed<Value: LosslessStringConvertible>(
+        _ key: String, _ kind: String
+    ) throws(RecommenderError) -> Value {
+        guard let value = Value(try string(key)) else {
+            throw .invalidModelFile(path: path, reason: "metadata \"\(key)\" is not \(kind)")
         }
         return value
     }

@@ -102,12 +102,7 @@ public struct BertConfig: Sendable, Equatable, Codable {
     ///   ``TextModelError/unsupportedConfiguration(reason:)`` for an architecture this encoder
     ///   does not run.
     public init(contentsOf path: String) throws(TextModelError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "\(error)" : "no such file")
-        }
+        let data = try readModelFile(at: path)
         do {
             self = try JSONDecoder().decode(BertConfig.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {

@@ -91,14 +91,19 @@ public struct TokenizerConfig: Sendable, Equatable {
     }
 }
 
-/// Reads a file that must hold one JSON object.
-func readJSONObject(at path: String) throws(TextModelError) -> [String: Any] {
-    let data: Data
+/// The contents of a file the model needs.
+/// - Throws: ``TextModelError/cannotRead(path:reason:)``.
+func readModelFile(at path: String) throws(TextModelError) -> Data {
     do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
         throw .cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "\(error)" : "no such file")
     }
+}
+
+/// Reads a file that must hold one JSON object.
+func readJSONObject(at path: String) throws(TextModelError) -> [String: Any] {
+    let data = try readModelFile(at: path)
     let parsed: Any
     do {
         parsed = try JSONSerialization.jsonObject(with: data)

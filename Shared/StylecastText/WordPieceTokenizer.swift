@@ -110,14 +110,7 @@ public struct WordPieceTokenizer: Sendable {
             try configPath.map { path throws(TextModelError) in
                 try TokenizerConfig(contentsOf: path, maxSequenceLength: maxSequenceLength)
             } ?? TokenizerConfig(maxSequenceLength: maxSequenceLength)
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: vocabularyPath))
-        } catch {
-            throw .cannotRead(
-                path: vocabularyPath,
-                reason: FileManager.default.fileExists(atPath: vocabularyPath) ? "\(error)" : "no such file")
-        }
+        let data = try readModelFile(at: vocabularyPath)
         guard let text = String(data: data, encoding: .utf8) else {
             throw .cannotRead(path: vocabularyPath, reason: "not UTF-8")
         }

@@ -36,16 +36,6 @@ public enum TrendMeasure: String, CaseIterable, Sendable, Codable {
     /// Weeks of sales each launched item contributes (VISUELLE records an item's first 12).
     public static let salesWeeksPerItem = 12
 
-    /// What the support of a series counts, for messages and the docs.
-    public var supportUnit: String {
-        switch self {
-        case .interest: "mean interest"
-        case .sales: "products"
-        case .purchases: "purchases"
-        case .launches: "items"
-        }
-    }
-
     /// The least volume a source needs in one week and market for that week to be read at all:
     /// weeks below it (the thin first and last weeks of a data set, gaps) are left out, as if
     /// not observed. Search interest has no volume to check.

@@ -74,26 +74,30 @@ public struct GarmentClassifier: Sendable {
     /// - Parameter images: `[N, 1, 28, 28]`, values in [0, 1].
     /// - Returns: `[N, 10]` logits.
     public func logits(_ images: Tensor) throws(TensorError) -> Tensor {
-        guard images.rank == 4, Array(images.shape.dropFirst()) == [1, Self.imageSide, Self.imageSide] else {
-            throw .shapeMismatch(operation: "GarmentClassifier.logits", shapes: [images.shape, [-1, 1, 28, 28]])
+        try inChunks(images, "logits") { chunk throws(TensorError) in
+            try chunkFeatures(chunk).linear(weight: fc2.weight, bias: fc2.bias)
         }
-        let count = images.shape[0]
-        guard count > Self.chunkSize else { return try chunkLogits(images) }
-        // Large batches run in chunks so that each layer's activations stay in cache; the
-        // chunks' logits are then joined.
-        var chunks: [Tensor] = []
-        for start in stride(from: 0, to: count, by: Self.chunkSize) {
-            chunks.append(try chunkLogits(images.slice(from: start, count: Swift.min(Self.chunkSize, count - start))))
-        }
-        return try Tensor.concatenated(chunks, axis: 0)
     }
 
-    /// Images per forward pass inside ``logits(_:)``: 16 images of 32 x 28 x 28 activations
-    /// are 1.6 MB, about what the L2 cache holds.
+    /// Images per forward pass inside ``logits(_:)`` and ``features(_:)``: 16 images of
+    /// 32 x 28 x 28 activations are 1.6 MB, about what the L2 cache holds.
     static let chunkSize = 16
 
-    private func chunkLogits(_ images: Tensor) throws(TensorError) -> Tensor {
-        try chunkFeatures(images).linear(weight: fc2.weight, bias: fc2.bias)
+    /// `forward` of `images`, checked to be `[N, 1, 28, 28]`. Large batches run in chunks so that
+    /// each layer's activations stay in cache; the chunks' outputs are then joined.
+    private func inChunks(
+        _ images: Tensor, _ operation: String, _ forward: (Tensor) throws(TensorError) -> Tensor
+    ) throws(TensorError) -> Tensor {
+        guard images.rank == 4, Array(images.shape.dropFirst()) == [1, Self.imageSide, Self.imageSide] else {
+            throw .shapeMismatch(operation: "GarmentClassifier.\(operation)", shapes: [images.shape, [-1, 1, 28, 28]])
+        }
+        let count = images.shape[0]
+        guard count > Self.chunkSize else { return try forward(images) }
+        var chunks: [Tensor] = []
+        for start in stride(from: 0, to: count, by: Self.chunkSize) {
+            chunks.append(try forward(images.slice(from: start, count: Swift.min(Self.chunkSize, count - start))))
+        }
+        return try Tensor.concatenated(chunks, axis: 0)
     }
 
     private func chunkFeatures(_ images: Tensor) throws(TensorError) -> Tensor {
@@ -107,24 +111,12 @@ public struct GarmentClassifier: Sendable {
         return try x.linear(weight: fc1.weight, bias: fc1.bias).relu()
     }
 
-    /// Size of ``features(_:)``'s vectors: the penultimate layer (fc1 after ReLU).
-    public static let featureSize = 128
-
     /// The penultimate-layer activations (fc1 after ReLU), the feature space of the
     /// generator's Fréchet distance (``FrechetDistance``).
     /// - Parameter images: `[N, 1, 28, 28]`, values in [0, 1].
     /// - Returns: `[N, 128]`.
     public func features(_ images: Tensor) throws(TensorError) -> Tensor {
-        guard images.rank == 4, Array(images.shape.dropFirst()) == [1, Self.imageSide, Self.imageSide] else {
-            throw .shapeMismatch(operation: "GarmentClassifier.features", shapes: [images.shape, [-1, 1, 28, 28]])
-        }
-        let count = images.shape[0]
-        guard count > Self.chunkSize else { return try chunkFeatures(images) }
-        var chunks: [Tensor] = []
-        for start in stride(from: 0, to: count, by: Self.chunkSize) {
-            chunks.append(try chunkFeatures(images.slice(from: start, count: Swift.min(Self.chunkSize, count - start))))
-        }
-        return try Tensor.concatenated(chunks, axis: 0)
+        try inChunks(images, "features", chunkFeatures)
     }
 
     /// Classifies a batch of images.

@@ -31,9 +31,7 @@ public struct EnvironmentReader: Sendable {
     ///   - name: The variable.
     ///   - defaultValue: Used when the variable is unset.
     ///   - range: Accepted values; anything outside is a problem naming the range.
-    public mutating func integer(
-        _ name: String, default defaultValue: Int, range: ClosedRange<Int>
-    ) -> Int {
+    public mutating func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
         guard let text = raw(name) else { return defaultValue }
         guard let value = Int(text) else {
             problems.append(.init(variable: name, value: text, rule: "must be an integer"))
@@ -41,9 +39,7 @@ public struct EnvironmentReader: Sendable {
         }
         guard range.contains(value) else {
             problems.append(
-                .init(
-                    variable: name, value: text,
-                    rule: "must be between \(range.lowerBound) and \(range.upperBound)"))
+                .init(variable: name, value: text, rule: "must be between \(range.lowerBound) and \(range.upperBound)"))
             return defaultValue
         }
         return value
@@ -55,23 +51,17 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// Reads a duration given in milliseconds.
-    public mutating func milliseconds(
-        _ name: String, default defaultValue: Int, range: ClosedRange<Int>
-    ) -> Duration {
+    public mutating func milliseconds(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) -> Duration {
         .milliseconds(integer(name, default: defaultValue, range: range))
     }
 
     /// Reads one of a fixed set of words (case-insensitive).
-    public mutating func choice(
-        _ name: String, default defaultValue: String, allowed: [String]
-    ) -> String {
+    public mutating func choice(_ name: String, default defaultValue: String, allowed: [String]) -> String {
         guard let text = raw(name) else { return defaultValue }
         let lowered = text.lowercased()
         guard allowed.contains(lowered) else {
             problems.append(
-                .init(
-                    variable: name, value: text,
-                    rule: "must be one of \(allowed.joined(separator: ", "))"))
+                .init(variable: name, value: text, rule: "must be one of \(allowed.joined(separator: ", "))"))
             return defaultValue
         }
         return lowered
@@ -86,8 +76,7 @@ public struct EnvironmentReader: Sendable {
         do {
             return try parse(text)
         } catch {
-            problems.append(
-                .init(variable: name, value: redact ? "<redacted>" : text, rule: "\(error)"))
+            problems.append(.init(variable: name, value: redact ? "<redacted>" : text, rule: "\(error)"))
             return nil
         }
     }

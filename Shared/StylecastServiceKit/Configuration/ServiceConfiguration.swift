@@ -195,23 +195,17 @@ public struct ServiceConfiguration: Sendable {
                 ) { try RedisURL(parsing: $0) },
             redisPoolSize: reader.integer("STYLECAST_REDIS_POOL_SIZE", default: 4, range: 1...64),
             redisPoolWait: reader.milliseconds("STYLECAST_REDIS_POOL_WAIT_MS", default: 1000, range: 1...60_000),
-            redisTimeout: reader.milliseconds(
-                "STYLECAST_REDIS_TIMEOUT_MS", default: 2000, range: 10...60_000),
-            healthCheckInterval: reader.milliseconds(
-                "STYLECAST_HEALTH_INTERVAL_MS", default: 1000, range: 50...60_000),
-            shutdownGracePeriod: reader.milliseconds(
-                "STYLECAST_SHUTDOWN_GRACE_MS", default: 8000, range: 0...600_000),
+            redisTimeout: reader.milliseconds("STYLECAST_REDIS_TIMEOUT_MS", default: 2000, range: 10...60_000),
+            healthCheckInterval: reader.milliseconds("STYLECAST_HEALTH_INTERVAL_MS", default: 1000, range: 50...60_000),
+            shutdownGracePeriod: reader.milliseconds("STYLECAST_SHUTDOWN_GRACE_MS", default: 8000, range: 0...600_000),
             logLevel: Logger.Level(
                 rawValue: reader.choice(
-                    "STYLECAST_LOG_LEVEL", default: "info",
-                    allowed: Logger.Level.allCases.map(\.rawValue)))!,
+                    "STYLECAST_LOG_LEVEL", default: "info", allowed: Logger.Level.allCases.map(\.rawValue)))!,
             logFormat: reader.choice("STYLECAST_LOG_FORMAT", default: "json", allowed: ["json", "text"]),
-            consumerName: reader.string(
-                "STYLECAST_CONSUMER_NAME", default: "\(spec.name)-\(hostname)-\(processID)"),
+            consumerName: reader.string("STYLECAST_CONSUMER_NAME", default: "\(spec.name)-\(hostname)-\(processID)"),
             queueClaimIdle: reader.milliseconds(
                 "STYLECAST_QUEUE_CLAIM_IDLE_MS", default: 30_000, range: 100...86_400_000),
-            queueMaxDeliveries: reader.integer(
-                "STYLECAST_QUEUE_MAX_DELIVERIES", default: 5, range: 1...1000),
+            queueMaxDeliveries: reader.integer("STYLECAST_QUEUE_MAX_DELIVERIES", default: 5, range: 1...1000),
             maxMessageBytes: reader.integer(
                 "STYLECAST_MAX_MESSAGE_BYTES", default: 4 << 20, range: 1024...(256 << 20)),
             authToken: reader.raw("STYLECAST_AUTH_TOKEN"),

@@ -115,21 +115,17 @@ public enum ServiceMain {
             ])
 
         let registry = PrometheusCollectorRegistry()
-        let redis = RedisClient(
-            configuration: .init(
-                url: configuration.redis, poolSize: configuration.redisPoolSize,
-                connectTimeout: configuration.redisTimeout, commandTimeout: configuration.redisTimeout,
-                poolWaitTimeout: configuration.redisPoolWait),
-            logger: logger)
-        // Caches may live in their own Redis (maxmemory with LRU eviction), so that what callers
-        // send can never fill the Redis that holds the work and the data.
-        let cacheRedis = configuration.cacheRedis.map { url in
+        func redisClient(_ url: RedisURL) -> RedisClient {
             RedisClient(
                 configuration: .init(
                     url: url, poolSize: configuration.redisPoolSize, connectTimeout: configuration.redisTimeout,
                     commandTimeout: configuration.redisTimeout, poolWaitTimeout: configuration.redisPoolWait),
                 logger: logger)
         }
+        let redis = redisClient(configuration.redis)
+        // Caches may live in their own Redis (maxmemory with LRU eviction), so that what callers
+        // send can never fill the Redis that holds the work and the data.
+        let cacheRedis = configuration.cacheRedis.map(redisClient)
         let readiness = ReadinessConditions()
         let context = ServiceContext(
             spec: spec, configuration: configuration, logger: logger, redis: redis, cacheRedis: cacheRedis ?? redis,
@@ -182,23 +178,21 @@ public enum ServiceMain {
             logger: logger, idleTimeout: configuration.metricsIdleTimeout)
         // Shutdown runs in reverse order: the gRPC server drains first, then background work
         // finishes its current entries, then health and metrics stop, and the Redis clients close.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: redisClients),
-                    .init(service: metricsServer),
-                    .init(service: monitor),
-                ] + parts.backgroundServices.map { .init(service: $0) } + [
-                    .init(
-                        service: GRPCServerService(
-                            server: server, health: health, handlerPlacement: parts.handlerPlacement,
-                            logger: logger))
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger
-            ).withMaximumGracefulShutdownDuration(configuration.shutdownGracePeriod))
-        try await group.run()
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: redisClients),
+                .init(service: metricsServer),
+                .init(service: monitor),
+            ] + parts.backgroundServices.map { .init(service: $0) } + [
+                .init(
+                    service: GRPCServerService(
+                        server: server, health: health, handlerPlacement: parts.handlerPlacement, logger: logger))
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 }
 
@@ -217,13 +211,5 @@ struct RedisClientLifetime: Service {
     /// Closes every client (their pools' connections and threads).
     func close() async {
         for client in clients { await client.shutdown() }
-    }
-}
-
-extension ServiceGroupConfiguration {
-    fileprivate func withMaximumGracefulShutdownDuration(_ duration: Duration) -> Self {
-        var copy = self
-        copy.maximumGracefulShutdownDuration = duration
-        return copy
     }
 }
