@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import StylecastImageIO
-import StylecastTensor
 import StylecastVision
 
 /// `stylecast classify [--json] FILE`: garment classes of the images in a PNG or an idx file.
@@ -77,8 +76,7 @@ struct ClassifyCommand: ParsableCommand {
                 "index": index, "class": result.classIndex, "name": result.className,
                 "probabilities": result.probabilities.map { (Double($0) * 1e6).rounded() / 1e6 },
             ]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+            return (try? jsonText(object)) ?? ""
         }
         let all = zip(GarmentClassifier.classNames, result.probabilities)
             .map { "\($0)=\(String(format: "%.4f", $1))" }.joined(separator: " ")

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import StylecastContracts
 import StylecastRedis
 
@@ -30,11 +29,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         @Argument(help: "The work stream: stylecast:{items.embedded} or items.embedded.")
         var stream: String
 
-        @Option(help: "Folder of the stack (default STYLECAST_RUN_DIR or .stylecast-run).")
-        var runDir: String?
-
-        @Option(help: "Redis of the deployment (default: the stack's, else STYLECAST_REDIS_URL).")
-        var redisURL: String?
+        @OptionGroup var redis: RedisOptions
 
         /// The stream's full key.
         var streamKey: String { WorkStream(named: stream)?.key ?? stream }
@@ -44,11 +39,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
             guard !stream.hasSuffix(":dead") else {
                 throw ValidationError("STREAM is the work stream, without :dead (got \(stream))")
             }
-            let stack = try LocalStack.load(from: LocalStack.runDirectory(runDir))
-            guard let url = redisURL ?? stack?.redisURL ?? ProcessInfo.processInfo.environment["STYLECAST_REDIS_URL"] else {
-                throw ValidationError("no Redis: give --redis-url, set STYLECAST_REDIS_URL, or run it beside `stylecast up`")
-            }
-            return try await withQuietRedisClient(url) { try await body(DeadLetters(client: $0, stream: streamKey)) }
+            return try await withQuietRedisClient(try redis.url()) { try await body(DeadLetters(client: $0, stream: streamKey)) }
         }
     }
 
@@ -67,14 +58,12 @@ struct DeadLettersCommand: AsyncParsableCommand {
             let (deadLetters, letters) = try await target.withDeadLetters { ($0, try await $0.list(count: count)) }
             if json {
                 for letter in letters {
-                    let object: [String: Any] = [
+                    try printJSON([
                         "id": letter.id, "original_id": letter.originalID, "original_stream": letter.originalStream,
                         "group": letter.group, "consumer": letter.consumer, "reason": letter.reason,
                         "delivery_count": letter.deliveryCount,
                         "fields": Dictionary(letter.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
-                    ]
-                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                    print(String(decoding: data, as: UTF8.self))
+                    ])
                 }
                 return
             }

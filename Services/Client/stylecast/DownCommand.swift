@@ -1,9 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
-import StylecastClient
-import StylecastContracts
-import StylecastRedis
 
 /// `stylecast down`: stops what `stylecast up` started.
 struct DownCommand: AsyncParsableCommand {
@@ -35,27 +31,22 @@ struct DownCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = LocalStack.runDirectory(runDir)
-        guard var stack = try LocalStack.load(from: directory) else {
+        guard let stack = try LocalStack.load(from: directory) else {
             print("down: no stack recorded in \(directory)")
             return
         }
+        var processes = stack.services.reversed().map { ($0.name, $0.pid) } + (stack.redis.map { [("redis-server", $0.pid)] } ?? [])
         if let only {
             guard let service = stack.services.first(where: { $0.name == only }) else {
                 throw ValidationError("--only: no service \"\(only)\" in the stack (\(stack.services.map(\.name).joined(separator: ", ")))")
             }
-            let clean = await LocalStack.stop(service.pid, grace: .seconds(grace))
-            print("down: \(only) (pid \(service.pid)) stopped\(clean ? "" : " with SIGKILL")")
-            return
+            processes = [(only, service.pid)]
         }
-        for service in stack.services.reversed() {
-            let clean = await LocalStack.stop(service.pid, grace: .seconds(grace))
-            print("down: \(service.name) (pid \(service.pid)) stopped\(clean ? "" : " with SIGKILL")")
+        for (name, pid) in processes {
+            let clean = await LocalStack.stop(pid, grace: .seconds(grace))
+            print("down: \(name) (pid \(pid)) stopped\(clean ? "" : " with SIGKILL")")
         }
-        stack.services = []
-        if let redis = stack.redis {
-            let clean = await LocalStack.stop(redis.pid, grace: .seconds(grace))
-            print("down: redis-server (pid \(redis.pid)) stopped\(clean ? "" : " with SIGKILL")")
-        }
+        guard only == nil else { return }
         if purge {
             try FileManager.default.removeItem(atPath: directory)
             print("down: removed \(directory)")

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
-import StylecastContracts
 import StylecastGRPC
-import StylecastProto
 
 /// `stylecast embed TEXT...`: embeds texts and extracts their fashion attributes through the
 /// text-embedding service.
@@ -27,7 +25,6 @@ struct EmbedCommand: AsyncParsableCommand {
     var texts: [String]
 
     func run() async throws {
-        let texts = self.texts
         let (embedded, attributes) = try await withStylecastConnection(to: target) { client in
             let service = Stylecast_V1_TextEmbedding.Client(wrapping: client)
             let embedded = try await service.embed(.with { $0.texts = texts })
@@ -37,12 +34,10 @@ struct EmbedCommand: AsyncParsableCommand {
         for (index, (embedding, found)) in zip(embedded.embeddings, attributes.results).enumerated() {
             let pairs = found.attributes.map { "\($0.kind)=\($0.value)" }
             if json {
-                let object: [String: Any] = [
+                try printJSON([
                     "index": index, "token_count": Int(embedding.tokenCount),
                     "embedding": embedding.values.map(Double.init), "attributes": pairs,
-                ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                ])
             } else {
                 let head = embedding.values.prefix(4).map { String(format: "%+.4f", $0) }.joined(separator: " ")
                 print("\(index)\ttokens=\(embedding.tokenCount)\t[\(head) ...]\t\(pairs.joined(separator: " "))")

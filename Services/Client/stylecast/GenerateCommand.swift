@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
-import StylecastContracts
 import StylecastGRPC
-import StylecastProto
 
 /// `stylecast generate`: garment designs from a prompt, from two seeds (style mixing) or from
 /// the trends, written as PNG files.
@@ -68,8 +66,6 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (text, count, seed, size, mix, crossover, category, fromTrends) =
-            (prompt.joined(separator: " "), count, seed, size, mix, crossover, category, fromTrends)
         let response = try await withStylecastConnection(to: target) { client in
             let service = Stylecast_V1_ImageGeneration.Client(wrapping: client)
             if let fromTrends {
@@ -89,7 +85,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 })
             }
             return try await service.generate(.with {
-                $0.prompt = text
+                $0.prompt = prompt.joined(separator: " ")
                 $0.count = count
                 $0.seed = seed
                 $0.size = size
@@ -103,7 +99,7 @@ struct GenerateCommand: AsyncParsableCommand {
             files.append(path)
         }
         if json {
-            let object: [String: Any] = [
+            try printJSON([
                 "images": zip(response.images, files).map { image, file in
                     [
                         "file": file, "category": image.category, "seed": image.seed, "palette": image.palette,
@@ -115,8 +111,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 },
                 "notes": response.notes,
                 "total_ms": response.timings.totalMs,
-            ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            ])
             return
         }
         let understood = response.attributes.map { "\($0.kind) \($0.value) (\($0.origin))" }.joined(separator: ", ")

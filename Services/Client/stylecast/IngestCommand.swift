@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
-import StylecastContracts
 import StylecastDatasets
 import StylecastGRPC
 import StylecastProto
@@ -60,9 +59,7 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         // Open once here so that a missing or unreadable file fails before any connection.
         let probe = try DatasetReader(source: source, path: path)
-        let fileName = (path as NSString).lastPathComponent
-        let run = IngestRun(
-            source: source, path: path, label: fileName, totalBytes: probe.totalBytes, limit: limit, batch: batch)
+        let run = IngestRun(source: source, path: path, totalBytes: probe.totalBytes, limit: limit, batch: batch)
         let started = Date()
         try await withStylecastConnection(to: target) { client in
             try await run.send(with: Stylecast_V1_Ingest.Client(wrapping: client))
@@ -83,16 +80,14 @@ struct IngestCommand: AsyncParsableCommand {
 final class IngestRun: Sendable {
     private let source: DatasetSource
     private let path: String
-    private let label: String
     private let totalBytes: UInt64
     private let limit: Int?
     private let batch: Int
     private let state = Mutex<(report: IngestReport, failure: DatasetError?)>((IngestReport(), nil))
 
-    init(source: DatasetSource, path: String, label: String, totalBytes: UInt64, limit: Int?, batch: Int) {
+    init(source: DatasetSource, path: String, totalBytes: UInt64, limit: Int?, batch: Int) {
         self.source = source
         self.path = path
-        self.label = label
         self.totalBytes = totalBytes
         self.limit = limit
         self.batch = batch
@@ -108,10 +103,16 @@ final class IngestRun: Sendable {
         let itemLines = Mutex<[UInt64]>([])
         let summary = try await ingest.ingestItems(requestProducer: { writer in
             var reader = try DatasetReader(source: self.source, path: self.path)
-            let progress = ProgressReporter(label: self.label, totalBytes: self.totalBytes)
+            let progress = ProgressReporter(label: (self.path as NSString).lastPathComponent, totalBytes: self.totalBytes)
             var interactions: [(line: UInt64, record: Stylecast_V1_Interaction)] = []
             var signals: [(line: UInt64, record: Stylecast_V1_SearchInterestSeries)] = []
             var records = 0
+            let sendInteractions = { (batch: [Stylecast_V1_Interaction]) in
+                try await ingest.ingestInteractions(.with { $0.interactions = batch })
+            }
+            let sendSignals = { (batch: [Stylecast_V1_SearchInterestSeries]) in
+                try await ingest.ingestSignals(requestProducer: { writer in try await writer.write(contentsOf: batch) })
+            }
             while records < (self.limit ?? Int.max), let entry = reader.next() {
                 records += 1
                 switch entry.outcome {
@@ -130,16 +131,20 @@ final class IngestRun: Sendable {
                         try await writer.write(item)
                     case .interaction(let interaction):
                         interactions.append((entry.index, interaction))
-                        if interactions.count >= self.batch { try await self.flush(&interactions, with: ingest) }
+                        if interactions.count >= self.batch {
+                            try await self.flush(&interactions, kind: \.interactions, send: sendInteractions)
+                        }
                     case .signal(let series):
                         signals.append((entry.index, series))
-                        if signals.count >= min(self.batch, 64) { try await self.flush(&signals, with: ingest) }
+                        if signals.count >= min(self.batch, 64) {
+                            try await self.flush(&signals, kind: \.signals, send: sendSignals)
+                        }
                     }
                 }
                 progress.update(bytes: reader.bytesRead, records: records)
             }
-            try await self.flush(&interactions, with: ingest)
-            try await self.flush(&signals, with: ingest)
+            try await self.flush(&interactions, kind: \.interactions, send: sendInteractions)
+            try await self.flush(&signals, kind: \.signals, send: sendSignals)
             progress.finish(bytes: reader.bytesRead, records: records)
             let failure = reader.failure
             self.state.withLock {
@@ -151,26 +156,15 @@ final class IngestRun: Sendable {
         state.withLock { $0.report.add(summary, kind: \.items, lines: lines) }
     }
 
-    private func flush<Transport>(
-        _ pending: inout [(line: UInt64, record: Stylecast_V1_Interaction)], with ingest: Stylecast_V1_Ingest.Client<Transport>
+    /// Sends the pending records of one kind with `send` and counts what the service says.
+    private func flush<Record>(
+        _ pending: inout [(line: UInt64, record: Record)], kind: WritableKeyPath<IngestReport, IngestReport.Counts>,
+        send: ([Record]) async throws -> Stylecast_V1_IngestSummary
     ) async throws {
         guard !pending.isEmpty else { return }
-        let records = pending.map(\.record)
-        let summary = try await ingest.ingestInteractions(.with { $0.interactions = records })
+        let summary = try await send(pending.map(\.record))
         let lines = pending.map(\.line)
-        state.withLock { $0.report.add(summary, kind: \.interactions, lines: lines) }
-        pending.removeAll(keepingCapacity: true)
-    }
-
-    private func flush<Transport>(
-        _ pending: inout [(line: UInt64, record: Stylecast_V1_SearchInterestSeries)],
-        with ingest: Stylecast_V1_Ingest.Client<Transport>
-    ) async throws {
-        guard !pending.isEmpty else { return }
-        let records = pending.map(\.record)
-        let summary = try await ingest.ingestSignals(requestProducer: { writer in try await writer.write(contentsOf: records) })
-        let lines = pending.map(\.line)
-        state.withLock { $0.report.add(summary, kind: \.signals, lines: lines) }
+        state.withLock { $0.report.add(summary, kind: kind, lines: lines) }
         pending.removeAll(keepingCapacity: true)
     }
 }

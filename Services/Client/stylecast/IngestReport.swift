@@ -78,7 +78,7 @@ struct IngestReport: Sendable {
         func counts(_ c: Counts) -> [String: Any] {
             ["accepted": c.accepted, "rejected": c.rejected, "duplicates": c.duplicates]
         }
-        let object: [String: Any] = [
+        return try jsonText([
             "file": file, "records": lines, "seconds": seconds,
             "accepted": accepted, "rejected": rejected, "duplicates": duplicates, "repaired": repaired,
             "items": counts(items), "interactions": counts(interactions), "signals": counts(signals),
@@ -87,8 +87,6 @@ struct IngestReport: Sendable {
                     as [String: Any]
             },
             "errors_truncated": errorsTruncated,
-        ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        ])
     }
 }

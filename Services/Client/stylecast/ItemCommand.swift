@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
-import StylecastContracts
 import StylecastGRPC
 import StylecastProto
 import SwiftProtobuf
@@ -28,7 +27,6 @@ struct ItemCommand: AsyncParsableCommand {
     var ids: [String]
 
     func run() async throws {
-        let ids = self.ids
         let items = try await withStylecastConnection(to: target) { client in
             let ingest = Stylecast_V1_Ingest.Client(wrapping: client)
             var items: [Stylecast_V1_FashionItem] = []
@@ -65,4 +63,20 @@ struct ItemCommand: AsyncParsableCommand {
             print(lines.joined(separator: "\n"))
         }
     }
+}
+
+/// The items among `ids` that the ingest service knows; empty when it cannot be reached.
+func knownItems(_ ids: some Collection<String>, ingest: Endpoint) async -> [String: Stylecast_V1_FashionItem] {
+    guard !ids.isEmpty else { return [:] }
+    return (try? await withStylecastConnection(to: ingest) { client in
+        let service = Stylecast_V1_Ingest.Client(wrapping: client)
+        var items: [String: Stylecast_V1_FashionItem] = [:]
+        for id in ids { items[id] = try? await service.getItem(.with { $0.itemID = id }) }
+        return items
+    }) ?? [:]
+}
+
+extension Stylecast_V1_FashionItem {
+    /// Title, category and colour, those known, joined with " · ".
+    var displayName: String { [title, category, color].filter { !$0.isEmpty }.joined(separator: " · ") }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import StylecastClient
 import StylecastContracts
 
 /// The five services and a Redis started on this machine by `stylecast up`, as recorded in the
@@ -189,8 +188,6 @@ struct LocalStack: Codable {
     }
 }
 
-private let serviceNamesText = LocalStack.serviceNames.joined(separator: ", ")
-
 /// Why the local stack cannot be started, found or stopped.
 enum StackError: Error, CustomStringConvertible {
     case noFreePort
@@ -203,7 +200,7 @@ enum StackError: Error, CustomStringConvertible {
         switch self {
         case .noFreePort: "no free loopback port for Redis"
         case .badScale(let entry):
-            "--scale \(entry): expected service=n with a service of \(serviceNamesText) and n from 1 to 8"
+            "--scale \(entry): expected service=n with a service of \(LocalStack.serviceNames.joined(separator: ", ")) and n from 1 to 8"
         case .spawnFailed(let executable, let code):
             "cannot start \(executable): \(String(cString: strerror(code)))"
         case .missingExecutable(let path):

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TrendAggregationService
 
 /// `stylecast rebuild-trends`: recomputes every trend series from the retained streams.
@@ -18,18 +17,10 @@ struct RebuildTrendsCommand: AsyncParsableCommand {
               stylecast rebuild-trends --redis-url redis://redis:6379/0
             """)
 
-    @Option(help: "Folder of the stack (default STYLECAST_RUN_DIR or .stylecast-run).")
-    var runDir: String?
-
-    @Option(help: "Redis of the deployment (default: the stack's, else STYLECAST_REDIS_URL).")
-    var redisURL: String?
+    @OptionGroup var redis: RedisOptions
 
     func run() async throws {
-        let stack = try LocalStack.load(from: LocalStack.runDirectory(runDir))
-        guard let url = redisURL ?? stack?.redisURL ?? ProcessInfo.processInfo.environment["STYLECAST_REDIS_URL"] else {
-            throw ValidationError("no Redis: give --redis-url, set STYLECAST_REDIS_URL, or run it beside `stylecast up`")
-        }
-        let summary = try await withQuietRedisClient(url) { try await TrendRebuild.run(redis: $0) }
+        let summary = try await withQuietRedisClient(try redis.url()) { try await TrendRebuild.run(redis: $0) }
         print("deleted \(summary.deletedKeys) trend keys; trend-aggregation now reads \(summary.entries) stream entries again")
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GRPCCore
 import StylecastClient
-import StylecastContracts
 import StylecastGRPC
 import StylecastProto
 
@@ -75,8 +74,6 @@ struct ReportCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let (top, horizon, designCount, seed, k) = (self.top, self.horizon, self.designs, self.seed, self.k)
-        let (market, asOf) = (self.market, self.asOf)
         var options = CallOptions.defaults
         // A report of every market is larger than gRPC's default 4 MiB.
         options.maxResponseMessageBytes = Self.maximumReportBytes
@@ -91,36 +88,33 @@ struct ReportCommand: AsyncParsableCommand {
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var extras = ReportExtras()
-        if designCount > 0 {
+        if designs > 0 {
             let slots = try ReportExtras.designSlots(in: report.json)
-            extras.cardDesigns = try await withStylecastConnection(to: imageGeneration) { client in
+            let (cards, fromTrends) = try await withStylecastConnection(to: imageGeneration) { client in
                 let service = Stylecast_V1_ImageGeneration.Client(wrapping: client)
-                var designs: [ReportExtras.CardDesign] = []
+                var cards: [ReportExtras.CardDesign] = []
                 for (index, slot) in slots.enumerated() {
                     let response = try await service.generate(.with {
                         $0.prompt = slot.prompt
                         $0.count = 1
                         $0.seed = seed &+ UInt64(1000 + index)
                     })
-                    if let image = response.images.first { designs.append(.init(slot: slot, image: image)) }
+                    if let image = response.images.first { cards.append(.init(slot: slot, image: image)) }
                 }
-                return designs
-            }
-            let response = try await withStylecastConnection(to: imageGeneration) { client in
-                try await Stylecast_V1_ImageGeneration.Client(wrapping: client).generateFromTrends(.with {
-                    $0.n = designCount
+                let fromTrends = try await service.generateFromTrends(.with {
+                    $0.n = designs
                     $0.seed = seed
                 })
+                return (cards, fromTrends)
             }
             let folder = (out as NSString).appendingPathComponent("designs")
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            for (index, image) in response.images.enumerated() {
-                try image.png.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("design-\(index + 1).png")))
+            let files = fromTrends.images.enumerated().map { ("design-\($0.offset + 1).png", $0.element) }
+                + cards.map { ($0.fileName, $0.image) }
+            for (name, image) in files {
+                try image.png.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name)))
             }
-            for design in extras.cardDesigns {
-                try design.image.png.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(design.fileName)))
-            }
-            extras.designs = response
+            (extras.cardDesigns, extras.designs) = (cards, fromTrends)
         }
         let ids = customers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !ids.isEmpty {
@@ -130,13 +124,7 @@ struct ReportCommand: AsyncParsableCommand {
                 for id in ids { lists.append((id, try await service.recommend(.with { $0.userID = id; $0.k = k }))) }
                 return lists
             }
-            let itemIDs = Set(extras.recommendations.flatMap { $0.1.items.map(\.itemID) })
-            extras.items = (try? await withStylecastConnection(to: ingest) { client in
-                let service = Stylecast_V1_Ingest.Client(wrapping: client)
-                var items: [String: Stylecast_V1_FashionItem] = [:]
-                for id in itemIDs { items[id] = try? await service.getItem(.with { $0.itemID = id }) }
-                return items
-            }) ?? [:]
+            extras.items = await knownItems(Set(extras.recommendations.flatMap { $0.1.items.map(\.itemID) }), ingest: ingest)
         }
         let html = (out as NSString).appendingPathComponent("report.html")
         let json = (out as NSString).appendingPathComponent("report.json")

@@ -33,7 +33,6 @@ struct ReportExtras {
     var recommendations: [(customer: String, response: Stylecast_V1_RecommendResponse)] = []
     var items: [String: Stylecast_V1_FashionItem] = [:]
 
-
     /// The cards of `json` (the report's JSON) marked `design_slot`, with their prompts: a
     /// category or search term as it is, any other attribute on the market's top riser category
     /// ("sage green coat"), or on a dress when no category rises there.
@@ -94,8 +93,7 @@ struct ReportExtras {
                 }
                 sections += "<table><tr><th>#</th><th>item</th><th>why</th><th>score</th></tr>"
                 for (rank, item) in response.items.enumerated() {
-                    let known = items[item.itemID]
-                    let name = known.map { [$0.title, $0.category, $0.color].filter { !$0.isEmpty }.joined(separator: " · ") } ?? ""
+                    let name = items[item.itemID]?.displayName ?? ""
                     sections += """
                         <tr class="recommendation"><td>\(rank + 1)</td><td>\(Self.escape(name.isEmpty ? item.itemID : name))\
                         <br><small>\(Self.escape(item.itemID))</small></td>\
@@ -155,8 +153,7 @@ struct ReportExtras {
             }
         }
         // Compact: the report of every market is large; `python3 -m json.tool` indents it.
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        return try jsonText(object)
     }
 
     static func escape(_ text: String) -> String { ReportHTML.escape(text) }

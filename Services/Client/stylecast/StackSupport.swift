@@ -40,6 +40,25 @@ enum PipelineProgress {
     }
 }
 
+/// `--run-dir` and `--redis-url`: the Redis of the deployment, for the commands that work on it.
+struct RedisOptions: ParsableArguments {
+    @Option(help: "Folder of the stack (default STYLECAST_RUN_DIR or .stylecast-run).")
+    var runDir: String?
+
+    @Option(help: "Redis of the deployment (default: the stack's, else STYLECAST_REDIS_URL).")
+    var redisURL: String?
+
+    /// `--redis-url`, else the Redis of the stack in the run folder, else `STYLECAST_REDIS_URL`.
+    /// - Throws: A `ValidationError` when there is none.
+    func url() throws -> String {
+        let stack = try LocalStack.load(from: LocalStack.runDirectory(runDir))
+        guard let url = redisURL ?? stack?.redisURL ?? ProcessInfo.processInfo.environment["STYLECAST_REDIS_URL"] else {
+            throw ValidationError("no Redis: give --redis-url, set STYLECAST_REDIS_URL, or run it beside `stylecast up`")
+        }
+        return url
+    }
+}
+
 /// A one-connection Redis client whose reconnect warnings stay quiet: the commands report
 /// Redis's state themselves.
 /// - Throws: A `RedisURLError` for a malformed URL (it never contains the password).
@@ -63,13 +82,21 @@ func withQuietRedisClient<Result>(_ url: String, _ body: (RedisClient) async thr
     }
 }
 
-/// The health of one service, or `UNREACHABLE`.
-func healthStatus(_ endpoint: Endpoint, timeout: Duration) async -> String {
+/// An object as one line of JSON, keys sorted.
+func jsonText(_ object: Any) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+}
+
+/// Prints an object as one JSON line.
+func printJSON(_ object: Any) throws { print(try jsonText(object)) }
+
+/// The health of one service, or `UNREACHABLE` (with the error when `explained`).
+func healthStatus(_ endpoint: Endpoint, timeout: Duration, explained: Bool = false) async -> String {
     do {
         return try await withStylecastConnection(to: endpoint) { client in
             try await ServiceProbe(client: client).health(timeout: timeout)
         }
     } catch {
-        return "UNREACHABLE"
+        return explained ? "UNREACHABLE (\(error))" : "UNREACHABLE"
     }
 }

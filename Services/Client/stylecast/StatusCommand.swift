@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import StylecastClient
 import StylecastContracts
 import StylecastRedis
@@ -91,13 +90,12 @@ struct StatusCommand: AsyncParsableCommand {
 
     private func report(services: [[String: Any]], redis: String, groups: [PipelineProgress.Group]) throws {
         if json {
-            let object: [String: Any] = [
+            try printJSON([
                 "services": services, "redis": redis,
                 "groups": groups.map {
                     ["stream": $0.stream, "group": $0.group, "length": $0.length, "read": $0.read, "lag": $0.lag, "pending": $0.pending]
                 },
-            ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            ])
             return
         }
         for service in services {

@@ -54,14 +54,7 @@ struct HealthCommand: AsyncParsableCommand {
         let endpoints = targets.isEmpty ? defaultEndpoints : targets.map { ($0.description, $0) }
         var allServing = true
         for (name, endpoint) in endpoints {
-            let status: String
-            do {
-                status = try await withStylecastConnection(to: endpoint) { client in
-                    try await ServiceProbe(client: client).health(timeout: .milliseconds(timeoutMs))
-                }
-            } catch {
-                status = "UNREACHABLE (\(error))"
-            }
+            let status = await healthStatus(endpoint, timeout: .milliseconds(timeoutMs), explained: true)
             if status != "SERVING" { allServing = false }
             print("\(name)\t\(endpoint)\t\(status)")
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import StylecastClient
-import StylecastContracts
 import StylecastGRPC
 import StylecastProto
 
@@ -17,11 +16,6 @@ func stageName(_ stage: Stylecast_V1_TrendStage) -> String {
     case .fallingStar: "falling-star"
     default: "none"
     }
-}
-
-/// Prints an object as one JSON line.
-func printJSON(_ object: Any) throws {
-    print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
 }
 
 /// A growth ratio as a signed percentage.
@@ -74,17 +68,16 @@ struct TrendsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let request = Stylecast_V1_ListTrendsRequest.with {
-            $0.kind = kind
-            $0.valuePrefix = prefix
-            $0.market = market
-            $0.source = source
-            $0.stage = stage
-            $0.asOf = asOf
-            $0.limit = limit
-        }
         let response = try await withStylecastConnection(to: target) { client in
-            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(request)
+            try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with {
+                $0.kind = kind
+                $0.valuePrefix = prefix
+                $0.market = market
+                $0.source = source
+                $0.stage = stage
+                $0.asOf = asOf
+                $0.limit = limit
+            })
         }
         if json {
             try printJSON([
@@ -150,7 +143,6 @@ struct MarketsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let asOf = asOf
         let response = try await withStylecastConnection(to: target) { client in
             try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listMarkets(.with { $0.asOf = asOf })
         }
@@ -235,8 +227,7 @@ struct ForecastCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (kind, value, measure, horizon, seasonLength) = (kind ?? "", value ?? "", measure, horizon, seasonLength)
-        let (market, source, asOf) = (market, source, asOf)
+        let (kind, value) = (kind ?? "", value ?? "")
         var history: [(String, Double)] = []
         let forecast: Stylecast_V1_ForecastResponse
         var measured = ""
@@ -336,7 +327,6 @@ struct RecommendCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (user, similar, look, k) = (user, similar, look, k)
         if refresh {
             let result = try await withStylecastConnection(to: target) { client in
                 try await Stylecast_V1_Recommendation.Client(wrapping: client).refresh(.init())
@@ -359,34 +349,20 @@ struct RecommendCommand: AsyncParsableCommand {
             if let look { return try await service.completeTheLook(.with { $0.itemID = look; $0.k = k }) }
             return try await service.recommend(.with { $0.userID = user ?? ""; $0.k = k })
         }
-        let names = await itemNames(response.items.map(\.itemID))
+        let items = await knownItems(response.items.map(\.itemID), ingest: ingest)
         if json {
             try printJSON([
                 "items": response.items.map {
-                    ["item_id": $0.itemID, "score": $0.score, "reason": $0.reason, "title": names[$0.itemID] ?? ""] as [String: Any]
+                    ["item_id": $0.itemID, "score": $0.score, "reason": $0.reason, "title": items[$0.itemID]?.displayName ?? ""] as [String: Any]
                 },
                 "from_cache": response.fromCache, "total_ms": response.timings.totalMs,
             ])
             return
         }
         for (rank, item) in response.items.enumerated() {
-            print(String(format: "%2d. %@  %-12@ %.4f  %@", rank + 1, item.itemID, item.reason, item.score, names[item.itemID] ?? ""))
+            print(String(format: "%2d. %@  %-12@ %.4f  %@", rank + 1, item.itemID, item.reason, item.score, items[item.itemID]?.displayName ?? ""))
         }
         if response.items.isEmpty { print("no items") }
         print(response.fromCache ? "(from the cache)" : String(format: "(computed in %.1f ms)", response.timings.totalMs))
-    }
-
-    /// Titles and categories from the ingest service; empty when it cannot tell.
-    private func itemNames(_ ids: [String]) async -> [String: String] {
-        guard !ids.isEmpty else { return [:] }
-        return (try? await withStylecastConnection(to: ingest) { client in
-            var names: [String: String] = [:]
-            let service = Stylecast_V1_Ingest.Client(wrapping: client)
-            for id in ids {
-                guard let item = try? await service.getItem(.with { $0.itemID = id }) else { continue }
-                names[id] = [item.title, item.category, item.color].filter { !$0.isEmpty }.joined(separator: " · ")
-            }
-            return names
-        }) ?? [:]
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import StylecastClient
 import StylecastContracts
 import StylecastRedis
