@@ -127,20 +127,17 @@ final class ChaosStack: Sendable {
 
     /// SIGKILLs a service and waits until it is gone.
     /// - Returns: Its exit status (137 after SIGKILL), `nil` if it would not die.
-    func kill(_ name: String) async -> Int32? {
-        guard let process = process(name) else { return nil }
-        killed.withLock { _ = $0.insert(process.pid) }
-        process.send(signal: SIGKILL)
-        return await process.waitForExit(timeout: .seconds(10))
-    }
+    func kill(_ name: String) async -> Int32? { await stop(name, SIGKILL, timeout: .seconds(10)) }
 
     /// SIGTERMs a service (a graceful stop) and waits until it is gone.
     /// - Returns: Its exit status (0 after a clean drain), `nil` if it would not stop in 20 s.
-    func terminate(_ name: String) async -> Int32? {
+    func terminate(_ name: String) async -> Int32? { await stop(name, SIGTERM, timeout: .seconds(20)) }
+
+    private func stop(_ name: String, _ signal: Int32, timeout: Duration) async -> Int32? {
         guard let process = process(name) else { return nil }
         killed.withLock { _ = $0.insert(process.pid) }
-        process.send(signal: SIGTERM)
-        return await process.waitForExit(timeout: .seconds(20))
+        process.send(signal: signal)
+        return await process.waitForExit(timeout: timeout)
     }
 
     /// Sends SIGSTOP or SIGCONT to a service.

@@ -46,9 +46,6 @@ final class DrillReport: Sendable {
         emit("[\(Self.seconds(ContinuousClock.now - started)) s] \(line)")
     }
 
-    /// Time since the run started.
-    var elapsed: Duration { ContinuousClock.now - started }
-
     /// Whether every check passed (and there was at least one).
     var passed: Bool {
         state.withLock { !$0.checks.isEmpty && $0.checks.allSatisfy(\.passed) }
@@ -75,17 +72,9 @@ final class DrillReport: Sendable {
         }
     }
 
-    /// Every check as JSON-ready dictionaries.
-    var checks: [Check] { state.withLock { $0.checks } }
-
     /// Seconds with one decimal.
     static func seconds(_ duration: Duration) -> String {
         String(format: "%.1f", duration.totalSeconds)
-    }
-
-    /// Seconds with two decimals.
-    static func precise(_ duration: Duration) -> String {
-        String(format: "%.2f s", duration.totalSeconds)
     }
 
     /// An integer with thousands separators.
@@ -98,6 +87,11 @@ final class DrillReport: Sendable {
         }
         return value < 0 ? "-" + out : out
     }
+}
+
+extension Duration {
+    /// Seconds with two decimals and a unit, e.g. `0.42 s`.
+    var formattedSeconds: String { String(format: "%.2f s", totalSeconds) }
 }
 
 /// Writes a line to standard output at once (unbuffered, so that a piped run shows progress).

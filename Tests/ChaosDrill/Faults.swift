@@ -131,9 +131,7 @@ struct Faults: Sendable {
         await stack.signalRedis(SIGTERM)
         let exited = ContinuousClock.now
         let notServing = await stack.waitForAll("NOT_SERVING", timeout: .seconds(10))
-        for (name, took) in notServing {
-            report.check("(e) \(name) NOT_SERVING while Redis is down", took != nil, "not within 10 s")
-        }
+        checkAll(notServing, { "(e) \($0) NOT_SERVING while Redis is down" }, limit: "10 s")
         let starting = ContinuousClock.now
         do {
             try await stack.startRedis()
@@ -143,9 +141,7 @@ struct Faults: Sendable {
         }
         let ready = ContinuousClock.now
         let serving = await stack.waitForAll("SERVING", timeout: .seconds(60))
-        for (name, took) in serving {
-            report.check("(e) \(name) SERVING again after Redis returned", took != nil, "not within 60 s")
-        }
+        checkAll(serving, { "(e) \($0) SERVING again after Redis returned" }, limit: "60 s")
         do {
             let after = try await snapshot()
             compare(before, after)
@@ -246,23 +242,19 @@ struct Faults: Sendable {
         let serving = await stack.waitForAll("SERVING", timeout: .seconds(60))
         report.log("fault f: Redis continued after \((thawed - frozen).formattedSeconds)")
 
-        for (name, took) in health {
-            report.check("(f) \(name) NOT_SERVING while Redis is frozen", took != nil, "not within \(plan.freeze - .seconds(1))")
-        }
-        for (name, took) in serving {
-            report.check("(f) \(name) SERVING again after Redis continued", took != nil, "not within 60 s")
-        }
+        checkAll(health, { "(f) \($0) NOT_SERVING while Redis is frozen" }, limit: "\(plan.freeze - .seconds(1))")
+        checkAll(serving, { "(f) \($0) SERVING again after Redis continued" }, limit: "60 s")
         for (round, calls) in [("1 s", firstCalls), ("6 s", secondCalls)] {
             for call in calls {
                 let inTime = call.elapsed < plan.callDeadline
                 report.check(
                     "(f) \(call.name) \(round) into the freeze ends with \(call.expected) before its \(plan.callDeadline) deadline",
-                    call.code == call.expected && inTime, "\(call.code) after \(DrillReport.precise(call.elapsed)): \(call.message.prefix(200))")
+                    call.code == call.expected && inTime, "\(call.code) after \(call.elapsed.formattedSeconds): \(call.message.prefix(200))")
             }
             report.note(
                 "faults",
                 "(f) calls \(round) into the freeze (deadline \(plan.callDeadline)): "
-                    + calls.map { "\($0.name) \($0.code) in \(DrillReport.precise($0.elapsed))" }.joined(separator: ", "))
+                    + calls.map { "\($0.name) \($0.code) in \($0.elapsed.formattedSeconds)" }.joined(separator: ", "))
         }
         report.note(
             "faults",
@@ -312,18 +304,15 @@ struct Faults: Sendable {
                 let endpoint = stack.definition(service).endpoint
                 group.addTask {
                     let start = ContinuousClock.now
+                    var (code, message) = ("OK", "")
                     do {
                         try await withStylecastConnection(to: endpoint) { client in try await body(client) }
-                        return OutageCall(name: name, expected: expected, code: "OK", elapsed: ContinuousClock.now - start, message: "")
                     } catch let error as RPCError {
-                        return OutageCall(
-                            name: name, expected: expected, code: Self.name(of: error.code),
-                            elapsed: ContinuousClock.now - start, message: error.message)
+                        (code, message) = (Self.name(of: error.code), error.message)
                     } catch {
-                        return OutageCall(
-                            name: name, expected: expected, code: "\(type(of: error))", elapsed: ContinuousClock.now - start,
-                            message: "\(error)")
+                        (code, message) = ("\(type(of: error))", "\(error)")
                     }
+                    return OutageCall(name: name, expected: expected, code: code, elapsed: ContinuousClock.now - start, message: message)
                 }
             }
             var results: [OutageCall] = []
@@ -344,12 +333,12 @@ struct Faults: Sendable {
         return names[code] ?? "\(code)"
     }
 
+    /// Checks, per service of ``ChaosStack/waitForAll(_:timeout:)``'s results, that it got there.
+    func checkAll(_ results: [(name: String, took: Duration?)], _ check: (String) -> String, limit: String) {
+        for (name, took) in results { report.check(check(name), took != nil, "not within \(limit)") }
+    }
+
     static func timings(_ results: [(name: String, took: Duration?)]) -> String {
         results.map { "\($0.name) \($0.took.map(\.formattedSeconds) ?? "never")" }.joined(separator: ", ")
     }
-}
-
-extension Duration {
-    /// Seconds with two decimals and a unit, e.g. `0.42 s`.
-    var formattedSeconds: String { DrillReport.precise(self) }
 }

@@ -122,8 +122,8 @@ struct Feeder: Sendable {
             let took = ContinuousClock.now - started
             if status != 0 {
                 let reason = cli.output().split(separator: "\n").last.map(String.init) ?? ""
-                report.log("feeder: \(file.label) run \(attempt) failed after \(DrillReport.precise(took)) (exit \(String(describing: status))): \(reason)")
-                report.note("client runs", "\(file.label) run \(attempt): exit \(status.map(String.init) ?? "killed") after \(DrillReport.precise(took)) (\(reason.prefix(120)))")
+                report.log("feeder: \(file.label) run \(attempt) failed after \(took.formattedSeconds) (exit \(String(describing: status))): \(reason)")
+                report.note("client runs", "\(file.label) run \(attempt): exit \(status.map(String.init) ?? "killed") after \(took.formattedSeconds) (\(reason.prefix(120)))")
                 // Let ingest notice the outage first, so that the next run waits for its recovery.
                 try await Task.sleep(for: .seconds(1))
                 continue
@@ -158,7 +158,7 @@ struct Feeder: Sendable {
             }
             report.note(
                 "client runs",
-                "\(file.label) run \(attempt): exit 0 in \(DrillReport.precise(took)): accepted \(DrillReport.grouped(accepted)), rejected \(rejected), duplicates \(DrillReport.grouped(duplicates)) (stored by earlier runs \(DrillReport.grouped(earlier)))")
+                "\(file.label) run \(attempt): exit 0 in \(took.formattedSeconds): accepted \(DrillReport.grouped(accepted)), rejected \(rejected), duplicates \(DrillReport.grouped(duplicates)) (stored by earlier runs \(DrillReport.grouped(earlier)))")
             return
         }
         report.check("\(file.label) streamed within \(Self.maxAttempts) runs", false)
@@ -198,7 +198,7 @@ struct Feeder: Sendable {
             serving == nil ? await stack.whyNotServing("ingest") : "")
         report.note(
             "faults",
-            "(d) ingest SIGKILL while \(file.label) streamed, \(DrillReport.grouped(atKill)) of \(DrillReport.grouped(expected)) records stored: exit \(status.map(String.init) ?? "?"), client exit \(cliStatus.map(String.init) ?? "?"); restarted, SERVING after \(serving.map(DrillReport.precise) ?? "never")")
+            "(d) ingest SIGKILL while \(file.label) streamed, \(DrillReport.grouped(atKill)) of \(DrillReport.grouped(expected)) records stored: exit \(status.map(String.init) ?? "?"), client exit \(cliStatus.map(String.init) ?? "?"); restarted, SERVING after \(serving.map(\.formattedSeconds) ?? "never")")
         report.log("fault d: ingest killed with \(atKill) of \(expected) records of \(file.label) stored")
     }
 }

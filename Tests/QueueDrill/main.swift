@@ -2,6 +2,7 @@
 // restarted by the work-queue tests to prove at-least-once delivery with idempotent effects.
 
 import ArgumentParser
+import Foundation
 import Logging
 import StylecastRedis
 import Synchronization
@@ -54,15 +55,11 @@ struct Produce: AsyncParsableCommand {
         do {
             for start in stride(from: 0, to: count, by: 1000) {
                 let commands: [[RedisArgument]] = (start..<min(start + 1000, count)).map { index in
-                    var payload = "p-" + String(index).leftPadded(to: 5)
+                    var payload = String(format: "p-%05d", index)
                     if let failMarker, index == poisonIndex { payload = failMarker }
                     return ["XADD", RedisArgument(stream), "*", "payload", RedisArgument(payload)]
                 }
-                let replies = try await client.pipeline(commands)
-                if let failure = replies.first(where: { $0.errorMessage != nil }) {
-                    throw RedisError.server(failure.errorMessage ?? "")
-                }
-                produced += replies.count
+                produced += try await client.pipelineFailingOnError(commands).count
             }
         } catch {
             await client.shutdown()
@@ -172,17 +169,10 @@ final class Counters: Sendable {
 func waitUntilDrained(queue: WorkQueue, idle: Duration) async throws {
     var drainedSince: ContinuousClock.Instant?
     while true {
-        let replies = try await queue.client.pipeline([
-            ["XINFO", "GROUPS", RedisArgument(queue.stream)],
-            ["XINFO", "STREAM", RedisArgument(queue.stream)],
-        ])
-        let groupInfo = replies[0].array?.lazy.compactMap { fieldMap($0) }
-            .first(where: { $0["name"]?.string == queue.group })
-        let streamInfo = fieldMap(replies[1])
-        let pending = groupInfo?["pending"]?.integer ?? -1
-        let delivered = groupInfo?["last-delivered-id"]?.string
-        let last = streamInfo?["last-generated-id"]?.string
-        if pending == 0, delivered != nil, delivered == last {
+        let status = try await queue.client.streamStatus([queue.stream])[0]
+        if let group = status.groups.first(where: { $0.name == queue.group }), group.pending == 0,
+            status.hasReadAll(group)
+        {
             let since = drainedSince ?? .now
             drainedSince = since
             if ContinuousClock.now - since >= idle { return }
@@ -190,25 +180,6 @@ func waitUntilDrained(queue: WorkQueue, idle: Duration) async throws {
             drainedSince = nil
         }
         try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
-/// A flat `[name, value, name, value, ...]` reply as a dictionary.
-func fieldMap(_ value: RedisValue) -> [String: RedisValue]? {
-    guard let flat = value.array else { return nil }
-    var map: [String: RedisValue] = [:]
-    var index = 0
-    while index + 1 < flat.count {
-        if let name = flat[index].string { map[name] = flat[index + 1] }
-        index += 2
-    }
-    return map
-}
-
-extension String {
-    /// The string with leading zeros up to `width` characters.
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }
 

@@ -13,6 +13,12 @@ struct LabelMapping {
     /// Label -> accepted canonical values (empty = unmapped).
     let table: [String: [String]]
 
+    /// The label column: the last word of ``name``.
+    var column: String { String(name.split(separator: " ").last!) }
+
+    /// Whether the column is Myntra's (else H&M's).
+    var isMyntra: Bool { name.hasPrefix("Myntra") }
+
     /// The accepted values of `label`, or `nil` when it is unmapped.
     func accepted(_ label: String) -> Set<String>? {
         guard let values = table[label], !values.isEmpty else { return nil }

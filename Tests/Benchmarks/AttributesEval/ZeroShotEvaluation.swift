@@ -31,7 +31,6 @@ private func everyKth(_ total: Int, count: Int) -> [Int] {
     return Array(stride(from: 0, to: total, by: step).prefix(count))
 }
 
-
 /// The smallest precision of zero-shot additions a kind must keep on the tuning half.
 let zeroShotPrecisionFloor = 0.75
 /// The fewest correct additions on the tuning half for zero-shot to count as helping a kind.
@@ -75,19 +74,16 @@ func evaluateZeroShot(dataDirectory directory: String, modelDirectory: String, s
     let hmOffset = myntraRows.count
 
     // Column -> sampled items; tuning = even position in the column's own sample.
-    func items(_ rows: [[String]], column: Int, mapping: LabelMapping, offset: Int) -> [SampleItem] {
-        rows.enumerated().map { position, row in
+    let columns: [(LabelMapping, [SampleItem])] = try LabelMapping.all.map { mapping in
+        let (table, rows, offset) = mapping.isMyntra ? (myntra, myntraRows, 0) : (hm, hmRows, hmOffset)
+        let column = try table.column(mapping.column)
+        let items = rows.enumerated().map { position, row in
             SampleItem(
                 text: offset + position, label: row[column], accepted: mapping.accepted(row[column]),
                 tuning: position % 2 == 0)
         }
+        return (mapping, items)
     }
-    let columns: [(LabelMapping, [SampleItem])] = [
-        (.myntraColour, items(myntraRows, column: try myntra.column("baseColour"), mapping: .myntraColour, offset: 0)),
-        (.hmColour, items(hmRows, column: try hm.column("colour_group_name"), mapping: .hmColour, offset: hmOffset)),
-        (.hmPattern, items(hmRows, column: try hm.column("graphical_appearance_name"), mapping: .hmPattern, offset: hmOffset)),
-        (.myntraCategory, items(myntraRows, column: try myntra.column("articleType"), mapping: .myntraCategory, offset: 0)),
-    ]
 
     let embedder = try SentenceEmbedder(directory: modelDirectory)
     let allKinds = Set(AttributeKind.allCases)

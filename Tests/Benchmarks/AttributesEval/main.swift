@@ -44,10 +44,9 @@ func sampleSize(_ arguments: [String]) -> Int {
     return size
 }
 
-/// One evaluated column: the texts, the labels and the mapping they are read through.
+/// One evaluated column: the labels and the mapping they are read through.
 struct Column {
     let mapping: LabelMapping
-    let texts: [String]
     let labels: [String]
     let malformed: Int
 }
@@ -80,24 +79,15 @@ func evaluate(dataDirectory directory: String) throws {
     let myntra = try CSVTable(path: "\(directory)/myntra/styles.csv.gz")
     let hm = try CSVTable(path: "\(directory)/hm/articles_train.csv.gz")
     let myntraText = try myntra.column("productDisplayName")
-    let myntraColour = try myntra.column("baseColour")
-    let myntraType = try myntra.column("articleType")
     let hmName = try hm.column("prod_name")
     let hmDescription = try hm.column("detail_desc")
-    let hmColour = try hm.column("colour_group_name")
-    let hmPattern = try hm.column("graphical_appearance_name")
     let myntraTexts = myntra.rows.map { $0[myntraText] }
     let hmTexts = hm.rows.map { "\($0[hmName]). \($0[hmDescription])" }
-    let columns = [
-        Column(mapping: .myntraColour, texts: myntraTexts, labels: myntra.rows.map { $0[myntraColour] },
-               malformed: myntra.malformedLines.count),
-        Column(mapping: .hmColour, texts: hmTexts, labels: hm.rows.map { $0[hmColour] },
-               malformed: hm.malformedLines.count),
-        Column(mapping: .hmPattern, texts: hmTexts, labels: hm.rows.map { $0[hmPattern] },
-               malformed: hm.malformedLines.count),
-        Column(mapping: .myntraCategory, texts: myntraTexts, labels: myntra.rows.map { $0[myntraType] },
-               malformed: myntra.malformedLines.count),
-    ]
+    let columns = try LabelMapping.all.map { mapping in
+        let table = mapping.isMyntra ? myntra : hm
+        let column = try table.column(mapping.column)
+        return Column(mapping: mapping, labels: table.rows.map { $0[column] }, malformed: table.malformedLines.count)
+    }
 
     let extractor = AttributeExtractor.standard
     // Extraction timed once per distinct text set (Myntra names, H&M name + description).
@@ -105,9 +95,7 @@ func evaluate(dataDirectory directory: String) throws {
     func extractAll(_ name: String, _ texts: [String]) -> [[ExtractedAttribute]] {
         let start = ContinuousClock.now
         let results = texts.map(extractor.extract)
-        let elapsed = ContinuousClock.now - start
-        let seconds = elapsed.totalSeconds
-        timings.append((name, texts.count, seconds))
+        timings.append((name, texts.count, (ContinuousClock.now - start).totalSeconds))
         return results
     }
     let myntraResults = extractAll("Myntra productDisplayName", myntraTexts)
@@ -117,7 +105,7 @@ func evaluate(dataDirectory directory: String) throws {
     print("|---|---|---|---|---|---|---|---|---|---|")
     var unmappedLines: [String] = []
     for column in columns {
-        let results = column.mapping.name.hasPrefix("Myntra") ? myntraResults : hmResults
+        let results = column.mapping.isMyntra ? myntraResults : hmResults
         var score = Score()
         for (label, found) in zip(column.labels, results) {
             let predicted = found.filter { $0.kind.rawValue == column.mapping.kind }.map(\.value)
@@ -160,8 +148,9 @@ do {
             dataDirectory: dataDirectory(arguments), modelDirectory: modelDirectory(arguments),
             sampleSize: sampleSize(arguments))
     default:
-        throw EvaluationError.usage(
-            "usage: attributes-eval [--data DIR] | zero-shot [--data DIR] [--models DIR] [--sample N] | classify TEXT... | mappings | lexicon")
+        FileHandle.standardError.write(Data(
+            "attributes-eval: usage: attributes-eval [--data DIR] | zero-shot [--data DIR] [--models DIR] [--sample N] | classify TEXT... | mappings | lexicon\n".utf8))
+        exit(1)
     }
 } catch {
     FileHandle.standardError.write(Data("attributes-eval: \(error)\n".utf8))

@@ -35,10 +35,6 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-func kernelName() -> String {
-    BLASRuntime.kernelName
-}
-
 /// The service path without gRPC, the corpus' token counts and the sgemm-bound limit.
 func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], seconds: Double) async throws {
     let engine = try EmbeddingEngine(modelDirectory: modelDirectory)
@@ -50,7 +46,7 @@ func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], 
     let gflops = limit.measuredGFLOPs(rows: rows, seconds: seconds)
     let corpusFLOPs = limit.flops(tokenCounts: tokenCounts)
     emit([
-        "bench": "limit", "kernel": kernelName(), "texts": tokenCounts.count, "mean_tokens": meanTokens,
+        "bench": "limit", "kernel": BLASRuntime.kernelName, "texts": tokenCounts.count, "mean_tokens": meanTokens,
         "max_tokens": tokenCounts.max() ?? 0, "sgemm_rows": rows, "sgemm_gflops": gflops,
         "dense_mflops_per_token": limit.denseFLOPsPerToken / 1e6,
         "mflops_per_text": corpusFLOPs / Double(tokenCounts.count) / 1e6,
@@ -71,7 +67,7 @@ func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], 
         }
         emit([
             "bench": "embedding", "path": "engine", "batch": batch, "sentences_per_second": rate, "passes": passes,
-            "kernel": kernelName(),
+            "kernel": BLASRuntime.kernelName,
             "tokenization_percent": 100 * tokenizationMilliseconds / (tokenizationMilliseconds + inferenceMilliseconds),
         ])
     }

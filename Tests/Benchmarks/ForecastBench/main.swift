@@ -43,8 +43,7 @@ for method in methods {
             let f = try forecaster(method, seasonLength: one.season).forecast(one.train, horizon: horizon, levels: [80])
             forecasts.append((one, f))
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = elapsed.totalSeconds
+        let seconds = (ContinuousClock.now - start).totalSeconds
         var mase = 0.0
         var scaled = 0
         var selected: [String: Int] = [:]

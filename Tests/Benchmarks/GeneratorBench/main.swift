@@ -31,8 +31,7 @@ for batch in batches {
             _ = try generator.generate(latents: latents, classes: classes)
             images += batch
         } while clock.now - start < .milliseconds(Int(duration * 1000))
-        let elapsed = clock.now - start
-        return (images, elapsed.totalSeconds)
+        return (images, (clock.now - start).totalSeconds)
     }
     _ = try run(for: min(1, seconds / 5))
     let measured = try run(for: seconds)

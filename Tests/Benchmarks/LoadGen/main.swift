@@ -22,7 +22,6 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-
 func lines(_ path: String) throws -> [String] {
     try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
 }

@@ -21,7 +21,6 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-
 let target = try Endpoint(parsing: option("--target", default: StylecastServiceName.recommendation.defaultTarget))
 let prefix = option("--user-prefix", default: "amazon-seq:")
 let first = Int(option("--first", default: "2")) ?? 2

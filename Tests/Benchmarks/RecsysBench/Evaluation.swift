@@ -26,6 +26,11 @@ struct Metrics {
             ]
         }
     }
+
+    /// The metrics of the list `ranked` makes for each evaluated user.
+    init(stage: Stage, ranked: (Int) throws -> [Int]) rethrows {
+        self.init(stage: stage, rankings: Dictionary(uniqueKeysWithValues: try stage.evaluatedUsers.map { ($0, try ranked($0)) }))
+    }
 }
 
 /// Rankings of every evaluated user from a per-user score function.

@@ -95,11 +95,7 @@ struct Experiments {
     func repurchase() throws -> (Outcome, Double) {
         func run(_ stage: Stage, window: Double) throws -> Metrics {
             let model = try RepurchaseModel(itemCount: stage.items, window: window)
-            var lists: [Int: [Int]] = [:]
-            for user in stage.evaluatedUsers {
-                lists[user] = model.candidates(stage.query(user: user)).prefix(stage.cutoff).map(\.item)
-            }
-            return Metrics(stage: stage, rankings: lists)
+            return Metrics(stage: stage) { model.candidates(stage.query(user: $0)).prefix(stage.cutoff).map(\.item) }
         }
         var best: (Double, Metrics)?
         for window in Grids.repurchaseWindows {
@@ -155,16 +151,13 @@ struct Experiments {
         let ranker = try HybridRanker(
             components: zip(zip(names, models), weights).map { .init(name: $0.0, model: $0.1, weight: $1) },
             repurchase: testParts.repurchase)
-        var lists: [Int: [Int]] = [:]
-        for user in test.evaluatedUsers {
-            lists[user] = ranker.recommend(test.query(user: user), count: test.cutoff).map(\.item)
-        }
         var parameters: [String: Any] = ["validation_users": sample.count]
         for (name, weight) in zip(names, weights) { parameters["w_" + name] = weight }
         if let repurchaseWindow { parameters["repurchase_window_days"] = repurchaseWindow }
         return Outcome(
             model: "ours hybrid", parameters: parameters, excludeSeen: repurchaseWindow == nil, valid: scored[bestIndex],
-            test: Metrics(stage: test, rankings: lists), weights: weights)
+            test: Metrics(stage: test) { ranker.recommend(test.query(user: $0), count: test.cutoff).map(\.item) },
+            weights: weights)
     }
 
     /// The hybrid with the trend boost (``AttributeTrendSignals`` over the stage's own training
@@ -184,11 +177,7 @@ struct Experiments {
                     .init(name: $0.0, model: $0.1, weight: $1)
                 },
                 repurchase: parts.repurchase, boost: ItemBoost(signals: signals, strength: strength))
-            var lists: [Int: [Int]] = [:]
-            for user in stage.evaluatedUsers {
-                lists[user] = ranker.recommend(stage.query(user: user), count: stage.cutoff).map(\.item)
-            }
-            return Metrics(stage: stage, rankings: lists)
+            return Metrics(stage: stage) { ranker.recommend(stage.query(user: $0), count: stage.cutoff).map(\.item) }
         }
         var best: (Float, Metrics)?
         var tried: [String: Double] = [:]

@@ -26,7 +26,6 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-
 func emit(_ outcome: Outcome, dataset: String) {
     var record: [String: Any] = [
         "dataset": dataset, "side": "ours", "model": outcome.model, "params": outcome.parameters,

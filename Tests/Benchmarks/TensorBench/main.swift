@@ -21,8 +21,7 @@ func rate(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
     repeat {
         try body()
         calls += 1
-        let duration = ContinuousClock.now - start
-        elapsed = duration.totalSeconds
+        elapsed = (ContinuousClock.now - start).totalSeconds
     } while elapsed < seconds
     return Double(calls) / elapsed
 }
@@ -75,12 +74,8 @@ func benchmarkSGEMM(m: Int, k: Int, n: Int, transposeB: Bool, seconds: Double) t
     emit([
         "bench": "sgemm", "m": m, "k": k, "n": n, "transpose_b": transposeB,
         "direct_gflops": direct * flops / 1e9, "library_gflops": library * flops / 1e9,
-        "overhead_percent": (direct / library - 1) * 100, "kernel": kernelName(), "checksum": sink.isFinite,
+        "overhead_percent": (direct / library - 1) * 100, "kernel": BLASRuntime.kernelName, "checksum": sink.isFinite,
     ])
-}
-
-func kernelName() -> String {
-    BLASRuntime.kernelName
 }
 
 func benchmarkClassifier(batchSizes: [Int], seconds: Double) throws {
@@ -99,7 +94,7 @@ func benchmarkClassifier(batchSizes: [Int], seconds: Double) throws {
         }
         emit([
             "bench": "classifier", "batch": batch, "images_per_second": batchesPerSecond * Double(batch),
-            "threads": 1, "kernel": kernelName(), "checksum": sink.isFinite,
+            "threads": 1, "kernel": BLASRuntime.kernelName, "checksum": sink.isFinite,
         ])
     }
 }

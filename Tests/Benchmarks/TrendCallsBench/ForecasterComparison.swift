@@ -40,8 +40,7 @@ enum ForecasterComparison {
                         if score > best.score + 1e-12 { best = (score, up, down) }
                     }
                 }
-                let elapsed = ContinuousClock.now - start
-                let seconds = elapsed.totalSeconds
+                let seconds = (ContinuousClock.now - start).totalSeconds
                 progress("\(set.name), \(model): " + String(format: "%.4f", best.score))
                 lines.append(
                     "| \(set.name) | \(model) | \(best.up) / \(best.down) | " + String(format: "%.4f | %.1f |", best.score, seconds))

@@ -40,29 +40,27 @@ enum ParameterSelection {
             "| damping | best up / down | mean first-half macro-F1 |", "|---|---|---|",
         ]
         for damping in dampings {
-            do {
-                let probe = TrendParameters(
-                    growthDamping: damping, upThreshold: 0.15, downThreshold: -0.15, intervalScales: [.interest: 1])
-                let points = searchInputs.map { firstHalfPoints($0, parameters: probe) }
-                var local: (score: Double, up: Double, down: Double, perSet: [Double])?
-                for up in upThresholds {
-                    for down in downThresholds {
-                        let perSet = points.map { macroF1($0, up: up, down: down) }
-                        let mean = perSet.reduce(0, +) / Double(perSet.count)
-                        if local == nil || mean > local!.score + 1e-12 { local = (mean, up, down, perSet) }
-                    }
+            let probe = TrendParameters(
+                growthDamping: damping, upThreshold: 0.15, downThreshold: -0.15, intervalScales: [.interest: 1])
+            let points = searchInputs.map { firstHalfPoints($0, parameters: probe) }
+            var local: (score: Double, up: Double, down: Double, perSet: [Double])?
+            for up in upThresholds {
+                for down in downThresholds {
+                    let perSet = points.map { macroF1($0, up: up, down: down) }
+                    let mean = perSet.reduce(0, +) / Double(perSet.count)
+                    if local == nil || mean > local!.score + 1e-12 { local = (mean, up, down, perSet) }
                 }
-                let choice = local!
-                lines.append("| \(damping) | \(choice.up) / \(choice.down) | " + String(format: "%.4f", choice.score) + " |")
-                progress("damping \(damping): " + String(format: "%.4f", choice.score))
-                if best == nil || choice.score > best!.score + 1e-12 {
-                    best = (
-                        choice.score,
-                        TrendParameters(
-                            growthDamping: damping, upThreshold: choice.up, downThreshold: choice.down,
-                            intervalScales: [.interest: 1]), choice.perSet
-                    )
-                }
+            }
+            let choice = local!
+            lines.append("| \(damping) | \(choice.up) / \(choice.down) | " + String(format: "%.4f", choice.score) + " |")
+            progress("damping \(damping): " + String(format: "%.4f", choice.score))
+            if best == nil || choice.score > best!.score + 1e-12 {
+                best = (
+                    choice.score,
+                    TrendParameters(
+                        growthDamping: damping, upThreshold: choice.up, downThreshold: choice.down,
+                        intervalScales: [.interest: 1]), choice.perSet
+                )
             }
         }
         var chosen = best!.parameters

@@ -9,11 +9,6 @@
 // letting libFuzzer's main take over: SwiftPM names an executable's entry point after its module,
 // and this way one target builds the same with and without the fuzzer.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CLibFuzzer
 import Foundation
 import StylecastFuzzTargets

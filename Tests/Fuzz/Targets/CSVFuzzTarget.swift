@@ -6,32 +6,28 @@
 /// The first byte picks the reader: `"0"` myntra, `"1"` hm articles, `"2"` hm transactions,
 /// `"3"` visuelle products, `"4"` visuelle trends, `"5"` gtrends, `"6"` reviews; the rest is the
 /// file.
-public struct CSVFuzzTarget: FuzzTarget {
+public struct CSVFuzzTarget: DatasetFileFuzzTarget {
     public static let name = "csv"
 
-    private let fuzzing: DatasetFileFuzzing
+    static let readers: [DatasetFileReader] = [
+        .init(source: .myntra, fileName: "styles.csv"),
+        .init(source: .hm, fileName: "articles.csv"),
+        .init(source: .hm, fileName: "transactions.csv"),
+        .init(source: .visuelle, fileName: "train.csv"),
+        .init(source: .visuelle, fileName: "gtrends.csv"),
+        .init(source: .gtrends, fileName: "covid19_fashion_weekly.csv"),
+        .init(source: .reviews, fileName: "womens_clothing_reviews.csv"),
+    ]
+
+    let directory: String
 
     /// Creates the target.
     /// - Parameter scratchDirectory: An existing directory the target may write its input file to.
     public init(scratchDirectory: String) {
-        fuzzing = Self.fuzzing(directory: scratchDirectory)
-    }
-
-    private static func fuzzing(directory: String) -> DatasetFileFuzzing {
-        DatasetFileFuzzing(
-            target: name, directory: directory,
-            readers: [
-                .init(source: .myntra, fileName: "styles.csv"),
-                .init(source: .hm, fileName: "articles.csv"),
-                .init(source: .hm, fileName: "transactions.csv"),
-                .init(source: .visuelle, fileName: "train.csv"),
-                .init(source: .visuelle, fileName: "gtrends.csv"),
-                .init(source: .gtrends, fileName: "covid19_fashion_weekly.csv"),
-                .init(source: .reviews, fileName: "womens_clothing_reviews.csv"),
-            ])
+        directory = scratchDirectory
     }
 
     public func run(_ input: [UInt8]) throws(FuzzFailure) -> FuzzOutcome {
-        try fuzzing.run(input)
+        try runDatasetFile(input)
     }
 }

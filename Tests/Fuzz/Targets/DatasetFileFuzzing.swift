@@ -1,11 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 import StylecastDatasets
 import StylecastProto
 import SwiftProtobuf
+
+/// A reader and the file name that selects it (`DatasetReader` chooses by name).
+struct DatasetFileReader: Sendable {
+    var source: DatasetSource
+    var fileName: String
+}
 
 /// The dataset readers take paths, so their targets write each input to a file in a scratch
 /// directory and read it back through `DatasetReader`, exactly as `stylecast ingest` does
@@ -13,31 +15,33 @@ import SwiftProtobuf
 ///
 /// The first input byte picks one of the target's files, so that one target covers several
 /// readers; the rest is the file's content (which may be gzip: the readers detect it).
-struct DatasetFileFuzzing: Sendable {
-    /// A reader and the file name that selects it (`DatasetReader` chooses by name).
-    struct Reader: Sendable {
-        var source: DatasetSource
-        var fileName: String
-    }
+protocol DatasetFileFuzzTarget: FuzzTarget {
+    /// The readers the first input byte picks from.
+    static var readers: [DatasetFileReader] { get }
+    /// An existing directory the target writes its input file to.
+    var directory: String { get }
+}
 
-    /// More entries than this from one small input is a runaway reader.
-    static let maximumEntries = 1_000_000
+/// More entries than this from one small input is a runaway reader.
+private let maximumEntries = 1_000_000
 
-    let target: String
-    let directory: String
-    let readers: [Reader]
-
+extension DatasetFileFuzzTarget {
     /// The reader an input's first byte picks: `"0"` the first, `"1"` the second, ... (any
     /// byte picks one, modulo the count).
-    func reader(for selector: UInt8) -> Reader {
-        readers[Int(selector &- UInt8(ascii: "0")) % readers.count]
+    func reader(for selector: UInt8) -> DatasetFileReader {
+        Self.readers[Int(selector &- UInt8(ascii: "0")) % Self.readers.count]
     }
 
-    func run(_ input: [UInt8]) throws(FuzzFailure) -> FuzzOutcome {
+    /// ``FuzzTarget/run(_:)`` for a dataset target: writes the input's file and reads it back.
+    func runDatasetFile(_ input: [UInt8]) throws(FuzzFailure) -> FuzzOutcome {
         guard let selector = input.first else { return .rejected(reason: "empty input selects no reader") }
         let reader = self.reader(for: selector)
         let path = directory + "/" + reader.fileName
-        try write(input.dropFirst(), to: path)
+        do {
+            try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw failure("cannot write \(path): \(error)")
+        }
 
         var datasetReader: DatasetReader
         do {
@@ -48,24 +52,24 @@ struct DatasetFileFuzzing: Sendable {
         var records = 0
         var rejections = 0
         while let entry = datasetReader.next() {
-            guard records + rejections < Self.maximumEntries else {
-                throw fail("\(reader.fileName): more than \(Self.maximumEntries) entries from \(input.count) bytes")
+            guard records + rejections < maximumEntries else {
+                throw failure("\(reader.fileName): more than \(maximumEntries) entries from \(input.count) bytes")
             }
             try check(entry, reader: reader)
             if entry.record != nil { records += 1 } else { rejections += 1 }
         }
         let summary = "\(reader.fileName): \(records) records, \(rejections) rejections"
-        if let failure = datasetReader.failure {
-            guard failure.failureKind == .invalidInput else {
-                throw fail("\(reader.fileName) stopped with a \(failure.failureKind) error: \(failure)")
+        if let stopped = datasetReader.failure {
+            guard stopped.failureKind == .invalidInput else {
+                throw failure("\(reader.fileName) stopped with a \(stopped.failureKind) error: \(stopped)")
             }
-            return .rejected(reason: summary + ", then: \(failure)")
+            return .rejected(reason: summary + ", then: \(stopped)")
         }
         return .accepted(summary: summary)
     }
 
-    private func check(_ entry: DatasetEntry, reader: Reader) throws(FuzzFailure) {
-        guard entry.index >= 1 else { throw fail("\(reader.fileName): entry at line \(entry.index)") }
+    private func check(_ entry: DatasetEntry, reader: DatasetFileReader) throws(FuzzFailure) {
+        guard entry.index >= 1 else { throw failure("\(reader.fileName): entry at line \(entry.index)") }
         switch entry.outcome {
         case .rejected(let error):
             // The message ends with "FIELD: RULE", compared scalar by scalar: a field name that
@@ -73,7 +77,7 @@ struct DatasetFileFuzzing: Sendable {
             guard !error.field.isEmpty, !error.rule.isEmpty, error.index == entry.index,
                 error.message.unicodeScalars.reversed().starts(with: "\(error.field): \(error.rule)".unicodeScalars.reversed())
             else {
-                throw fail(
+                throw failure(
                     "\(reader.fileName): malformed rejection at line \(entry.index): index \(error.index), "
                         + "field \"\(error.field)\", rule \"\(error.rule)\", message \"\(error.message)\"")
             }
@@ -85,55 +89,23 @@ struct DatasetFileFuzzing: Sendable {
             switch record {
             case .item(let item):
                 guard !item.source.isEmpty, !makesIDs || !item.itemID.isEmpty else {
-                    throw fail("\(reader.fileName): item without id or source: \(item.textFormatString())")
+                    throw failure("\(reader.fileName): item without id or source: \(item.textFormatString())")
                 }
                 encoded = Result { try item.serializedBytes() }
             case .interaction(let interaction):
                 guard !interaction.source.isEmpty, !makesIDs || (!interaction.itemID.isEmpty && !interaction.userID.isEmpty)
                 else {
-                    throw fail("\(reader.fileName): interaction without item, user or source: \(interaction.textFormatString())")
+                    throw failure("\(reader.fileName): interaction without item, user or source: \(interaction.textFormatString())")
                 }
                 encoded = Result { try interaction.serializedBytes() }
             case .signal(let series):
                 guard !series.term.isEmpty, !series.source.isEmpty else {
-                    throw fail("\(reader.fileName): series without term or source: \(series.textFormatString())")
+                    throw failure("\(reader.fileName): series without term or source: \(series.textFormatString())")
                 }
                 encoded = Result { try series.serializedBytes() }
             }
-            if case .failure(let error) = encoded { throw fail("a record does not serialize: \(error)") }
+            if case .failure(let error) = encoded { throw failure("a record does not serialize: \(error)") }
         }
     }
 
-    private func rejection(_ error: DatasetError) throws(FuzzFailure) -> FuzzOutcome {
-        guard error.failureKind == .invalidInput else {
-            throw fail("refused with a \(error.failureKind) error, not invalidInput: \(error)")
-        }
-        return .rejected(reason: error.description)
-    }
-
-    private func fail(_ reason: String) -> FuzzFailure { FuzzFailure(target: target, reason: reason) }
-
-    /// Replaces the file at `path` with `bytes`.
-    private func write(_ bytes: ArraySlice<UInt8>, to path: String) throws(FuzzFailure) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw fail("cannot create \(path) (errno \(errno))") }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, $0.count - written) }
-            guard count > 0 else {
-                if count < 0, errno == EINTR { continue }
-                throw fail("cannot write \(path) (errno \(errno))")
-            }
-            written += count
-        }
-    }
-}
-
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.write(descriptor, bytes, count)
-    #else
-    Darwin.write(descriptor, bytes, count)
-    #endif
 }

@@ -4,28 +4,24 @@
 ///
 /// The first byte picks the reader (`"0"` jsonl, `"1"` Amazon reviews, `"2"` Amazon
 /// sequences); the rest is the file.
-public struct JSONLinesFuzzTarget: FuzzTarget {
+public struct JSONLinesFuzzTarget: DatasetFileFuzzTarget {
     public static let name = "jsonl"
 
-    private let fuzzing: DatasetFileFuzzing
+    static let readers: [DatasetFileReader] = [
+        .init(source: .jsonl, fileName: "items.jsonl"),
+        .init(source: .amazon, fileName: "fashion_5core.json"),
+        .init(source: .amazon, fileName: "clothing_5core_sequences.txt"),
+    ]
+
+    let directory: String
 
     /// Creates the target.
     /// - Parameter scratchDirectory: An existing directory the target may write its input file to.
     public init(scratchDirectory: String) {
-        fuzzing = Self.fuzzing(directory: scratchDirectory)
-    }
-
-    private static func fuzzing(directory: String) -> DatasetFileFuzzing {
-        DatasetFileFuzzing(
-            target: name, directory: directory,
-            readers: [
-                .init(source: .jsonl, fileName: "items.jsonl"),
-                .init(source: .amazon, fileName: "fashion_5core.json"),
-                .init(source: .amazon, fileName: "clothing_5core_sequences.txt"),
-            ])
+        directory = scratchDirectory
     }
 
     public func run(_ input: [UInt8]) throws(FuzzFailure) -> FuzzOutcome {
-        try fuzzing.run(input)
+        try runDatasetFile(input)
     }
 }
