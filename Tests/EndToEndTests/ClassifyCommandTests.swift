@@ -14,13 +14,13 @@ struct ClassifyCommandTests {
             bytes += withUnsafeBytes(of: value.bigEndian) { Array($0) }
         }
         for index in 0..<count { bytes += try test.image(at: index) }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try writeFile(path, bytes)
     }
 
     @Test("--json prints one object per image whose class matches the in-process classifier")
     func jsonLines() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("classify-\(UUID()).idx").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = try TemporaryDirectory()
+        let path = directory.path("classify.idx")
         try writeIDX(count: 20, to: path)
         let (status, output) = try await ChildProcess.run(
             BuiltExecutables.path(of: "stylecast"), arguments: ["classify", "--json", path])

@@ -80,29 +80,21 @@ struct HostileInputTests {
         static func start() async throws -> Services {
             let harness = try await IngestHarness.start(withEmbedding: true)
             var running = ["ingest": harness.ingest, "text-embedding": try #require(harness.embedding)]
-            for (name, service) in [
-                ("recommendation", "stylecast.v1.Recommendation"), ("trend-aggregation", "stylecast.v1.TrendAggregation"),
-            ] {
-                running[name] = try IngestHarness.startService(name, grpcService: service, redisPort: harness.redis.port)
+            for name in ["recommendation", "trend-aggregation"] {
+                running[name] = try IngestHarness.startService(name, redisPort: harness.redis.port)
             }
             running["image-generation"] = try IngestHarness.startService(
-                "image-generation", grpcService: "stylecast.v1.ImageGeneration", redisPort: harness.redis.port,
+                "image-generation", redisPort: harness.redis.port,
                 environment: [
                     "STYLECAST_TEXT_EMBEDDING_TARGET": "127.0.0.1:\(running["text-embedding"]!.endpoint.port)",
                     "STYLECAST_TRENDS_TARGET": "127.0.0.1:\(running["trend-aggregation"]!.endpoint.port)",
                 ])
-            for service in running.values {
-                let ready = await service.waitFor("SERVING", timeout: .seconds(90))
-                try #require(ready != nil, "\(service.name) never became SERVING:\n\(service.process.output())")
-            }
+            for service in running.values { try await service.requireServing(timeout: .seconds(90)) }
             return Services(harness: harness, running: running)
         }
 
         func stop() async {
-            for (name, service) in running where name != "ingest" && name != "text-embedding" {
-                service.process.send(signal: SIGTERM)
-                _ = await service.process.waitForExit(timeout: .seconds(10))
-            }
+            for (name, service) in running where name != "ingest" && name != "text-embedding" { await service.stop() }
             await harness.stop()
         }
 
@@ -194,23 +186,17 @@ struct HostileInputTests {
                 { try await service.tokenize(.with { $0.texts = many }) },
                 { try await service.extractAttributes(.with { $0.texts = many }) },
             ] {
-                await #expect {
-                    _ = try await call()
-                } throws: { error in
-                    (error as? RPCError)?.code == .invalidArgument && (error as? RPCError)?.message.hasPrefix("texts") == true
-                }
+                await expectRPCError(.invalidArgument, prefix: "texts") { try await call() }
             }
         }
         try await withStylecastConnection(to: services.endpoint("trend-aggregation")) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
             for history in [[1, .nan, 3], [.infinity, 2, 3], [-.infinity], [Double](repeating: 1, count: 400_000)] {
-                await #expect {
-                    _ = try await service.forecast(.with {
+                await expectRPCError(.invalidArgument, prefix: "history") {
+                    try await service.forecast(.with {
                         $0.history = history
                         $0.horizon = 4
                     })
-                } throws: { error in
-                    (error as? RPCError)?.code == .invalidArgument && (error as? RPCError)?.message.hasPrefix("history") == true
                 }
             }
         }
@@ -343,9 +329,8 @@ struct HostileInputTests {
     func corruptModelFiles() async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stylecast-corrupt-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryDirectory()
+        let directory = folder.url
         // A safetensors header length far beyond the file, then garbage.
         var corruptWeights: [UInt8] = [0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0]
         corruptWeights += Array("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}".utf8)
@@ -368,8 +353,7 @@ struct HostileInputTests {
             ("ingest", ["STYLECAST_CLASSIFIER_WEIGHTS": weights.path], "safetensors"),
             ("text-embedding", ["STYLECAST_MODELS_DIR": directory.appendingPathComponent("models").path], "vocab"),
         ] {
-            let service = try IngestHarness.startService(
-                executable, grpcService: "-", redisPort: redis.port, environment: environment)
+            let service = try IngestHarness.startService(executable, redisPort: redis.port, environment: environment)
             let status = await service.process.waitForExit(timeout: .seconds(60))
             let output = service.process.output()
             #expect(status == 1, "\(executable) exit status \(String(describing: status)):\n\(output)")

@@ -18,19 +18,15 @@ struct ImageGenerationHarness {
 
     static func start(generationEnvironment: [String: String] = [:]) async throws -> ImageGenerationHarness {
         let harness = try await IngestHarness.start(withEmbedding: true)
-        let trends = try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port)
+        let trends = try IngestHarness.startService("trend-aggregation", redisPort: harness.redis.port)
         let embedding = try #require(harness.embedding)
         let generation = try IngestHarness.startService(
-            "image-generation", grpcService: "stylecast.v1.ImageGeneration", redisPort: harness.redis.port,
+            "image-generation", redisPort: harness.redis.port,
             environment: [
                 "STYLECAST_TEXT_EMBEDDING_TARGET": "127.0.0.1:\(embedding.endpoint.port)",
                 "STYLECAST_TRENDS_TARGET": "127.0.0.1:\(trends.endpoint.port)",
             ].merging(generationEnvironment) { $1 })
-        for service in [trends, generation] {
-            let ready = await service.waitFor("SERVING", timeout: .seconds(90))
-            try #require(ready != nil, "\(service.name) never became SERVING:\n\(service.process.output())")
-        }
+        for service in [trends, generation] { try await service.requireServing(timeout: .seconds(90)) }
         return ImageGenerationHarness(harness: harness, trends: trends, generation: generation)
     }
 
@@ -44,10 +40,7 @@ struct ImageGenerationHarness {
     }
 
     func stop() async {
-        for service in [generation, trends] where service.process.isRunning {
-            service.process.send(signal: SIGTERM)
-            _ = await service.process.waitForExit(timeout: .seconds(10))
-        }
+        for service in [generation, trends] where service.process.isRunning { await service.stop() }
         await harness.stop()
     }
 }
@@ -143,29 +136,15 @@ struct ImageGenerationServiceTests {
                 (.with { $0.prompt = String(repeating: "dress ", count: 400); $0.count = 1 }, "prompt"),
             ]
             for (request, field) in generateCases {
-                await #expect {
-                    _ = try await client.generate(request)
-                } throws: { error in
-                    let rpc = error as? RPCError
-                    return rpc?.code == .invalidArgument && rpc?.message.hasPrefix(field) == true
-                }
+                await expectRPCError(.invalidArgument, prefix: field) { try await client.generate(request) }
             }
             for (request, field) in [
                 (Stylecast_V1_MixStylesRequest.with { $0.seedA = 1; $0.seedB = 2; $0.crossoverLayer = 9 }, "crossover_layer"),
                 (.with { $0.seedA = 1; $0.seedB = 2; $0.category = "hat" }, "category"),
             ] {
-                await #expect {
-                    _ = try await client.mixStyles(request)
-                } throws: { error in
-                    let rpc = error as? RPCError
-                    return rpc?.code == .invalidArgument && rpc?.message.hasPrefix(field) == true
-                }
+                await expectRPCError(.invalidArgument, prefix: field) { try await client.mixStyles(request) }
             }
-            await #expect {
-                _ = try await client.generateFromTrends(.with { $0.n = 0 })
-            } throws: { error in
-                (error as? RPCError)?.code == .invalidArgument && (error as? RPCError)?.message.hasPrefix("n") == true
-            }
+            await expectRPCError(.invalidArgument, prefix: "n") { try await client.generateFromTrends(.with { $0.n = 0 }) }
         }
         #expect(service.generation.process.isRunning)
         await service.stop()
@@ -208,11 +187,7 @@ struct ImageGenerationServiceTests {
     func generatesFromTrends() async throws {
         let service = try await ImageGenerationHarness.start()
         try await service.withClient { client in
-            await #expect {
-                _ = try await client.generateFromTrends(.with { $0.n = 2 })
-            } throws: { error in
-                (error as? RPCError)?.code == .notFound
-            }
+            await expectRPCError(.notFound) { try await client.generateFromTrends(.with { $0.n = 2 }) }
         }
         // The search-interest series of categories, colours and fabrics (VISUELLE, Italy) and of
         // garments in 32 countries (Google Trends).
@@ -262,21 +237,16 @@ struct ImageGenerationServiceTests {
             let started = ContinuousClock.now
             var options = CallOptions.defaults
             options.timeout = .seconds(5)
-            await #expect {
-                _ = try await client.generate(.with { $0.prompt = "a dress"; $0.count = 1 }, options: options)
-            } throws: { error in
-                let rpc = error as? RPCError
-                return rpc?.code == .unavailable && rpc?.message.contains("text-embedding") == true
+            await expectRPCError(.unavailable, containing: ["text-embedding"]) {
+                try await client.generate(.with { $0.prompt = "a dress"; $0.count = 1 }, options: options)
             }
             #expect(ContinuousClock.now - started < .seconds(5))
             // MixStyles needs no other service.
             let mixed = try await client.mixStyles(.with { $0.seedA = 1; $0.seedB = 2; $0.size = 32 })
             #expect(mixed.images.count == 3)
             // GenerateFromTrends needs only the trends (no data yet: NOT_FOUND, not UNAVAILABLE).
-            await #expect {
-                _ = try await client.generateFromTrends(.with { $0.n = 1; $0.size = 32 }, options: options)
-            } throws: { error in
-                (error as? RPCError)?.code == .notFound
+            await expectRPCError(.notFound) {
+                try await client.generateFromTrends(.with { $0.n = 1; $0.size = 32 }, options: options)
             }
         }
         #expect(service.generation.process.isRunning)
@@ -309,11 +279,8 @@ struct ImageGenerationServiceTests {
             #expect(attribute(red, "color") == ["red"])
 
             // Designs from the trends need the trends.
-            await #expect {
-                _ = try await client.generateFromTrends(.with { $0.n = 2; $0.size = 32 }, options: options)
-            } throws: { error in
-                let rpc = error as? RPCError
-                return rpc?.code == .unavailable && rpc?.message.contains("trend-aggregation") == true
+            await expectRPCError(.unavailable, containing: ["trend-aggregation"]) {
+                try await client.generateFromTrends(.with { $0.n = 2; $0.size = 32 }, options: options)
             }
             let mixed = try await client.mixStyles(.with { $0.seedA = 1; $0.seedB = 2; $0.size = 32 })
             #expect(mixed.images.count == 3)

@@ -54,19 +54,18 @@ struct IngestHarness {
 
     static func start(withEmbedding: Bool = false) async throws -> IngestHarness {
         let redis = try await TestRedisServer.start()
-        let ingest = try startService("ingest", grpcService: "stylecast.v1.Ingest", redisPort: redis.port)
-        let embedding = withEmbedding
-            ? try startService("text-embedding", grpcService: "stylecast.v1.TextEmbedding", redisPort: redis.port) : nil
+        let ingest = try startService("ingest", redisPort: redis.port)
+        let embedding = withEmbedding ? try startService("text-embedding", redisPort: redis.port) : nil
         let harness = IngestHarness(redis: redis, ingest: ingest, embedding: embedding, client: RedisClient(url: redis.url))
         for service in [ingest] + (embedding.map { [$0] } ?? []) {
-            let ready = await service.waitFor("SERVING", timeout: .seconds(90))
-            try #require(ready != nil, "\(service.name) never became SERVING:\n\(service.process.output())")
+            try await service.requireServing(timeout: .seconds(90))
         }
         return harness
     }
 
+    /// Starts one of ``serviceExecutables`` on free ports against the Redis at `redisPort`.
     static func startService(
-        _ name: String, grpcService: String, redisPort: Int, grpcPort: Int? = nil, environment: [String: String] = [:]
+        _ name: String, redisPort: Int, grpcPort: Int? = nil, environment: [String: String] = [:]
     ) throws -> RunningService {
         let port = try grpcPort ?? TestRedisServer.freeLoopbackPort()
         let process = try ChildProcess(
@@ -79,7 +78,8 @@ struct IngestHarness {
                     ?? MiniLMReference.packageRoot + "/models",
             ].merging(environment) { _, new in new })
         return RunningService(
-            name: name, grpcService: grpcService, process: process, endpoint: Endpoint(host: "127.0.0.1", port: port))
+            name: name, grpcService: serviceExecutables.first { $0.0 == name }?.1 ?? name, process: process,
+            endpoint: Endpoint(host: "127.0.0.1", port: port))
     }
 
     /// Runs `stylecast ingest --json` and returns its summary object and exit status.
@@ -103,8 +103,7 @@ struct IngestHarness {
 
     func stop() async {
         for service in [ingest] + (embedding.map { [$0] } ?? []) where service.process.isRunning {
-            service.process.send(signal: SIGTERM)
-            _ = await service.process.waitForExit(timeout: .seconds(10))
+            await service.stop()
         }
         await client.shutdown()
         redis.stop()
@@ -200,10 +199,8 @@ struct IngestServiceTests {
             #expect(shown.output().contains("myntra:15970  Turtle Check Men Navy Blue Shirt"))
             #expect(shown.output().contains("category=shirt color=navy"))
             #expect(shown.output().contains("bytes: boots (p="))
-            await #expect {
-                _ = try await ingest.getItem(.with { $0.itemID = "myntra:does-not-exist" })
-            } throws: { error in
-                (error as? RPCError)?.code == .notFound && (error as? RPCError)?.message.contains("myntra:does-not-exist") == true
+            await expectRPCError(.notFound, containing: ["myntra:does-not-exist"]) {
+                try await ingest.getItem(.with { $0.itemID = "myntra:does-not-exist" })
             }
         }
         await harness.stop()
@@ -245,7 +242,7 @@ struct IngestDeliveryTests {
         #expect(afterKill > 0 && afterKill < stored)
 
         harness.ingest = try IngestHarness.startService(
-            "ingest", grpcService: "stylecast.v1.Ingest", redisPort: harness.redis.port, grpcPort: harness.ingest.endpoint.port)
+            "ingest", redisPort: harness.redis.port, grpcPort: harness.ingest.endpoint.port)
         #expect(await harness.ingest.waitFor("SERVING", timeout: .seconds(60)) != nil)
         let rerun = try await harness.ingestFile(source: "myntra", path: myntra)
         #expect(rerun.status == 0)

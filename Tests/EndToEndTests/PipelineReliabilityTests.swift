@@ -26,8 +26,7 @@ struct PipelineReliabilityTests {
 
     /// A hash as a dictionary of strings.
     static func hash(_ redis: RedisClient, _ key: String) async throws -> [String: String] {
-        let flat = try await redis.send("HGETALL", RedisArgument(key)).array?.compactMap(\.string) ?? []
-        return Dictionary(uniqueKeysWithValues: stride(from: 0, to: flat.count - 1, by: 2).map { (flat[$0], flat[$0 + 1]) })
+        try await redis.send("HGETALL", RedisArgument(key)).fieldMap?.compactMapValues(\.string) ?? [:]
     }
 
     /// Runs the `stylecast` CLI and returns its output and exit status.
@@ -72,8 +71,7 @@ struct PipelineReliabilityTests {
         let again = try await DeadLetters(client: harness.client, stream: stream).list()
         #expect(again.count == 2 && again.allSatisfy { $0.fields.contains { $0.name == "replay-for" } }, "\(again)")
         #expect(try await Self.hash(harness.client, sales) == expected)
-        trend.process.send(signal: SIGTERM)
-        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await trend.stop() == 0)
         await harness.stop()
     }
 
@@ -97,9 +95,9 @@ struct PipelineReliabilityTests {
         let stream = WorkStream.interactions.key
         func start(_ consumer: String) async throws -> RunningService {
             let trend = try IngestHarness.startService(
-                "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
+                "trend-aggregation", redisPort: harness.redis.port,
                 environment: ["STYLECAST_CONSUMER_NAME": consumer, "STYLECAST_LOG_LEVEL": "warning"])
-            try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
+            try await trend.requireServing(timeout: .seconds(60))
             return trend
         }
         let first = try await start("ta-first")
@@ -117,10 +115,7 @@ struct PipelineReliabilityTests {
         #expect(remaining > 0, "the SIGTERM came after the backlog was done")
         for queue in [stream, WorkStream.itemsEmbedded.key, WorkStream.signals.key, WorkStream.itemsIngested.key] {
             let consumers = try await harness.client.send("XINFO", "CONSUMERS", RedisArgument(queue), "trend-aggregation")
-            for consumer in consumers.array ?? [] {
-                let flat = consumer.array ?? []
-                var fields: [String: RedisValue] = [:]
-                for index in stride(from: 0, to: flat.count - 1, by: 2) { fields[flat[index].string ?? ""] = flat[index + 1] }
+            for fields in (consumers.array ?? []).compactMap(\.fieldMap) {
                 #expect(fields["pending"]?.integer == 0, "\(queue): \(fields["name"]?.string ?? "?") holds \(fields["pending"]?.integer ?? -1) entries")
             }
         }
@@ -128,8 +123,7 @@ struct PipelineReliabilityTests {
         try await TrendCallsTests.drain(harness.client, stream: stream)
         let totals = try await PipelineReliabilityTests.hash(harness.client, StylecastKeys.Trends.totals(measure: "purchases", source: "shop", market: "WW"))
         #expect(totals.values.compactMap(Double.init).reduce(0, +) == 20_000, "\(totals)")
-        second.process.send(signal: SIGTERM)
-        #expect(await second.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await second.stop() == 0)
         await harness.stop()
     }
 }

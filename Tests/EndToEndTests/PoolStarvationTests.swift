@@ -22,16 +22,8 @@ struct PoolStarvationTests {
 
     /// Entries of `stream` not yet acknowledged by trend-aggregation (read but pending, or unread).
     static func backlog(_ redis: RedisClient, stream: String) async throws -> Int {
-        let reply = try await redis.send("XINFO", "GROUPS", RedisArgument(stream))
-        for info in reply.array ?? [] {
-            let fields = info.array ?? []
-            var values: [String: RedisValue] = [:]
-            for index in stride(from: 0, to: fields.count - 1, by: 2) { values[fields[index].string ?? ""] = fields[index + 1] }
-            if values["name"]?.string == "trend-aggregation" {
-                return Int((values["lag"]?.integer ?? 0) + (values["pending"]?.integer ?? 0))
-            }
-        }
-        return -1
+        guard let group = try await TrendCallsTests.groupInfo(redis, stream: stream) else { return -1 }
+        return Int((group["lag"]?.integer ?? 0) + (group["pending"]?.integer ?? 0))
     }
 
     @Test("trend-aggregation with a pool of one connection (the smallest allowed) and four consumers: ListMarkets p99 under a 30,000-purchase backlog within 2x of idle")
@@ -57,10 +49,8 @@ struct PoolStarvationTests {
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
         // The backlog is in place before trend-aggregation starts.
-        let trend = try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
-            environment: ["STYLECAST_TRENDS_CACHE_MS": "0", "STYLECAST_REDIS_POOL_SIZE": "1", "STYLECAST_LOG_LEVEL": "warning"])
-        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
+        let trend = try await TrendCallsTests.startTrends(
+            harness, environment: ["STYLECAST_REDIS_POOL_SIZE": "1", "STYLECAST_LOG_LEVEL": "warning"])
 
         let stream = WorkStream.interactions.key
         try await withStylecastConnection(to: trend.endpoint) { client in
@@ -88,8 +78,7 @@ struct PoolStarvationTests {
             #expect(idleP99 < .milliseconds(250), "idle p99 \(idleP99): calls wait for consumers' blocking reads")
             #expect(busyP99 <= idleP99 * 2, "p99 \(busyP99) under the backlog, \(idleP99) idle")
         }
-        trend.process.send(signal: SIGTERM)
-        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await trend.stop() == 0)
         await harness.stop()
     }
 }

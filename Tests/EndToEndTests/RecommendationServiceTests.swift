@@ -30,10 +30,9 @@ struct RecommendationHarness {
     /// Starts a recommendation service and waits until it is SERVING.
     func startRecommendation(environment: [String: String] = [:]) async throws -> RunningService {
         let service = try IngestHarness.startService(
-            "recommendation", grpcService: "stylecast.v1.Recommendation", redisPort: ingest.redis.port,
+            "recommendation", redisPort: ingest.redis.port,
             environment: ["STYLECAST_REC_ALS_ITERATIONS": "5"].merging(environment) { _, new in new })
-        let ready = await service.waitFor("SERVING", timeout: .seconds(120))
-        try #require(ready != nil, "recommendation never became SERVING:\n\(service.process.output())")
+        try await service.requireServing(timeout: .seconds(120))
         return service
     }
 
@@ -51,10 +50,7 @@ struct RecommendationHarness {
     }
 
     func stop(_ services: [RunningService]) async {
-        for service in services where service.process.isRunning {
-            service.process.send(signal: SIGTERM)
-            _ = await service.process.waitForExit(timeout: .seconds(10))
-        }
+        for service in services where service.process.isRunning { await service.stop() }
         await ingest.stop()
     }
 }
@@ -154,11 +150,7 @@ struct RecommendationServiceTests {
         #expect(stranger.items.count == 10)
         #expect(stranger.items.allSatisfy { $0.reason == RecommendationReason.popular.rawValue })
         for k: UInt32 in [0, 1001] {
-            let error = await #expect(throws: RPCError.self) {
-                _ = try await recommend(service, user: user, k: k)
-            }
-            #expect(error?.code == .invalidArgument)
-            #expect(error?.message.hasPrefix("k:") == true, "\(String(describing: error))")
+            await expectRPCError(.invalidArgument, prefix: "k:") { try await recommend(service, user: user, k: k) }
         }
 
         // A second replica loads the stored model; with a 1 s TTL its entries expire.
@@ -213,13 +205,12 @@ struct RecommendationServiceTests {
                 #expect(complements.contains(found), "\(entry.itemID) is \(found)")
             }
             #expect(look.items.contains { $0.reason == RecommendationReason.cooccurrence.rawValue })
-            let error = await #expect(throws: RPCError.self) {
-                _ = try await rec.similarItems(.with {
+            await expectRPCError(.notFound) {
+                try await rec.similarItems(.with {
                     $0.itemID = "hm:0000000000"
                     $0.k = 5
                 })
             }
-            #expect(error?.code == .notFound)
         }
         await harness.stop([service])
     }
@@ -243,7 +234,7 @@ struct RecommendationServiceTests {
         _ = try await recommend(service, user: "hm:nobody", k: 5)
         harness.ingest.redis.stop()
         let started = ContinuousClock.now
-        let error = await #expect(throws: RPCError.self) {
+        await expectRPCError(.unavailable) {
             try await withStylecastConnection(to: service.endpoint) { client in
                 var options = CallOptions.defaults
                 options.timeout = .seconds(5)
@@ -254,7 +245,6 @@ struct RecommendationServiceTests {
                     }, options: options)
             }
         }
-        #expect(error?.code == .unavailable)
         #expect(ContinuousClock.now - started < .seconds(5))
         try await Task.sleep(for: .seconds(1))
         #expect(service.process.isRunning)

@@ -34,15 +34,11 @@ struct ReliabilityTests {
             for (id, rule) in [
                 (String(repeating: "u", count: 4_000_000), "at most 256 bytes"), ("user}{x", "'{' or '}'"), ("", "not be empty"),
             ] {
-                await #expect {
-                    _ = try await recommendation.recommend(.with {
+                await expectRPCError(.invalidArgument, prefix: "user_id:", containing: [rule]) {
+                    try await recommendation.recommend(.with {
                         $0.userID = id
                         $0.k = 5
                     })
-                } throws: { error in
-                    let rpc = error as? RPCError
-                    return rpc?.code == .invalidArgument && rpc?.message.hasPrefix("user_id:") == true
-                        && rpc?.message.contains(rule) == true
                 }
             }
         }
@@ -76,10 +72,7 @@ extension ReliabilityTests {
     /// Every item id queued on `stylecast:{items.ingested}`.
     static func queuedItemIDs(_ redis: RedisClient) async throws -> [String] {
         let reply = try await redis.send("XRANGE", RedisArgument(WorkStream.itemsIngested.key), "-", "+")
-        return (reply.array ?? []).compactMap { entry -> String? in
-            let flat = entry.array?[1].array?.compactMap(\.string) ?? []
-            return stride(from: 0, to: flat.count - 1, by: 2).first { flat[$0] == "item_id" }.map { flat[$0 + 1] }
-        }
+        return (reply.array ?? []).compactMap { $0.array?[1].fieldMap?["item_id"]?.string }
     }
 }
 

@@ -36,7 +36,7 @@ struct SecurityTests {
 
     private func start(redis: TestRedisServer, url: String? = nil, environment: [String: String]) throws -> RunningService {
         try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: redis.port,
+            "trend-aggregation", redisPort: redis.port,
             environment: environment.merging(url.map { ["STYLECAST_REDIS_URL": $0] } ?? [:]) { $1 })
     }
 
@@ -67,19 +67,14 @@ struct SecurityTests {
             (ClientCredentials(token: "s3cret-token-of-32-characters-xy"), "authorization: the bearer token is not valid"),
             (ClientCredentials(token: "short"), "authorization: the bearer token is not valid"),
         ] {
-            await #expect {
-                _ = try await listTrends(service.endpoint, credentials)
-            } throws: { error in
-                let rpc = error as? RPCError
-                return rpc?.code == .unauthenticated && rpc?.message.hasPrefix(message) == true
-            }
+            await expectRPCError(.unauthenticated, prefix: message) { try await listTrends(service.endpoint, credentials) }
         }
         // Reflection is not exempt.
-        await #expect {
-            _ = try await withStylecastConnection(to: service.endpoint, credentials: none) { client in
+        await expectRPCError(.unauthenticated) {
+            try await withStylecastConnection(to: service.endpoint, credentials: none) { client in
                 try await ServiceProbe(client: client).services()
             }
-        } throws: { error in (error as? RPCError)?.code == .unauthenticated }
+        }
         #expect(try await listTrends(service.endpoint, ClientCredentials(token: Self.token)) == 0)
         let names = try await withStylecastConnection(to: service.endpoint, credentials: ClientCredentials(token: Self.token)) {
             client in try await ServiceProbe(client: client).services()
@@ -108,10 +103,8 @@ struct SecurityTests {
 
     @Test("with STYLECAST_TLS_CERT and _KEY: a client trusting the CA gets answers (with the token too); plaintext fails")
     func tls() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stylecast-tls-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let files = try await Self.makeCertificates(in: directory)
+        let directory = try TemporaryDirectory()
+        let files = try await Self.makeCertificates(in: directory.url)
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
         let service = try start(

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import StylecastClient
 import StylecastContracts
 import StylecastRedis
@@ -32,6 +33,34 @@ struct RunningService {
         }
         return nil
     }
+
+    /// Requires it to answer SERVING within `timeout`, naming it and showing its output if not.
+    func requireServing(timeout: Duration, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let ready = await waitFor("SERVING", timeout: timeout)
+        try #require(ready != nil, "\(name) never became SERVING:\n\(process.output())", sourceLocation: sourceLocation)
+    }
+
+    /// Sends SIGTERM and waits up to 10 s for it to exit.
+    /// - Returns: Its exit status, `nil` if it had to be killed.
+    @discardableResult
+    func stop() async -> Int32? {
+        process.send(signal: SIGTERM)
+        return await process.waitForExit(timeout: .seconds(10))
+    }
+}
+
+/// Expects `body` to throw an `RPCError` with `code` whose message starts with `prefix` and
+/// contains each of `containing`.
+func expectRPCError<Result>(
+    _ code: RPCError.Code, prefix: String = "", containing: [String] = [],
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Result
+) async {
+    let error = await #expect(throws: RPCError.self, sourceLocation: sourceLocation) { _ = try await body() }
+    guard let error else { return }
+    #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+    #expect(
+        error.message.hasPrefix(prefix) && containing.allSatisfy(error.message.contains), "\(error)",
+        sourceLocation: sourceLocation)
 }
 
 let serviceExecutables = [
@@ -46,25 +75,9 @@ let serviceExecutables = [
 struct ServiceLifecycleTests {
     /// Starts services (all five by default) with free ports and default health settings
     /// against `redisPort`.
-    func startServices(
-        redisPort: Int, only names: Set<String>? = nil
-    ) throws -> [RunningService] {
-        try serviceExecutables.filter { names?.contains($0.0) ?? true }.map { name, grpcService in
-            let port = try TestRedisServer.freeLoopbackPort()
-            let process = try ChildProcess(
-                BuiltExecutables.path(of: name), arguments: [],
-                environment: [
-                    "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
-                    "STYLECAST_GRPC_HOST": "127.0.0.1",
-                    "STYLECAST_GRPC_PORT": "\(port)",
-                    "STYLECAST_METRICS_HOST": "127.0.0.1",
-                    "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
-                    "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
-                        ?? MiniLMReference.packageRoot + "/models",
-                ])
-            return RunningService(
-                name: name, grpcService: grpcService, process: process,
-                endpoint: Endpoint(host: "127.0.0.1", port: port))
+    func startServices(redisPort: Int, only names: Set<String>? = nil) throws -> [RunningService] {
+        try serviceExecutables.filter { names?.contains($0.0) ?? true }.map { name, _ in
+            try IngestHarness.startService(name, redisPort: redisPort)
         }
     }
 
@@ -115,8 +128,7 @@ struct ServiceLifecycleTests {
         let redis = try await TestRedisServer.start(port: port)
         defer { redis.stop() }
         #expect(await service.waitFor("SERVING", timeout: .seconds(10)) != nil)
-        service.process.send(signal: SIGTERM)
-        #expect(await service.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await service.stop() == 0)
     }
 
     @Test("a worker failing for good (a stream key of the wrong type) stops its process: exit 1, naming the error")

@@ -43,30 +43,19 @@ struct TextEmbeddingServiceTests {
     ) async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let port = try TestRedisServer.freeLoopbackPort()
         let metricsPort = try TestRedisServer.freeLoopbackPort()
-        let process = try ChildProcess(
-            BuiltExecutables.path(of: "text-embedding"), arguments: [],
-            environment: [
-                "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redis.port)/0",
-                "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(port)",
-                "STYLECAST_METRICS_HOST": "127.0.0.1",
-                "STYLECAST_METRICS_PORT": "\(metricsPort)",
-                "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
-                    ?? MiniLMReference.packageRoot + "/models",
-            ].merging(extra) { $1 })
-        defer { if process.isRunning { process.send(signal: SIGKILL) } }
-        let endpoint = Endpoint(host: "127.0.0.1", port: port)
-        let service = RunningService(name: "text-embedding", grpcService: "stylecast.v1.TextEmbedding", process: process, endpoint: endpoint)
-        let ready = await service.waitFor("SERVING", timeout: .seconds(60))
-        try #require(ready != nil, "text-embedding never became SERVING:\n\(process.output())")
-        try await withStylecastConnection(to: endpoint) { client in
+        let service = try IngestHarness.startService(
+            "text-embedding", redisPort: redis.port,
+            environment: ["STYLECAST_METRICS_PORT": "\(metricsPort)"].merging(extra) { $1 })
+        defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
+        try await service.requireServing(timeout: .seconds(60))
+        try await withStylecastConnection(to: service.endpoint) { client in
             try await body(
-                Stylecast_V1_TextEmbedding.Client(wrapping: client), redis.url, ServicePorts(grpc: port, metrics: metricsPort))
+                Stylecast_V1_TextEmbedding.Client(wrapping: client), redis.url,
+                ServicePorts(grpc: service.endpoint.port, metrics: metricsPort))
         }
-        #expect(process.isRunning, "text-embedding died:\n\(process.output())")
-        process.send(signal: SIGTERM)
-        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(service.process.isRunning, "text-embedding died:\n\(service.process.output())")
+        #expect(await service.stop() == 0)
     }
 
     @Test("Embed equals sentence-transformers (cosine >= 0.9999, max |diff| <= 1e-4) and Tokenize gives the reference ids")
@@ -108,12 +97,8 @@ struct TextEmbeddingServiceTests {
                 #expect(abs(norm - 1) < 1e-4)
                 #expect(embedding.values.count == 384)
             }
-            await #expect {
-                _ = try await client.embed(.with { $0.texts = Array(repeating: "dress", count: 257) })
-            } throws: { error in
-                guard let error = error as? RPCError else { return false }
-                return error.code == .invalidArgument && error.message.contains("texts")
-                    && error.message.contains("at most 256")
+            await expectRPCError(.invalidArgument, containing: ["texts", "at most 256"]) {
+                try await client.embed(.with { $0.texts = Array(repeating: "dress", count: 257) })
             }
             let info = try await client.info(.init())
             #expect(info.dimensions == 384)
@@ -240,8 +225,7 @@ struct TextEmbeddingServiceTests {
                 #expect(attributes.string?.hasPrefix("[") == true)
             }
             let deadEntry = try await redis.send("XRANGE", RedisArgument(WorkStream.itemsIngested.deadLetterKey), "-", "+")
-            let fields = deadEntry.array?.first?.array?.last?.array?.compactMap(\.string) ?? []
-            let reason = zip(fields, fields.dropFirst()).first { $0.0 == "reason" }?.1 ?? ""
+            let reason = deadEntry.array?.first?.array?.last?.fieldMap?["reason"]?.string ?? ""
             #expect(reason.contains("item_id"), "dead-letter reason: \(reason)")
             let pending = try await redis.send("XPENDING", RedisArgument(WorkStream.itemsIngested.key), RedisArgument(ConsumerGroup.textEmbedding.rawValue))
             #expect(pending.array?.first?.integer == 0)

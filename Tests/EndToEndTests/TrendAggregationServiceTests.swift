@@ -19,15 +19,13 @@ struct TrendForecastRPCTests {
     ) async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let service = try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: redis.port)
+        let service = try IngestHarness.startService("trend-aggregation", redisPort: redis.port)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
-        try #require(await service.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(service.process.output())")
+        try await service.requireServing(timeout: .seconds(60))
         try await withStylecastConnection(to: service.endpoint) { client in
             try await body(Stylecast_V1_TrendAggregation.Client(wrapping: client), service)
         }
-        service.process.send(signal: SIGTERM)
-        #expect(await service.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await service.stop() == 0)
     }
 
     @Test("a seasonal series: horizon points inside their 80% interval; a rising line keeps rising")
@@ -68,12 +66,7 @@ struct TrendForecastRPCTests {
                 (.with { $0.history = [1, 2, 3]; $0.horizon = 2; $0.seasonLength = UInt32.max }, "season_length"),
             ]
             for (request, field) in cases {
-                await #expect {
-                    _ = try await client.forecast(request)
-                } throws: { error in
-                    guard let error = error as? RPCError else { return false }
-                    return error.code == .invalidArgument && error.message.hasPrefix(field + ":")
-                }
+                await expectRPCError(.invalidArgument, prefix: field + ":") { try await client.forecast(request) }
             }
             #expect(await service.health() == "SERVING")
         }
@@ -82,16 +75,10 @@ struct TrendForecastRPCTests {
 
 @Suite("trend-aggregation: exact weekly series from the streams", .serialized, .timeLimit(.minutes(10)))
 struct TrendAggregationTests {
-    /// Reads a stream group's progress: (entries read, pending).
-    func progress(_ redis: RedisClient, stream: String, group: String) async throws -> (read: Int, pending: Int) {
-        let reply = try await redis.send("XINFO", "GROUPS", RedisArgument(stream))
-        for info in reply.array ?? [] {
-            let fields = (info.array ?? []).map { $0.string ?? ($0.integer.map(String.init) ?? "") }
-            var values: [String: String] = [:]
-            for index in stride(from: 0, to: fields.count - 1, by: 2) { values[fields[index]] = fields[index + 1] }
-            if values["name"] == group { return (Int(values["entries-read"] ?? "") ?? 0, Int(values["pending"] ?? "") ?? 0) }
-        }
-        return (0, 0)
+    /// Reads trend-aggregation's progress in a stream: (entries read, pending).
+    func progress(_ redis: RedisClient, stream: String) async throws -> (read: Int, pending: Int) {
+        let group = try await TrendCallsTests.groupInfo(redis, stream: stream)
+        return (Int(group?["entries-read"]?.integer ?? 0), Int(group?["pending"]?.integer ?? 0))
     }
 
     @Test("VISUELLE test products: items and sales per week, summed over categories, equal the file's; SIGKILL mid-stream changes nothing")
@@ -99,10 +86,8 @@ struct TrendAggregationTests {
         let harness = try await IngestHarness.start(withEmbedding: true)
         let path = SharedDatasets.path("visuelle/test.csv")
         let trendEnvironment = ["STYLECAST_QUEUE_CLAIM_IDLE_MS": "500", "STYLECAST_TRENDS_CACHE_MS": "0"]
-        var trend = try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
-            environment: trendEnvironment)
-        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil)
+        var trend = try IngestHarness.startService("trend-aggregation", redisPort: harness.redis.port, environment: trendEnvironment)
+        try await trend.requireServing(timeout: .seconds(60))
         let ingested = try await harness.ingestFile(source: "visuelle", path: path)
         let products = ingested.summary.count("accepted")
         #expect(products == 497)
@@ -112,20 +97,19 @@ struct TrendAggregationTests {
         let deadline = ContinuousClock.now + .seconds(120)
         while seen < products / 3, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            seen = try await progress(harness.client, stream: WorkStream.itemsEmbedded.key, group: "trend-aggregation").read
+            seen = try await progress(harness.client, stream: WorkStream.itemsEmbedded.key).read
         }
         trend.process.send(signal: SIGKILL)
         _ = await trend.process.waitForExit(timeout: .seconds(10))
         print("trend-aggregation killed after reading \(seen) of \(products) embedded items")
         trend = try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
-            grpcPort: trend.endpoint.port, environment: trendEnvironment)
-        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil)
+            "trend-aggregation", redisPort: harness.redis.port, grpcPort: trend.endpoint.port, environment: trendEnvironment)
+        try await trend.requireServing(timeout: .seconds(60))
         var state = (read: 0, pending: 1)
         let drained = ContinuousClock.now + .seconds(240)
         while !(state.read == products && state.pending == 0), ContinuousClock.now < drained {
             try await Task.sleep(for: .milliseconds(250))
-            state = try await progress(harness.client, stream: WorkStream.itemsEmbedded.key, group: "trend-aggregation")
+            state = try await progress(harness.client, stream: WorkStream.itemsEmbedded.key)
         }
         #expect(state.read == products && state.pending == 0, "aggregator did not drain: \(state)")
 
@@ -170,16 +154,11 @@ struct TrendAggregationTests {
                 (.with { $0.category = "dress"; $0.releaseDate = "2019-10-07"; $0.asOf = "2000-01-01" }, "as_of"),
                 (.with { $0.category = "dress"; $0.releaseDate = "2019-10-07"; $0.asOf = "soon" }, "as_of"),
             ] {
-                await #expect {
-                    _ = try await service.forecastNewProduct(request)
-                } throws: { error in
-                    (error as? RPCError)?.code == .invalidArgument && (error as? RPCError)?.message.hasPrefix(field) == true
-                }
+                await expectRPCError(.invalidArgument, prefix: field) { try await service.forecastNewProduct(request) }
             }
         }
         try await checkReport(trend: trend)
-        trend.process.send(signal: SIGTERM)
-        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await trend.stop() == 0)
         await harness.stop()
     }
 

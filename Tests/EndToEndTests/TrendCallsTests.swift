@@ -18,32 +18,34 @@ import Testing
 struct TrendCallsTests {
     typealias Client = Stylecast_V1_TrendAggregation.Client<HTTP2ClientTransport.Posix>
 
+    /// The `XINFO GROUPS` fields of trend-aggregation's group on `stream`, `nil` without one.
+    static func groupInfo(_ redis: RedisClient, stream: String) async throws -> [String: RedisValue]? {
+        let groups = try await redis.send("XINFO", "GROUPS", RedisArgument(stream)).array ?? []
+        return groups.compactMap(\.fieldMap).first { $0["name"]?.string == "trend-aggregation" }
+    }
+
     /// Waits until trend-aggregation has read and acknowledged every entry of `stream`.
     static func drain(_ redis: RedisClient, stream: String, timeout: Duration = .seconds(180)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let length = Int(try await redis.send("XLEN", RedisArgument(stream)).integer ?? 0)
-            let reply = try await redis.send("XINFO", "GROUPS", RedisArgument(stream))
-            for info in reply.array ?? [] {
-                let fields = (info.array ?? []).map { $0.string ?? ($0.integer.map(String.init) ?? "") }
-                var values: [String: String] = [:]
-                for index in stride(from: 0, to: fields.count - 1, by: 2) { values[fields[index]] = fields[index + 1] }
-                if values["name"] == "trend-aggregation", Int(values["entries-read"] ?? "") == length,
-                    values["pending"] == "0"
-                {
-                    return
-                }
+            let length = try await redis.send("XLEN", RedisArgument(stream)).integer ?? 0
+            if let group = try await groupInfo(redis, stream: stream), group["entries-read"]?.integer == length,
+                group["pending"]?.integer == 0
+            {
+                return
             }
             try await Task.sleep(for: .milliseconds(200))
         }
         Issue.record("trend-aggregation did not drain \(stream) within \(timeout)")
     }
 
-    static func startTrends(_ harness: IngestHarness) async throws -> RunningService {
+    /// Starts trend-aggregation without its response cache, with `environment` added, and
+    /// waits until it is SERVING.
+    static func startTrends(_ harness: IngestHarness, environment: [String: String] = [:]) async throws -> RunningService {
         let trend = try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
-            environment: ["STYLECAST_TRENDS_CACHE_MS": "0"])
-        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
+            "trend-aggregation", redisPort: harness.redis.port,
+            environment: ["STYLECAST_TRENDS_CACHE_MS": "0"].merging(environment) { $1 })
+        try await trend.requireServing(timeout: .seconds(60))
         return trend
     }
 
@@ -168,23 +170,12 @@ struct TrendCallsTests {
                 ("limit", .invalidArgument, .with { $0.limit = 1001 }),
             ]
             for (field, code, request) in cases {
-                await #expect {
-                    _ = try await service.listTrends(request)
-                } throws: { error in
-                    let rpc = error as? RPCError
-                    return rpc?.code == code && rpc?.message.hasPrefix(field + ":") == true
-                }
+                await expectRPCError(code, prefix: field + ":") { try await service.listTrends(request) }
             }
-            await #expect {
-                _ = try await service.getSeries(.with { $0.kind = "term"; $0.value = "dress"; $0.market = "ZZ" })
-            } throws: { error in
-                (error as? RPCError)?.code == .notFound && (error as? RPCError)?.message.hasPrefix("market:") == true
+            await expectRPCError(.notFound, prefix: "market:") {
+                try await service.getSeries(.with { $0.kind = "term"; $0.value = "dress"; $0.market = "ZZ" })
             }
-            await #expect {
-                _ = try await service.report(.with { $0.asOf = "1999-01-01" })
-            } throws: { error in
-                (error as? RPCError)?.code == .invalidArgument && (error as? RPCError)?.message.hasPrefix("as_of:") == true
-            }
+            await expectRPCError(.invalidArgument, prefix: "as_of:") { try await service.report(.with { $0.asOf = "1999-01-01" }) }
             let markets = try await service.listMarkets(.init())
             #expect(markets.markets == Self.geos.sorted() && markets.sources == ["shop"])
             #expect(markets.coverage.allSatisfy { $0.firstWeek == "2017-04-24" && $0.lastWeek == "2020-04-13" })
@@ -216,8 +207,7 @@ struct TrendCallsTests {
         let fields = (bad.summary["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
         #expect(fields == ["term", "points", "geo"], "\(bad.output)")
         #expect(await trend.health() == "SERVING")
-        trend.process.send(signal: SIGTERM)
-        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await trend.stop() == 0)
         await harness.stop()
     }
 
@@ -286,8 +276,7 @@ struct TrendCallsTests {
         #expect(parked.array?.compactMap(\.string) == [StylecastKeys.Trends.parkedPurchases(itemID: "late:never")])
         let ttl = try await harness.integer("PTTL", RedisArgument(StylecastKeys.Trends.parkedPurchases(itemID: "late:never")))
         #expect(ttl > 29 * 86_400 * 1000 && ttl <= 30 * 86_400 * 1000)
-        trend.process.send(signal: SIGTERM)
-        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await trend.stop() == 0)
         await harness.stop()
     }
 
@@ -332,10 +321,12 @@ struct TrendCallsTests {
         #expect(first.summary.counts("interactions").accepted == purchases.count, "\(first.output.suffix(500))")
         try await Self.drain(harness.client, stream: WorkStream.interactions.key)
 
-        func stages(_ service: Client) async throws -> [String: Stylecast_V1_AttributeTrend] {
+        /// The calls of every attribute as of `day` (the latest for "").
+        func asOf(_ service: Client, _ day: String) async throws -> [String: Stylecast_V1_AttributeTrend] {
             let response = try await service.listTrends(.with {
                 $0.source = "shop"
                 $0.stage = "any"
+                $0.asOf = day
                 $0.limit = 100
             })
             return Dictionary(uniqueKeysWithValues: response.trends.map { ("\($0.attribute.kind)=\($0.attribute.value)", $0) })
@@ -346,7 +337,7 @@ struct TrendCallsTests {
         }
         let (before, rawBefore) = try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
-            return (try await stages(service), try await rawCall(service, value: "dress"))
+            return (try await asOf(service, ""), try await rawCall(service, value: "dress"))
         }
         #expect(before.count == 5, "3 categories and 2 colours: \(before.keys.sorted())")
         #expect(before.values.allSatisfy { $0.stage != .unspecified }, "every attribute has the support for a stage")
@@ -355,15 +346,6 @@ struct TrendCallsTests {
         // The calls as of week 70, before more data comes.
         let weekSeventy = monday.adding(days: 7 * 70 + 6).iso
         let lastWeek = monday.adding(days: 7 * 129 + 6).iso
-        func asOf(_ service: Client, _ day: String) async throws -> [String: Stylecast_V1_AttributeTrend] {
-            let response = try await service.listTrends(.with {
-                $0.source = "shop"
-                $0.stage = "any"
-                $0.asOf = day
-                $0.limit = 100
-            })
-            return Dictionary(uniqueKeysWithValues: response.trends.map { ("\($0.attribute.kind)=\($0.attribute.value)", $0) })
-        }
         let seventy = try await withStylecastConnection(to: trend.endpoint) { client in
             try await asOf(Stylecast_V1_TrendAggregation.Client(wrapping: client), weekSeventy)
         }
@@ -409,15 +391,14 @@ struct TrendCallsTests {
         try await Self.drain(harness.client, stream: WorkStream.interactions.key)
         let (lastAgain, seventyAgain, latest) = try await withStylecastConnection(to: trend.endpoint) { client in
             let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
-            return (try await asOf(service, lastWeek), try await asOf(service, weekSeventy), try await stages(service))
+            return (try await asOf(service, lastWeek), try await asOf(service, weekSeventy), try await asOf(service, ""))
         }
         #expect(lastAgain == last)
         #expect(seventyAgain == seventy)
         // The latest calls do read the new weeks.
         let lastRead = try #require(last.values.first?.evidence.first?.lastWeek)
         #expect(latest.values.allSatisfy { ($0.evidence.first?.lastWeek ?? "") > lastRead })
-        trend.process.send(signal: SIGTERM)
-        #expect(await trend.process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await trend.stop() == 0)
         await harness.stop()
     }
 
@@ -437,10 +418,7 @@ struct TrendCallsTests {
     @Test("series are bounded: 30 unknown categories with a limit of 10 per kind make 10 category series; a 60 KB fabric and 30 new terms make none past the limits")
     func vocabularyBounded() async throws {
         let harness = try await IngestHarness.start()
-        let trend = try IngestHarness.startService(
-            "trend-aggregation", grpcService: "stylecast.v1.TrendAggregation", redisPort: harness.redis.port,
-            environment: ["STYLECAST_TRENDS_CACHE_MS": "0", "STYLECAST_TRENDS_MAX_VALUES_PER_KIND": "10"])
-        try #require(await trend.waitFor("SERVING", timeout: .seconds(60)) != nil, "\(trend.process.output())")
+        let trend = try await Self.startTrends(harness, environment: ["STYLECAST_TRENDS_MAX_VALUES_PER_KIND": "10"])
         let folder = try TemporaryDirectory()
         let fabric = String(repeating: "x", count: 60_000)
         let items = (0..<30).map { n in
@@ -478,8 +456,7 @@ struct TrendCallsTests {
         // The purchases of admitted categories all count: 10 purchases in that week.
         let totals = try await harness.client.send("HGETALL", RedisArgument(StylecastKeys.Trends.totals(measure: "purchases", source: "shop", market: "WW"))).array?.compactMap(\.string) ?? []
         #expect(totals == ["2023-01-02", "30"], "\(totals)")
-        trend.process.send(signal: SIGTERM)
-        let status = await trend.process.waitForExit(timeout: .seconds(10))
+        let status = await trend.stop()
         #expect(status == 0, "\(String(trend.process.output().suffix(3000)))")
         await harness.stop()
     }

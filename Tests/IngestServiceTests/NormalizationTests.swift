@@ -77,7 +77,8 @@ struct PreparationTests {
         return item
     }
 
-    func field(_ result: Result<Stylecast_V1_FashionItem, RecordRejection>) -> String? {
+    /// The field a rejection names, `nil` for an accepted record.
+    func field<Record>(_ result: Result<Record, RecordRejection>) -> String? {
         if case .failure(let rejection) = result { return rejection.field }
         return nil
     }
@@ -127,8 +128,7 @@ struct PreparationTests {
         func field(_ change: (inout Stylecast_V1_Interaction) -> Void) -> String? {
             var interaction = base
             change(&interaction)
-            if case .failure(let rejection) = preparation.prepare(interaction) { return rejection.field }
-            return nil
+            return self.field(preparation.prepare(interaction))
         }
         #expect(field { $0.userID = "" } == "user_id")
         #expect(field { $0.kind = "like" } == "kind")
@@ -158,18 +158,10 @@ struct PreparationTests {
         #expect(SignalPreparation.signalID(prepared) == "gtrends:US::dress")
         var repeated = series
         repeated.points[1].week = "2017-04-30"
-        if case .failure(let rejection) = preparation.prepare(repeated) {
-            #expect(rejection.field == "points[1].week")
-        } else {
-            Issue.record("a repeated week was accepted")
-        }
+        #expect(field(preparation.prepare(repeated)) == "points[1].week", "a repeated week was accepted")
         var broken = series
         broken.points[0].value = .nan
-        if case .failure(let rejection) = preparation.prepare(broken) {
-            #expect(rejection.field == "points[0].value")
-        } else {
-            Issue.record("a NaN value was accepted")
-        }
+        #expect(field(preparation.prepare(broken)) == "points[0].value", "a NaN value was accepted")
     }
 
     @Test("content fingerprint: ids do not count, every other field does")

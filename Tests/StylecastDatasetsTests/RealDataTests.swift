@@ -5,11 +5,19 @@ import Testing
 /// Every shared data file read end to end, with the counts its README states.
 @Suite("Real data sets")
 struct RealDataTests {
+    /// Reads a shared data file that must read whole: no file-level failure, no rejected record.
+    func readClean(
+        _ source: DatasetSource, _ relative: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ReadResult {
+        let result = try ReadResult(source: source, path: DataFiles.path(relative))
+        #expect(result.failure == nil, sourceLocation: sourceLocation)
+        #expect(result.rejections.isEmpty, sourceLocation: sourceLocation)
+        return result
+    }
+
     @Test func myntraReadsEveryRowAndRepairsTheTwentyTwoUnquotedCommas() throws {
-        let result = try ReadResult(source: .myntra, path: DataFiles.path("myntra/styles.csv.gz"))
-        #expect(result.failure == nil)
+        let result = try readClean(.myntra, "myntra/styles.csv.gz")
         #expect(result.items.count == 44_446)
-        #expect(result.rejections.isEmpty)
         let repaired = result.items.filter { $0.1 != nil }
         #expect(repaired.count == 22)
         for (_, repair, item) in repaired {
@@ -30,10 +38,8 @@ struct RealDataTests {
     }
 
     @Test func hmArticlesAreItems() throws {
-        let result = try ReadResult(source: .hm, path: DataFiles.path("hm/articles_train.csv.gz"))
-        #expect(result.failure == nil)
+        let result = try readClean(.hm, "hm/articles_train.csv.gz")
         #expect(result.items.count == 11_800)
-        #expect(result.rejections.isEmpty)
         let first = try #require(result.items.first?.2)
         #expect(first.itemID == "hm:0111565001")
         #expect(first.title == "20 den 1p Stockings")
@@ -45,10 +51,8 @@ struct RealDataTests {
     }
 
     @Test func hmTransactionsArePurchasesWithARowIdentityAndFlatMemory() throws {
-        let result = try ReadResult(source: .hm, path: DataFiles.path("hm/transactions_train.csv.gz"))
-        #expect(result.failure == nil)
+        let result = try readClean(.hm, "hm/transactions_train.csv.gz")
         #expect(result.interactions.count == 31_662)
-        #expect(result.rejections.isEmpty)
         let first = try #require(result.interactions.first)
         #expect(first.0 == 2)
         #expect(first.1.interactionID == "hm:tx:2")
@@ -61,20 +65,14 @@ struct RealDataTests {
     }
 
     @Test func hmCustomersAreRefusedWithAReason() {
-        #expect(throws: DatasetError.self) { try DatasetReader(source: .hm, path: DataFiles.path("hm/customers.csv.gz")) }
-        do {
-            _ = try DatasetReader(source: .hm, path: DataFiles.path("hm/customers.csv.gz"))
-        } catch {
-            #expect(error.description.contains("customers are not items or interactions"))
-        }
+        let error = #expect(throws: DatasetError.self) { try DatasetReader(source: .hm, path: DataFiles.path("hm/customers.csv.gz")) }
+        #expect(error?.description.contains("customers are not items or interactions") == true)
     }
 
     @Test(arguments: [("train", 5_080), ("test", 497)])
     func visuelleProductsAreItems(split: String, count: Int) throws {
-        let result = try ReadResult(source: .visuelle, path: DataFiles.path("visuelle/\(split).csv"))
-        #expect(result.failure == nil)
+        let result = try readClean(.visuelle, "visuelle/\(split).csv")
         #expect(result.items.count == count)
-        #expect(result.rejections.isEmpty)
         let first = try #require(result.items.first?.2)
         #expect(first.extra["split"] == split)
         #expect(first.extra["weekly_sales"]?.split(separator: ",").count == 12)
@@ -88,10 +86,8 @@ struct RealDataTests {
     }
 
     @Test func visuelleTrendsAreOneSeriesPerTerm() throws {
-        let result = try ReadResult(source: .visuelle, path: DataFiles.path("visuelle/gtrends.csv"))
-        #expect(result.failure == nil)
+        let result = try readClean(.visuelle, "visuelle/gtrends.csv")
         #expect(result.signals.count == 96)
-        #expect(result.rejections.isEmpty)
         let first = try #require(result.signals.first?.2)
         #expect(first.term == "long sleeve")
         #expect(first.points.count == 220)
@@ -103,10 +99,8 @@ struct RealDataTests {
     }
 
     @Test func googleTrendsAreTenHundredFiftySixSeriesOfAHundredFiftySixWeeks() throws {
-        let result = try ReadResult(source: .gtrends, path: DataFiles.path("gtrends/covid19_fashion_weekly.csv.gz"))
-        #expect(result.failure == nil)
+        let result = try readClean(.gtrends, "gtrends/covid19_fashion_weekly.csv.gz")
         #expect(result.signals.count == 1_056)
-        #expect(result.rejections.isEmpty)
         #expect(result.signals.allSatisfy { $0.2.points.count == 156 })
         let first = try #require(result.signals.first)
         #expect(first.0 == 2)
@@ -123,10 +117,8 @@ struct RealDataTests {
 
     @Test func amazonReviewsAreInteractionsPlusOneItemPerAsin() throws {
         let path = DataFiles.path("amazon/fashion_5core.json.gz")
-        let result = try ReadResult(source: .amazon, path: path)
-        #expect(result.failure == nil)
+        let result = try readClean(.amazon, "amazon/fashion_5core.json.gz")
         #expect(result.interactions.count == 3_176)
-        #expect(result.rejections.isEmpty)
         #expect(result.items.count == 31)
         // The distinct asins counted independently of the reader, with Foundation's JSON.
         let asins = try Set(
@@ -146,10 +138,8 @@ struct RealDataTests {
     }
 
     @Test func amazonSequencesAreOrderedReviews() throws {
-        let result = try ReadResult(source: .amazon, path: DataFiles.path("amazon/clothing_5core_sequences.txt.gz"))
-        #expect(result.failure == nil)
+        let result = try readClean(.amazon, "amazon/clothing_5core_sequences.txt.gz")
         #expect(result.interactions.count == 278_677)
-        #expect(result.rejections.isEmpty)
         #expect(Set(result.interactions.map(\.1.userID)).count == 39_387)
         let first = try #require(result.interactions.first?.1)
         #expect(first.userID == "amazon-seq:1")
@@ -163,10 +153,8 @@ struct RealDataTests {
     }
 
     @Test func womensReviewsAreInteractionsPlusOneItemPerClothingID() throws {
-        let result = try ReadResult(source: .reviews, path: DataFiles.path("reviews/womens_clothing_reviews.csv.gz"))
-        #expect(result.failure == nil)
+        let result = try readClean(.reviews, "reviews/womens_clothing_reviews.csv.gz")
         #expect(result.interactions.count == 23_486)
-        #expect(result.rejections.isEmpty)
         #expect(result.items.count == 1_206)
         let first = try #require(result.interactions.first)
         #expect(first.0 == 2)

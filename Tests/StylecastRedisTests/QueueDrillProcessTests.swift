@@ -65,9 +65,7 @@ struct QueueDrillProcessTests {
 
         let deadEntries = try await client.send("XRANGE", RedisArgument(dead), "-", "+").array ?? []
         #expect(deadEntries.count == 1)
-        let fields = deadEntries.first?.array?[1].array?.compactMap(\.string) ?? []
-        var map: [String: String] = [:]
-        for pair in stride(from: 0, to: fields.count - 1, by: 2) { map[fields[pair]] = fields[pair + 1] }
+        let map = deadEntries.first?.array?[1].fieldMap?.compactMapValues(\.string) ?? [:]
         #expect(map["field:payload"] == "POISON")
         #expect(map["reason"] == "poison payload 'POISON' always fails")
         #expect(map["delivery-count"] == "\(maxDeliveries)")

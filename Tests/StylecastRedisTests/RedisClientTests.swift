@@ -24,12 +24,8 @@ struct RedisClientTests {
         let client = try await TestRedis.client()
         let key = "test:{\(TestRedis.uniqueTag("wrongtype"))}:list"
         try await client.send("RPUSH", RedisArgument(key), "a")
-        await #expect(throws: RedisError.self) { try await client.send("INCR", RedisArgument(key)) }
-        do {
-            try await client.send("INCR", RedisArgument(key))
-        } catch {
-            #expect(error.serverErrorCode == "WRONGTYPE")
-        }
+        let error = await #expect(throws: RedisError.self) { try await client.send("INCR", RedisArgument(key)) }
+        #expect(error?.serverErrorCode == "WRONGTYPE")
         try await client.send("DEL", RedisArgument(key))
         await client.shutdown()
     }
@@ -91,17 +87,12 @@ struct RedisClientTests {
         url.password = "not-the-password"
         url.username = "nobody"
         let client = RedisClient(url: url, poolSize: 1)
-        do {
-            try await client.ping()
-            Issue.record("PING succeeded with a wrong password")
-        } catch {
-            guard case .connectionFailed(let reason) = error else {
-                Issue.record("expected connectionFailed, got \(error)")
-                await client.shutdown()
-                return
-            }
+        let error = await #expect(throws: RedisError.self) { try await client.ping() }
+        if case .connectionFailed(let reason)? = error {
             #expect(reason.contains("AUTH rejected"))
             #expect(!reason.contains("not-the-password"))
+        } else {
+            Issue.record("expected connectionFailed, got \(String(describing: error))")
         }
         await client.shutdown()
     }
@@ -118,14 +109,12 @@ struct ConnectionPoolWaitTests {
         let blocker = Task { try await client.send(["BLPOP", RedisArgument(key), "1.5"], timeout: .seconds(5)) }
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
-        do {
+        let error = await #expect(throws: RedisError.self, "RPUSH ran although the pool was busy") {
             try await client.send("RPUSH", RedisArgument(key), "late")
-            Issue.record("RPUSH ran although the pool was busy")
-        } catch {
-            #expect(error == .poolExhausted(size: 1, waitedMilliseconds: 200))
-            #expect(error.failureKind == .unavailable && error.isUnavailable)
-            #expect(error.description.contains("STYLECAST_REDIS_POOL_WAIT_MS"))
         }
+        #expect(error == .poolExhausted(size: 1, waitedMilliseconds: 200))
+        #expect(error?.failureKind == .unavailable && error?.isUnavailable == true)
+        #expect(error?.description.contains("STYLECAST_REDIS_POOL_WAIT_MS") == true)
         let waited = ContinuousClock.now - start
         #expect(waited >= .milliseconds(190) && waited < .milliseconds(1000), "waited \(waited)")
         #expect(try await blocker.value.isNull, "BLPOP timed out with nothing pushed: the refused RPUSH was not sent")

@@ -95,13 +95,9 @@ struct WorkQueueFailureTests {
     @Test("temporary failures (Redis out of memory, a dependency down) spend no delivery: the entry is tried again until it succeeds")
     func temporaryFailuresSpendNoDelivery() async throws {
         let client = try await TestRedis.client()
-        let tag = TestRedis.uniqueTag("hiccup")
-        let queue = try WorkQueue(
-            client: client, stream: "test:{\(tag)}:stream", group: "workers", consumer: "c1",
-            configuration: .init(
-                claimIdleTime: .milliseconds(100), maxDeliveries: 1,
-                deadLetterStream: "test:{\(tag)}:dead", blockTime: .milliseconds(100),
-                batchSize: 8, retryDelay: .milliseconds(20), maximumRetryDelay: .milliseconds(80)))
+        let queue = try WorkQueueTests.makeQueue(
+            client, tag: TestRedis.uniqueTag("hiccup"), maxDeliveries: 1, retryDelay: .milliseconds(20),
+            maximumRetryDelay: .milliseconds(80))
         try await queue.ensureGroup()
         let id = try await queue.enqueue([("n", "1")])
         let attempts = Mutex(0)

@@ -20,13 +20,15 @@ struct WorkQueueTests {
     /// A queue on fresh keys sharing one hash tag.
     static func makeQueue(
         _ client: RedisClient, tag: String, consumer: String = "c1",
-        claimIdle: Duration = .milliseconds(100), maxDeliveries: Int = 3
+        claimIdle: Duration = .milliseconds(100), maxDeliveries: Int = 3,
+        retryDelay: Duration = .milliseconds(250), maximumRetryDelay: Duration = .seconds(5)
     ) throws -> WorkQueue {
         try WorkQueue(
             client: client, stream: "test:{\(tag)}:stream", group: "workers", consumer: consumer,
             configuration: .init(
                 claimIdleTime: claimIdle, maxDeliveries: maxDeliveries,
-                deadLetterStream: "test:{\(tag)}:dead", blockTime: .milliseconds(100), batchSize: 8))
+                deadLetterStream: "test:{\(tag)}:dead", blockTime: .milliseconds(100), batchSize: 8,
+                retryDelay: retryDelay, maximumRetryDelay: maximumRetryDelay))
     }
 
     static func pendingCount(_ queue: WorkQueue) async throws -> Int64 {
@@ -132,9 +134,7 @@ struct WorkQueueTests {
         #expect(calls.entries.withLock { $0.map(\.deliveryCount) } == [1, 2, 3])
 
         let dead = try await client.send("XRANGE", RedisArgument(queue.configuration.deadLetterStream), "-", "+")
-        let fields = dead.array?.first?.array?[1].array?.compactMap(\.string) ?? []
-        var map: [String: String] = [:]
-        for pair in stride(from: 0, to: fields.count - 1, by: 2) { map[fields[pair]] = fields[pair + 1] }
+        let map = dead.array?.first?.array?[1].fieldMap?.compactMapValues(\.string) ?? [:]
         #expect(map["original-id"] == id)
         #expect(map["original-stream"] == queue.stream)
         #expect(map["reason"] == "deliberate failure for the test")

@@ -56,7 +56,7 @@ struct EmbeddingBatchQueueTests {
         queue.close()
         #expect(throws: EmbeddingQueueError.draining) { try queue.enqueue(tokens: 1, at: .now, payload: "b").get() }
         #expect(queue.takeBatch(tokenBudget: 100).map(\.payload) == ["a"])
-        _ = queue.jobs
+        #expect(queue.jobs.isEmpty && queue.queuedTokens == 0)
         var other = Queue(maxQueuedTokens: 1000)
         _ = Self.enqueue(&other, "x", tokens: 5)
         #expect(other.drain().map(\.payload) == ["x"])
