@@ -99,14 +99,11 @@ struct DesignService: Sendable {
                 field: "crossover_layer",
                 rule: "must be 0 (default \(StyleGenerator.defaultCrossover)) or between 1 and \(StyleGenerator.styleInputs - 1), got \(crossoverLayer)")
         }
-        var garmentClass: GarmentClass?
-        if !category.isEmpty {
-            guard let named = GarmentClass(name: category) else {
-                throw InvalidInput(
-                    field: "category",
-                    rule: "must be empty or one of \(GarmentClass.allCases.map(\.name).joined(separator: ", ")), got \"\(category)\"")
-            }
-            garmentClass = named
+        let garmentClass = category.isEmpty ? nil : GarmentClass(name: category)
+        guard category.isEmpty || garmentClass != nil else {
+            throw InvalidInput(
+                field: "category",
+                rule: "must be empty or one of \(GarmentClass.allCases.map(\.name).joined(separator: ", ")), got \"\(category)\"")
         }
         let size = try validatedSize(rawSize)
         let designs = try await drawing.withAdmission {

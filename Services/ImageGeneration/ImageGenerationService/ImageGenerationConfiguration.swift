@@ -38,11 +38,9 @@ package struct ImageGenerationConfiguration: Sendable {
     package static func read(environment: [String: String]) throws(ConfigurationError) -> ImageGenerationConfiguration {
         var reader = EnvironmentReader(environment: environment)
         let textEmbedding = reader.parsed(
-            "STYLECAST_TEXT_EMBEDDING_TARGET", default: StylecastServiceName.textEmbedding.defaultTarget
-        ) { try Endpoint(parsing: $0) }
-        let trends = reader.parsed("STYLECAST_TRENDS_TARGET", default: StylecastServiceName.trendAggregation.defaultTarget) {
-            try Endpoint(parsing: $0)
-        }
+            "STYLECAST_TEXT_EMBEDDING_TARGET", default: StylecastServiceName.textEmbedding.defaultTarget, Endpoint.init(parsing:))
+        let trends = reader.parsed(
+            "STYLECAST_TRENDS_TARGET", default: StylecastServiceName.trendAggregation.defaultTarget, Endpoint.init(parsing:))
         let maxSize = reader.integer("STYLECAST_IMAGE_MAX_SIZE", default: 1024, range: 28...4096)
         let configuration = ImageGenerationConfiguration(
             textEmbedding: textEmbedding ?? .defaultEndpoint(of: .textEmbedding),

@@ -21,15 +21,10 @@ package enum TrendDesignPlanner {
         let drawablePatterns = unique(patterns.compactMap { DesignPattern(lexiconPattern: $0) }.filter { $0 != .none })
         guard !(classes.isEmpty && colorValues.isEmpty && drawablePatterns.isEmpty) else { throw .noRisingAttributes }
         return (0..<count).map { index in
-            var attributes: [DesignAttribute] = []
-            let garmentClass: GarmentClass
-            if classes.isEmpty {
-                garmentClass = GarmentClass(seed: seed &+ UInt64(index))
-                attributes.append(DesignAttribute(kind: "category", value: garmentClass.name, confidence: 1, origin: "seed"))
-            } else {
-                garmentClass = classes[index % classes.count]
-                attributes.append(DesignAttribute(kind: "category", value: garmentClass.name, confidence: 1, origin: "trend"))
-            }
+            let garmentClass = classes.isEmpty ? GarmentClass(seed: seed &+ UInt64(index)) : classes[index % classes.count]
+            var attributes = [
+                DesignAttribute(kind: "category", value: garmentClass.name, confidence: 1, origin: classes.isEmpty ? "seed" : "trend")
+            ]
             var palette = DesignPlan.defaultPalette
             if !colorValues.isEmpty {
                 let names = colorValues.count == 1

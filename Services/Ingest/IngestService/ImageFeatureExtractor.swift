@@ -1,7 +1,6 @@
 import Foundation
 import StylecastImageIO
 import StylecastProto
-import StylecastTensor
 import StylecastVision
 
 /// Features of item images computed at ingest: the garment class from the Swift Fashion-MNIST

@@ -22,33 +22,17 @@ package struct IngestConfiguration: Sendable {
     /// `STYLECAST_INGEST_MAX_IMAGE_PIXELS`, default 4194304, 2048 x 2048). The garment models
     /// see 28 x 28 and the colour clustering 4,096 samples, so a larger photo adds nothing but
     /// memory; the size is read from the PNG header before anything is inflated.
-    package var maxImagePixels: Int
+    package var maxImagePixels: Int = 4 << 20
     /// A batch is stored early once its records hold this many bytes
     /// (`STYLECAST_INGEST_BATCH_BYTES`, default 8388608), so a stream of large images holds at
     /// most about this much, not `batchSize` messages of the largest size.
-    package var batchBytes: Int
+    package var batchBytes: Int = 8 << 20
     /// Most streaming ingest calls (`IngestItems`, `IngestSignals`) worked at once
     /// (`STYLECAST_INGEST_MAX_STREAMS`, default 8).
-    package var maxStreams: Int
+    package var maxStreams: Int = 8
     /// Most streaming calls waiting for a turn; more are refused with RESOURCE_EXHAUSTED
     /// (`STYLECAST_INGEST_MAX_WAITING_STREAMS`, default 32).
-    package var maxWaitingStreams: Int
-
-    /// Creates a configuration with explicit values.
-    package init(
-        batchSize: Int, maxTextBytes: Int, maxImageBytes: Int, maxReportedErrors: Int, imageFeatures: Bool,
-        maxImagePixels: Int = 4 << 20, batchBytes: Int = 8 << 20, maxStreams: Int = 8, maxWaitingStreams: Int = 32
-    ) {
-        self.batchSize = batchSize
-        self.maxTextBytes = maxTextBytes
-        self.maxImageBytes = maxImageBytes
-        self.maxReportedErrors = maxReportedErrors
-        self.imageFeatures = imageFeatures
-        self.maxImagePixels = maxImagePixels
-        self.batchBytes = batchBytes
-        self.maxStreams = maxStreams
-        self.maxWaitingStreams = maxWaitingStreams
-    }
+    package var maxWaitingStreams: Int = 32
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.

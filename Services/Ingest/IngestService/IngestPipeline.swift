@@ -1,4 +1,3 @@
-import Logging
 import Prometheus
 import StylecastProto
 import StylecastRedis
@@ -7,7 +6,8 @@ import StylecastVision
 /// The ingest core, without gRPC: validates and normalises a batch of records, computes image
 /// features, stores and queues what is new, and counts every record in a tally.
 package struct IngestPipeline: Sendable {
-    private let configuration: IngestConfiguration
+    /// Limits and switches, the batch sizes among them.
+    let configuration: IngestConfiguration
     private let store: IngestStore
     private let items: ItemPreparation
     private let interactions = InteractionPreparation()
@@ -35,12 +35,6 @@ package struct IngestPipeline: Sendable {
         self.counters = RecordCounters(metrics: metrics)
     }
 
-    /// The configured batch size.
-    var batchSize: Int { configuration.batchSize }
-
-    /// The bytes of records after which a batch is stored early.
-    var batchBytes: Int { configuration.batchBytes }
-
     /// A tally sized by the configuration.
     func makeTally() -> IngestTally { IngestTally(maxErrors: configuration.maxReportedErrors) }
 
@@ -49,17 +43,11 @@ package struct IngestPipeline: Sendable {
     ///   - batch: The items with their 0-based positions in the call.
     ///   - tally: Receives one count per item.
     func ingest(items batch: [(index: Int, item: Stylecast_V1_FashionItem)], into tally: inout IngestTally) async throws {
-        var prepared: [(index: Int, item: Stylecast_V1_FashionItem)] = []
-        for (index, incoming) in batch {
-            switch items.prepare(incoming) {
-            case .success(let item): prepared.append((index, item))
-            case .failure(let rejection):
-                reject(rejection, index: index, recordID: incoming.itemID.isEmpty ? incoming.sourceID : incoming.itemID,
-                       kind: .item, into: &tally)
-            }
+        let valid = prepared(batch, kind: .item, into: &tally, recordID: { $0.itemID.isEmpty ? $0.sourceID : $0.itemID }) {
+            items.prepare($0)
         }
-        prepared = attachImageFeatures(prepared, into: &tally)
-        let outcomes = try await store.store(items: prepared.map { ($0.item, ContentFingerprint.of($0.item)) })
+        let withFeatures = attachImageFeatures(valid, into: &tally)
+        let outcomes = try await store.store(items: withFeatures.map { ($0.record, ContentFingerprint.of($0.record)) })
         count(outcomes, kind: .item, into: &tally)
     }
 
@@ -67,30 +55,33 @@ package struct IngestPipeline: Sendable {
     func ingest(interactions batch: [(index: Int, interaction: Stylecast_V1_Interaction)], into tally: inout IngestTally)
         async throws
     {
-        var prepared: [Stylecast_V1_Interaction] = []
-        for (index, incoming) in batch {
-            switch interactions.prepare(incoming) {
-            case .success(let interaction): prepared.append(interaction)
-            case .failure(let rejection):
-                reject(rejection, index: index, recordID: incoming.interactionID, kind: .interaction, into: &tally)
-            }
-        }
-        count(try await store.store(interactions: prepared), kind: .interaction, into: &tally)
+        let valid = prepared(batch, kind: .interaction, into: &tally, recordID: \.interactionID) { interactions.prepare($0) }
+        count(try await store.store(interactions: valid.map(\.record)), kind: .interaction, into: &tally)
     }
 
     /// Ingests a batch of search-interest series.
     func ingest(signals batch: [(index: Int, series: Stylecast_V1_SearchInterestSeries)], into tally: inout IngestTally)
         async throws
     {
-        var prepared: [Stylecast_V1_SearchInterestSeries] = []
+        let valid = prepared(batch, kind: .signal, into: &tally, recordID: \.term) { signals.prepare($0) }
+        count(try await store.store(signals: valid.map(\.record)), kind: .signal, into: &tally)
+    }
+
+    /// The records of a batch that pass `prepare`, normalised, with their positions; each
+    /// refused one is counted and reported under `recordID` of the record as it came in.
+    private func prepared<Record>(
+        _ batch: [(Int, Record)], kind: RecordCounters.Kind, into tally: inout IngestTally,
+        recordID: (Record) -> String, prepare: (Record) -> Result<Record, RecordRejection>
+    ) -> [(index: Int, record: Record)] {
+        var prepared: [(index: Int, record: Record)] = []
         for (index, incoming) in batch {
-            switch signals.prepare(incoming) {
-            case .success(let series): prepared.append(series)
+            switch prepare(incoming) {
+            case .success(let record): prepared.append((index, record))
             case .failure(let rejection):
-                reject(rejection, index: index, recordID: incoming.term, kind: .signal, into: &tally)
+                reject(rejection, index: index, recordID: recordID(incoming), kind: kind, into: &tally)
             }
         }
-        count(try await store.store(signals: prepared), kind: .signal, into: &tally)
+        return prepared
     }
 
     /// The stored item with this id; ``ItemNotFound`` when there is none.
@@ -99,19 +90,19 @@ package struct IngestPipeline: Sendable {
     }
 
     private func attachImageFeatures(
-        _ prepared: [(index: Int, item: Stylecast_V1_FashionItem)], into tally: inout IngestTally
-    ) -> [(index: Int, item: Stylecast_V1_FashionItem)] {
+        _ prepared: [(index: Int, record: Stylecast_V1_FashionItem)], into tally: inout IngestTally
+    ) -> [(index: Int, record: Stylecast_V1_FashionItem)] {
         guard let imageFeatures else { return prepared }
-        let withImages = prepared.indices.filter { !prepared[$0].item.image.isEmpty }
+        let withImages = prepared.indices.filter { !prepared[$0].record.image.isEmpty }
         guard !withImages.isEmpty else { return prepared }
-        let features = imageFeatures.features(of: withImages.map { prepared[$0].item.image })
+        let features = imageFeatures.features(of: withImages.map { prepared[$0].record.image })
         var result = prepared
         var refused = Set<Int>()
         for (position, outcome) in zip(withImages, features) {
             switch outcome {
-            case .success(let features): result[position].item.imageFeatures = features
+            case .success(let features): result[position].record.imageFeatures = features
             case .failure(let rejection):
-                reject(rejection, index: prepared[position].index, recordID: prepared[position].item.itemID, kind: .item,
+                reject(rejection, index: prepared[position].index, recordID: prepared[position].record.itemID, kind: .item,
                        into: &tally)
                 refused.insert(position)
             }

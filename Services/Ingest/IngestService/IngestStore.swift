@@ -20,13 +20,6 @@ import SwiftProtobuf
 /// (`stylecast:item:{<id>}`, one slot each) beside the batch keys (`{items.ingested}`): it runs
 /// on one Redis primary, not across Redis Cluster slots.
 struct IngestStore: Sendable {
-    /// The stream of accepted items, consumed by text-embedding.
-    static let itemStream = WorkStream.itemsIngested.key
-    /// The stream of accepted interactions, consumed by recommendation and trend-aggregation.
-    static let interactionStream = WorkStream.interactions.key
-    /// The stream of accepted search-interest series, consumed by trend-aggregation.
-    static let signalStream = WorkStream.signals.key
-
     /// What happened to one record of a batch.
     enum Outcome: Int, Sendable {
         case accepted = 0
@@ -39,9 +32,8 @@ struct IngestStore: Sendable {
     /// Stores and queues a batch of normalised items.
     /// - Returns: One outcome per item, in order.
     func store(items: [(item: Stylecast_V1_FashionItem, fingerprint: String)]) async throws -> [Outcome] {
-        guard !items.isEmpty else { return [] }
         var keys: [RedisArgument] = [
-            .init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(Self.itemStream),
+            .init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(IngestedItemEntry.stream.key),
         ]
         var arguments: [RedisArgument] = []
         arguments.reserveCapacity(items.count * Self.itemArgumentCount)
@@ -53,14 +45,12 @@ struct IngestStore: Sendable {
             arguments += entry.orderedValues.map { RedisArgument($0) }
             arguments += [RedisArgument(fingerprint), RedisArgument(try item.serializedBytes() as [UInt8])]
         }
-        return try Self.outcomes(
-            try await redis.evaluate(Self.storeItemsScript, keys: keys, arguments: arguments), expected: items.count)
+        return try await run(Self.storeItemsScript, keys: keys, arguments: arguments, records: items.count)
     }
 
     /// Stores and queues a batch of normalised interactions (duplicates by `interaction_id`).
     /// - Returns: One outcome per interaction, in order.
     func store(interactions: [Stylecast_V1_Interaction]) async throws -> [Outcome] {
-        guard !interactions.isEmpty else { return [] }
         var arguments: [RedisArgument] = []
         arguments.reserveCapacity(interactions.count * InteractionEntry.Field.allCases.count)
         for interaction in interactions {
@@ -72,19 +62,15 @@ struct IngestStore: Sendable {
             ])
             arguments += entry.orderedValues.map { RedisArgument($0) }
         }
-        return try Self.outcomes(
-            try await redis.evaluate(
-                Self.storeInteractionsScript,
-                keys: [.init(StylecastKeys.interactionIDs), .init(Self.interactionStream)],
-                arguments: arguments),
-            expected: interactions.count)
+        return try await run(
+            Self.storeInteractionsScript, keys: [.init(StylecastKeys.interactionIDs), .init(InteractionEntry.stream.key)],
+            arguments: arguments, records: interactions.count)
     }
 
     /// Stores and queues a batch of normalised search-interest series (duplicates by id).
     /// - Returns: One outcome per series, in order.
     func store(signals: [Stylecast_V1_SearchInterestSeries]) async throws -> [Outcome] {
-        guard !signals.isEmpty else { return [] }
-        var keys: [RedisArgument] = [.init(StylecastKeys.signalIDs), .init(Self.signalStream)]
+        var keys: [RedisArgument] = [.init(StylecastKeys.signalIDs), .init(SignalEntry.stream.key)]
         var arguments: [RedisArgument] = []
         for series in signals {
             let id = SignalPreparation.signalID(series)
@@ -96,8 +82,7 @@ struct IngestStore: Sendable {
             arguments += entry.orderedValues.map { RedisArgument($0) }
             arguments.append(RedisArgument(try series.serializedBytes() as [UInt8]))
         }
-        return try Self.outcomes(
-            try await redis.evaluate(Self.storeSignalsScript, keys: keys, arguments: arguments), expected: signals.count)
+        return try await run(Self.storeSignalsScript, keys: keys, arguments: arguments, records: signals.count)
     }
 
     /// The stored item with this id.
@@ -108,10 +93,16 @@ struct IngestStore: Sendable {
         return try Stylecast_V1_FashionItem(serializedBytes: bytes)
     }
 
-    private static func outcomes(_ reply: RedisValue, expected: Int) throws -> [Outcome] {
+    /// Runs one of the store scripts over a batch of `records` records (none: no round trip).
+    /// - Returns: One outcome per record, in order.
+    private func run(
+        _ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument], records: Int
+    ) async throws -> [Outcome] {
+        guard records > 0 else { return [] }
+        let reply = try await redis.evaluate(script, keys: keys, arguments: arguments)
         let codes = (reply.array ?? []).compactMap { $0.integer.flatMap { Outcome(rawValue: Int($0)) } }
-        guard codes.count == expected else {
-            throw RedisError.server("ingest script answered \(codes.count) outcomes for \(expected) records")
+        guard codes.count == records else {
+            throw RedisError.server("ingest script answered \(codes.count) outcomes for \(records) records")
         }
         return codes
     }

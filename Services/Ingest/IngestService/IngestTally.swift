@@ -36,8 +36,7 @@ struct IngestTally: Sendable {
             $0.duplicates = duplicates
             $0.errors = errors
             $0.errorsTruncated = errorsTruncated
-            let elapsed = ContinuousClock.now - started
-            $0.timings.totalMs = elapsed.milliseconds
+            $0.timings.totalMs = (ContinuousClock.now - started).milliseconds
         }
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import StylecastContracts
 import StylecastProto
-import StylecastRedis
 
 /// Validates and normalises one incoming interaction (docs/ingest-formats.md).
 ///

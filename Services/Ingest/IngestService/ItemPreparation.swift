@@ -1,6 +1,5 @@
 import StylecastContracts
 import StylecastProto
-import StylecastRedis
 
 /// Validates and normalises one incoming item: the rules of docs/ingest-formats.md.
 ///
@@ -22,8 +21,6 @@ import StylecastRedis
 struct ItemPreparation: Sendable {
     /// Most `extra` entries of one item.
     static let maxExtraEntries = 64
-    /// Longest id (``KeyIdentifier/maximumBytes``).
-    static let maxIDBytes = KeyIdentifier.maximumBytes
 
     let configuration: IngestConfiguration
     let vocabulary: CanonicalVocabulary

@@ -44,25 +44,17 @@ package enum ModelCodec {
                 try writer.add(int64Values: co.neighbourItems.map { Int64($0) }, shape: [co.neighbourItems.count], named: "neighbour_items")
                 try writer.add(try Tensor(shape: [co.similarities.count], values: co.similarities), named: "similarities")
             }
+            let events = Array(model.histories.joined())
             var starts: [Int64] = [0]
-            var items: [Int64] = []
-            var seconds: [Int64] = []
-            var purchase: [Int64] = []
-            var weights: [Float] = []
-            for history in model.histories {
-                for event in history {
-                    items.append(Int64(event.item))
-                    seconds.append(Int64((event.day * 86_400).rounded()))
-                    purchase.append(event.isPurchase ? 1 : 0)
-                    weights.append(event.weight)
-                }
-                starts.append(Int64(items.count))
+            for history in model.histories { starts.append(starts[starts.count - 1] + Int64(history.count)) }
+            for (name, values) in [
+                ("history_starts", starts), ("history_items", events.map { Int64($0.item) }),
+                ("history_seconds", events.map { Int64(($0.day * 86_400).rounded()) }),
+                ("history_purchase", events.map { $0.isPurchase ? 1 : 0 }),
+            ] {
+                try writer.add(int64Values: values, shape: [values.count], named: name)
             }
-            try writer.add(int64Values: starts, shape: [starts.count], named: "history_starts")
-            try writer.add(int64Values: items, shape: [items.count], named: "history_items")
-            try writer.add(int64Values: seconds, shape: [seconds.count], named: "history_seconds")
-            try writer.add(int64Values: purchase, shape: [purchase.count], named: "history_purchase")
-            try writer.add(try Tensor(shape: [weights.count], values: weights), named: "history_weights")
+            try writer.add(try Tensor(shape: [events.count], values: events.map(\.weight)), named: "history_weights")
             writer.metadata = metadata
             return writer.serialized()
         } catch {
@@ -116,11 +108,7 @@ package enum ModelCodec {
         var coOccurrence: CoOccurrenceModel?
         if file.tensorNames.contains("neighbour_starts") {
             coOccurrence = try CoOccurrenceModel(
-                itemCount: items.count,
-                configuration: CoOccurrenceConfiguration(
-                    pairDecay: TimeDecay(halfLife: BlendWeights.coOccurrencePairHalfLifeDays),
-                    maximumGap: BlendWeights.coOccurrenceMaximumGapDays,
-                    historyDecay: TimeDecay(halfLife: BlendWeights.coOccurrenceHistoryHalfLifeDays)),
+                itemCount: items.count, configuration: RecommenderTrainer.coOccurrenceConfiguration,
                 neighbourStarts: try file.int64Values(named: "neighbour_starts").map { Int($0) },
                 neighbourItems: try file.int64Values(named: "neighbour_items").map { Int32($0) },
                 similarities: try file.tensor(named: "similarities").scalars)

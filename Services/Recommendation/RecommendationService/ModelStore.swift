@@ -1,4 +1,3 @@
-import Foundation
 import StylecastCalendar
 import StylecastContracts
 import StylecastProto
@@ -22,10 +21,9 @@ package struct ModelStore: Sendable {
     /// - Throws: ``RecommendationError`` or ``RedisError``.
     package func save(_ model: RecommenderModel) async throws {
         let bytes = try ModelCodec.encode(model)
-        try await check(
-            redis.send(
-                "MSET", RedisArgument(StylecastKeys.Recommendation.model), RedisArgument(bytes),
-                RedisArgument(StylecastKeys.Recommendation.modelVersion), RedisArgument(String(model.version))))
+        try await redis.send(
+            "MSET", RedisArgument(StylecastKeys.Recommendation.model), RedisArgument(bytes),
+            RedisArgument(StylecastKeys.Recommendation.modelVersion), RedisArgument(String(model.version)))
     }
 
     /// Takes the lock that lets one Refresh train at a time across replicas (`SET NX PX`).
@@ -89,9 +87,5 @@ package struct ModelStore: Sendable {
             if let embedding = bytes.flatMap(EmbeddingCodec.decode) { vectors[id] = embedding.vector }
         }
         return vectors
-    }
-
-    private func check(_ reply: RedisValue) throws(RedisError) {
-        if let message = reply.errorMessage { throw .server(message) }
     }
 }

@@ -8,11 +8,4 @@ package struct RankedItem: Sendable, Equatable {
     package var score: Double
     /// Which component or rule put it there.
     package var reason: RecommendationReason
-
-    /// Creates an entry.
-    package init(itemID: String, score: Double, reason: RecommendationReason) {
-        self.itemID = itemID
-        self.score = score
-        self.reason = reason
-    }
 }

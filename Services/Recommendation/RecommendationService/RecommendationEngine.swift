@@ -5,7 +5,6 @@ import StylecastCalendar
 import StylecastContracts
 import StylecastErrors
 import StylecastProto
-import StylecastRecommender
 import StylecastRedis
 import StylecastServiceKit
 import Synchronization

@@ -31,15 +31,15 @@ package struct RecommendationWorker: Service {
         redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, engine: RecommendationEngine,
         logger: Logger
     ) throws {
-        func queue(_ stream: String) throws -> WorkQueue {
+        func queue(_ stream: WorkStream) throws -> WorkQueue {
             try WorkQueue(
-                client: redis, stream: stream, group: ConsumerGroup.recommendation.rawValue, consumer: consumer,
+                client: redis, stream: stream.key, group: ConsumerGroup.recommendation.rawValue, consumer: consumer,
                 configuration: .init(
-                    claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: stream + ":dead"),
+                    claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: stream.deadLetterKey),
                 logger: logger)
         }
-        interactions = try queue(WorkStream.interactions.key)
-        embedded = try queue(WorkStream.itemsEmbedded.key)
+        interactions = try queue(.interactions)
+        embedded = try queue(.itemsEmbedded)
         self.engine = engine
     }
 

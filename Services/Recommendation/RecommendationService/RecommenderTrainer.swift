@@ -1,6 +1,5 @@
 import StylecastCalendar
 import StylecastRecommender
-import StylecastTensor
 
 /// Trains a ``RecommenderModel`` from logged interactions: builds the user and item indices
 /// (first-seen order), then ALS, co-occurrence, popularity and the repurchase rule. Pure: no
@@ -61,11 +60,7 @@ package struct RecommenderTrainer: Sendable {
         let matrix = try InteractionMatrix(userCount: users.count, itemCount: items.count, interactions: events)
         let als = try ALSModel.train(matrix, configuration: ALSConfiguration(factors: factors, iterations: iterations))
         let coOccurrence = try CoOccurrenceModel.train(
-            events, itemCount: items.count, now: now,
-            configuration: CoOccurrenceConfiguration(
-                pairDecay: TimeDecay(halfLife: BlendWeights.coOccurrencePairHalfLifeDays),
-                maximumGap: BlendWeights.coOccurrenceMaximumGapDays,
-                historyDecay: TimeDecay(halfLife: BlendWeights.coOccurrenceHistoryHalfLifeDays)))
+            events, itemCount: items.count, now: now, configuration: Self.coOccurrenceConfiguration)
         let popularity = try Self.popularity(histories: histories, itemCount: items.count, now: now)
         let repurchase = try RepurchaseModel(itemCount: items.count, window: repurchaseWindowDays)
         let elapsed = ContinuousClock.now - started
@@ -75,6 +70,12 @@ package struct RecommenderTrainer: Sendable {
             trainingMilliseconds: elapsed.milliseconds,
             als: als, coOccurrence: coOccurrence, popularity: popularity, repurchase: repurchase, weights: weights)
     }
+
+    /// The co-occurrence parameters of ``BlendWeights``, for training and for loading a model.
+    static let coOccurrenceConfiguration = CoOccurrenceConfiguration(
+        pairDecay: TimeDecay(halfLife: BlendWeights.coOccurrencePairHalfLifeDays),
+        maximumGap: BlendWeights.coOccurrenceMaximumGapDays,
+        historyDecay: TimeDecay(halfLife: BlendWeights.coOccurrenceHistoryHalfLifeDays))
 
     /// Decayed counts of the last ``BlendWeights/popularityWindowDays`` before `now`, summed
     /// user by user (the order a loaded model sums in too, so both give the same floats).

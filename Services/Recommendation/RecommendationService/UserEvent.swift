@@ -12,14 +12,6 @@ package struct UserEvent: Sendable, Equatable {
     /// Whether the event is a purchase.
     package var isPurchase: Bool
 
-    /// Creates an event.
-    package init(item: Int32, day: Double, weight: Float, isPurchase: Bool) {
-        self.item = item
-        self.day = day
-        self.weight = weight
-        self.isPurchase = isPurchase
-    }
-
     /// The event as the models' queries carry it.
     package var historyEvent: HistoryEvent { HistoryEvent(item: Int(item), time: day, weight: weight) }
 }

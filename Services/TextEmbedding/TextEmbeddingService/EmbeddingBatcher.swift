@@ -24,8 +24,6 @@ package final class EmbeddingBatcher: Service, Sendable {
         package var queueMilliseconds: Double
         /// The encoder pass it was part of.
         package var inferenceMilliseconds: Double
-        /// How many calls shared that pass.
-        package var batchedCalls: Int
     }
 
     /// A waiting call: its texts and where its answer goes.
@@ -39,6 +37,12 @@ package final class EmbeddingBatcher: Service, Sendable {
     private struct State {
         var queue: EmbeddingBatchQueue<Call>
         var wakeUp: CheckedContinuation<Void, Never>?
+
+        /// The run loop's parked wait for work, if any, taken to be resumed.
+        mutating func takeWakeUp() -> CheckedContinuation<Void, Never>? {
+            defer { wakeUp = nil }
+            return wakeUp
+        }
     }
 
     private let engine: EmbeddingEngine
@@ -96,9 +100,7 @@ package final class EmbeddingBatcher: Service, Sendable {
                     case .failure(let error): return error
                     case .success(let id): ticket.withLock { $0 = id }
                     }
-                    let wakeUp = state.wakeUp
-                    state.wakeUp = nil
-                    wakeUp?.resume()
+                    state.takeWakeUp()?.resume()
                     return nil
                 }
                 if let refusal { continuation.resume(throwing: refusal) }
@@ -117,9 +119,7 @@ package final class EmbeddingBatcher: Service, Sendable {
         } onGracefulShutdown: {
             self.state.withLock { state in
                 state.queue.close()
-                let wakeUp = state.wakeUp
-                state.wakeUp = nil
-                wakeUp?.resume()
+                state.takeWakeUp()?.resume()
             }
         }
     }
@@ -148,11 +148,7 @@ package final class EmbeddingBatcher: Service, Sendable {
                         if resumeNow { continuation.resume() }
                     }
                 } onCancel: {
-                    state.withLock { state in
-                        let wakeUp = state.wakeUp
-                        state.wakeUp = nil
-                        return wakeUp
-                    }?.resume()
+                    state.withLock { $0.takeWakeUp() }?.resume()
                 }
                 continue
             }
@@ -180,7 +176,7 @@ package final class EmbeddingBatcher: Service, Sendable {
                 job.payload.continuation.resume(
                     returning: Result(
                         embeddings: slice, queueMilliseconds: (started - job.enqueued).milliseconds,
-                        inferenceMilliseconds: inference, batchedCalls: jobs.count))
+                        inferenceMilliseconds: inference))
             }
         } catch {
             logger.error("embedding pass failed", metadata: ["error": "\(error)", "calls": "\(jobs.count)"])

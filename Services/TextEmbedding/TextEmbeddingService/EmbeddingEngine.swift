@@ -1,6 +1,5 @@
 import NIOPosix
 import StylecastAttributes
-import StylecastErrors
 import StylecastText
 
 /// The model side of the service: tokenizer, MiniLM encoder and attribute lexicon, with the

@@ -14,13 +14,9 @@ enum ZeroShotConfiguration {
         let enabled = reader.choice("STYLECAST_ZERO_SHOT", default: "on", allowed: ["on", "off"]) == "on"
         let defaultKinds = AttributeKind.allCases.filter(ZeroShotSettings.measuredKinds.contains).map(\.rawValue)
         let kinds = reader.parsed(
-            "STYLECAST_ZERO_SHOT_KINDS", default: defaultKinds.isEmpty ? "none" : defaultKinds.joined(separator: ",")
-        ) {
-            text throws(ZeroShotConfigurationProblem) in try parseKinds(text)
-        }
-        let rules = reader.parsed("STYLECAST_ZERO_SHOT_RULES", default: "") {
-            text throws(ZeroShotConfigurationProblem) in try parseRules(text)
-        }
+            "STYLECAST_ZERO_SHOT_KINDS", default: defaultKinds.isEmpty ? "none" : defaultKinds.joined(separator: ","),
+            parseKinds)
+        let rules = reader.parsed("STYLECAST_ZERO_SHOT_RULES", default: "", parseRules)
         guard enabled else { return nil }
         var merged = ZeroShotSettings.measuredRules
         for (kind, rule) in rules ?? [:] {

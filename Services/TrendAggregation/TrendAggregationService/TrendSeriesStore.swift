@@ -3,18 +3,9 @@ import StylecastContracts
 import StylecastRedis
 import StylecastTrends
 
-/// The weekly series in Redis. Every key carries the hash tag `{trends}`, so one entry's writes
-/// and its idempotency marker go through one Lua script (``IdempotentApplier``).
-///
-/// | key | type | holds |
-/// |---|---|---|
-/// | `stylecast:{trends}:sources` | set | every `measure\|source\|market` with data |
-/// | `stylecast:{trends}:topics` | set | every `measure\|source\|market\|kind\|value` with a series |
-/// | `stylecast:{trends}:totals:<measure>:<source>:<market>` | hash | week (Monday) -> the source's volume: events (count measures), series with a value (`interest`) |
-/// | `stylecast:{trends}:series:<measure>:<source>:<market>:<kind>:<value>` | hash | week -> the attribute's amount (events, or summed interest) |
-/// | `stylecast:{trends}:series-count:interest:<source>:<market>:<kind>:<value>` | hash | week -> search series summed in `series` (interest is their mean) |
-/// | `stylecast:{trends}:examples:<market>:<kind>:<value>` | sorted set | item id -> release day (days since 1970), the latest ``examplesKept`` |
-/// | `stylecast:{trends}:values:<kind>` | set | values admitted to series (``TrendVocabulary``) |
+/// The weekly series in Redis (docs/architecture.md, "Redis key layout", lists the keys). Every
+/// key carries the hash tag `{trends}`, so one entry's writes and its idempotency marker go
+/// through one Lua script (``IdempotentApplier``).
 struct TrendSeriesStore: Sendable {
     static let sourcesKey = StylecastKeys.Trends.sources
     static let topicsKey = StylecastKeys.Trends.topics

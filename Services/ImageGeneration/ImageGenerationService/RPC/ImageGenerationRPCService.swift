@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import StylecastCalendar
-import StylecastErrors
 import StylecastGRPC
 import StylecastProto
 import StylecastServiceKit
@@ -14,28 +13,29 @@ package struct ImageGenerationRPCService: Stylecast_V1_ImageGeneration.SimpleSer
     init(service: DesignService) { self.service = service }
 
     package func generate(request: Stylecast_V1_GenerateRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
-        let started = ContinuousClock.now
-        let batch = try await service.generate(
-            prompt: request.prompt, count: request.count, size: request.size, seed: request.seed)
-        return response(batch, started: started)
+        try await response {
+            try await service.generate(prompt: request.prompt, count: request.count, size: request.size, seed: request.seed)
+        }
     }
 
     package func mixStyles(request: Stylecast_V1_MixStylesRequest, context: ServerContext) async throws -> Stylecast_V1_GenerateResponse {
-        let started = ContinuousClock.now
-        let batch = try await service.mixStyles(
-            seedA: request.seedA, seedB: request.seedB, crossoverLayer: request.crossoverLayer, category: request.category,
-            size: request.size)
-        return response(batch, started: started)
+        try await response {
+            try await service.mixStyles(
+                seedA: request.seedA, seedB: request.seedB, crossoverLayer: request.crossoverLayer,
+                category: request.category, size: request.size)
+        }
     }
 
     package func generateFromTrends(
         request: Stylecast_V1_GenerateFromTrendsRequest, context: ServerContext
     ) async throws -> Stylecast_V1_GenerateResponse {
-        let started = ContinuousClock.now
-        return response(try await service.generateFromTrends(count: request.n, size: request.size, seed: request.seed), started: started)
+        try await response { try await service.generateFromTrends(count: request.n, size: request.size, seed: request.seed) }
     }
 
-    private func response(_ batch: DesignBatch, started: ContinuousClock.Instant) -> Stylecast_V1_GenerateResponse {
+    /// Runs one call of the core and translates its designs, timed from the start of the call.
+    private func response(_ call: () async throws -> DesignBatch) async throws -> Stylecast_V1_GenerateResponse {
+        let started = ContinuousClock.now
+        let batch = try await call()
         let finished = ContinuousClock.now
         return .with { response in
             response.images = batch.designs.map { design in

@@ -1,9 +1,7 @@
 import GRPCCore
 import StylecastContracts
-import StylecastErrors
 import StylecastGRPC
 import StylecastProto
-import StylecastRedis
 import StylecastServiceKit
 import StylecastVision
 
@@ -33,17 +31,7 @@ package struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     package func ingestItems(
         request: RPCAsyncSequence<Stylecast_V1_FashionItem, any Error>, context: ServerContext
     ) async throws -> Stylecast_V1_IngestSummary {
-        try await streams.withAdmission {
-            var tally = pipeline.makeTally()
-            var batch = BoundedBatch<Stylecast_V1_FashionItem>(maxCount: pipeline.batchSize, maxBytes: pipeline.batchBytes)
-            for try await item in request {
-                if batch.append(item, bytes: item.heldBytes) {
-                    try await pipeline.ingest(items: batch.take(), into: &tally)
-                }
-            }
-            try await pipeline.ingest(items: batch.take(), into: &tally)
-            return tally.summary()
-        }
+        try await ingestStream(request, heldBytes: \.heldBytes) { try await pipeline.ingest(items: $0, into: &$1) }
     }
 
     package func ingestInteractions(
@@ -51,8 +39,9 @@ package struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     ) async throws -> Stylecast_V1_IngestSummary {
         var tally = pipeline.makeTally()
         let indexed = request.interactions.enumerated().map { (index: $0.offset, interaction: $0.element) }
-        for start in stride(from: 0, to: indexed.count, by: pipeline.batchSize) {
-            let batch = Array(indexed[start..<min(start + pipeline.batchSize, indexed.count)])
+        let size = pipeline.configuration.batchSize
+        for start in stride(from: 0, to: indexed.count, by: size) {
+            let batch = Array(indexed[start..<min(start + size, indexed.count)])
             try await pipeline.ingest(interactions: batch, into: &tally)
         }
         return tally.summary()
@@ -68,16 +57,22 @@ package struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
     package func ingestSignals(
         request: RPCAsyncSequence<Stylecast_V1_SearchInterestSeries, any Error>, context: ServerContext
     ) async throws -> Stylecast_V1_IngestSummary {
+        try await ingestStream(request, heldBytes: \.heldBytes) { try await pipeline.ingest(signals: $0, into: &$1) }
+    }
+
+    /// Reads a stream in bounded batches, storing each before reading on, inside a streaming turn.
+    private func ingestStream<Record: Sendable>(
+        _ request: RPCAsyncSequence<Record, any Error>, heldBytes: (Record) -> Int,
+        store: ([(Int, Record)], inout IngestTally) async throws -> Void
+    ) async throws -> Stylecast_V1_IngestSummary {
         try await streams.withAdmission {
             var tally = pipeline.makeTally()
-            var batch = BoundedBatch<Stylecast_V1_SearchInterestSeries>(
-                maxCount: pipeline.batchSize, maxBytes: pipeline.batchBytes)
-            for try await series in request {
-                if batch.append(series, bytes: series.heldBytes) {
-                    try await pipeline.ingest(signals: batch.take(), into: &tally)
-                }
+            let limits = pipeline.configuration
+            var batch = BoundedBatch<Record>(maxCount: limits.batchSize, maxBytes: limits.batchBytes)
+            for try await record in request {
+                if batch.append(record, bytes: heldBytes(record)) { try await store(batch.take(), &tally) }
             }
-            try await pipeline.ingest(signals: batch.take(), into: &tally)
+            try await store(batch.take(), &tally)
             return tally.summary()
         }
     }

@@ -1,7 +1,6 @@
 import GRPCCore
 import StylecastAttributes
 import StylecastCalendar
-import StylecastErrors
 import StylecastGRPC
 import StylecastProto
 import StylecastServiceKit
