@@ -4,11 +4,10 @@ import StylecastRedis
 import StylecastTestSupport
 import Synchronization
 
-/// One service of the drill: its executable, gRPC service and fixed ports (kept across restarts,
-/// so clients find it again where it was).
+/// One service of the drill: its executable and fixed ports (kept across restarts, so clients
+/// find it again where it was).
 struct ServiceDefinition: Sendable {
     var name: String
-    var grpcService: String
     var grpcPort: Int
     var metricsPort: Int
 
@@ -55,13 +54,9 @@ final class ChaosStack: Sendable {
         self.redisDirectory = workDirectory.appendingPathComponent("redis")
         self.modelsDirectory = modelsDirectory
         redisPort = try TestRedisServer.freeLoopbackPort()
-        services = try [
-            ("ingest", "stylecast.v1.Ingest"), ("text-embedding", "stylecast.v1.TextEmbedding"),
-            ("trend-aggregation", "stylecast.v1.TrendAggregation"), ("recommendation", "stylecast.v1.Recommendation"),
-        ].map { name, grpcService in
+        services = try ["ingest", "text-embedding", "trend-aggregation", "recommendation"].map { name in
             ServiceDefinition(
-                name: name, grpcService: grpcService, grpcPort: try TestRedisServer.freeLoopbackPort(),
-                metricsPort: try TestRedisServer.freeLoopbackPort())
+                name: name, grpcPort: try TestRedisServer.freeLoopbackPort(), metricsPort: try TestRedisServer.freeLoopbackPort())
         }
         redis = RedisClient(
             configuration: .init(

@@ -21,14 +21,13 @@ struct RawBytesDeserializer: MessageDeserializer {
     }
 }
 
-/// One RPC of a service and whether its request streams.
+/// One RPC of a service, as its generated descriptor names it.
 struct HostileTarget: Sendable, CustomStringConvertible {
     var executable: String
-    var service: String
-    var method: String
-    var clientStreaming = false
+    var descriptor: MethodDescriptor
 
-    var description: String { "\(service)/\(method)" }
+    var clientStreaming: Bool { descriptor.type == .clientStreaming }
+    var description: String { descriptor.fullyQualifiedMethod }
 }
 
 /// The five real services on one throwaway Redis, attacked with hostile input: malformed frames,
@@ -36,29 +35,14 @@ struct HostileTarget: Sendable, CustomStringConvertible {
 /// and 10,000 bad calls while their memory is watched.
 @Suite("Hostile input against every RPC", .serialized, .timeLimit(.minutes(10)))
 struct HostileInputTests {
+    /// Every RPC of the five services.
     static let rpcs: [HostileTarget] = [
-        .init(executable: "ingest", service: "stylecast.v1.Ingest", method: "IngestItems", clientStreaming: true),
-        .init(executable: "ingest", service: "stylecast.v1.Ingest", method: "IngestSignals", clientStreaming: true),
-        .init(executable: "ingest", service: "stylecast.v1.Ingest", method: "IngestInteractions"),
-        .init(executable: "ingest", service: "stylecast.v1.Ingest", method: "GetItem"),
-        .init(executable: "text-embedding", service: "stylecast.v1.TextEmbedding", method: "Embed"),
-        .init(executable: "text-embedding", service: "stylecast.v1.TextEmbedding", method: "Tokenize"),
-        .init(executable: "text-embedding", service: "stylecast.v1.TextEmbedding", method: "ExtractAttributes"),
-        .init(executable: "text-embedding", service: "stylecast.v1.TextEmbedding", method: "Info"),
-        .init(executable: "image-generation", service: "stylecast.v1.ImageGeneration", method: "Generate"),
-        .init(executable: "image-generation", service: "stylecast.v1.ImageGeneration", method: "MixStyles"),
-        .init(executable: "image-generation", service: "stylecast.v1.ImageGeneration", method: "GenerateFromTrends"),
-        .init(executable: "recommendation", service: "stylecast.v1.Recommendation", method: "Recommend"),
-        .init(executable: "recommendation", service: "stylecast.v1.Recommendation", method: "SimilarItems"),
-        .init(executable: "recommendation", service: "stylecast.v1.Recommendation", method: "CompleteTheLook"),
-        .init(executable: "recommendation", service: "stylecast.v1.Recommendation", method: "Refresh"),
-        .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "ListTrends"),
-        .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "GetSeries"),
-        .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "ListMarkets"),
-        .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "Forecast"),
-        .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "ForecastNewProduct"),
-        .init(executable: "trend-aggregation", service: "stylecast.v1.TrendAggregation", method: "Report"),
-    ]
+        ("ingest", Stylecast_V1_Ingest.Method.descriptors),
+        ("text-embedding", Stylecast_V1_TextEmbedding.Method.descriptors),
+        ("image-generation", Stylecast_V1_ImageGeneration.Method.descriptors),
+        ("recommendation", Stylecast_V1_Recommendation.Method.descriptors),
+        ("trend-aggregation", Stylecast_V1_TrendAggregation.Method.descriptors),
+    ].flatMap { executable, methods in methods.map { HostileTarget(executable: executable, descriptor: $0) } }
 
     /// Methods whose request's field 1 is a string (or repeated string): invalid UTF-8 there
     /// must be refused. The others have a number or nothing as field 1.
@@ -68,14 +52,9 @@ struct HostileInputTests {
     ]
 
     /// The five services, started once for the suite.
-    final class Services: Sendable {
+    struct Services {
         let harness: IngestHarness
         let running: [String: RunningService]
-
-        init(harness: IngestHarness, running: [String: RunningService]) {
-            self.harness = harness
-            self.running = running
-        }
 
         static func start() async throws -> Services {
             let harness = try await IngestHarness.start(withEmbedding: true)
@@ -116,16 +95,15 @@ struct HostileInputTests {
     ) async -> (code: RPCError.Code?, message: String) {
         var options = CallOptions.defaults
         options.timeout = timeout
-        let descriptor = MethodDescriptor(fullyQualifiedService: target.service, method: target.method)
         do {
             if target.clientStreaming {
                 _ = try await client.clientStreaming(
                     request: StreamingClientRequest(of: [UInt8].self) { writer in try await writer.write(bytes) },
-                    descriptor: descriptor, serializer: RawBytesSerializer(), deserializer: RawBytesDeserializer(),
+                    descriptor: target.descriptor, serializer: RawBytesSerializer(), deserializer: RawBytesDeserializer(),
                     options: options) { try $0.message }
             } else {
                 _ = try await client.unary(
-                    request: ClientRequest(message: bytes), descriptor: descriptor, serializer: RawBytesSerializer(),
+                    request: ClientRequest(message: bytes), descriptor: target.descriptor, serializer: RawBytesSerializer(),
                     deserializer: RawBytesDeserializer(), options: options) { try $0.message }
             }
             return (nil, "OK")
@@ -161,7 +139,7 @@ struct HostileInputTests {
                 let bad = await Self.call(client, target, malformed)
                 #expect(bad.code == .invalidArgument, "\(target) malformed: \(bad)")
                 #expect(bad.message.contains("deserialize"), "\(target) malformed: \(bad.message)")
-                if Self.stringFirstMethods.contains(target.method) {
+                if Self.stringFirstMethods.contains(target.descriptor.method) {
                     let utf8 = await Self.call(client, target, invalidUTF8)
                     #expect(utf8.code == .invalidArgument, "\(target) invalid UTF-8: \(utf8)")
                 }
@@ -178,8 +156,7 @@ struct HostileInputTests {
         await services.expectAllServing()
 
         // 4. Huge repeated fields and 5. NaN and infinities: refused naming the field.
-        try await withStylecastConnection(to: services.endpoint("text-embedding")) { client in
-            let service = Stylecast_V1_TextEmbedding.Client(wrapping: client)
+        try await services.running["text-embedding"]!.withClient(Stylecast_V1_TextEmbedding.Client.init) { service in
             let many = [String](repeating: "a", count: 100_000)
             for call in [
                 { try await service.embed(.with { $0.texts = many }) } as @Sendable () async throws -> Any,
@@ -189,8 +166,7 @@ struct HostileInputTests {
                 await expectRPCError(.invalidArgument, prefix: "texts") { try await call() }
             }
         }
-        try await withStylecastConnection(to: services.endpoint("trend-aggregation")) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        try await services.running["trend-aggregation"]!.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             for history in [[1, .nan, 3], [.infinity, 2, 3], [-.infinity], [Double](repeating: 1, count: 400_000)] {
                 await expectRPCError(.invalidArgument, prefix: "history") {
                     try await service.forecast(.with {
@@ -200,8 +176,8 @@ struct HostileInputTests {
                 }
             }
         }
-        try await withStylecastConnection(to: services.endpoint("ingest")) { client in
-            let response = try await Stylecast_V1_Ingest.Client(wrapping: client).ingestInteractions(.with {
+        try await services.harness.ingest.withClient(Stylecast_V1_Ingest.Client.init) { ingest in
+            let response = try await ingest.ingestInteractions(.with {
                 $0.interactions = [
                     .with {
                         $0.userID = "u"
@@ -236,7 +212,7 @@ struct HostileInputTests {
 
         // 7. 10,000 malformed calls per service: resident memory grows by less than 10%.
         var growth: [String] = []
-        for executable in ["ingest", "text-embedding", "image-generation", "recommendation", "trend-aggregation"] {
+        for executable in serviceExecutables {
             let target = Self.rpcs.first { $0.executable == executable && !$0.clientStreaming }!
             let pid = services.running[executable]!.process.pid
             try await withStylecastConnection(to: services.endpoint(executable)) { client in
@@ -307,10 +283,10 @@ struct HostileInputTests {
         print("ingest peak RSS with 8 clients sending 8192 x 8192 PNGs: \(peak / 1024) MiB")
         #expect(peak > 0 && peak < 200 * 1024, "ingest peak RSS \(peak / 1024) MiB")
         #expect(harness.ingest.process.isRunning)
-        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
-            let stored = try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = "shop:plain-0" })
-            #expect(stored.imageFeatures.predictedCategory.isEmpty == false)
+        let stored = try await harness.ingest.withClient(Stylecast_V1_Ingest.Client.init) {
+            try await $0.getItem(.with { $0.itemID = "shop:plain-0" })
         }
+        #expect(stored.imageFeatures.predictedCategory.isEmpty == false)
         await harness.stop()
     }
 

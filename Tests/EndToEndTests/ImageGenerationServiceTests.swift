@@ -34,9 +34,7 @@ struct ImageGenerationHarness {
     func withClient<Result: Sendable>(
         _ body: (Stylecast_V1_ImageGeneration.Client<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        try await withStylecastConnection(to: generation.endpoint) { client in
-            try await body(Stylecast_V1_ImageGeneration.Client(wrapping: client))
-        }
+        try await generation.withClient(Stylecast_V1_ImageGeneration.Client.init, body)
     }
 
     func stop() async {
@@ -201,8 +199,8 @@ struct ImageGenerationServiceTests {
         let deadline = ContinuousClock.now + .seconds(120)
         while rising.isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(500))
-            try await withStylecastConnection(to: service.trends.endpoint) { client in
-                let trends = try await Stylecast_V1_TrendAggregation.Client(wrapping: client).listTrends(.with {
+            try await service.trends.withClient(Stylecast_V1_TrendAggregation.Client.init) { client in
+                let trends = try await client.listTrends(.with {
                     $0.stage = "up"
                     $0.limit = 1000
                 })

@@ -77,9 +77,7 @@ struct IngestHarness {
                 "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
                     ?? MiniLMReference.packageRoot + "/models",
             ].merging(environment) { _, new in new })
-        return RunningService(
-            name: name, grpcService: serviceExecutables.first { $0.0 == name }?.1 ?? name, process: process,
-            endpoint: Endpoint(host: "127.0.0.1", port: port))
+        return RunningService(name: name, process: process, endpoint: Endpoint(host: "127.0.0.1", port: port))
     }
 
     /// Runs `stylecast ingest --json` and returns its summary object and exit status.
@@ -95,6 +93,14 @@ struct IngestHarness {
         let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }).map(String.init) ?? "{}"
         let summary = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
         return (summary, status, output)
+    }
+
+    /// Writes `lines` as the JSON-lines file `name` in a new temporary folder and ingests it
+    /// with source `jsonl`, as ``ingestFile(source:path:extra:timeout:)`` does.
+    func ingestLines(_ lines: [String], as name: String) async throws -> (summary: [String: Any], status: Int32?, output: String) {
+        let folder = try TemporaryDirectory()
+        try writeFile(folder.path(name), Array((lines.joined(separator: "\n") + "\n").utf8))
+        return try await ingestFile(source: "jsonl", path: folder.path(name))
     }
 
     func integer(_ command: RedisArgument...) async throws -> Int {
@@ -179,8 +185,7 @@ struct IngestServiceTests {
         let fmnist = try await harness.ingestFile(
             source: "fmnist", path: SharedDatasets.fashionMNIST, extra: ["--limit", "200"])
         #expect(fmnist.summary.count("accepted") + fmnist.summary.count("duplicates") == 200)
-        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
-            let ingest = Stylecast_V1_Ingest.Client(wrapping: client)
+        try await harness.ingest.withClient(Stylecast_V1_Ingest.Client.init) { ingest in
             let shirt = try await ingest.getItem(.with { $0.itemID = "myntra:15970" })
             #expect(shirt.title == "Turtle Check Men Navy Blue Shirt")
             #expect(shirt.color == "navy")
@@ -326,7 +331,6 @@ struct IngestBadInputTests {
     @Test("JSONL: a bad date, an image that is not an image, a negative price: rejected by the service naming the field")
     func badJSONLRecords() async throws {
         let harness = try await IngestHarness.start()
-        let folder = try TemporaryDirectory()
         let notAnImage = Data("this is not a png".utf8).base64EncodedString()
         // A red dress shape on white, 40 x 40: a colour image, so it gets dominant colours.
         var pixels = [UInt8](repeating: 255, count: 40 * 40 * 3)
@@ -343,19 +347,17 @@ struct IngestBadInputTests {
             #"{"source": "shop", "sourceId": "a5", "title": "Printed dress", "releaseDate": "2019-03-04T23:30:00-02:00"}"#,
             #"{"source": "shop", "sourceId": "a6", "title": "Party dress", "image": "\#(redDress)"}"#,
         ]
-        let path = folder.path("shop.jsonl")
-        try writeFile(path, Array((lines.joined(separator: "\n") + "\n").utf8))
-        let result = try await harness.ingestFile(source: "jsonl", path: path)
+        let result = try await harness.ingestLines(lines, as: "shop.jsonl")
         #expect(result.summary.count("accepted") == 3)
         let fields = Dictionary(
             uniqueKeysWithValues: errors(result.summary).map {
                 (($0["index"] as? NSNumber)?.intValue ?? -1, $0["field"] as? String ?? "")
             })
         #expect(fields == [2: "release_date", 3: "image", 4: "price"])
-        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
-            let dress = try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = "shop:a5" })
+        try await harness.ingest.withClient(Stylecast_V1_Ingest.Client.init) { ingest in
+            let dress = try await ingest.getItem(.with { $0.itemID = "shop:a5" })
             #expect(dress.releaseDate == "2019-03-05")
-            let red = try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = "shop:a6" })
+            let red = try await ingest.getItem(.with { $0.itemID = "shop:a6" })
             #expect(red.imageFeatures.dominantColors.map(\.name) == ["red"])
             #expect(red.imageFeatures.dominantColors.first?.share ?? 0 > 0.95)
             #expect(!red.imageFeatures.predictedCategory.isEmpty)

@@ -78,7 +78,6 @@ struct PipelineReliabilityTests {
     @Test("SIGTERM while trend-aggregation works through a 20,000-purchase backlog: it exits 0 leaving no entry pending in its name, and after a restart every purchase is counted once")
     func sigtermMidBacklog() async throws {
         let harness = try await IngestHarness.start()
-        let folder = try TemporaryDirectory()
         let items = (1...10).map { n in
             #"{"source":"shop","source_id":"i\#(n)","title":"red dress \#(n)","category":"dress","color":"red"}"#
         }
@@ -86,10 +85,8 @@ struct PipelineReliabilityTests {
         let purchases = (0..<20_000).map { n in
             #"{"userId":"shop:u\#(n % 500)","itemId":"shop:i\#(1 + n % 10)","kind":"purchase","timestamp":"\#(monday.unixTime + Int64(n))","quantity":1,"interactionId":"shop:tx:\#(n)"}"#
         }
-        try TrendCallsTests.writeLines(items, to: folder.path("items.jsonl"))
-        try TrendCallsTests.writeLines(purchases, to: folder.path("purchases.jsonl"))
-        for file in ["items.jsonl", "purchases.jsonl"] {
-            let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
+        for (lines, name) in [(items, "items.jsonl"), (purchases, "purchases.jsonl")] {
+            let run = try await harness.ingestLines(lines, as: name)
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
         let stream = WorkStream.interactions.key

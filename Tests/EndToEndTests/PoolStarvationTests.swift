@@ -29,7 +29,6 @@ struct PoolStarvationTests {
     @Test("trend-aggregation with a pool of one connection (the smallest allowed) and four consumers: ListMarkets p99 under a 30,000-purchase backlog within 2x of idle")
     func backlogDoesNotStarveRPCs() async throws {
         let harness = try await IngestHarness.start()
-        let folder = try TemporaryDirectory()
         let combos = [("dress", "black"), ("dress", "red"), ("coat", "black"), ("shirt", "red"), ("jeans", "blue")]
         let items = combos.flatMap { category, color in
             (1...4).map { copy in
@@ -42,10 +41,8 @@ struct PoolStarvationTests {
             let time = monday.adding(days: n % 364).unixTime + Int64(n % 86_400)
             return #"{"userId":"shop:u\#(n % 997)","itemId":"shop:\#(category)-\#(color)-\#(1 + n % 4)","kind":"purchase","timestamp":"\#(time)","quantity":1,"interactionId":"shop:tx:\#(n)"}"#
         }
-        try TrendCallsTests.writeLines(items, to: folder.path("items.jsonl"))
-        try TrendCallsTests.writeLines(purchases, to: folder.path("purchases.jsonl"))
-        for file in ["items.jsonl", "purchases.jsonl"] {
-            let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
+        for (lines, name) in [(items, "items.jsonl"), (purchases, "purchases.jsonl")] {
+            let run = try await harness.ingestLines(lines, as: name)
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
         // The backlog is in place before trend-aggregation starts.
@@ -53,8 +50,7 @@ struct PoolStarvationTests {
             harness, environment: ["STYLECAST_REDIS_POOL_SIZE": "1", "STYLECAST_LOG_LEVEL": "warning"])
 
         let stream = WorkStream.interactions.key
-        try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             func measure(_ calls: Int) async throws -> [Duration] {
                 var samples: [Duration] = []
                 for _ in 0..<calls {

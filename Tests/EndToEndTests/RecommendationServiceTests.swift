@@ -56,8 +56,8 @@ struct RecommendationHarness {
 }
 
 func recommend(_ service: RunningService, user: String, k: UInt32) async throws -> Stylecast_V1_RecommendResponse {
-    try await withStylecastConnection(to: service.endpoint) { client in
-        try await Stylecast_V1_Recommendation.Client(wrapping: client).recommend(.with {
+    try await service.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
+        try await rec.recommend(.with {
             $0.userID = user
             $0.k = k
         })
@@ -65,9 +65,7 @@ func recommend(_ service: RunningService, user: String, k: UInt32) async throws 
 }
 
 func category(of itemID: String, ingest: RunningService) async throws -> String {
-    try await withStylecastConnection(to: ingest.endpoint) { client in
-        try await Stylecast_V1_Ingest.Client(wrapping: client).getItem(.with { $0.itemID = itemID }).category
-    }
+    try await ingest.withClient(Stylecast_V1_Ingest.Client.init) { try await $0.getItem(.with { $0.itemID = itemID }).category }
 }
 
 @Suite("recommendation over gRPC with the real H&M data", .serialized, .timeLimit(.minutes(20)))
@@ -79,9 +77,7 @@ struct RecommendationServiceTests {
         let service = try await harness.startRecommendation(environment: ["STYLECAST_METRICS_PORT": "\(metricsPort)"])
         var running = [service]
         let purchases = try await harness.purchases()
-        let refreshed = try await withStylecastConnection(to: service.endpoint) { client in
-            try await Stylecast_V1_Recommendation.Client(wrapping: client).refresh(.init())
-        }
+        let refreshed = try await service.withClient(Stylecast_V1_Recommendation.Client.init) { try await $0.refresh(.init()) }
         #expect(refreshed.users == UInt64(purchases.count))
         #expect(refreshed.interactions == UInt64(purchases.values.map(\.count).reduce(0, +)))
         #expect(refreshed.users == 1364)
@@ -123,8 +119,8 @@ struct RecommendationServiceTests {
 
         // A new interaction through ingest invalidates the entry and excludes the item.
         let viewed = try #require(first.items.first { !bought.map(\.item).contains($0.itemID) }).itemID
-        _ = try await withStylecastConnection(to: harness.ingest.ingest.endpoint) { client in
-            try await Stylecast_V1_Ingest.Client(wrapping: client).ingestInteractions(.with {
+        _ = try await harness.ingest.ingest.withClient(Stylecast_V1_Ingest.Client.init) { ingest in
+            try await ingest.ingestInteractions(.with {
                 $0.interactions = [.with {
                     $0.userID = user
                     $0.itemID = viewed
@@ -182,8 +178,7 @@ struct RecommendationServiceTests {
             }
         }
         let item = try #require(trousers)
-        try await withStylecastConnection(to: service.endpoint) { client in
-            let rec = Stylecast_V1_Recommendation.Client(wrapping: client)
+        try await service.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
             let similar = try await rec.similarItems(.with {
                 $0.itemID = item
                 $0.k = 10
@@ -235,10 +230,10 @@ struct RecommendationServiceTests {
         harness.ingest.redis.stop()
         let started = ContinuousClock.now
         await expectRPCError(.unavailable) {
-            try await withStylecastConnection(to: service.endpoint) { client in
+            try await service.withClient(Stylecast_V1_Recommendation.Client.init) { client in
                 var options = CallOptions.defaults
                 options.timeout = .seconds(5)
-                _ = try await Stylecast_V1_Recommendation.Client(wrapping: client).recommend(
+                _ = try await client.recommend(
                     .with {
                         $0.userID = "hm:nobody"
                         $0.k = 5

@@ -21,8 +21,7 @@ struct ReliabilityTests {
         _ = try await recommend(service, user: known, k: 5)  // a known user is cached
         #expect(try await client.send("EXISTS", RedisArgument(RecommendationKeysForTests.cache(known))).integer == 1)
         let keysBefore = try await client.send("DBSIZE").integer ?? -1
-        try await withStylecastConnection(to: service.endpoint) { connection in
-            let recommendation = Stylecast_V1_Recommendation.Client(wrapping: connection)
+        try await service.withClient(Stylecast_V1_Recommendation.Client.init) { recommendation in
             for index in 0..<1000 {
                 let id = "unknown-\(index)-" + String(repeating: "x", count: 200 - "unknown-\(index)-".utf8.count)
                 let answer = try await recommendation.recommend(.with {
@@ -62,8 +61,8 @@ extension ReliabilityTests {
 
     /// Sends `items` on one IngestItems stream.
     static func send(_ items: [Stylecast_V1_FashionItem], to ingest: RunningService) async throws -> Stylecast_V1_IngestSummary {
-        try await withStylecastConnection(to: ingest.endpoint) { client in
-            try await Stylecast_V1_Ingest.Client(wrapping: client).ingestItems(requestProducer: { writer in
+        try await ingest.withClient(Stylecast_V1_Ingest.Client.init) { client in
+            try await client.ingestItems(requestProducer: { writer in
                 for item in items { try await writer.write(item) }
             })
         }
@@ -101,8 +100,7 @@ struct IngestBodyTests {
         #expect(both.map(\.accepted).reduce(0, +) == 1)
         let queued = try await ReliabilityTests.queuedItemIDs(harness.client)
         #expect(queued.sorted() == ["shop:0", "shop:1", "shop:2"])
-        try await withStylecastConnection(to: harness.ingest.endpoint) { client in
-            let ingest = Stylecast_V1_Ingest.Client(wrapping: client)
+        try await harness.ingest.withClient(Stylecast_V1_Ingest.Client.init) { ingest in
             for (id, title) in [("shop:0", "a red dress with pockets"), ("shop:1", "a linen shirt dress"), ("shop:2", "a velvet slip dress")] {
                 let item = try await ingest.getItem(.with { $0.itemID = id })
                 #expect(item.title == title, "\(id)")
@@ -131,9 +129,7 @@ struct RefreshRaceTests {
         let first = try await harness.startRecommendation(environment: environment)
         let second = try await harness.startRecommendation(environment: environment)
         func refresh(_ service: RunningService) async throws -> Stylecast_V1_RefreshResponse {
-            try await withStylecastConnection(to: service.endpoint) { client in
-                try await Stylecast_V1_Recommendation.Client(wrapping: client).refresh(.init())
-            }
+            try await service.withClient(Stylecast_V1_Recommendation.Client.init) { try await $0.refresh(.init()) }
         }
         for _ in 0..<3 {
             async let a = refresh(first)

@@ -1,7 +1,9 @@
 import Foundation
 import GRPCCore
+import GRPCNIOTransportHTTP2
 import StylecastClient
 import StylecastContracts
+import StylecastGRPC
 import StylecastRedis
 import StylecastTestSupport
 import Testing
@@ -9,19 +11,26 @@ import Testing
 /// One of the five built service executables, running against a test Redis.
 struct RunningService {
     var name: String
-    var grpcService: String
     var process: ChildProcess
-    var endpoint: Endpoint
+    var endpoint: StylecastClient.Endpoint
 
     /// The health status of the whole server, or `UNREACHABLE`.
     func health() async -> String {
         do {
-            return try await withStylecastConnection(to: endpoint) { client in
-                try await ServiceProbe(client: client).health(timeout: .seconds(1))
-            }
+            return try await withClient(ServiceProbe.init) { try await $0.health(timeout: .seconds(1)) }
         } catch {
             return "UNREACHABLE"
         }
+    }
+
+    /// Connects to it and runs `body` with a client over the connection.
+    /// - Parameters:
+    ///   - wrap: Makes the client, e.g. `Stylecast_V1_Ingest.Client.init`.
+    ///   - body: What to do with it.
+    func withClient<Wrapped, Result: Sendable>(
+        _ wrap: (GRPCClient<HTTP2ClientTransport.Posix>) -> Wrapped, _ body: (Wrapped) async throws -> Result
+    ) async throws -> Result {
+        try await withStylecastConnection(to: endpoint) { try await body(wrap($0)) }
     }
 
     /// Waits until `health()` answers `status`; returns how long that took, `nil` past `timeout`.
@@ -63,21 +72,16 @@ func expectRPCError<Result>(
         sourceLocation: sourceLocation)
 }
 
-let serviceExecutables = [
-    ("ingest", "stylecast.v1.Ingest"),
-    ("text-embedding", "stylecast.v1.TextEmbedding"),
-    ("image-generation", "stylecast.v1.ImageGeneration"),
-    ("recommendation", "stylecast.v1.Recommendation"),
-    ("trend-aggregation", "stylecast.v1.TrendAggregation"),
-]
+/// The five service executables' names.
+let serviceExecutables = StylecastServiceName.allCases.map(\.rawValue)
 
 @Suite("The five service executables, end to end", .serialized, .timeLimit(.minutes(2)))
 struct ServiceLifecycleTests {
     /// Starts services (all five by default) with free ports and default health settings
     /// against `redisPort`.
     func startServices(redisPort: Int, only names: Set<String>? = nil) throws -> [RunningService] {
-        try serviceExecutables.filter { names?.contains($0.0) ?? true }.map { name, _ in
-            try IngestHarness.startService(name, redisPort: redisPort)
+        try serviceExecutables.filter { names?.contains($0) ?? true }.map {
+            try IngestHarness.startService($0, redisPort: redisPort)
         }
     }
 
@@ -159,9 +163,9 @@ struct ServiceLifecycleTests {
         let watcher = Task {
             // Ends the stream of first statuses however the watch ends, so the test cannot hang.
             defer { firstStatus.continuation.finish() }
-            return try await withStylecastConnection(to: service.endpoint) { client in
-                try await ServiceProbe(client: client).watchHealth(service: service.grpcService) { status in
-                    firstStatus.continuation.yield(status)
+            return try await service.withClient(ServiceProbe.init) { probe in
+                try await probe.watchHealth(service: Stylecast_V1_TrendAggregation.descriptor.fullyQualifiedService) {
+                    firstStatus.continuation.yield($0)
                 }
             }
         }
@@ -183,7 +187,7 @@ struct ServiceLifecycleTests {
             ("STYLECAST_LOG_LEVEL", "loud", "must be one of"),
         ])
     func badConfiguration(variable: String, value: String, expected: String) async throws {
-        for (name, _) in serviceExecutables {
+        for name in serviceExecutables {
             let child = try ChildProcess(BuiltExecutables.path(of: name), arguments: [], environment: [variable: value])
             let status = await child.waitForExit(timeout: .seconds(10))
             let output = child.output()

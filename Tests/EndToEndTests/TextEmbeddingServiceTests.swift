@@ -49,10 +49,8 @@ struct TextEmbeddingServiceTests {
             environment: ["STYLECAST_METRICS_PORT": "\(metricsPort)"].merging(extra) { $1 })
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         try await service.requireServing(timeout: .seconds(60))
-        try await withStylecastConnection(to: service.endpoint) { client in
-            try await body(
-                Stylecast_V1_TextEmbedding.Client(wrapping: client), redis.url,
-                ServicePorts(grpc: service.endpoint.port, metrics: metricsPort))
+        try await service.withClient(Stylecast_V1_TextEmbedding.Client.init) {
+            try await body($0, redis.url, ServicePorts(grpc: service.endpoint.port, metrics: metricsPort))
         }
         #expect(service.process.isRunning, "text-embedding died:\n\(service.process.output())")
         #expect(await service.stop() == 0)

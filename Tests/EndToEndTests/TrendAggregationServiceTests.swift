@@ -22,9 +22,7 @@ struct TrendForecastRPCTests {
         let service = try IngestHarness.startService("trend-aggregation", redisPort: redis.port)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         try await service.requireServing(timeout: .seconds(60))
-        try await withStylecastConnection(to: service.endpoint) { client in
-            try await body(Stylecast_V1_TrendAggregation.Client(wrapping: client), service)
-        }
+        try await service.withClient(Stylecast_V1_TrendAggregation.Client.init) { try await body($0, service) }
         #expect(await service.stop() == 0)
     }
 
@@ -120,9 +118,7 @@ struct TrendAggregationTests {
         let expected = try #require(
             try JSONSerialization.jsonObject(with: Data(child.output().utf8)) as? [String: [String: Double]])
 
-        let totals = try await withStylecastConnection(to: trend.endpoint) { client in
-            try await CategoryWeeklyTotals.read(from: Stylecast_V1_TrendAggregation.Client(wrapping: client))
-        }
+        let totals = try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init, CategoryWeeklyTotals.read)
         #expect(totals.categories > 0)
         let (items, sales) = (totals.items, totals.sales)
         for (week, counts) in expected {
@@ -136,8 +132,7 @@ struct TrendAggregationTests {
         let signals = try await harness.ingestFile(source: "visuelle", path: SharedDatasets.path("visuelle/gtrends.csv"))
         #expect(signals.summary.count("accepted") == 93)
         try await TrendCallsTests.drain(harness.client, stream: WorkStream.signals.key)
-        try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             let forecast = try await service.forecastNewProduct(.with {
                 $0.category = "long sleeve"
                 $0.color = "black"
@@ -172,8 +167,7 @@ struct TrendAggregationTests {
             BuiltExecutables.path(of: "stylecast"),
             arguments: ["report", "--out", folder.path("out"), "--top", "4", "--target", "127.0.0.1:\(trend.endpoint.port)"])
         try #require(await command.waitForExit(timeout: .seconds(120)) == 0, "stylecast report failed: \(command.output())")
-        let (expectedTop, markets) = try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        let (expectedTop, markets) = try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             let staged = try await service.listTrends(.with { $0.limit = 1000 }).trends
             let values = Set(staged.filter { $0.attribute.kind != "term" }.map(\.attribute.value))
             let risers = try await service.listTrends(.with { $0.stage = "up"; $0.limit = 1000 }).trends

@@ -49,10 +49,6 @@ struct TrendCallsTests {
         return trend
     }
 
-    static func writeLines(_ lines: [String], to path: String) throws {
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
-    }
-
     /// One search series as a JSON line of the generic format.
     static func seriesLine(source: String, term: String, geo: String, group: String = "", points: [(String, Double)]) -> String {
         let object: [String: Any] = [
@@ -80,13 +76,11 @@ struct TrendCallsTests {
     func callsAsOf() async throws {
         let harness = try await IngestHarness.start()
         let trend = try await Self.startTrends(harness)
-        let folder = try TemporaryDirectory()
         let series = try Self.realSeries()
         #expect(series.count == Self.geos.count * Self.keywords.count)
-        try Self.writeLines(
+        let ingested = try await harness.ingestLines(
             series.map { Self.seriesLine(source: "shop", term: $0.term.uppercased(), geo: $0.geo.lowercased(), points: $0.points) },
-            to: folder.path("search.jsonl"))
-        let ingested = try await harness.ingestFile(source: "jsonl", path: folder.path("search.jsonl"))
+            as: "search.jsonl")
         #expect(ingested.summary.counts("signals").accepted == series.count, "\(ingested.output)")
         try await Self.drain(harness.client, stream: WorkStream.signals.key)
 
@@ -107,9 +101,7 @@ struct TrendCallsTests {
             }
             return result
         }
-        let before = try await withStylecastConnection(to: trend.endpoint) { client in
-            try await calls(Stylecast_V1_TrendAggregation.Client(wrapping: client), asOf: asOf)
-        }
+        let before = try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { try await calls($0, asOf: asOf) }
         #expect(before.count == series.count)
         var stages: Set<Stylecast_V1_TrendStage> = []
         for one in series {
@@ -143,12 +135,10 @@ struct TrendCallsTests {
                 source: "shop", term: one.term, geo: one.geo, group: "late",
                 points: one.points.filter { $0.0 > "2019-06-30" }.map { ($0.0, min(100, $0.1 * 5 + 20)) })
         }
-        try Self.writeLines(late, to: folder.path("late.jsonl"))
-        let lateIngest = try await harness.ingestFile(source: "jsonl", path: folder.path("late.jsonl"))
+        let lateIngest = try await harness.ingestLines(late, as: "late.jsonl")
         #expect(lateIngest.summary.counts("signals").accepted == series.count)
         try await Self.drain(harness.client, stream: WorkStream.signals.key)
-        try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             let after = try await calls(service, asOf: asOf)
             for (key, trend) in before {
                 let again = try #require(after[key])
@@ -197,13 +187,12 @@ struct TrendCallsTests {
         }
         // Search lines with an empty term, 10,001 points or a bad geo are rejected, naming the field.
         let tooMany = (0...10_000).map { (CivilDay(year: 1900, month: 1, day: 1)!.adding(days: 7 * $0).iso, 1.0) }
-        try Self.writeLines(
+        let bad = try await harness.ingestLines(
             [
                 Self.seriesLine(source: "shop", term: "", geo: "US", points: [("2020-01-06", 3)]),
                 Self.seriesLine(source: "shop", term: "sage green", geo: "US", points: tooMany),
                 Self.seriesLine(source: "shop", term: "sage green", geo: "U S|", points: [("2020-01-06", 3)]),
-            ], to: folder.path("bad.jsonl"))
-        let bad = try await harness.ingestFile(source: "jsonl", path: folder.path("bad.jsonl"))
+            ], as: "bad.jsonl")
         let fields = (bad.summary["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
         #expect(fields == ["term", "points", "geo"], "\(bad.output)")
         #expect(await trend.health() == "SERVING")
@@ -215,7 +204,6 @@ struct TrendCallsTests {
     func purchasesBeforeItems() async throws {
         let harness = try await IngestHarness.start()
         let trend = try await Self.startTrends(harness)
-        let folder = try TemporaryDirectory()
         let combos = [("dress", "black"), ("dress", "red"), ("coat", "black"), ("shirt", "red")]
         func items(_ source: String) -> [String] {
             combos.flatMap { category, color in
@@ -240,21 +228,17 @@ struct TrendCallsTests {
         // An item that never comes.
         purchases.append(
             #"{"userId":"late:u0","itemId":"late:never","kind":"purchase","timestamp":"\#(monday.unixTime)","quantity":1,"interactionId":"late:tx:never"}"#)
-        try Self.writeLines(items("early"), to: folder.path("early.jsonl"))
-        try Self.writeLines(purchases, to: folder.path("purchases.jsonl"))
-        try Self.writeLines(items("late"), to: folder.path("late.jsonl"))
         // early: items, then purchases; late: purchases, then items.
-        for file in ["early.jsonl", "purchases.jsonl"] {
-            let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
+        for (lines, name) in [(items("early"), "early.jsonl"), (purchases, "purchases.jsonl")] {
+            let run = try await harness.ingestLines(lines, as: name)
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
         try await Self.drain(harness.client, stream: WorkStream.interactions.key)
-        let late = try await harness.ingestFile(source: "jsonl", path: folder.path("late.jsonl"))
+        let late = try await harness.ingestLines(items("late"), as: "late.jsonl")
         #expect(late.summary.counts("items").accepted == combos.count * 2, "\(late.output.suffix(500))")
         try await Self.drain(harness.client, stream: WorkStream.itemsIngested.key)
 
-        try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             for (kind, value) in [("category", "dress"), ("category", "coat"), ("category", "shirt"), ("color", "black"), ("color", "red")] {
                 func amounts(_ source: String) async throws -> [String: Double] {
                     let series = try await service.getSeries(.with {
@@ -284,7 +268,6 @@ struct TrendCallsTests {
     func sharesIgnoreVolume() async throws {
         let harness = try await IngestHarness.start()
         let trend = try await Self.startTrends(harness)
-        let folder = try TemporaryDirectory()
         let combos = [("dress", "black", 1.5), ("dress", "red", 0.6), ("coat", "black", 1.0), ("coat", "red", 1.25),
                       ("shirt", "black", 0.8), ("shirt", "red", 1.0)]
         var items: [String] = []
@@ -313,11 +296,9 @@ struct TrendCallsTests {
             }
         }
         // Items first: a purchase of an item not stored yet counts nowhere.
-        try Self.writeLines(items, to: folder.path("items.jsonl"))
-        let stored = try await harness.ingestFile(source: "jsonl", path: folder.path("items.jsonl"))
+        let stored = try await harness.ingestLines(items, as: "items.jsonl")
         #expect(stored.summary.counts("items").accepted == items.count, "\(stored.output.suffix(500))")
-        try Self.writeLines(purchases, to: folder.path("shop.jsonl"))
-        let first = try await harness.ingestFile(source: "jsonl", path: folder.path("shop.jsonl"))
+        let first = try await harness.ingestLines(purchases, as: "shop.jsonl")
         #expect(first.summary.counts("interactions").accepted == purchases.count, "\(first.output.suffix(500))")
         try await Self.drain(harness.client, stream: WorkStream.interactions.key)
 
@@ -335,8 +316,7 @@ struct TrendCallsTests {
             let series = try await service.getSeries(.with { $0.kind = "category"; $0.value = value; $0.measure = "purchases" })
             return TrendCall(measure: .interest, values: series.amounts.dropFirst().dropLast().map { Optional($0.value) })
         }
-        let (before, rawBefore) = try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        let (before, rawBefore) = try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             return (try await asOf(service, ""), try await rawCall(service, value: "dress"))
         }
         #expect(before.count == 5, "3 categories and 2 colours: \(before.keys.sorted())")
@@ -346,17 +326,13 @@ struct TrendCallsTests {
         // The calls as of week 70, before more data comes.
         let weekSeventy = monday.adding(days: 7 * 70 + 6).iso
         let lastWeek = monday.adding(days: 7 * 129 + 6).iso
-        let seventy = try await withStylecastConnection(to: trend.endpoint) { client in
-            try await asOf(Stylecast_V1_TrendAggregation.Client(wrapping: client), weekSeventy)
-        }
+        let seventy = try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { try await asOf($0, weekSeventy) }
         #expect(seventy.count == 5)
 
-        try Self.writeLines(doubled, to: folder.path("again.jsonl"))
-        let second = try await harness.ingestFile(source: "jsonl", path: folder.path("again.jsonl"))
+        let second = try await harness.ingestLines(doubled, as: "again.jsonl")
         #expect(second.summary.counts("interactions").accepted == doubled.count)
         try await Self.drain(harness.client, stream: WorkStream.interactions.key)
-        let last = try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        let last = try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             let after = try await asOf(service, lastWeek)
             #expect(after.keys.sorted() == before.keys.sorted())
             for (key, trend) in before {
@@ -385,12 +361,10 @@ struct TrendCallsTests {
                 }
             }
         }
-        try Self.writeLines(later, to: folder.path("later.jsonl"))
-        let third = try await harness.ingestFile(source: "jsonl", path: folder.path("later.jsonl"))
+        let third = try await harness.ingestLines(later, as: "later.jsonl")
         #expect(third.summary.counts("interactions").accepted == later.count)
         try await Self.drain(harness.client, stream: WorkStream.interactions.key)
-        let (lastAgain, seventyAgain, latest) = try await withStylecastConnection(to: trend.endpoint) { client in
-            let service = Stylecast_V1_TrendAggregation.Client(wrapping: client)
+        let (lastAgain, seventyAgain, latest) = try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             return (try await asOf(service, lastWeek), try await asOf(service, weekSeventy), try await asOf(service, ""))
         }
         #expect(lastAgain == last)
@@ -419,7 +393,6 @@ struct TrendCallsTests {
     func vocabularyBounded() async throws {
         let harness = try await IngestHarness.start()
         let trend = try await Self.startTrends(harness, environment: ["STYLECAST_TRENDS_MAX_VALUES_PER_KIND": "10"])
-        let folder = try TemporaryDirectory()
         let fabric = String(repeating: "x", count: 60_000)
         let items = (0..<30).map { n in
             #"{"source":"shop","source_id":"i\#(n)","title":"item \#(n)","category":"cat-\#(n)","fabric":"\#(fabric)"}"#
@@ -431,11 +404,8 @@ struct TrendCallsTests {
         let terms = (0..<30).map { n in
             Self.seriesLine(source: "shop", term: "new term \(n)", geo: "US", points: [("2023-01-02", 10), ("2023-01-09", 12)])
         }
-        try Self.writeLines(items, to: folder.path("items.jsonl"))
-        try Self.writeLines(purchases, to: folder.path("purchases.jsonl"))
-        try Self.writeLines(terms, to: folder.path("terms.jsonl"))
-        for file in ["items.jsonl", "purchases.jsonl", "terms.jsonl"] {
-            let run = try await harness.ingestFile(source: "jsonl", path: folder.path(file))
+        for (lines, name) in [(items, "items.jsonl"), (purchases, "purchases.jsonl"), (terms, "terms.jsonl")] {
+            let run = try await harness.ingestLines(lines, as: name)
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
         try await Self.drain(harness.client, stream: WorkStream.interactions.key)

@@ -64,14 +64,12 @@ struct AdmissionGateTests {
         // Tasks start in no fixed order: the waiting one is whichever has not run yet.
         let waiting = Set(0..<3).subtracting(order.all).first
 
-        do {
-            _ = try await gate.withAdmission { 99 }
-            Issue.record("a fourth call was admitted past a full line")
-        } catch let refused as AdmissionRefused {
-            #expect(refused.running == 2 && refused.waiting == 1 && refused.limit == 1)
-            #expect(refused.description == "overloaded: drawing has 2 calls running and 1 waiting, limit TEST_MAX_WAITING=1; retry later")
-            #expect(ErrorStatusTable.rpcError(for: refused).code == .resourceExhausted)
+        let refused = await #expect(throws: AdmissionRefused.self, "a fourth call is refused past a full line") {
+            try await gate.withAdmission { 99 }
         }
+        #expect(refused?.running == 2 && refused?.waiting == 1 && refused?.limit == 1)
+        #expect(refused?.description == "overloaded: drawing has 2 calls running and 1 waiting, limit TEST_MAX_WAITING=1; retry later")
+        #expect(refused.map { ErrorStatusTable.rpcError(for: $0).code } == .resourceExhausted)
 
         latch.open()
         var results: [Int] = []

@@ -25,12 +25,7 @@ struct ModelLoadingErrorTests {
         files["tokenizer_config.json"] = config
         let path = try directory(files)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try WordPieceTokenizer(directory: path)
-            return nil
-        } catch {
-            return error
-        }
+        return #expect(throws: TextModelError.self) { try WordPieceTokenizer(directory: path) }
     }
 
     @Test("a valid vocabulary and configuration load, and the vocabulary's ids are its line numbers")

@@ -48,12 +48,8 @@ struct TrendRulesTests {
         #expect(try TrendRequestRules.asOf("2019-06-05") == CivilDay(year: 2019, month: 6, day: 5))
         #expect(try TrendRequestRules.asOf("2019-06-05T23:10:00Z") == CivilDay(year: 2019, month: 6, day: 5))
         for bad in ["2019-13-01", "yesterday", "2019-06-05x", "1850-01-01", "20190605"] {
-            #expect(throws: InvalidInput.self) { try TrendRequestRules.asOf(bad) }
-            do {
-                _ = try TrendRequestRules.asOf(bad)
-            } catch {
-                #expect(error.field == "as_of")
-            }
+            let error = #expect(throws: InvalidInput.self) { try TrendRequestRules.asOf(bad) }
+            #expect(error?.field == "as_of")
         }
     }
 
@@ -65,12 +61,8 @@ struct TrendRulesTests {
         #expect(try TrendRequestRules.stage("any").admits(nil))
         #expect(try !TrendRequestRules.stage("").admits(nil))
         #expect(try TrendRequestRules.stage("down").admits(.seasonalDecliner))
-        do {
-            _ = try TrendRequestRules.stage("peaking")
-            Issue.record("peaking is not a stage")
-        } catch {
-            #expect(error.field == "stage" && error.rule.contains("sustained-riser"))
-        }
+        let error = #expect(throws: InvalidInput.self, "peaking is not a stage") { try TrendRequestRules.stage("peaking") }
+        #expect(error?.field == "stage" && error?.rule.contains("sustained-riser") == true)
         #expect(try TrendRequestRules.measure("signal") == .interest)
         #expect(try TrendRequestRules.measure("items") == .launches)
         #expect(throws: InvalidInput.self) { try TrendRequestRules.measure("units") }
