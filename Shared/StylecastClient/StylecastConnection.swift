@@ -54,8 +54,5 @@ public func withStylecastConnection<Result: Sendable>(
 ) async throws -> Result {
     try await withGRPCClient(
         transport: try makeStylecastTransport(to: endpoint, credentials: credentials),
-        interceptors: credentials.interceptors
-    ) { client in
-        try await body(client)
-    }
+        interceptors: credentials.interceptors, handleClient: body)
 }

@@ -20,7 +20,7 @@ final class ConnectionPool: Sendable {
 
     private struct Waiter {
         var id: UInt64
-        var continuation: CheckedContinuation<Slot, any Error>
+        var continuation: CheckedContinuation<Result<Slot, RedisError>, Never>
         /// Fails the wait after `poolWaitTimeout`; cancelled when the waiter is served.
         var timer: Task<Void, Never>?
     }
@@ -91,15 +91,12 @@ final class ConnectionPool: Sendable {
     func shutdown() async {
         let (waiters, idle) = state.withLock { state in
             state.closed = true
-            defer {
-                state.waiters = []
-                state.idle = []
-            }
+            defer { (state.waiters, state.idle) = ([], []) }
             return (state.waiters, state.idle)
         }
         for waiter in waiters {
             waiter.timer?.cancel()
-            waiter.continuation.resume(throwing: RedisError.clientShutDown)
+            waiter.continuation.resume(returning: .failure(.clientShutDown))
         }
         _ = idle  // released here, outside the lock: their deinit closes the sockets
         try? await threads.shutdownGracefully()
@@ -111,20 +108,17 @@ final class ConnectionPool: Sendable {
         on slot: inout Slot, _ body: (RedisConnection) throws(RedisError) -> Value
     ) -> Result<Value, RedisError> {
         let currentEpoch = state.withLock { $0.epoch }
-        if let connection = slot.connection, connection.isBroken || slot.epoch < currentEpoch {
+        let connection: RedisConnection
+        if let live = slot.connection, !live.isBroken, slot.epoch >= currentEpoch {
+            connection = live
+        } else {
             slot.connection = nil
-        }
-        if slot.connection == nil {
-            switch connect() {
-            case .success(let (connection, epoch)):
-                slot.connection = connection
-                slot.epoch = epoch
-            case .failure(let error):
+            do {
+                (connection, slot.epoch) = try connect()
+            } catch {
                 return .failure(error)
             }
-        }
-        guard let connection = slot.connection else {
-            return .failure(.connectionFailed("no connection"))
+            slot.connection = connection
         }
         do {
             return .success(try body(connection))
@@ -145,14 +139,14 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    private func connect() -> Result<(RedisConnection, Int), RedisError> {
+    private func connect() throws(RedisError) -> (RedisConnection, Int) {
         let now = ContinuousClock.now
         let waiting: RedisError? = state.withLock { state in
             guard let retryAt = state.retryAt, now < retryAt else { return nil }
             let left = "\((retryAt - now).wholeMilliseconds) ms"
             return .connectionFailed("\(state.lastFailure) (next attempt in \(left))")
         }
-        if let waiting { return .failure(waiting) }
+        if let waiting { throw waiting }
 
         do {
             let connection = try RedisConnection(
@@ -167,7 +161,7 @@ final class ConnectionPool: Sendable {
             if recovered {
                 logger.info("Redis connection restored", metadata: ["redis": "\(configuration.url)"])
             }
-            return .success((connection, epoch))
+            return (connection, epoch)
         } catch {
             let delay = state.withLock { state in
                 let delay = state.backoff
@@ -182,61 +176,51 @@ final class ConnectionPool: Sendable {
                     "redis": "\(configuration.url)", "error": "\(error)",
                     "retry_in_ms": "\(delay.wholeMilliseconds)",
                 ])
-            return .failure(error)
+            throw error
         }
     }
 
     // MARK: - Check-out and check-in
 
     private func checkOut() async throws(RedisError) -> Slot {
-        enum Immediate {
-            case slot(Slot)
-            case failure(RedisError)
-            case wait(UInt64)
-        }
-        let immediate: Immediate = state.withLock { state in
-            if state.closed { return .failure(.clientShutDown) }
-            if let slot = state.idle.popLast() { return .slot(slot) }
+        let (immediate, id): (Result<Slot, RedisError>?, UInt64) = state.withLock { state in
+            if state.closed { return (.failure(.clientShutDown), 0) }
+            if let slot = state.idle.popLast() { return (.success(slot), 0) }
             state.nextWaiterID += 1
-            return .wait(state.nextWaiterID)
+            return (nil, state.nextWaiterID)
         }
-        let id: UInt64
-        switch immediate {
-        case .slot(let slot): return slot
-        case .failure(let error): throw error
-        case .wait(let waiterID): id = waiterID
-        }
+        if let immediate { return try immediate.get() }
 
-        do {
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Slot, any Error>) in
-                    let ready: Result<Slot, RedisError>? = state.withLock { state in
-                        if state.closed { return .failure(.clientShutDown) }
-                        if let slot = state.idle.popLast() { return .success(slot) }
-                        // Checked under the lock: onCancel either ran before (flag set) or
-                        // will find the waiter below.
-                        if Task.isCancelled { return .failure(.cancelled) }
-                        state.waiters.append(Waiter(id: id, continuation: continuation))
-                        return nil
-                    }
-                    if let ready {
-                        continuation.resume(with: ready)
-                        return
-                    }
-                    startWaitTimer(for: id)
+        let outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Slot, RedisError>, Never>) in
+                let ready: Result<Slot, RedisError>? = state.withLock { state in
+                    if state.closed { return .failure(.clientShutDown) }
+                    if let slot = state.idle.popLast() { return .success(slot) }
+                    // Checked under the lock: onCancel either ran before (flag set) or
+                    // will find the waiter below.
+                    if Task.isCancelled { return .failure(.cancelled) }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return nil
                 }
-            } onCancel: {
-                let waiter = state.withLock { state -> Waiter? in
-                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                    return state.waiters.remove(at: index)
+                if let ready {
+                    continuation.resume(returning: ready)
+                    return
                 }
-                waiter?.timer?.cancel()
-                waiter?.continuation.resume(throwing: RedisError.cancelled)
+                startWaitTimer(for: id)
             }
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw .cancelled
+        } onCancel: {
+            let waiter = removeWaiter(id)
+            waiter?.timer?.cancel()
+            waiter?.continuation.resume(returning: .failure(.cancelled))
+        }
+        return try outcome.get()
+    }
+
+    /// Takes waiter `id` off the queue, or `nil` when it was served (or failed) already.
+    private func removeWaiter(_ id: UInt64) -> Waiter? {
+        state.withLock { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
         }
     }
 
@@ -248,12 +232,8 @@ final class ConnectionPool: Sendable {
         let timer = Task { [self] in
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
-            let waiter = state.withLock { state -> Waiter? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(
-                throwing: RedisError.poolExhausted(size: size, waitedMilliseconds: timeout.wholeMilliseconds))
+            removeWaiter(id)?.continuation.resume(
+                returning: .failure(.poolExhausted(size: size, waitedMilliseconds: timeout.wholeMilliseconds)))
         }
         let stillWaiting = state.withLock { state in
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return false }
@@ -271,7 +251,7 @@ final class ConnectionPool: Sendable {
             return (nil, nil)
         }
         waiter?.timer?.cancel()
-        waiter?.continuation.resume(returning: slot)
+        waiter?.continuation.resume(returning: .success(slot))
         _ = released  // a slot returned after shutdown: its connection closes here
     }
 }

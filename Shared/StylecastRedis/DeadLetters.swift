@@ -64,8 +64,7 @@ public struct DeadLetters: Sendable {
     /// - Returns: Per replayed entry, its dead-letter ID and its new ID in the work stream.
     /// - Throws: A ``RedisError``.
     public func replay(ids: [String]? = nil) async throws(RedisError) -> [(deadID: String, newID: String)] {
-        var chosen = ids ?? []
-        if ids == nil { chosen = try await list(count: 1_000_000).map(\.id) }
+        let chosen = if let ids { ids } else { try await list(count: 1_000_000).map(\.id) }
         var replayed: [(String, String)] = []
         for id in chosen {
             let reply = try await client.evaluate(
@@ -77,12 +76,10 @@ public struct DeadLetters: Sendable {
     }
 
     private static func letter(_ value: RedisValue) -> Letter? {
-        guard let pair = value.array, pair.count == 2, let id = pair[0].string, let flat = pair[1].array else { return nil }
+        guard let pair = value.array, pair.count == 2, let id = pair[0].string, pair[1].array != nil else { return nil }
         var letter = Letter(
             id: id, originalID: "", originalStream: "", group: "", consumer: "", reason: "", deliveryCount: 0, fields: [])
-        var index = 0
-        while index + 1 < flat.count {
-            let (name, value) = (flat[index].string ?? "", flat[index + 1].string ?? "")
+        for (name, value) in pair[1].stringPairs {
             switch name {
             case "original-id": letter.originalID = value
             case "original-stream": letter.originalStream = value
@@ -95,7 +92,6 @@ public struct DeadLetters: Sendable {
                     letter.fields.append(.init(name: String(name.dropFirst("field:".count)), value: value))
                 }
             }
-            index += 2
         }
         return letter
     }

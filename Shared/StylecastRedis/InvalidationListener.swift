@@ -108,8 +108,7 @@ public final class RedisInvalidationListener: Sendable {
         }
         var tracking: [RedisArgument] = ["CLIENT", "TRACKING", "ON", "REDIRECT", RedisArgument(id), "BCAST"]
         for prefix in prefixes { tracking += ["PREFIX", RedisArgument(prefix)] }
-        let reply = try connection.command(tracking)
-        if let message = reply.errorMessage { throw .server(message) }
+        if let message = try connection.command(tracking).errorMessage { throw .server(message) }
         let subscription = try connection.command(["SUBSCRIBE", "__redis__:invalidate"])
         guard subscription.array?.first?.string == "subscribe" else {
             throw .protocolError("SUBSCRIBE __redis__:invalidate answered \(subscription)")

@@ -152,12 +152,7 @@ public final class RedisClient: Sendable {
     /// Whether Redis answers `PING` now; for health checks.
     /// - Returns: `true` when it does, `false` on any error.
     public func isReachable() async -> Bool {
-        do {
-            try await ping()
-            return true
-        } catch {
-            return false
-        }
+        (try? await ping()) != nil
     }
 
     /// Runs a Lua script by its SHA-1 (`EVALSHA`), sending its source (`EVAL`) only when the

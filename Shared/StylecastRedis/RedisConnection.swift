@@ -47,20 +47,11 @@ final class RedisConnection: @unchecked Sendable {
         }
 
         if let password = url.password {
-            var auth: [RedisArgument] = ["AUTH"]
-            if let username = url.username { auth.append(RedisArgument(username)) }
-            auth.append(RedisArgument(password))
-            let reply = try login(auth, url: url)
-            if case .error(let message) = reply {
-                throw .connectionFailed("\(url.host):\(url.port): AUTH rejected: \(message)")
-            }
+            let user = url.username.map { [RedisArgument($0)] } ?? []
+            try login(["AUTH"] + user + [RedisArgument(password)], url: url, refused: "AUTH rejected")
         }
         if url.database != 0 {
-            let reply = try login(["SELECT", RedisArgument(url.database)], url: url)
-            if case .error(let message) = reply {
-                throw .connectionFailed(
-                    "\(url.host):\(url.port): SELECT \(url.database) rejected: \(message)")
-            }
+            try login(["SELECT", RedisArgument(url.database)], url: url, refused: "SELECT \(url.database) rejected")
         }
     }
 
@@ -162,11 +153,16 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private func login(_ arguments: [RedisArgument], url: RedisURL) throws(RedisError) -> RedisValue {
+    /// Runs a login command; a failure or an error reply (prefixed with `refused`) fails the connect.
+    private func login(_ arguments: [RedisArgument], url: RedisURL, refused: String) throws(RedisError) {
+        let reply: RedisValue
         do {
-            return try command(arguments)
+            reply = try command(arguments)
         } catch {
             throw .connectionFailed("\(url.host):\(url.port): \(error)")
+        }
+        if let message = reply.errorMessage {
+            throw .connectionFailed("\(url.host):\(url.port): \(refused): \(message)")
         }
     }
 

@@ -7,14 +7,9 @@ extension RedisError: StylecastError {
     /// `LOADING`, `BUSY`, `OOM`, ...) too. Any other answer means Stylecast sent something wrong: a bug.
     public var failureKind: FailureKind {
         switch self {
-        case .connectionFailed, .connectionLost, .timeout, .poolExhausted, .clientShutDown:
-            return .unavailable
-        case .server:
-            return isUnavailable ? .unavailable : .bug
-        case .cancelled:
-            return .deadlineExceeded
-        case .protocolError, .invalidArgument:
-            return .bug
+        case .clientShutDown: .unavailable
+        case .cancelled: .deadlineExceeded
+        default: isUnavailable ? .unavailable : .bug
         }
     }
 }

@@ -119,13 +119,10 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         }
 
         var database = 0
-        if path.hasPrefix("?") || path.hasPrefix("#") {
-            throw .unsupportedComponent(String(path))
+        if let stop = path.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            throw .unsupportedComponent(String(path[stop...]))
         }
         let databaseText = path.dropFirst()  // the leading "/"
-        if let stop = databaseText.firstIndex(where: { $0 == "?" || $0 == "#" }) {
-            throw .unsupportedComponent(String(databaseText[stop...]))
-        }
         if !databaseText.isEmpty {
             guard databaseText.allSatisfy({ $0.isASCII && $0.isNumber }),
                 let value = Int(databaseText)

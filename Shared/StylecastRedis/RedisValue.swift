@@ -62,6 +62,13 @@ public enum RedisValue: Sendable, Hashable {
 }
 
 extension RedisValue {
+    /// A `[name, value, name, value, ...]` reply (a stream entry's fields) as text pairs, in
+    /// order, a non-text name or value as `""`; none for any other reply.
+    public var stringPairs: [(name: String, value: String)] {
+        guard let flat = array else { return [] }
+        return stride(from: 0, to: flat.count - 1, by: 2).map { (flat[$0].string ?? "", flat[$0 + 1].string ?? "") }
+    }
+
     /// A `[name, value, name, value, ...]` reply (`XINFO`, a stream entry's fields, `HGETALL`)
     /// as a dictionary; `nil` for any other reply.
     public var fieldMap: [String: RedisValue]? {

@@ -45,11 +45,10 @@ public enum SHA1 {
             state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
         }
 
-        let words = [state.0, state.1, state.2, state.3, state.4]
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(40)
-        for word in words {
+        for word in [state.0, state.1, state.2, state.3, state.4] {
             for shift in stride(from: 28, through: 0, by: -4) {
                 hex.append(digits[Int((word >> UInt32(shift)) & 0xF)])
             }

@@ -16,10 +16,7 @@ extension RedisClient {
         ])
         if let message = reply.errorMessage { throw .server(message) }
         guard let entries = reply.array else { throw .protocolError("XRANGE answered \(reply)") }
-        var parsed: [WorkQueue.Entry] = []
-        parsed.reserveCapacity(entries.count)
-        for entry in entries { parsed.append(try WorkQueue.parseEntry(entry, deliveryCount: 0)) }
-        return parsed
+        return try entries.map { entry throws(RedisError) in try WorkQueue.parseEntry(entry, deliveryCount: 0) }
     }
 
     /// Every entry of `stream`, oldest first, read `chunk` entries per round trip and turned

@@ -86,5 +86,4 @@ extension RedisClient {
                 lastGeneratedID: info["last-generated-id"]?.string ?? "0-0", groups: groups)
         }
     }
-
 }

@@ -95,12 +95,8 @@ public struct WorkQueue: Sendable {
     @discardableResult
     public func enqueue(_ fields: [(name: String, value: String)]) async throws(RedisError) -> String {
         guard !fields.isEmpty else { throw .invalidArgument("a stream entry needs at least one field") }
-        var arguments: [RedisArgument] = ["XADD", RedisArgument(stream), "*"]
-        for (name, value) in fields {
-            arguments.append(RedisArgument(name))
-            arguments.append(RedisArgument(value))
-        }
-        let reply = try await client.send(arguments)
+        let reply = try await client.send(
+            ["XADD", RedisArgument(stream), "*"] + fields.flatMap { [RedisArgument($0.name), RedisArgument($0.value)] })
         guard let id = reply.string else { throw .protocolError("XADD answered \(reply)") }
         return id
     }
@@ -145,9 +141,7 @@ public struct WorkQueue: Sendable {
             guard let pair = streamReply.array, pair.count == 2, let list = pair[1].array else {
                 throw .protocolError("XREADGROUP stream reply \(streamReply)")
             }
-            for item in list {
-                entries.append(try Self.parseEntry(item, deliveryCount: 1))
-            }
+            entries += try list.map { item throws(RedisError) in try Self.parseEntry(item, deliveryCount: 1) }
         }
         return entries
     }
@@ -187,9 +181,8 @@ public struct WorkQueue: Sendable {
         guard let parts = reply.array, parts.count >= 2, let next = parts[0].string, let list = parts[1].array else {
             throw .protocolError("XAUTOCLAIM answered \(reply)")
         }
-        var entries: [Entry] = []
-        for item in list where !item.isNull {
-            entries.append(try Self.parseEntry(item, deliveryCount: 0))
+        var entries = try list.filter { !$0.isNull }.map { item throws(RedisError) in
+            try Self.parseEntry(item, deliveryCount: 0)
         }
         guard !entries.isEmpty else { return ([], next) }
 
@@ -206,11 +199,8 @@ public struct WorkQueue: Sendable {
                 throw .protocolError("XPENDING answered \(counts[index])")
             }
             // An entry acknowledged by someone else in between has no row; it is done.
-            guard let row = rows.first?.array, row.count == 4, let deliveries = row[3].integer else {
-                entries[index].deliveryCount = 0
-                continue
-            }
-            entries[index].deliveryCount = Int(deliveries)
+            let row = rows.first?.array
+            entries[index].deliveryCount = row?.count == 4 ? Int(row?[3].integer ?? 0) : 0
         }
         return (entries.filter { $0.deliveryCount > 0 }, next)
     }
@@ -239,18 +229,14 @@ public struct WorkQueue: Sendable {
     /// - Throws: A ``RedisError``.
     @discardableResult
     public func deadLetter(_ entry: Entry, reason: String) async throws(RedisError) -> String? {
-        var arguments: [RedisArgument] = [
+        let header: [RedisArgument] = [
             RedisArgument(group), RedisArgument(consumer), RedisArgument(entry.id), RedisArgument(reason),
             RedisArgument(entry.deliveryCount),
         ]
-        for field in entry.fields {
-            arguments.append(RedisArgument("field:" + field.name))
-            arguments.append(RedisArgument(field.value))
-        }
         let reply = try await client.evaluate(
             Self.deadLetterScript,
             keys: [RedisArgument(stream), RedisArgument(configuration.deadLetterStream)],
-            arguments: arguments)
+            arguments: header + entry.fields.flatMap { [RedisArgument("field:" + $0.name), RedisArgument($0.value)] })
         logger.warning(
             "Entry moved to the dead-letter stream",
             metadata: [
@@ -414,14 +400,7 @@ public struct WorkQueue: Sendable {
         guard let pair = value.array, pair.count == 2, let id = pair[0].string else {
             throw .protocolError("stream entry \(value)")
         }
-        var fields: [Entry.Field] = []
-        if let flat = pair[1].array {
-            var index = 0
-            while index + 1 < flat.count {
-                fields.append(Entry.Field(name: flat[index].string ?? "", value: flat[index + 1].string ?? ""))
-                index += 2
-            }
-        }
+        let fields = pair[1].stringPairs.map { Entry.Field(name: $0.name, value: $0.value) }
         return Entry(id: id, fields: fields, deliveryCount: deliveryCount)
     }
 

@@ -13,12 +13,6 @@ public enum BLASRuntime {
         return String(cString: name)
     }
 
-    /// The build configuration string of the loaded OpenBLAS.
-    public static var configuration: String {
-        guard let config = openblas_get_config() else { return "unknown" }
-        return String(cString: config)
-    }
-
     /// Limits OpenBLAS to one thread.
     public static func useSingleThread() {
         openblas_set_num_threads(1)

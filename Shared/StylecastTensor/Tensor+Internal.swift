@@ -16,16 +16,6 @@ extension TensorStorage {
 
 extension Tensor {
     /// A tensor of `shape` whose elements `body` writes (every one of them).
-    static func filled(
-        shape: [Int], _ body: (UnsafeMutableBufferPointer<Float>) throws(TensorError) -> Void
-    ) throws(TensorError) -> Tensor {
-        let count = shape.reduce(1, *)
-        let storage = TensorStorage(unsafeUninitializedCount: count)
-        try body(UnsafeMutableBufferPointer(rebasing: storage.buffer[0..<count]))
-        return try Tensor(shape: shape, storage: storage)
-    }
-
-    /// A tensor of `shape` whose elements `body` writes (every one of them); non-throwing body.
     static func make(shape: [Int], _ body: (UnsafeMutableBufferPointer<Float>) -> Void) -> Tensor {
         let count = shape.reduce(1, *)
         let storage = TensorStorage(unsafeUninitializedCount: count)

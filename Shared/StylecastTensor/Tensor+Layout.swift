@@ -11,12 +11,8 @@ extension Tensor {
             throw .invalidArgument(operation: "transposed", reason: "\(axes) is not a permutation of the axes of \(shape)")
         }
         let outShape = resolved.map { shape[$0] }
-        var inputStrides = [Int](repeating: 1, count: rank)
-        if rank > 1 {
-            for axis in stride(from: rank - 2, through: 0, by: -1) {
-                inputStrides[axis] = inputStrides[axis + 1] * shape[axis + 1]
-            }
-        }
+        // Row-major strides, 0 along an axis of extent 1 (whose index is always 0).
+        let inputStrides = broadcastStrides(shape, to: shape)
         let strides = resolved.map { inputStrides[$0] }
         return Tensor.make(shape: outShape) { out in
             withUnsafeBufferPointer { input in

@@ -49,14 +49,11 @@ extension Tensor {
         let columnCount = batch * area
         let depth = geometry.channels * geometry.kernelArea
         let weights = tapMajor(weight)
-        let columns = UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(depth * columnCount, 1))
-        let product = UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(outChannels * columnCount, 1))
+        let columnBase = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(depth * columnCount, 1))
+        let productBase = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(outChannels * columnCount, 1))
         defer {
-            columns.deallocate()
-            product.deallocate()
-        }
-        guard let columnBase = columns.baseAddress, let productBase = product.baseAddress else {
-            return Tensor(zeros: [batch, outChannels, geometry.outHeight, geometry.outWidth])
+            columnBase.deallocate()
+            productBase.deallocate()
         }
         unfoldScaled(style: style, geometry: geometry, into: columnBase, rowStride: columnCount)
         weights.withUnsafeBufferPointer { w in
@@ -112,16 +109,13 @@ extension Tensor {
         let factors = demodulationFactors(weight: weight, style: style, demodulate: demodulate, epsilon: epsilon)
         let area = height * width
         let columnCount = batch * area
-        let columns = UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(9 * channels * columnCount, 1))
-        let phases = UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(4 * outChannels * columnCount, 1))
+        let columnBase = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(9 * channels * columnCount, 1))
+        let phaseBase = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(4 * outChannels * columnCount, 1))
         defer {
-            columns.deallocate()
-            phases.deallocate()
+            columnBase.deallocate()
+            phaseBase.deallocate()
         }
-        guard let columnBase = columns.baseAddress, let phaseBase = phases.baseAddress else {
-            return Tensor(zeros: [batch, outChannels, 2 * height, 2 * width])
-        }
-        // Rows of `columns` are tap-major: row (tap * channels + c) holds channel c shifted by
+        // Rows of `columnBase` are tap-major: row (tap * channels + c) holds channel c shifted by
         // tap = (dy + 1) * 3 + (dx + 1), so a phase's two taps of one window row are adjacent.
         unfoldScaled(style: style, geometry: geometry, into: columnBase, rowStride: columnCount)
         let phaseWeights = Tensor.upsamplingPhaseWeights(weight)
@@ -301,16 +295,14 @@ extension Tensor {
         let outChannels = weight.shape[0]
         let kernelArea = geometry.kernelArea
         let depth = inChannels * kernelArea
-        let columns = UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(depth * geometry.outArea, 1))
-        let modulated = UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(outChannels * depth, 1))
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(depth * geometry.outArea, 1))
+        let filters = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(outChannels * depth, 1))
         defer {
-            columns.deallocate()
-            modulated.deallocate()
+            scratch.deallocate()
+            filters.deallocate()
         }
         return Tensor.make(shape: [batch, outChannels, geometry.outHeight, geometry.outWidth]) { out in
-            guard let outBase = out.baseAddress, let scratch = columns.baseAddress,
-                let filters = modulated.baseAddress
-            else { return }
+            guard let outBase = out.baseAddress else { return }
             withUnsafeBufferPointer { input in
                 weight.withUnsafeBufferPointer { w in
                     style.withUnsafeBufferPointer { s in

@@ -45,7 +45,6 @@ extension Tensor {
         }
     }
 
-    /// Applies `reduce` to the in-image values of each window.
     /// Max pooling over non-overlapping windows without padding (the common CNN case), with
     /// direct indexing instead of the general window walk. NaN propagates as in PyTorch.
     private func tiledMaxPooled2d(kernel: Size2D) -> Tensor {
@@ -79,6 +78,7 @@ extension Tensor {
         }
     }
 
+    /// Applies `reduce` to the in-image values of each window.
     private func pooled(
         operation: String, kernel: Size2D, stride: Size2D, padding: Size2D,
         _ reduce: (PoolingWindow) -> Float

@@ -1,9 +1,17 @@
 // Reductions along one axis, and softmax / log-softmax.
 
 extension Tensor {
-    /// The extents before, along and after `axis`: the tensor seen as `[outer, extent, inner]`.
-    private func split(at axis: Int) -> (outer: Int, extent: Int, inner: Int) {
-        (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+    /// Resolves `axis` and gives the extents before, along and after it: the tensor seen as
+    /// `[outer, extent, inner]`.
+    /// - Throws: ``TensorError/invalidArgument`` when `axis` is out of range, or empty unless `allowEmpty`.
+    private func lines(
+        along axis: Int, operation: String, allowEmpty: Bool
+    ) throws(TensorError) -> (axis: Int, outer: Int, extent: Int, inner: Int) {
+        let axis = try resolvedAxis(axis, operation: operation)
+        guard allowEmpty || shape[axis] > 0 else {
+            throw .invalidArgument(operation: operation, reason: "axis \(axis) of shape \(shape) is empty")
+        }
+        return (axis, shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
     }
 
     /// Reduces each line along `axis` with `reduce(base, stride, extent)`.
@@ -11,11 +19,7 @@ extension Tensor {
         axis: Int, operation: String, allowEmpty: Bool,
         _ reduce: (UnsafePointer<Float>, Int, Int) -> Float
     ) throws(TensorError) -> Tensor {
-        let axis = try resolvedAxis(axis, operation: operation)
-        let (outer, extent, inner) = split(at: axis)
-        guard allowEmpty || extent > 0 else {
-            throw .invalidArgument(operation: operation, reason: "axis \(axis) of shape \(shape) is empty")
-        }
+        let (axis, outer, extent, inner) = try lines(along: axis, operation: operation, allowEmpty: allowEmpty)
         var outShape = shape
         outShape.remove(at: axis)
         return Tensor.make(shape: outShape) { out in
@@ -66,11 +70,7 @@ extension Tensor {
     /// - Returns: Row-major indices for the shape with `axis` removed (one index for rank 1).
     /// - Throws: ``TensorError/invalidArgument`` when `axis` is out of range or empty.
     public func argmax(axis: Int) throws(TensorError) -> [Int] {
-        let axis = try resolvedAxis(axis, operation: "argmax")
-        let (outer, extent, inner) = split(at: axis)
-        guard extent > 0 else {
-            throw .invalidArgument(operation: "argmax", reason: "axis \(axis) of shape \(shape) is empty")
-        }
+        let (_, outer, extent, inner) = try lines(along: axis, operation: "argmax", allowEmpty: false)
         return withUnsafeBufferPointer { input in
             var result = [Int]()
             result.reserveCapacity(outer * inner)
@@ -105,8 +105,7 @@ extension Tensor {
     }
 
     private func normalisedLines(axis: Int, operation: String, logarithm: Bool) throws(TensorError) -> Tensor {
-        let axis = try resolvedAxis(axis, operation: operation)
-        let (outer, extent, inner) = split(at: axis)
+        let (_, outer, extent, inner) = try lines(along: axis, operation: operation, allowEmpty: true)
         return Tensor.make(shape: shape) { out in
             withUnsafeBufferPointer { input in
                 guard let source = input.baseAddress, let target = out.baseAddress else { return }

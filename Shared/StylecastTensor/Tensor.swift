@@ -21,9 +21,7 @@ public struct Tensor: Sendable {
     /// - Parameter shape: Extent of each axis; every extent must be at least 0.
     public init(zeros shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in \(shape)")
-        self.shape = shape
-        self.storage = TensorStorage(zeros: shape.reduce(1, *))
-        self.offset = 0
+        self.init(unchecked: shape, storage: TensorStorage(zeros: shape.reduce(1, *)))
     }
 
     /// A tensor holding `values` in row-major order.
@@ -33,9 +31,7 @@ public struct Tensor: Sendable {
         guard shape.allSatisfy({ $0 >= 0 }), values.count == expected else {
             throw .elementCount(operation: "init(shape:values:)", shape: shape, count: values.count)
         }
-        self.shape = shape
-        self.storage = TensorStorage(copying: values)
-        self.offset = 0
+        self.init(unchecked: shape, storage: TensorStorage(copying: values))
     }
 
     /// A tensor over existing storage (no copy), e.g. a memory-mapped weight.
@@ -45,16 +41,15 @@ public struct Tensor: Sendable {
         guard shape.allSatisfy({ $0 >= 0 }), offset >= 0, offset + expected <= storage.buffer.count else {
             throw .elementCount(operation: "init(shape:storage:)", shape: shape, count: storage.buffer.count - offset)
         }
+        self.init(unchecked: shape, storage: storage, offset: offset)
+    }
+
+    /// A tensor over storage known to hold at least the shape's element count from `offset`
+    /// (internal fast path).
+    init(unchecked shape: [Int], storage: TensorStorage, offset: Int = 0) {
         self.shape = shape
         self.storage = storage
         self.offset = offset
-    }
-
-    /// A tensor over storage known to hold at least the shape's element count (internal fast path).
-    init(unchecked shape: [Int], storage: TensorStorage) {
-        self.shape = shape
-        self.storage = storage
-        self.offset = 0
     }
 
     /// The elements in row-major order.
