@@ -52,14 +52,15 @@ func shared(_ name: String, _ dependencies: [Target.Dependency] = [], numeric: B
     .target(name: name, dependencies: dependencies, path: "Shared/\(name)", swiftSettings: settings(numeric: numeric))
 }
 
-/// A test target, or a library the tests share, in `Tests/<name>`.
+/// A test target, or a library the tests share, in `Tests/<name>` (or `Tests/<folder>`).
 func tests(
     _ name: String, _ dependencies: [Target.Dependency], library: Bool = false, numeric: Bool = false,
-    fixtures: Bool = false
+    fixtures: Bool = false, folder: String? = nil
 ) -> Target {
     let resources: [Resource]? = fixtures ? [.copy("Fixtures")] : nil
     return library
-        ? .target(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: settings(numeric: numeric))
+        ? .target(
+            name: name, dependencies: dependencies, path: "Tests/\(folder ?? name)", swiftSettings: settings(numeric: numeric))
         : .testTarget(
             name: name, dependencies: dependencies, path: "Tests/\(name)", resources: resources,
             swiftSettings: settings(numeric: numeric))
@@ -229,6 +230,8 @@ targets += [
     // Needs ../shared/data (or STYLECAST_DATA_DIR) and, for Fashion-MNIST, dataset-fashion-mnist.
     tests("StylecastDatasetsTests", ["StylecastDatasets", "StylecastProto", .swiftProtobuf, "StylecastFuzzTargets"]),
     tests("StylecastAttributesTests", ["StylecastAttributes", "StylecastText"]),
+    // What the benchmark executables share: their command-line options and progress lines.
+    tests("BenchmarkSupport", [], library: true, folder: "Benchmarks/Support"),
     // Attribute extraction measured on real labels (scripts/bench/attributes.sh runs it).
     tool(
         "attributes-eval", in: "Benchmarks/AttributesEval",
@@ -237,13 +240,13 @@ targets += [
     // anchor is a direct cblas_sgemm call: the one place above StylecastTensor that imports CBLAS.
     tool(
         "tensor-bench", in: "Benchmarks/TensorBench",
-        ["StylecastCalendar", "StylecastTensor", "StylecastVision", "StylecastImageIO", "CBLAS"]),
+        ["BenchmarkSupport", "StylecastCalendar", "StylecastTensor", "StylecastVision", "StylecastImageIO", "CBLAS"]),
     // The Swift side of scripts/bench/embedding.sh: the service path with and without gRPC.
     tool(
         "embedding-bench", in: "Benchmarks/EmbeddingBench",
         [
-            "StylecastCalendar", "TextEmbeddingService", "StylecastText", "StylecastTensor", "StylecastClient",
-            "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2,
+            "BenchmarkSupport", "StylecastCalendar", "TextEmbeddingService", "StylecastText", "StylecastTensor",
+            "StylecastClient", "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2,
         ]),
     // The Swift side of scripts/bench/forecast.sh: fits every benchmark series, writes forecasts.
     tool("forecast-bench", in: "Benchmarks/ForecastBench", ["StylecastCalendar", "StylecastForecast"], numeric: true),
@@ -252,7 +255,9 @@ targets += [
         "trend-calls-bench", in: "Benchmarks/TrendCallsBench",
         ["StylecastTrends", "StylecastForecast", "StylecastDatasets", "StylecastCalendar"], numeric: true),
     // The Swift side of scripts/bench/new-product.sh: new-product forecasts on VISUELLE's split.
-    tool("new-product-bench", in: "Benchmarks/NewProductBench", ["StylecastForecast", "StylecastDatasets"], numeric: true),
+    tool(
+        "new-product-bench", in: "Benchmarks/NewProductBench",
+        ["BenchmarkSupport", "StylecastForecast", "StylecastDatasets"], numeric: true),
     // Keys, entries, codecs, reasons and ports against the rules the services rely on.
     tests("StylecastContractsTests", ["StylecastContracts", "StylecastRedis", "StylecastErrors"]),
     tests("StylecastCalendarTests", ["StylecastCalendar"]),
@@ -262,24 +267,31 @@ targets += [
         numeric: true),
     // The Swift side of scripts/bench/generation.sh: style generator images per second.
     tool(
-        "generator-bench", in: "Benchmarks/GeneratorBench", ["StylecastCalendar", "StylecastVision", "StylecastTensor"],
-        numeric: true),
+        "generator-bench", in: "Benchmarks/GeneratorBench",
+        ["BenchmarkSupport", "StylecastCalendar", "StylecastVision", "StylecastTensor"], numeric: true),
     // The Swift side of scripts/eval/generation.sh: conditional accuracy, classifier FID, contact sheet.
     tool(
         "generation-eval", in: "Benchmarks/GenerationEval",
-        ["StylecastCalendar", "StylecastVision", "StylecastImageIO", "StylecastTensor"], numeric: true),
+        ["BenchmarkSupport", "StylecastCalendar", "StylecastVision", "StylecastImageIO", "StylecastTensor"],
+        numeric: true),
     // The Swift side of scripts/bench/load.sh: a mix of calls to all five services, RSS sampled.
     tool(
         "load-gen", in: "Benchmarks/LoadGen",
-        ["StylecastCalendar", "StylecastClient", "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2]),
+        [
+            "BenchmarkSupport", "StylecastCalendar", "StylecastClient", "StylecastProto", "StylecastGRPC", .grpcCore,
+            .grpcHTTP2,
+        ]),
     // The cache-miss load of scripts/bench/recommend-serving.sh: Recommend for distinct users.
     tool(
         "rec-load", in: "Benchmarks/RecLoad",
-        ["StylecastCalendar", "StylecastContracts", "StylecastClient", "StylecastProto", "StylecastGRPC", .grpcCore]),
+        [
+            "BenchmarkSupport", "StylecastCalendar", "StylecastContracts", "StylecastClient", "StylecastProto",
+            "StylecastGRPC", .grpcCore,
+        ]),
     // The Swift side of scripts/bench/recsys.sh: our recommenders on the shared splits.
     tool(
-        "recsys-bench", in: "Benchmarks/RecsysBench", ["StylecastCalendar", "StylecastRecommender", "StylecastTensor"],
-        numeric: true),
+        "recsys-bench", in: "Benchmarks/RecsysBench",
+        ["BenchmarkSupport", "StylecastCalendar", "StylecastRecommender", "StylecastTensor"], numeric: true),
     tests("StylecastRecommenderTests", ["StylecastRecommender", "StylecastTensor", "StylecastModelFormat"]),
     tests("StylecastTensorTests", ["StylecastTensor"], fixtures: true),
     // trend-aggregation's attributes, topics, request rules and report text without gRPC or Redis.

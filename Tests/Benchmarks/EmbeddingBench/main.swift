@@ -8,6 +8,7 @@
 //
 // Run it from a release build (scripts/bench/embedding.sh does).
 
+import BenchmarkSupport
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -22,12 +23,6 @@ import TextEmbeddingService
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
-}
-
-func option(_ name: String, default value: String? = nil) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
 }
 
 func fail(_ message: String) -> Never {
@@ -101,13 +96,13 @@ func benchmarkGRPC(corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSize
 }
 
 BLASRuntime.useSingleThread()
-let seconds = Double(option("--seconds", default: "3")!) ?? 3
-let batchSizes = option("--batch-sizes", default: "1,8,32,128")!.split(separator: ",").compactMap { Int($0) }
+let seconds = Double(option("--seconds", default: "3")) ?? 3
+let batchSizes = option("--batch-sizes", default: "1,8,32,128").split(separator: ",").compactMap { Int($0) }
 guard let corpusPath = option("--corpus") else { fail("--corpus FILE is required") }
 let corpus = try Corpus(path: corpusPath)
 switch CommandLine.arguments.dropFirst().first {
 case "engine":
-    let models = option("--models", default: ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"] ?? "models")!
+    let models = option("--models", default: ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"] ?? "models")
     try await benchmarkEngine(
         corpus: corpus, modelDirectory: models + "/all-MiniLM-L6-v2", batchSizes: batchSizes, seconds: seconds)
 case "grpc":

@@ -11,21 +11,12 @@
 //   generation-eval [--per-class 1000] [--truncations 1,0.7] [--contact-sheet FILE]
 //                   [--fashion-mnist DIR]
 
+import BenchmarkSupport
 import Foundation
 import StylecastCalendar
 import StylecastImageIO
 import StylecastTensor
 import StylecastVision
-
-func option(_ name: String, default value: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
-}
-
-func log(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
 
 BLASRuntime.useSingleThread()
 let perClass = Int(option("--per-class", default: "1000")) ?? 1000

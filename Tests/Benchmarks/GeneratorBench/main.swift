@@ -5,16 +5,11 @@
 //
 //   generator-bench [--seconds 5] [--batch-sizes 1,64]
 
+import BenchmarkSupport
 import Foundation
 import StylecastCalendar
 import StylecastTensor
 import StylecastVision
-
-func option(_ name: String, default value: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
-}
 
 BLASRuntime.useSingleThread()
 let seconds = Double(option("--seconds", default: "5")) ?? 5

@@ -7,6 +7,7 @@
 //
 //   load-gen --stack RUN_DIR/stack.json --users FILE --items FILE [--seconds 60] [--workers 2]
 
+import BenchmarkSupport
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -15,12 +16,6 @@ import StylecastClient
 import StylecastGRPC
 import StylecastProto
 import Synchronization
-
-func option(_ name: String, default value: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
-}
 
 func lines(_ path: String) throws -> [String] {
     try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }

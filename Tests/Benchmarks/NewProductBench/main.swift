@@ -5,6 +5,7 @@
 // chosen on the training set only: fit on train less the last-released quarter of its two latest
 // seasons, score WAPE on that quarter, pick the best of a small grid, refit on all of train.
 // Prints a Markdown table: WAPE = 100 sum|y - yhat| / sum y, MAE in units (sales x 1,065).
+import BenchmarkSupport
 import Foundation
 import StylecastForecast
 
@@ -17,7 +18,6 @@ let directory = CommandLine.arguments[1]
 let train = try VisuelleFiles.products(path: directory + "/train.csv")
 let test = try VisuelleFiles.products(path: directory + "/test.csv")
 let signals = try VisuelleFiles.signals(path: directory + "/gtrends.csv")
-func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 log("new-product-bench: \(train.count) train, \(test.count) test products, \(signals.count) trend terms")
 
 // Validation split inside train, shaped like the official one (whose test products are the last

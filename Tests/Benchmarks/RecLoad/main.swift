@@ -6,6 +6,7 @@
 //
 //   rec-load --target HOST:PORT --user-prefix amazon-seq: --first 2 --count 2000 [--concurrency 16] [--k 10]
 
+import BenchmarkSupport
 import Foundation
 import GRPCCore
 import StylecastCalendar
@@ -14,12 +15,6 @@ import StylecastContracts
 import StylecastGRPC
 import StylecastProto
 import Synchronization
-
-func option(_ name: String, default value: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
-}
 
 let target = try Endpoint(parsing: option("--target", default: StylecastServiceName.recommendation.defaultTarget))
 let prefix = option("--user-prefix", default: "amazon-seq:")

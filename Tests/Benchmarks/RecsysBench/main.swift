@@ -9,6 +9,7 @@
 //
 // Run it from a release build (scripts/bench/recsys.sh does).
 
+import BenchmarkSupport
 import Foundation
 import StylecastCalendar
 import StylecastRecommender
@@ -18,12 +19,6 @@ func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     // Written straight to the file descriptor, so that each line arrives as it is measured.
     FileHandle.standardOutput.write(data + Data("\n".utf8))
-}
-
-func option(_ name: String, default value: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
 }
 
 func emit(_ outcome: Outcome, dataset: String) {

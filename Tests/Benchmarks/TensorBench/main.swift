@@ -5,6 +5,7 @@
 //
 // Run it from a release build (scripts/bench/tensor.sh does).
 
+import BenchmarkSupport
 import CBLAS
 import Foundation
 import StylecastCalendar
@@ -29,12 +30,6 @@ func rate(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
-}
-
-func option(_ name: String, default value: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
 }
 
 func randomTensor(_ shape: [Int]) throws -> Tensor {
