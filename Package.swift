@@ -129,6 +129,8 @@ var targets: [Target] = [
     // The gRPC client side: endpoints, TLS and token credentials, connections, health probes
     // (used by the command-line client, image-generation's upstream calls, tests and benchmarks).
     shared("StylecastClient", ["StylecastContracts", "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2, .swiftProtobuf]),
+    // Child processes with signals unblocked: `stylecast up`'s stack and the tests' children.
+    shared("StylecastProcess"),
     // Redis over libhiredis: connection pool, scripts, pipelining, the Streams work queue.
     shared("StylecastRedis", ["StylecastCalendar", "CHiredis", "StylecastErrors", .logging, .nioPosix]),
     // Configuration, logging, gRPC server bootstrap, health, reflection, error mapping,
@@ -207,7 +209,8 @@ targets.append(
         name: "stylecast",
         dependencies: [
             "StylecastClient", "StylecastContracts", "StylecastProto", "StylecastGRPC", "StylecastVision",
-            "StylecastImageIO", "StylecastTensor", "StylecastDatasets", "StylecastRedis", "TrendAggregationService",
+            "StylecastImageIO", "StylecastTensor", "StylecastDatasets", "StylecastProcess", "StylecastRedis",
+            "TrendAggregationService",
             .argumentParser, .grpcCore, .swiftProtobuf, .logging,
         ],
         path: "Services/Client/stylecast", swiftSettings: swiftSettings))
@@ -330,7 +333,9 @@ targets += [
             "StylecastCalendar", .grpcCore, .grpcHTTP2,
         ]),
     // Helpers shared by the test targets: the test Redis from scripts/test.sh, child processes.
-    tests("StylecastTestSupport", ["StylecastRedis", "StylecastProto", "StylecastGRPC", .grpcCore], library: true),
+    tests(
+        "StylecastTestSupport", ["StylecastProcess", "StylecastRedis", "StylecastProto", "StylecastGRPC", .grpcCore],
+        library: true),
     // A real work-queue consumer process, killed and restarted by the work-queue tests.
     tool("queue-drill", in: "QueueDrill", ["StylecastRedis", .argumentParser, .logging]),
     // The chaos drill (scripts/chaos.sh): the real services and Redis killed, restarted and

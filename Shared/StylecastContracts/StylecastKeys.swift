@@ -5,19 +5,6 @@
 /// that one script or transaction touches together carry the same tag. An id that becomes part
 /// of a key must pass ``KeyIdentifier/check(_:field:allowEmpty:)`` first, so that it cannot
 /// contain a brace and move the key's tag.
-///
-/// | key | type | written by | holds |
-/// |---|---|---|---|
-/// | ``item(_:)`` `stylecast:item:{<id>}` | string | ingest | the item, binary protobuf `FashionItem` |
-/// | ``itemEmbedding(_:)`` `stylecast:item:{<id>}:embedding` | string | text-embedding | ``EmbeddingCodec`` bytes |
-/// | ``itemAttributes(_:)`` `stylecast:item:{<id>}:attributes` | string | text-embedding | ``AttributesCodec`` JSON |
-/// | ``itemIDs`` `stylecast:{items.ingested}:ids` | set | ingest | item ids stored |
-/// | ``itemContent`` `stylecast:{items.ingested}:content` | set | ingest | content fingerprints stored |
-/// | ``signal(_:)`` `stylecast:signal:{<id>}` | string | ingest | a search-interest series, binary protobuf |
-/// | ``signalIDs``, ``interactionIDs`` | set | ingest | ids stored |
-/// | ``textEmbedding(sha1:)`` `stylecast:embedding:{<sha1>}` | string | text-embedding | cached ``EmbeddingCodec`` bytes, with a TTL |
-/// | ``Recommendation`` keys `stylecast:{models}:recommendation:*`, `stylecast:rec:{<user>}` | | recommendation | model, cache |
-/// | ``Trends`` keys `stylecast:{trends}:*` | | trend-aggregation | series, totals, vocabulary |
 public enum StylecastKeys {
     /// What every key starts with (before the `:`).
     public static let namespace = "stylecast"

@@ -1,11 +1,6 @@
-/// The Redis streams the services pass work through, and the consumer groups that read them.
-///
-/// | stream | written by | read by (consumer group) | entry |
-/// |---|---|---|---|
-/// | `stylecast:{items.ingested}` | ingest | text-embedding, trend-aggregation | ``IngestedItemEntry`` |
-/// | `stylecast:{items.embedded}` | text-embedding | recommendation, trend-aggregation | ``EmbeddedItemEntry`` |
-/// | `stylecast:{interactions}` | ingest | recommendation, trend-aggregation | ``InteractionEntry`` |
-/// | `stylecast:{signals}` | ingest | trend-aggregation | ``SignalEntry`` |
+/// The Redis streams the services pass work through, and the consumer groups that read them
+/// (docs/architecture.md says who writes and reads each, above "Redis key layout"; each has its
+/// ``WorkStreamEntry`` schema).
 ///
 /// Each stream's name is its own hash tag, so the stream, its id sets, its dead letters and the
 /// idempotency markers of what consumers write beside it share one Redis Cluster slot.

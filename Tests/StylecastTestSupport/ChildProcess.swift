@@ -1,4 +1,5 @@
 import Foundation
+import StylecastProcess
 import Synchronization
 
 /// A child process for tests: launched with its output captured to a file, killable with any

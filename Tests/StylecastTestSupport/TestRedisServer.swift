@@ -1,4 +1,5 @@
 import Foundation
+import StylecastProcess
 import StylecastRedis
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Foundation
 import StylecastContracts
+import StylecastProcess
 
 /// The five services and a Redis started on this machine by `stylecast up`, as recorded in the
 /// run folder's `stack.json` (pids, ports, log files), so that `down`, `status` and a second
@@ -119,39 +120,15 @@ struct LocalStack: Codable {
     ///   - log: The file its standard output and error are appended to.
     /// - Returns: Its pid.
     static func spawn(_ executable: String, arguments: [String], environment: [String: String], log: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
+        let output = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw StackError.spawnFailed(executable, errno: errno) }
+        defer { close(output) }
+        do {
+            return try Spawn.start(
+                executable, arguments, standardOutput: output, environment: environment, newSession: true)
+        } catch {
+            throw StackError.spawnFailed(executable, errno: error.code)
         }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // The child gets an empty signal mask and default handlers: this process's threads block
-        // some signals, and a child that inherits a blocked SIGTERM (redis-server does) never
-        // stops. 0x80 is glibc's POSIX_SPAWN_SETSID (spawn.h, glibc >= 2.26), a macro Swift
-        // does not import.
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        let setSessionFlag: Int16 = 0x80
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | setSessionFlag)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw StackError.spawnFailed(executable, errno: result) }
-        return pid
     }
 
     /// Sends SIGTERM and waits up to `grace` for the process to end, then SIGKILL.

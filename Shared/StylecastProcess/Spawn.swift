@@ -2,29 +2,39 @@
 import Glibc
 #endif
 
-/// Starts programs with `posix_spawn`, with all signals unblocked and at their defaults.
+/// Starts programs with `posix_spawn`, with all signals unblocked and at their defaults: the
+/// `stylecast up` stack and the tests' child processes.
 ///
 /// Foundation's `Process` passes on the spawning thread's signal mask, and libdispatch threads
-/// block most signals, so a child started from a test would ignore `SIGTERM`. Pipes made here
-/// are close-on-exec so that one child never holds another child's pipe open.
+/// block most signals, so a child started that way would ignore `SIGTERM` (redis-server does).
+/// Pipes made here are close-on-exec so that one child never holds another child's pipe open.
 public enum Spawn {
     /// Why a program could not be started.
     public struct Failure: Error, CustomStringConvertible {
         /// What failed.
         public var description: String
+        /// The `errno` value of the failed call, 0 when there is none.
+        public var code: Int32
+
+        public init(description: String, code: Int32 = 0) {
+            self.description = description
+            self.code = code
+        }
     }
 
     /// Starts a program.
     /// - Parameters:
-    ///   - path: Absolute path of the program.
+    ///   - path: The program: a path, or a name looked up in `PATH`.
     ///   - arguments: Its arguments (without the program name).
     ///   - standardInput: File descriptor to use as its standard input, or `nil` for /dev/null.
     ///   - standardOutput: File descriptor for its standard output and error, or `nil` for /dev/null.
     ///   - environment: The child's whole environment, or `nil` to inherit this process's.
+    ///   - newSession: Whether it gets a session of its own, so that Ctrl-C in this terminal
+    ///     does not reach it.
     /// - Returns: The child's process ID.
     public static func start(
         _ path: String, _ arguments: [String], standardInput: Int32? = nil, standardOutput: Int32? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil, newSession: Bool = false
     ) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -51,7 +61,9 @@ public enum Spawn {
         sigfillset(&allSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // 0x80 is glibc's POSIX_SPAWN_SETSID (spawn.h, glibc >= 2.26), a macro Swift does not import.
+        let sessionFlag: Int16 = newSession ? 0x80 : 0
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | sessionFlag)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -62,12 +74,12 @@ public enum Spawn {
         var pid: pid_t = 0
         let result =
             if let envp {
-                posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+                posix_spawnp(&pid, path, &actions, &attributes, argv, envp)
             } else {
-                posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+                posix_spawnp(&pid, path, &actions, &attributes, argv, environ)
             }
         guard result == 0 else {
-            throw Failure(description: "posix_spawn \(path): \(String(cString: strerror(result)))")
+            throw Failure(description: "posix_spawn \(path): \(String(cString: strerror(result)))", code: result)
         }
         return pid
     }
