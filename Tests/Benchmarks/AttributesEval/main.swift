@@ -20,35 +20,25 @@ import StylecastCalendar
 import StylecastDatasets
 import StylecastImageIO
 
+/// The value after `name` in `arguments`, `nil` when it is absent.
+func option(_ name: String, in arguments: [String]) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
 func dataDirectory(_ arguments: [String]) -> String {
-    if let index = arguments.firstIndex(of: "--data"), index + 1 < arguments.count { return arguments[index + 1] }
-    return ProcessInfo.processInfo.environment["STYLECAST_DATA_DIR"] ?? "../shared/data"
+    option("--data", in: arguments) ?? ProcessInfo.processInfo.environment["STYLECAST_DATA_DIR"] ?? "../shared/data"
 }
 
 /// `--models DIR`, else `$STYLECAST_MODELS_DIR`, else `models`, with `/all-MiniLM-L6-v2` appended.
 func modelDirectory(_ arguments: [String]) -> String {
-    let models: String
-    if let index = arguments.firstIndex(of: "--models"), index + 1 < arguments.count {
-        models = arguments[index + 1]
-    } else {
-        models = ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "models"
-    }
-    return models + "/all-MiniLM-L6-v2"
+    let environment = ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+    return (option("--models", in: arguments) ?? environment ?? "models") + "/all-MiniLM-L6-v2"
 }
 
 /// `--sample N` (rows per data set, default 1000).
 func sampleSize(_ arguments: [String]) -> Int {
-    guard let index = arguments.firstIndex(of: "--sample"), index + 1 < arguments.count,
-        let size = Int(arguments[index + 1]), size >= 2
-    else { return 1000 }
-    return size
-}
-
-/// One evaluated column: the labels and the mapping they are read through.
-struct Column {
-    let mapping: LabelMapping
-    let labels: [String]
-    let malformed: Int
+    option("--sample", in: arguments).flatMap(Int.init).flatMap { $0 >= 2 ? $0 : nil } ?? 1000
 }
 
 func printMappings() {
@@ -86,7 +76,7 @@ func evaluate(dataDirectory directory: String) throws {
     let columns = try LabelMapping.all.map { mapping in
         let table = mapping.isMyntra ? myntra : hm
         let column = try table.column(mapping.column)
-        return Column(mapping: mapping, labels: table.rows.map { $0[column] }, malformed: table.malformedLines.count)
+        return (mapping: mapping, labels: table.rows.map { $0[column] }, malformed: table.malformedLines.count)
     }
 
     let extractor = AttributeExtractor.standard
@@ -107,19 +97,17 @@ func evaluate(dataDirectory directory: String) throws {
     for column in columns {
         let results = column.mapping.isMyntra ? myntraResults : hmResults
         var score = Score()
+        // Diagnostic: the wrong (surface -> value | label) pairs, the most frequent to stderr.
+        var errors: [String: Int] = [:]
         for (label, found) in zip(column.labels, results) {
-            let predicted = found.filter { $0.kind.rawValue == column.mapping.kind }.map(\.value)
-            score.add(label: label, accepted: column.mapping.accepted(label), predicted: predicted)
+            let matches = found.filter { $0.kind.rawValue == column.mapping.kind }
+            let accepted = column.mapping.accepted(label)
+            score.add(label: label, accepted: accepted, predicted: matches.map(\.value))
+            for attribute in matches where accepted.map({ !$0.contains(attribute.value) }) ?? false {
+                errors["\(attribute.surface) -> \(attribute.value) | \(label)", default: 0] += 1
+            }
         }
         if ProcessInfo.processInfo.environment["ATTRIBUTES_EVAL_ERRORS"] != nil {
-            // Diagnostic: the most frequent wrong (surface -> value | label) pairs, to stderr.
-            var errors: [String: Int] = [:]
-            for (label, found) in zip(column.labels, results) {
-                guard let accepted = column.mapping.accepted(label) else { continue }
-                for attribute in found where attribute.kind.rawValue == column.mapping.kind && !accepted.contains(attribute.value) {
-                    errors["\(attribute.surface) -> \(attribute.value) | \(label)", default: 0] += 1
-                }
-            }
             let top = errors.sorted { $0.value > $1.value }.prefix(40).map { "  \($0.value)  \($0.key)" }
             FileHandle.standardError.write(Data("\(column.mapping.name) errors:\n\(top.joined(separator: "\n"))\n".utf8))
         }

@@ -37,14 +37,11 @@ struct Metrics {
 /// - Parameters:
 ///   - stage: The split stage.
 ///   - excludeSeen: Whether the user's training items are left out.
-///   - users: Users to rank (default: every evaluated user).
 ///   - score: Writes one score per item for a user.
-func rankings(
-    _ stage: Stage, excludeSeen: Bool, users: [Int]? = nil, score: (Int, inout [Float]) -> Void
-) -> [Int: [Int]] {
+func rankings(_ stage: Stage, excludeSeen: Bool, score: (Int, inout [Float]) -> Void) -> [Int: [Int]] {
     var result: [Int: [Int]] = [:]
     var scores = [Float]()
-    for user in users ?? stage.evaluatedUsers {
+    for user in stage.evaluatedUsers {
         score(user, &scores)
         if excludeSeen {
             for event in stage.histories[user] { scores[event.item] = -.infinity }

@@ -20,6 +20,8 @@ struct Experiments {
     var kind: Stage.Kind { valid.kind }
     /// Exclusion choices tuned on validation: Amazon always excludes seen items (the protocol).
     var exclusionChoices: [Bool] { kind == .sequence ? [true] : [true, false] }
+    /// The hybrid's components, in weight order.
+    static let hybridNames = ["als", "co-occurrence", "popularity", "repurchase"]
 
     func popularity(window: Double?, decay: TimeDecay, label: String) throws -> Outcome {
         func run(_ stage: Stage) throws -> Metrics {
@@ -34,81 +36,43 @@ struct Experiments {
             excludeSeen: kind == .sequence, valid: try run(valid), test: try run(test))
     }
 
-    func als() throws -> (Outcome, ALSConfiguration, Bool) {
-        var best: (ALSConfiguration, Bool, Metrics)?
-        func consider(_ configuration: ALSConfiguration) throws {
-            let model = try ALSModel.train(try matrix(valid), configuration: configuration)
-            for exclude in exclusionChoices {
-                let metrics = Metrics(stage: valid, rankings: alsRankings(valid, model: model, excludeSeen: exclude))
-                if best == nil || metrics.primary > best!.2.primary { best = (configuration, exclude, metrics) }
-            }
+    func als() throws -> (Outcome, ALSConfiguration) {
+        try tune("ours ALS", Grids.als(kind), refine: Grids.alsIterations(at:)) { configuration, _ in
+            [
+                "factors": configuration.factors, "regularization": configuration.regularization,
+                "alpha": configuration.alpha, "confidence": 1 + configuration.alpha, "iterations": configuration.iterations,
+                "cg_steps": configuration.conjugateGradientSteps,
+            ]
+        } fit: { stage, configuration in
+            let model = try ALSModel.train(try matrix(stage), configuration: configuration)
+            return { Metrics(stage: stage, rankings: alsRankings(stage, model: model, excludeSeen: $0)) }
         }
-        for configuration in Grids.als(kind) { try consider(configuration) }
-        for iterations in Grids.alsIterations {
-            var configuration = best!.0
-            configuration.iterations = iterations
-            try consider(configuration)
-        }
-        let (configuration, exclude, validMetrics) = best!
-        let model = try ALSModel.train(try matrix(test), configuration: configuration)
-        let testMetrics = Metrics(stage: test, rankings: alsRankings(test, model: model, excludeSeen: exclude))
-        let parameters: [String: Any] = [
-            "factors": configuration.factors, "regularization": configuration.regularization,
-            "alpha": configuration.alpha, "confidence": 1 + configuration.alpha, "iterations": configuration.iterations,
-            "cg_steps": configuration.conjugateGradientSteps,
-        ]
-        return (
-            Outcome(model: "ours ALS", parameters: parameters, excludeSeen: exclude, valid: validMetrics, test: testMetrics),
-            configuration, exclude
-        )
     }
 
     func coOccurrence() throws -> (Outcome, CoOccurrenceConfiguration) {
-        var best: (CoOccurrenceConfiguration, Bool, Metrics)?
-        for configuration in Grids.coOccurrence(kind) {
-            let model = try train(valid, configuration)
-            for exclude in exclusionChoices {
-                let metrics = Metrics(stage: valid, rankings: rankings(valid, excludeSeen: exclude) { user, out in
-                    model.score(valid.query(user: user), into: &out)
-                })
-                if best == nil || metrics.primary > best!.2.primary { best = (configuration, exclude, metrics) }
+        try tune("ours co-occurrence", Grids.coOccurrence(kind)) { configuration, _ in
+            [
+                "pair_half_life": configuration.pairDecay.halfLife ?? "none",
+                "age_half_life": configuration.ageDecay.halfLife ?? "none",
+                "history_half_life": configuration.historyDecay.halfLife ?? "none",
+                "neighbours": configuration.neighbours, "normalization": configuration.normalization.rawValue,
+            ]
+        } fit: { stage, configuration in
+            let model = try train(stage, configuration)
+            return { exclude in
+                Metrics(stage: stage, rankings: rankings(stage, excludeSeen: exclude) { model.score(stage.query(user: $0), into: &$1) })
             }
         }
-        let (configuration, exclude, validMetrics) = best!
-        let model = try train(test, configuration)
-        let testMetrics = Metrics(stage: test, rankings: rankings(test, excludeSeen: exclude) { user, out in
-            model.score(test.query(user: user), into: &out)
-        })
-        let parameters: [String: Any] = [
-            "pair_half_life": configuration.pairDecay.halfLife ?? "none",
-            "age_half_life": configuration.ageDecay.halfLife ?? "none",
-            "history_half_life": configuration.historyDecay.halfLife ?? "none",
-            "neighbours": configuration.neighbours, "normalization": configuration.normalization.rawValue,
-        ]
-        return (
-            Outcome(model: "ours co-occurrence", parameters: parameters, excludeSeen: exclude, valid: validMetrics, test: testMetrics),
-            configuration
-        )
     }
 
     /// Repurchase candidates alone (no fill): the list holds only the user's likely re-buys.
     func repurchase() throws -> (Outcome, Double) {
-        func run(_ stage: Stage, window: Double) throws -> Metrics {
+        try tune("ours repurchase (candidates only)", Grids.repurchaseWindows, exclusions: [false]) { window, _ in
+            ["window_days": window, "minimum_count": 2]
+        } fit: { stage, window in
             let model = try RepurchaseModel(itemCount: stage.items, window: window)
-            return Metrics(stage: stage) { model.candidates(stage.query(user: $0)).prefix(stage.cutoff).map(\.item) }
+            return { _ in Metrics(stage: stage) { model.candidates(stage.query(user: $0)).prefix(stage.cutoff).map(\.item) } }
         }
-        var best: (Double, Metrics)?
-        for window in Grids.repurchaseWindows {
-            let metrics = try run(valid, window: window)
-            if best == nil || metrics.primary > best!.1.primary { best = (window, metrics) }
-        }
-        let window = best!.0
-        return (
-            Outcome(
-                model: "ours repurchase (candidates only)", parameters: ["window_days": window, "minimum_count": 2],
-                excludeSeen: false, valid: best!.1, test: try run(test, window: window)),
-            window
-        )
     }
 
     /// The hybrid: weights chosen on (a sample of) the valid stage's users, then the library's
@@ -146,13 +110,12 @@ struct Experiments {
         let weights = weightSets[bestIndex]
 
         let testParts = try parts(test, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
-        let names = ["als", "co-occurrence", "popularity", "repurchase"]
         let models: [any ItemScorer] = [testParts.als] + testParts.others
         let ranker = try HybridRanker(
-            components: zip(zip(names, models), weights).map { .init(name: $0.0, model: $0.1, weight: $1) },
+            components: zip(zip(Self.hybridNames, models), weights).map { .init(name: $0.0, model: $0.1, weight: $1) },
             repurchase: testParts.repurchase)
         var parameters: [String: Any] = ["validation_users": sample.count]
-        for (name, weight) in zip(names, weights) { parameters["w_" + name] = weight }
+        for (name, weight) in zip(Self.hybridNames, weights) { parameters["w_" + name] = weight }
         if let repurchaseWindow { parameters["repurchase_window_days"] = repurchaseWindow }
         return Outcome(
             model: "ours hybrid", parameters: parameters, excludeSeen: repurchaseWindow == nil, valid: scored[bestIndex],
@@ -168,34 +131,57 @@ struct Experiments {
         weights: [Float], als: ALSConfiguration, coOccurrence: CoOccurrenceConfiguration, repurchaseWindow: Double?
     ) throws -> Outcome {
         let rule = AttributeTrendSignals()
-        func run(_ stage: Stage, strength: Float) throws -> Metrics {
+        let testSignals = rule.itemSignals(itemAttributes: test.itemAttributes, interactions: test.train, now: test.now)
+        return try tune("ours hybrid + trend boost", Grids.boostStrengths, exclusions: [false]) { strength, tried in
+            [
+                "strength": strength, "valid_by_strength": Dictionary(uniqueKeysWithValues: tried.map { (String($0), $1.primary) }),
+                "rising_items_test": testSignals.filter { $0 > 0 }.count,
+                "recent_days": rule.recentDays, "baseline_days": rule.baselineDays,
+            ]
+        } fit: { stage, strength in
             let parts = try parts(stage, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
             let signals = rule.itemSignals(itemAttributes: stage.itemAttributes, interactions: stage.train, now: stage.now)
-            let names = ["als", "co-occurrence", "popularity", "repurchase"]
             let ranker = try HybridRanker(
-                components: zip(zip(names, [parts.als] + parts.others), weights).map {
+                components: zip(zip(Self.hybridNames, [parts.als] + parts.others), weights).map {
                     .init(name: $0.0, model: $0.1, weight: $1)
                 },
                 repurchase: parts.repurchase, boost: ItemBoost(signals: signals, strength: strength))
-            return Metrics(stage: stage) { ranker.recommend(stage.query(user: $0), count: stage.cutoff).map(\.item) }
+            return { _ in Metrics(stage: stage) { ranker.recommend(stage.query(user: $0), count: stage.cutoff).map(\.item) } }
+        }.0
+    }
+
+    /// Tunes one model on the valid stage and reports it on the test stage: each configuration of
+    /// `grid`, then each that `refine` derives from the grid's best, is fitted on the valid stage
+    /// and scored with each exclusion choice; the best (the first of equal primary metrics) is
+    /// fitted on the test stage.
+    /// - Parameters:
+    ///   - exclusions: The exclusion choices tried (default: ``exclusionChoices``).
+    ///   - parameters: The outcome's parameters for the chosen configuration, given every tried
+    ///     configuration's validation metrics.
+    ///   - fit: Fits a model on a stage; returns its metrics with or without the users' training items.
+    private func tune<Configuration>(
+        _ model: String, _ grid: [Configuration], exclusions: [Bool]? = nil,
+        refine: (Configuration) -> [Configuration] = { _ in [] },
+        parameters: (Configuration, _ tried: [(Configuration, Metrics)]) -> [String: Any],
+        fit: (Stage, Configuration) throws -> (Bool) -> Metrics
+    ) throws -> (Outcome, Configuration) {
+        var best: (configuration: Configuration, exclude: Bool, metrics: Metrics)?
+        var tried: [(Configuration, Metrics)] = []
+        func consider(_ configuration: Configuration) throws {
+            let metrics = try fit(valid, configuration)
+            for exclude in exclusions ?? exclusionChoices {
+                let scored = metrics(exclude)
+                tried.append((configuration, scored))
+                if best == nil || scored.primary > best!.metrics.primary { best = (configuration, exclude, scored) }
+            }
         }
-        var best: (Float, Metrics)?
-        var tried: [String: Double] = [:]
-        for strength in Grids.boostStrengths {
-            let metrics = try run(valid, strength: strength)
-            tried[String(strength)] = metrics.primary
-            if best == nil || metrics.primary > best!.1.primary { best = (strength, metrics) }
-        }
-        let (strength, validMetrics) = best!
-        let signals = rule.itemSignals(itemAttributes: test.itemAttributes, interactions: test.train, now: test.now)
-        return Outcome(
-            model: "ours hybrid + trend boost",
-            parameters: [
-                "strength": strength, "valid_by_strength": tried,
-                "rising_items_test": signals.filter { $0 > 0 }.count,
-                "recent_days": rule.recentDays, "baseline_days": rule.baselineDays,
-            ],
-            excludeSeen: false, valid: validMetrics, test: try run(test, strength: strength))
+        for configuration in grid { try consider(configuration) }
+        for configuration in refine(best!.configuration) { try consider(configuration) }
+        let (configuration, exclude, validMetrics) = best!
+        let outcome = Outcome(
+            model: model, parameters: parameters(configuration, tried), excludeSeen: exclude, valid: validMetrics,
+            test: try fit(test, configuration)(exclude))
+        return (outcome, configuration)
     }
 
     private func parts(

@@ -16,7 +16,13 @@ enum Grids {
     }
 
     /// Iterations tried last, at the best other values.
-    static let alsIterations = [5, 30]
+    static func alsIterations(at best: ALSConfiguration) -> [ALSConfiguration] {
+        [5, 30].map { iterations in
+            var configuration = best
+            configuration.iterations = iterations
+            return configuration
+        }
+    }
 
     static func coOccurrence(_ kind: Stage.Kind) -> [CoOccurrenceConfiguration] {
         switch kind {

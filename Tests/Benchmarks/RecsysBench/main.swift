@@ -43,10 +43,8 @@ let timingMatrix = try InteractionMatrix(
     userCount: timingStage.users, itemCount: timingStage.items, interactions: timingStage.train)
 var times = [Double]()
 for _ in 0..<repeats {
-    let clock = ContinuousClock()
-    let start = clock.now
-    _ = try ALSModel.train(timingMatrix, configuration: ALSConfiguration(factors: 64, regularization: 1, alpha: 9, iterations: 15))
-    times.append((clock.now - start).totalSeconds)
+    let configuration = ALSConfiguration(factors: 64, regularization: 1, alpha: 9, iterations: 15)
+    times.append(try ContinuousClock().measure { _ = try ALSModel.train(timingMatrix, configuration: configuration) }.totalSeconds)
 }
 emit([
     "bench": "als-time", "side": "ours", "factors": 64, "iterations": 15, "seconds": times.sorted(), "kernel": kernel,
@@ -58,6 +56,7 @@ for dataset in datasets {
     let experiments = Experiments(
         name: dataset, valid: try Stage(directory: "\(splits)/\(dataset)/valid"),
         test: try Stage(directory: "\(splits)/\(dataset)/test"))
+    var repurchaseWindow: Double?
     if experiments.kind == .sequence {
         emit(try experiments.popularity(window: nil, decay: .none, label: "ours popularity"), dataset: dataset)
     } else {
@@ -65,14 +64,11 @@ for dataset in datasets {
         emit(
             try experiments.popularity(window: 28, decay: TimeDecay(halfLife: 7), label: "ours popularity, 4 weeks, half-life 7 days"),
             dataset: dataset)
-    }
-    var repurchaseWindow: Double?
-    if experiments.kind == .days {
         let (outcome, window) = try experiments.repurchase()
         emit(outcome, dataset: dataset)
         repurchaseWindow = window
     }
-    let (alsOutcome, alsConfiguration, _) = try experiments.als()
+    let (alsOutcome, alsConfiguration) = try experiments.als()
     emit(alsOutcome, dataset: dataset)
     let (coOutcome, coConfiguration) = try experiments.coOccurrence()
     emit(coOutcome, dataset: dataset)

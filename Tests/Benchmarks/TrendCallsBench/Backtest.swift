@@ -1,17 +1,12 @@
 import Foundation
 import StylecastTrends
 
-/// What a rule may read for one series at one origin: its values (and, for count measures, the
-/// events behind them) up to the origin, as they were known then.
-typealias HistoryAt = (_ series: Int, _ origin: Int) -> (values: [Double?], counts: [Double?])
-
 /// One set's backtest: our calls, momentum and the first version's rules, per half of the origins.
 struct Backtest {
     /// The three rules in the order printed.
     static let methods = ["ours", "momentum (YoY 12 w, ±15%)", "first version's rules (4 w slope)"]
 
     var set: BacktestSet
-    var origins: [Int]
     /// [half][method] -> (call, outcome) pairs.
     var pairs: [[[(call: TrendDirection, outcome: TrendDirection)]]]
     /// [half] -> (inside the 80% interval, scored) for our forecast growth, where ours has a stage.
@@ -21,48 +16,32 @@ struct Backtest {
     /// [half][ours, momentum] on the series and origins where our call has a stage.
     var staged: [[[(call: TrendDirection, outcome: TrendDirection)]]]
 
-    /// The history of a search set: each series up to the origin.
-    static func slices(of set: BacktestSet) -> HistoryAt {
-        { series, origin in (Array(set.series[series][...origin]), []) }
-    }
-
     /// - Parameters:
-    ///   - set: The series, whole: what happened after each origin is read from them.
+    ///   - set: The series, with what every rule reads at an origin.
     ///   - parameters: Our calls' parameters.
-    ///   - measure: What the series measure.
-    ///   - history: What every rule reads at an origin (default: the series up to it).
-    static func run(set: BacktestSet, parameters: TrendParameters, measure: TrendMeasure = .interest, history: HistoryAt? = nil)
-        -> Backtest
-    {
-        let history = history ?? slices(of: set)
-        let origins = TrendBacktest.origins(seriesLength: set.weekCount)
-        let middle = origins.count / 2
+    static func run(set: BacktestSet, parameters: TrendParameters) -> Backtest {
         var pairs = Array(repeating: Array(repeating: [(call: TrendDirection, outcome: TrendDirection)](), count: 3), count: 2)
         var coverage = [(inside: 0, total: 0), (inside: 0, total: 0)]
         var stages = [[String: Int]](repeating: [:], count: 2)
         var staged = Array(repeating: Array(repeating: [(call: TrendDirection, outcome: TrendDirection)](), count: 2), count: 2)
-        for (index, series) in set.series.enumerated() {
-            for (position, origin) in origins.enumerated() {
-                guard let outcome = TrendBacktest.realised(series, origin: origin) else { continue }
-                let half = position < middle ? 0 : 1
-                let known = history(index, origin)
-                let call = TrendCall(measure: measure, values: known.values, counts: known.counts, parameters: parameters)
-                let last = known.values.count - 1
-                pairs[half][0].append((call.direction, outcome))
-                pairs[half][1].append((last < 0 ? .flat : TrendBacktest.momentum(known.values, origin: last), outcome))
-                pairs[half][2].append((FirstVersionRules.call(known.values), outcome))
-                stages[half][call.stage?.rawValue ?? "no stage", default: 0] += 1
-                if call.stage != nil {
-                    staged[half][0].append((call.direction, outcome))
-                    staged[half][1].append(pairs[half][1].last!)
-                }
-                if call.stage != nil, let growth = call.growth, let realised = realisedGrowth(series, origin: origin, offset: growth.offset) {
-                    coverage[half].total += 1
-                    if realised >= growth.forecastGrowthLower, realised <= growth.forecastGrowthUpper { coverage[half].inside += 1 }
-                }
+        for (index, series, origin, half, outcome) in set.outcomes() {
+            let known = set.history(index, at: origin)
+            let call = TrendCall(measure: set.measure, values: known.values, counts: known.counts, parameters: parameters)
+            let last = known.values.count - 1
+            pairs[half][0].append((call.direction, outcome))
+            pairs[half][1].append((last < 0 ? .flat : TrendBacktest.momentum(known.values, origin: last), outcome))
+            pairs[half][2].append((FirstVersionRules.call(known.values), outcome))
+            stages[half][call.stage?.rawValue ?? "no stage", default: 0] += 1
+            if call.stage != nil {
+                staged[half][0].append((call.direction, outcome))
+                staged[half][1].append(pairs[half][1].last!)
+            }
+            if call.stage != nil, let growth = call.growth, let realised = realisedGrowth(series, origin: origin, offset: growth.offset) {
+                coverage[half].total += 1
+                if realised >= growth.forecastGrowthLower, realised <= growth.forecastGrowthUpper { coverage[half].inside += 1 }
             }
         }
-        return Backtest(set: set, origins: origins, pairs: pairs, coverage: coverage, stages: stages, staged: staged)
+        return Backtest(set: set, pairs: pairs, coverage: coverage, stages: stages, staged: staged)
     }
 
     /// The realised growth of the 12 weeks after `origin` with the call's offset.
@@ -70,18 +49,12 @@ struct Backtest {
         let after = series[(origin + 1)...(origin + 12)].compactMap { $0 }
         let before = series[(origin - 51)...(origin - 40)].compactMap { $0 }
         guard !after.isEmpty, !before.isEmpty else { return nil }
-        let a = after.reduce(0, +) / Double(after.count)
-        let b = before.reduce(0, +) / Double(before.count)
-        return (a + offset) / (b + offset) - 1
+        return (mean(after) + offset) / (mean(before) + offset) - 1
     }
-
-    func score(half: Int, method: Int) -> CallScore { CallScore(pairs[half][method]) }
-
-    /// Ours (0) or momentum (1) on the calls where ours has a stage.
-    func stagedScore(half: Int, method: Int) -> CallScore { CallScore(staged[half][method]) }
 
     /// The half's origins as "first - last week (n origins)".
     func span(half: Int) -> String {
+        let origins = set.origins
         let middle = origins.count / 2
         let part = half == 0 ? Array(origins[..<middle]) : Array(origins[middle...])
         guard let first = part.first, let last = part.last else { return "none" }
@@ -96,7 +69,7 @@ struct Backtest {
         ]
         for half in 0..<2 {
             for (index, method) in Self.methods.enumerated() {
-                let score = score(half: half, method: index)
+                let score = CallScore(pairs[half][index])
                 func cell(_ direction: TrendDirection) -> String {
                     let c = score.classes[direction]!
                     return String(format: "%.3f / %.3f / %.3f", c.precision, c.recall, c.f1)
@@ -109,16 +82,16 @@ struct Backtest {
         }
         lines.append("")
         for half in 0..<2 {
-            let first = score(half: half, method: 0).macroF1
-            let momentum = score(half: half, method: 1).macroF1
-            let slope = score(half: half, method: 2).macroF1
+            let first = CallScore(pairs[half][0]).macroF1
+            let momentum = CallScore(pairs[half][1]).macroF1
+            let slope = CallScore(pairs[half][2]).macroF1
             let (inside, total) = coverage[half]
             let stageCounts = stages[half].sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append(
                 String(
                     format: "- %@ half: ours - momentum = %+.4f, ours - first version = %+.4f; where ours has a stage (%d calls): ours %.4f, momentum %.4f; its 80%% interval of the forecast growth held the outcome %d of %d times (%.1f%%); stages: %@",
                     half == 0 ? "first" : "second", first - momentum, first - slope, staged[half][0].count,
-                    stagedScore(half: half, method: 0).macroF1, stagedScore(half: half, method: 1).macroF1, inside, total,
+                    CallScore(staged[half][0]).macroF1, CallScore(staged[half][1]).macroF1, inside, total,
                     100 * Double(inside) / Double(max(total, 1)), stageCounts))
         }
         return lines.joined(separator: "\n")

@@ -5,19 +5,12 @@ import StylecastTrends
 /// The count sources of the shared data as share series per attribute, for the fusion weights:
 /// VISUELLE's sales and launches by category, colour and fabric (market IT), and H&M's purchases
 /// by product type and colour group. Attributes are the files' own columns, lower-cased (the
-/// service maps them onto its vocabulary first, so its attribute names differ slightly).
-struct CountSource {
-    var name: String
-    var measure: TrendMeasure
-    /// The window of the whole data: what happened after each origin is read from its shares.
-    var coverage: SourceCoverage
-    /// Attribute -> (shares, counts) over the whole window.
-    var series: [(attribute: String, values: [Double?], counts: [Double?])]
-    /// Per origin (an index into ``coverage``'s weeks), each attribute's (shares, counts) as known
-    /// then: the window, its thin weeks and edges from the totals up to the origin week only.
-    var known: [Int: [(values: [Double?], counts: [Double?])]]
-
-    static func visuelle(dataDirectory: String) throws -> [CountSource] {
+/// service maps them onto its vocabulary first, so its attribute names differ slightly). Each is a
+/// backtest set over the window of the whole data (what happened after each origin is read from
+/// its shares) whose rules read, per origin, each attribute's shares and counts as known then: the
+/// window, its thin weeks and edges from the totals up to the origin week only.
+enum CountSource {
+    static func visuelle(dataDirectory: String) throws -> [BacktestSet] {
         var launches: [String: [CivilDay: Double]] = [:]
         var sales: [String: [CivilDay: Double]] = [:]
         var launchTotals: [CivilDay: Double] = [:]
@@ -49,7 +42,7 @@ struct CountSource {
         ].compactMap { $0 }
     }
 
-    static func hm(dataDirectory: String) throws -> [CountSource] {
+    static func hm(dataDirectory: String) throws -> [BacktestSet] {
         var attributesOf: [String: [String]] = [:]
         var articles = try DatasetReader(source: .hm, path: "\(dataDirectory)/hm/articles_train.csv.gz")
         while let entry = try articles.nextEntry() {
@@ -74,17 +67,13 @@ struct CountSource {
     private static func make(
         name: String, measure: TrendMeasure, amounts: [String: [CivilDay: Double]], totals: [CivilDay: Double],
         launchWeeks: ClosedRange<CivilDay>?, supportAmounts: [String: [CivilDay: Double]]? = nil
-    ) -> CountSource? {
+    ) -> BacktestSet? {
         guard let coverage = SourceCoverage(measure: measure, totals: totals, launchWeeks: launchWeeks) else { return nil }
         let attributes = amounts.keys.sorted()
         func shares(_ coverage: SourceCoverage, _ attribute: String) -> (values: [Double?], counts: [Double?]) {
             var (values, counts) = coverage.series(measure: measure, amounts: amounts[attribute]!, totals: totals)
             if let supportAmounts { counts = coverage.aligned(supportAmounts[attribute] ?? [:]) }
             return (values, counts)
-        }
-        let series = attributes.map { attribute in
-            let (values, counts) = shares(coverage, attribute)
-            return (attribute, values, counts)
         }
         var known: [Int: [(values: [Double?], counts: [Double?])]] = [:]
         for origin in TrendBacktest.origins(seriesLength: coverage.weeks.count) {
@@ -94,23 +83,8 @@ struct CountSource {
             else { continue }
             known[origin] = attributes.map { shares(then, $0) }
         }
-        return CountSource(name: name, measure: measure, coverage: coverage, series: series, known: known)
-    }
-
-    /// What the rules read at an origin: the attribute's shares and counts as known then.
-    var history: HistoryAt {
-        let known = known
-        return { series, origin in known[origin]?[series] ?? ([], []) }
-    }
-
-    /// The share series as a backtest set.
-    var backtestSet: BacktestSet {
-        BacktestSet(name: name, firstWeek: coverage.firstWeek, names: series.map(\.attribute), series: series.map(\.values))
-    }
-
-    /// The backtest of this source: as for the search sets, every rule reading what was known at
-    /// each origin.
-    func backtest() -> Backtest {
-        Backtest.run(set: backtestSet, parameters: .standard, measure: measure, history: history)
+        return BacktestSet(
+            name: name, firstWeek: coverage.firstWeek, series: attributes.map { shares(coverage, $0).values }, measure: measure,
+            known: { [known] series, origin in known[origin]?[series] ?? ([], []) })
     }
 }

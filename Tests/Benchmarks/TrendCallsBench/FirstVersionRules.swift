@@ -36,8 +36,9 @@ enum FirstVersionRules {
         else { return 0 }
         return (mean(forecast.mean.map { max($0, 0) }) - level) / level
     }
+}
 
-    private static func mean(_ values: some Collection<Double>) -> Double {
-        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
-    }
+/// The mean of `values`, 0 when there are none.
+func mean(_ values: some Collection<Double>) -> Double {
+    values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
 }

@@ -15,31 +15,18 @@ enum ForecasterComparison {
         for set in sets {
             for model in ["seasonal growth (ours)", "AutoForecaster, season 52"] {
                 let start = ContinuousClock.now
-                var points: [ParameterSelection.Point] = []
-                let origins = TrendBacktest.origins(seriesLength: set.weekCount)
-                for series in set.series {
-                    for origin in origins.prefix(origins.count / 2) {
-                        guard let outcome = TrendBacktest.realised(series, origin: origin) else { continue }
-                        let call = TrendBacktest.ours(series, origin: origin)
-                        var point = ParameterSelection.Point(forecastGrowth: nil, outcome: outcome, logError: nil)
-                        if let growth = call.growth, call.unsupported == nil {
-                            if model.hasPrefix("seasonal") {
-                                point.forecastGrowth = growth.forecastGrowth
-                            } else {
-                                point.forecastGrowth = autoForecastGrowth(
-                                    Array(series[...origin]), baseline: growth.forecastBaseline, offset: growth.offset)
-                            }
-                        }
-                        points.append(point)
+                let points = set.outcomes(firstHalfOnly: true).map { _, series, origin, _, outcome in
+                    let call = TrendBacktest.ours(series, origin: origin)
+                    var point = ParameterSelection.Point(forecastGrowth: nil, outcome: outcome, logError: nil)
+                    if let growth = call.growth, call.unsupported == nil {
+                        point.forecastGrowth =
+                            model.hasPrefix("seasonal")
+                            ? growth.forecastGrowth
+                            : autoForecastGrowth(Array(series[...origin]), baseline: growth.forecastBaseline, offset: growth.offset)
                     }
+                    return point
                 }
-                var best = (score: -1.0, up: 0.0, down: 0.0)
-                for up in ParameterSelection.upThresholds {
-                    for down in ParameterSelection.downThresholds {
-                        let score = ParameterSelection.macroF1(points, up: up, down: down)
-                        if score > best.score + 1e-12 { best = (score, up, down) }
-                    }
-                }
+                let best = ParameterSelection.bestThresholds { ParameterSelection.macroF1(points, up: $0, down: $1) }
                 let seconds = (ContinuousClock.now - start).totalSeconds
                 progress("\(set.name), \(model): " + String(format: "%.4f", best.score))
                 lines.append(

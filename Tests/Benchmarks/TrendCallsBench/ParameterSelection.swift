@@ -25,15 +25,7 @@ enum ParameterSelection {
         var logError: Double?
     }
 
-    /// A set with what its calls need: the measure and what they may read at each origin.
-    struct Input {
-        var set: BacktestSet
-        var measure: TrendMeasure
-        var history: HistoryAt
-    }
-
-    static func run(search: [BacktestSet], countSources: [CountSource], progress: (String) -> Void) -> String {
-        let searchInputs = search.map { Input(set: $0, measure: .interest, history: Backtest.slices(of: $0)) }
+    static func run(search: [BacktestSet], countSources: [BacktestSet], progress: (String) -> Void) -> String {
         var best: (score: Double, parameters: TrendParameters, perSet: [Double])?
         var lines: [String] = [
             "Step 1: the grid, on the search sets' first halves.", "",
@@ -42,16 +34,10 @@ enum ParameterSelection {
         for damping in dampings {
             let probe = TrendParameters(
                 growthDamping: damping, upThreshold: 0.15, downThreshold: -0.15, intervalScales: [.interest: 1])
-            let points = searchInputs.map { firstHalfPoints($0, parameters: probe) }
-            var local: (score: Double, up: Double, down: Double, perSet: [Double])?
-            for up in upThresholds {
-                for down in downThresholds {
-                    let perSet = points.map { macroF1($0, up: up, down: down) }
-                    let mean = perSet.reduce(0, +) / Double(perSet.count)
-                    if local == nil || mean > local!.score + 1e-12 { local = (mean, up, down, perSet) }
-                }
+            let points = search.map { firstHalfPoints($0, parameters: probe) }
+            let choice = bestThresholds { up, down in
+                points.map { macroF1($0, up: up, down: down) }.reduce(0, +) / Double(points.count)
             }
-            let choice = local!
             lines.append("| \(damping) | \(choice.up) / \(choice.down) | " + String(format: "%.4f", choice.score) + " |")
             progress("damping \(damping): " + String(format: "%.4f", choice.score))
             if best == nil || choice.score > best!.score + 1e-12 {
@@ -59,7 +45,7 @@ enum ParameterSelection {
                     choice.score,
                     TrendParameters(
                         growthDamping: damping, upThreshold: choice.up, downThreshold: choice.down,
-                        intervalScales: [.interest: 1]), choice.perSet
+                        intervalScales: [.interest: 1]), points.map { macroF1($0, up: choice.up, down: choice.down) }
                 )
             }
         }
@@ -67,10 +53,9 @@ enum ParameterSelection {
         let unitScales = TrendParameters(
             growthDamping: chosen.growthDamping, upThreshold: chosen.upThreshold, downThreshold: chosen.downThreshold,
             intervalScales: Dictionary(uniqueKeysWithValues: TrendMeasure.allCases.map { ($0, 1.0) }))
-        let countInputs = countSources.map { Input(set: $0.backtestSet, measure: $0.measure, history: $0.history) }
         var pointsByMeasure: [TrendMeasure: [Point]] = [:]
-        for input in searchInputs + countInputs {
-            pointsByMeasure[input.measure, default: []] += firstHalfPoints(input, parameters: unitScales)
+        for set in search + countSources {
+            pointsByMeasure[set.measure, default: []] += firstHalfPoints(set, parameters: unitScales)
         }
         lines += ["", "Step 2: interval scales and fusion weights, per measure, on the first halves.", ""]
         lines += ["| measure | interval scale | macro-F1 where staged | fusion weight |", "|---|---|---|---|"]
@@ -103,25 +88,31 @@ enum ParameterSelection {
     }
 
     /// Every (series, first-half origin) with a known outcome.
-    static func firstHalfPoints(_ input: Input, parameters: TrendParameters) -> [Point] {
-        let origins = TrendBacktest.origins(seriesLength: input.set.weekCount)
-        var points: [Point] = []
-        for (index, series) in input.set.series.enumerated() {
-            for origin in origins.prefix(origins.count / 2) {
-                guard let outcome = TrendBacktest.realised(series, origin: origin) else { continue }
-                let known = input.history(index, origin)
-                let call = TrendCall(measure: input.measure, values: known.values, counts: known.counts, parameters: parameters)
-                var point = Point(forecastGrowth: nil, outcome: outcome, logError: nil)
-                if let growth = call.growth, call.stage != nil {
-                    point.forecastGrowth = growth.forecastGrowth
-                    if growth.noise > 0, let realised = Backtest.realisedGrowth(series, origin: origin, offset: growth.offset) {
-                        point.logError = abs(log1p(realised) - log1p(growth.forecastGrowth)) / (1.2815515655446004 * growth.noise)
-                    }
+    static func firstHalfPoints(_ set: BacktestSet, parameters: TrendParameters) -> [Point] {
+        set.outcomes(firstHalfOnly: true).map { index, series, origin, _, outcome in
+            let known = set.history(index, at: origin)
+            let call = TrendCall(measure: set.measure, values: known.values, counts: known.counts, parameters: parameters)
+            var point = Point(forecastGrowth: nil, outcome: outcome, logError: nil)
+            if let growth = call.growth, call.stage != nil {
+                point.forecastGrowth = growth.forecastGrowth
+                if growth.noise > 0, let realised = Backtest.realisedGrowth(series, origin: origin, offset: growth.offset) {
+                    point.logError = abs(log1p(realised) - log1p(growth.forecastGrowth)) / (1.2815515655446004 * growth.noise)
                 }
-                points.append(point)
+            }
+            return point
+        }
+    }
+
+    /// The grid's (up, down) thresholds with the highest score, the first of equal ones.
+    static func bestThresholds(_ score: (_ up: Double, _ down: Double) -> Double) -> (score: Double, up: Double, down: Double) {
+        var best: (score: Double, up: Double, down: Double)?
+        for up in upThresholds {
+            for down in downThresholds {
+                let value = score(up, down)
+                if best == nil || value > best!.score + 1e-12 { best = (value, up, down) }
             }
         }
-        return points
+        return best!
     }
 
     static func macroF1(_ points: [Point], up: Double, down: Double) -> Double {

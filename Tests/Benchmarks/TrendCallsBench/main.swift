@@ -44,12 +44,8 @@ if compareForecasters {
         print(ParameterSelection.run(search: sets, countSources: countSources, progress: progress))
         exit(0)
     }
-    for set in sets {
+    for set in sets + countSources {
         print(Backtest.run(set: set, parameters: .standard).table)
-        print()
-    }
-    for source in countSources {
-        print(source.backtest().table)
         print()
     }
 }
