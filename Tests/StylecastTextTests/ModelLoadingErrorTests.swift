@@ -57,14 +57,21 @@ struct ModelLoadingErrorTests {
         }
     }
 
-    @Test("a vocabulary without [CLS] is missingSpecialToken naming it")
-    func vocabularyWithoutSpecialToken() throws {
-        let error = try Self.tokenizerError(vocabulary: "[PAD]\n[UNK]\n[SEP]\nhello\n", config: Self.validConfig)
+    @Test(
+        "a special token that the vocabulary lacks is missingSpecialToken naming it",
+        arguments: [
+            // A vocabulary without [CLS].
+            ("[PAD]\n[UNK]\n[SEP]\nhello\n", validConfig, "[CLS]"),
+            // A configuration naming an unknown token that the vocabulary lacks.
+            (validVocabulary, #"{"unk_token": "<unk>"}"#, "<unk>"),
+        ])
+    func missingSpecialToken(vocabulary: String, config: String, expectedToken: String) throws {
+        let error = try Self.tokenizerError(vocabulary: vocabulary, config: config)
         guard case .missingSpecialToken(let token, _) = error else {
             Issue.record("expected missingSpecialToken, got \(String(describing: error))")
             return
         }
-        #expect(token == "[CLS]")
+        #expect(token == expectedToken)
     }
 
     @Test(
@@ -77,16 +84,6 @@ struct ModelLoadingErrorTests {
             return
         }
         #expect(path.hasSuffix("tokenizer_config.json"))
-    }
-
-    @Test("a configuration naming an unknown token that the vocabulary lacks is missingSpecialToken")
-    func configNamesAbsentToken() throws {
-        let error = try Self.tokenizerError(vocabulary: Self.validVocabulary, config: #"{"unk_token": "<unk>"}"#)
-        guard case .missingSpecialToken(let token, _) = error else {
-            Issue.record("expected missingSpecialToken, got \(String(describing: error))")
-            return
-        }
-        #expect(token == "<unk>")
     }
 
     static let miniLMConfig = """

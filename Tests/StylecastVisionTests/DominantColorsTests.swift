@@ -121,22 +121,15 @@ struct DominantColorsTests {
         #expect(zip(first, first.dropFirst()).allSatisfy { $0.share >= $1.share })
     }
 
-    @Test("a 1x1 image is its own single colour")
-    func onePixel() throws {
-        let image = try Self.image(width: 1, height: 1) { _, _ in [200, 30, 40] }
+    @Test(
+        "a single-colour image, even 1x1 or all background (which falls back to every pixel), is that one colour",
+        arguments: [(1, 1, [200, 30, 40] as [UInt8], "#c81e28", "red"), (50, 40, [0, 0x47, 0xAB], "#0047ab", "blue")])
+    func singleColour(width: Int, height: Int, rgb: [UInt8], hex: String, name: String) throws {
+        let image = try Self.image(width: width, height: height) { _, _ in rgb }
         let colors = DominantColors.extract(from: image)
-        #expect(colors.map(\.hex) == ["#c81e28"])
+        #expect(colors.map(\.hex) == [hex])
         #expect(colors.map(\.share) == [1])
-        #expect(colors.map(\.name) == ["red"])
-    }
-
-    @Test("an image that is all background falls back to every pixel instead of returning nothing")
-    func allBackground() throws {
-        let image = try Self.image(width: 50, height: 40) { _, _ in [0, 0x47, 0xAB] }
-        let colors = DominantColors.extract(from: image)
-        #expect(colors.map(\.hex) == ["#0047ab"])
-        #expect(colors.map(\.name) == ["blue"])
-        #expect(colors.map(\.share) == [1])
+        #expect(colors.map(\.name) == [name])
     }
 
     @Test("maxColors bounds the number of colours; below 1 there are none")

@@ -53,8 +53,8 @@ public struct ServiceSpec: Sendable, Equatable {
 
 /// The configuration every service shares, read from `STYLECAST_*` environment variables.
 ///
-/// Every variable is listed, with its default and meaning, in ``ServiceConfiguration/variables``
-/// and in `docs/operations.md`.
+/// Every variable is listed, with its default and meaning, in `docs/operations.md` (a test
+/// checks that it names every variable the code reads, with its default).
 public struct ServiceConfiguration: Sendable {
     /// Address the gRPC server binds to.
     public var grpcHost: String
@@ -105,66 +105,6 @@ public struct ServiceConfiguration: Sendable {
 
     /// The shortest accepted `STYLECAST_AUTH_TOKEN`: 16 characters.
     public static let minimumTokenLength = 16
-
-    /// A documented environment variable.
-    public struct Variable: Sendable {
-        /// The variable's name.
-        public var name: String
-        /// Its default, as text (`"service default"` where it depends on the service).
-        public var defaultValue: String
-        /// What it sets.
-        public var meaning: String
-    }
-
-    /// Every variable read by ``read(spec:environment:)``; docs/operations.md lists the same.
-    public static let variables: [Variable] = [
-        .init(name: "STYLECAST_REDIS_URL", defaultValue: StylecastServiceName.defaultRedisURL,
-              meaning: "Redis location, `redis://[:password@]host:port/db`"),
-        .init(name: "STYLECAST_CACHE_REDIS_URL", defaultValue: "unset (the main Redis)",
-              meaning: "Redis for disposable caches (text-embedding's embedding cache), best run with `maxmemory` and `allkeys-lru`"),
-        .init(name: "STYLECAST_REDIS_POOL_SIZE", defaultValue: "4",
-              meaning: "connections in the Redis pool shared by RPCs and workers' short commands (1-64); each queue consumer's blocking read has a connection of its own"),
-        .init(name: "STYLECAST_REDIS_POOL_WAIT_MS", defaultValue: "1000",
-              meaning: "longest wait for a free pool connection, then UNAVAILABLE (1-60000)"),
-        .init(name: "STYLECAST_REDIS_TIMEOUT_MS", defaultValue: "2000",
-              meaning: "Redis connect and command timeout in ms (10-60000)"),
-        .init(name: "STYLECAST_GRPC_HOST", defaultValue: "0.0.0.0",
-              meaning: "address the gRPC server binds to"),
-        .init(name: "STYLECAST_GRPC_PORT", defaultValue: "service default (\(StylecastServiceName.ingest.defaultGRPCPort)-\(StylecastServiceName.trendAggregation.defaultGRPCPort))",
-              meaning: "gRPC port"),
-        .init(name: "STYLECAST_METRICS_HOST", defaultValue: "0.0.0.0",
-              meaning: "address the Prometheus endpoint binds to"),
-        .init(name: "STYLECAST_METRICS_PORT", defaultValue: "service default (\(StylecastServiceName.ingest.defaultMetricsPort)-\(StylecastServiceName.trendAggregation.defaultMetricsPort))",
-              meaning: "Prometheus port, `GET /metrics`"),
-        .init(name: "STYLECAST_HEALTH_INTERVAL_MS", defaultValue: "1000",
-              meaning: "how often Redis and the model are checked for health (50-60000)"),
-        .init(name: "STYLECAST_SHUTDOWN_GRACE_MS", defaultValue: "8000",
-              meaning: "longest drain on SIGTERM before in-flight work is cancelled (0-600000)"),
-        .init(name: "STYLECAST_LOG_LEVEL", defaultValue: "info",
-              meaning: "trace, debug, info, notice, warning, error or critical"),
-        .init(name: "STYLECAST_LOG_FORMAT", defaultValue: "json",
-              meaning: "`json` (one object per line) or `text`"),
-        .init(name: "STYLECAST_CONSUMER_NAME", defaultValue: "<service>-<hostname>-<pid>",
-              meaning: "consumer name in Redis consumer groups, unique per replica"),
-        .init(name: "STYLECAST_QUEUE_CLAIM_IDLE_MS", defaultValue: "30000",
-              meaning: "idle time after which a dead consumer's pending entry is claimed (100-86400000)"),
-        .init(name: "STYLECAST_QUEUE_MAX_DELIVERIES", defaultValue: "5",
-              meaning: "deliveries after which a failing entry goes to the dead-letter stream (1-1000)"),
-        .init(name: "STYLECAST_MAX_MESSAGE_BYTES", defaultValue: "4194304",
-              meaning: "largest gRPC message accepted, in bytes (1024-268435456)"),
-        .init(name: "STYLECAST_GRPC_MAX_STREAMS", defaultValue: "128",
-              meaning: "most concurrent calls (HTTP/2 streams) per client connection, advertised in SETTINGS_MAX_CONCURRENT_STREAMS (1-100000)"),
-        .init(name: "STYLECAST_HEALTH_MAX_WATCHERS", defaultValue: "100",
-              meaning: "most health Watch streams open at once; more are RESOURCE_EXHAUSTED (0-100000)"),
-        .init(name: "STYLECAST_METRICS_IDLE_MS", defaultValue: "10000",
-              meaning: "a metrics connection that sends nothing this long is closed (100-3600000)"),
-        .init(name: "STYLECAST_AUTH_TOKEN", defaultValue: "unset (no authentication)",
-              meaning: "bearer token every RPC except health must carry (16+ printable characters, no spaces)"),
-        .init(name: "STYLECAST_TLS_CERT", defaultValue: "unset (plaintext)",
-              meaning: "PEM certificate chain of the gRPC server; with STYLECAST_TLS_KEY turns TLS on"),
-        .init(name: "STYLECAST_TLS_KEY", defaultValue: "unset (plaintext)",
-              meaning: "PEM private key of that certificate"),
-    ]
 
     /// Reads and validates the configuration of a service.
     /// - Parameters:
