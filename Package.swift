@@ -129,7 +129,7 @@ var targets: [Target] = [
     // The gRPC client side: endpoints, TLS and token credentials, connections, health probes
     // (used by the command-line client, image-generation's upstream calls, tests and benchmarks).
     shared("StylecastClient", ["StylecastContracts", "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2, .swiftProtobuf]),
-    // Child processes with signals unblocked: `stylecast up`'s stack and the tests' children.
+    // Child processes with signals unblocked, and free loopback ports: `stylecast up` and the tests.
     shared("StylecastProcess"),
     // Redis over libhiredis: connection pool, scripts, pipelining, the Streams work queue.
     shared("StylecastRedis", ["StylecastCalendar", "CHiredis", "StylecastErrors", .logging, .nioPosix]),

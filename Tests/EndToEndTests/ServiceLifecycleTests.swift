@@ -77,19 +77,11 @@ let serviceExecutables = StylecastServiceName.allCases.map(\.rawValue)
 
 @Suite("The five service executables, end to end", .serialized, .timeLimit(.minutes(2)))
 struct ServiceLifecycleTests {
-    /// Starts services (all five by default) with free ports and default health settings
-    /// against `redisPort`.
-    func startServices(redisPort: Int, only names: Set<String>? = nil) throws -> [RunningService] {
-        try serviceExecutables.filter { names?.contains($0) ?? true }.map {
-            try IngestHarness.startService($0, redisPort: redisPort)
-        }
-    }
-
     @Test("health follows Redis (NOT_SERVING within 5 s of it stopping, SERVING after it returns) and SIGTERM exits 0 within 10 s")
     func healthFollowsRedisAndShutdownIsClean() async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let services = try startServices(redisPort: redis.port)
+        let services = try serviceExecutables.map { try IngestHarness.startService($0, redisPort: redis.port) }
         defer { for service in services where service.process.isRunning { service.process.send(signal: SIGKILL) } }
 
         for service in services {
@@ -125,9 +117,8 @@ struct ServiceLifecycleTests {
     @Test("a service whose Redis is down from the start runs, NOT_SERVING, and turns SERVING when Redis appears")
     func startsWithoutRedis() async throws {
         let port = try TestRedisServer.freeLoopbackPort()
-        let services = try startServices(redisPort: port, only: ["ingest"])
-        defer { for service in services where service.process.isRunning { service.process.send(signal: SIGKILL) } }
-        let service = try #require(services.first)
+        let service = try IngestHarness.startService("ingest", redisPort: port)
+        defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         #expect(await service.waitFor("NOT_SERVING", timeout: .seconds(30)) != nil)
         let redis = try await TestRedisServer.start(port: port)
         defer { redis.stop() }
@@ -142,7 +133,7 @@ struct ServiceLifecycleTests {
         let client = RedisClient(url: redis.url)
         try await client.send("SET", RedisArgument(WorkStream.signals.key), "not a stream")
         await client.shutdown()
-        let service = try #require(try startServices(redisPort: redis.port, only: ["trend-aggregation"]).first)
+        let service = try IngestHarness.startService("trend-aggregation", redisPort: redis.port)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         // Its other two queues and the servers stop with it, instead of running on with one stream
         // no longer consumed.
@@ -155,7 +146,7 @@ struct ServiceLifecycleTests {
     func drainingIsVisibleToWatchers() async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let service = try #require(try startServices(redisPort: redis.port, only: ["trend-aggregation"]).first)
+        let service = try IngestHarness.startService("trend-aggregation", redisPort: redis.port)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         #expect(await service.waitFor("SERVING", timeout: .seconds(30)) != nil)
 

@@ -40,8 +40,6 @@ struct ReadResult {
     var bytesRead: UInt64 = 0
     var totalBytes: UInt64 = 0
 
-    var repairedCount: Int { items.filter { $0.1 != nil }.count + signals.filter { $0.1 != nil }.count }
-
     init(source: DatasetSource, path: String) throws {
         var reader = try DatasetReader(source: source, path: path)
         while let entry = reader.next() {

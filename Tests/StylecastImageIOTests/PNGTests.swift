@@ -151,7 +151,7 @@ struct PNGTests {
             PNGFixture(file: "palette_trns.png", format: .rgba, pixels: fixturePalettePixels(alphas: [0, 64, 128, 192])),
         ])
     func pythonFixtures(_ fixture: PNGFixture) throws {
-        let image = try PNGImage(contentsOf: try fixturePath(fixture.file))
+        let image = try PNGImage(contentsOf: try fixturePath(fixture.file, in: .module))
         #expect(image.width == 7)
         #expect(image.height == 5)
         #expect(image.format == fixture.format)
@@ -161,10 +161,10 @@ struct PNGTests {
     @Test("16-bit and interlaced files are refused as unsupported")
     func unsupported() throws {
         #expect(throws: ImageIOError.pngUnsupported(feature: "bit depth 16")) {
-            try PNGImage(contentsOf: try fixturePath("grey16.png"))
+            try PNGImage(contentsOf: try fixturePath("grey16.png", in: .module))
         }
         #expect(throws: ImageIOError.pngUnsupported(feature: "Adam7 interlacing")) {
-            try PNGImage(contentsOf: try fixturePath("interlaced.png"))
+            try PNGImage(contentsOf: try fixturePath("interlaced.png", in: .module))
         }
     }
 

@@ -7,7 +7,7 @@ import Testing
 struct SafetensorsReadWriteTests {
     @Test("a file written by Python's safetensors reads with the right names, dtypes and values")
     func pythonFixture() throws {
-        let file = try SafetensorsFile(contentsOf: try fixturePath("python_mixed.safetensors"))
+        let file = try SafetensorsFile(contentsOf: try fixturePath("python_mixed.safetensors", in: .module))
         #expect(file.tensorNames == ["bf16", "f16", "f32", "i64"])
         #expect(file.metadata == ["format": "pt", "source": "make_safetensors_fixture.py"])
         #expect(try file.info(named: "f32").dtype == .float32)

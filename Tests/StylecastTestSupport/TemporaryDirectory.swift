@@ -26,3 +26,13 @@ public func writeFile(_ path: String, _ bytes: [UInt8]) throws {
 public func readFile(_ path: String) throws -> [UInt8] {
     Array(try Data(contentsOf: URL(fileURLWithPath: path)))
 }
+
+/// The path of a committed fixture in a test target's `Fixtures` folder.
+/// - Parameter bundle: The test target's resources, `Bundle.module`.
+public func fixturePath(_ name: String, in bundle: Bundle) throws -> String {
+    let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+    guard let url = bundle.url(forResource: parts[0], withExtension: parts[1], subdirectory: "Fixtures") else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: name])
+    }
+    return url.path
+}

@@ -207,3 +207,8 @@ private func readLine(from fd: Int32) -> String {
     while read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+extension TestRedisServer {
+    /// A TCP port on 127.0.0.1 for a test server to listen on (``LoopbackPorts``).
+    public static func freeLoopbackPort() throws -> Int { try LoopbackPorts.next() }
+}

@@ -145,29 +145,10 @@ struct LocalStack: Codable {
         kill(pid, SIGKILL)
         return false
     }
-
-    /// A free TCP port on the loopback interface.
-    static func freePort() throws -> Int {
-        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socketDescriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(socketDescriptor, generic, length) == 0 && getsockname(socketDescriptor, generic, &length) == 0
-            }
-        }
-        guard bound else { throw StackError.noFreePort }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// Why the local stack cannot be started, found or stopped.
 enum StackError: Error, CustomStringConvertible {
-    case noFreePort
     case missingExecutable(String)
     case spawnFailed(String, errno: Int32)
     case badScale(String)
@@ -175,7 +156,6 @@ enum StackError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .noFreePort: "no free loopback port for Redis"
         case .badScale(let entry):
             "--scale \(entry): expected service=n with a service of \(LocalStack.serviceNames.joined(separator: ", ")) and n from 1 to 8"
         case .spawnFailed(let executable, let code):

@@ -9,7 +9,6 @@ final class ProgressReporter {
     private let interactive: Bool
     private let started = Date()
     private var lastDrawn = Date.distantPast
-    private var drewInPlace = false
 
     /// Creates a reporter.
     /// - Parameters:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StylecastClient
 import StylecastContracts
+import StylecastProcess
 import StylecastRedis
 
 /// `stylecast up`: starts Redis (append-only) and the five services on this machine.
@@ -58,7 +59,7 @@ struct UpCommand: AsyncParsableCommand {
         if let external = redisURL ?? environment["STYLECAST_REDIS_URL"], stack.redis == nil {
             stack.redisURL = external
         } else if stack.redis.map({ LocalStack.isAlive($0.pid) }) != true {
-            let port = try LocalStack.freePort()
+            let port = try LoopbackPorts.next()
             let data = (directory as NSString).appendingPathComponent("redis")
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             let log = (directory as NSString).appendingPathComponent("redis.log")

@@ -134,41 +134,32 @@ struct IngestStore: Sendable {
         return codes
         """)
 
-    // KEYS: ids, stream. ARGV: per interaction the entry's values (interaction_id first).
-    static let storeInteractionsScript = RedisScript(
-        """
-        local n = \(InteractionEntry.Field.allCases.count)
-        local codes = {}
-        for i = 0, #ARGV / n - 1 do
-          local b = i * n
-          if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
-            codes[i + 1] = 1
-          else
-            redis.call('XADD', KEYS[2], '*', \(InteractionEntry.luaFieldArguments(base: "b")))
-            codes[i + 1] = 0
-          end
-        end
-        return codes
-        """)
+    /// Stores interactions, duplicates by `interaction_id` (no body).
+    static let storeInteractionsScript = storeNewRecordsScript(InteractionFields.self, withBodies: false)
+    /// Stores search-interest series, duplicates by `signal_id`, each body at its own key.
+    static let storeSignalsScript = storeNewRecordsScript(SignalFields.self, withBodies: true)
 
-    // KEYS: ids, stream, then each series' body key. ARGV: per series the entry's values
-    // (signal_id first), then the body.
-    static let storeSignalsScript = RedisScript(
-        """
-        local n = \(SignalEntry.Field.allCases.count + 1)
-        local codes = {}
-        for i = 0, #ARGV / n - 1 do
-          local b = i * n
-          if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
-            codes[i + 1] = 1
-          else
-            redis.call('SET', KEYS[3 + i], ARGV[b + n])
-            redis.call('XADD', KEYS[2], '*', \(SignalEntry.luaFieldArguments(base: "b")))
-            codes[i + 1] = 0
-          end
-        end
-        return codes
-        """)
+    /// The script that queues the records of a batch whose id is new. KEYS: ids, stream, then
+    /// (`withBodies`) each record's body key. ARGV: per record the entry's values (the id first),
+    /// then (`withBodies`) its body.
+    static func storeNewRecordsScript<Schema: WorkStreamSchema>(_: Schema.Type, withBodies: Bool) -> RedisScript {
+        RedisScript(
+            """
+            local n = \(Schema.Field.allCases.count + (withBodies ? 1 : 0))
+            local codes = {}
+            for i = 0, #ARGV / n - 1 do
+              local b = i * n
+              if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
+                codes[i + 1] = 1
+              else
+                \(withBodies ? "redis.call('SET', KEYS[3 + i], ARGV[b + n])" : "-- no body")
+                redis.call('XADD', KEYS[2], '*', \(WorkStreamEntry<Schema>.luaFieldArguments(base: "b")))
+                codes[i + 1] = 0
+              end
+            end
+            return codes
+            """)
+    }
 }
 
 /// `GetItem` of an id that was never stored.

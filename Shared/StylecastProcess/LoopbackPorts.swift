@@ -1,15 +1,8 @@
 import Foundation
 import Synchronization
 
-extension TestRedisServer {
-    /// A TCP port on 127.0.0.1 for a test server to listen on (``LoopbackPorts``).
-    public static func freeLoopbackPort() throws -> Int {
-        try LoopbackPorts.next()
-    }
-}
-
-/// Hands out listening ports for the servers tests start: free when checked, each handed out
-/// once per process, and below the kernel's ephemeral range.
+/// Hands out listening ports for the servers `stylecast up` and the tests start: free when
+/// checked, each handed out once per process, and below the kernel's ephemeral range.
 ///
 /// Why not port 0: the kernel picks port-0 binds from the ephemeral range
 /// (`/proc/sys/net/ipv4/ip_local_port_range`, 32768-60999 by default), the same range it gives
@@ -20,13 +13,8 @@ extension TestRedisServer {
 /// there stays free unless another server binds it.
 public enum LoopbackPorts {
     /// Why no port could be found.
-    public struct Exhausted: Error, CustomStringConvertible {
-        /// The range that was searched.
-        public let range: ClosedRange<Int>
-
-        public var description: String {
-            "no free loopback port in \(range.lowerBound)-\(range.upperBound) after \(LoopbackPorts.attempts) tries"
-        }
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Random candidates tried before giving up.
@@ -47,21 +35,22 @@ public enum LoopbackPorts {
     public static func next() throws -> Int {
         guard let range else {
             if let port = try bindable(0) { return port }
-            throw TestRedisServer.StartError.launchFailed("could not bind a loopback port")
+            throw Failure(description: "could not bind a loopback port")
         }
         for _ in 0..<attempts {
             let candidate = Int.random(in: range)
             guard handedOut.withLock({ $0.insert(candidate).inserted }) else { continue }
             if try bindable(candidate) != nil { return candidate }
         }
-        throw Exhausted(range: range)
+        throw Failure(
+            description: "no free loopback port in \(range.lowerBound)-\(range.upperBound) after \(attempts) tries")
     }
 
     /// Binds a socket to 127.0.0.1:`port` and closes it.
     /// - Returns: The port bound (the kernel's choice for 0), `nil` when it is taken.
     private static func bindable(_ port: Int) throws -> Int? {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw TestRedisServer.StartError.launchFailed("socket() failed: errno \(errno)") }
+        guard socketFD >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         defer { close(socketFD) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
