@@ -29,6 +29,29 @@ public enum RedisKey {
         return slotKey.count == key.count ? nil : String(slotKey)
     }
 
+    /// How many hash slots a Redis Cluster has.
+    public static let slotCount = 16_384
+
+    /// The Redis Cluster hash slot of `key`: CRC16 (XMODEM) of its hash tag's bytes, or of the
+    /// whole key when it has no non-empty tag, modulo ``slotCount`` (the cluster specification,
+    /// "Key distribution model"). Works on UTF-8 bytes, as Redis does.
+    /// - Parameter key: A key.
+    public static func hashSlot(of key: String) -> Int {
+        let bytes = Array(key.utf8)
+        var hashed = bytes[...]
+        if let open = bytes.firstIndex(of: UInt8(ascii: "{")),
+            let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1
+        {
+            hashed = bytes[(open + 1)..<close]
+        }
+        var crc: UInt16 = 0
+        for byte in hashed {
+            crc ^= UInt16(byte) << 8
+            for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
+        }
+        return Int(crc) % slotCount
+    }
+
     /// Whether all keys certainly hash to the same Redis Cluster slot (same hash tag, or the
     /// same key).
     /// - Parameter keys: The keys one script or transaction touches.

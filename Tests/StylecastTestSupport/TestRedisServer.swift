@@ -67,10 +67,12 @@ public final class TestRedisServer: Sendable {
     ///     does; `false` (default) keeps nothing on disk.
     ///   - readyTimeout: How long to wait for `PING` to succeed.
     ///   - password: A password clients must give (`--requirepass`), or nil for none.
+    ///   - clusterEnabled: Start it as a Redis Cluster node (`--cluster-enabled yes`, its node
+    ///     file in `directory`, a 1 s node timeout), owning no slots yet.
     /// - Returns: The running server.
     public static func start(
         port: Int? = nil, directory: URL? = nil, appendOnly: Bool = false, readyTimeout: Duration = .seconds(10),
-        password: String? = nil
+        password: String? = nil, clusterEnabled: Bool = false
     ) async throws -> TestRedisServer {
         let port = try port ?? freeLoopbackPort()
         let ownsDirectory = directory == nil
@@ -94,7 +96,12 @@ public final class TestRedisServer: Sendable {
                     "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
                     "--dir", directory.path,
                     "--logfile", directory.appendingPathComponent("redis.log").path,
-                ] + (password.map { ["--requirepass", $0] } ?? []),
+                ] + (password.map { ["--requirepass", $0] } ?? [])
+                    + (clusterEnabled
+                        ? [
+                            "--cluster-enabled", "yes", "--cluster-node-timeout", "1000",
+                            "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
+                        ] : []),
                 standardInput: input.read, standardOutput: output.write)
         } catch {
             throw StartError.launchFailed(error.description)
