@@ -308,7 +308,7 @@ targets += [
     tests("TextEmbeddingServiceTests", ["TextEmbeddingService", "StylecastText", .prometheus, .logging]),
     // The services' rules, training, scoring and model encoding without gRPC (and, but for the
     // recommendation model store, without Redis).
-    tests("IngestServiceTests", ["IngestService", "StylecastProto"]),
+    tests("IngestServiceTests", ["IngestService", "StylecastContracts", "StylecastProto", "StylecastRedis", "StylecastTestSupport"]),
     tests(
         "ImageGenerationServiceTests",
         ["ImageGenerationService", "StylecastVision", "StylecastImageIO", "StylecastAttributes"]),
@@ -318,7 +318,7 @@ targets += [
             "StylecastContracts", "RecommendationService", "StylecastProto", "StylecastRecommender", "StylecastRedis",
             "StylecastTestSupport",
         ]),
-    tests("StylecastRedisTests", ["StylecastRedis", "StylecastErrors", "StylecastTestSupport"]),
+    tests("StylecastRedisTests", ["StylecastRedis", "StylecastErrors", "StylecastProcess", "StylecastTestSupport"]),
     tests(
         "StylecastServiceKitTests",
         [

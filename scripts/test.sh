@@ -3,7 +3,8 @@
 # StylecastContracts, no gRPC in service cores, the module graph in docs), the deployment files (compose file,
 # Kubernetes manifests), build, the Python grpcio interop tests and the Swift test suite, against
 # a throwaway redis-server on a free loopback port that is stopped at the end, also when a step
-# fails; then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis.
+# fails; the queue, ingest, trend and recommendation tests again on a throwaway Redis Cluster;
+# then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis.
 #
 #   scripts/test.sh            everything
 #   SWIFT_JOBS=1 scripts/test.sh   fewer parallel compile jobs (default 2)
@@ -39,13 +40,14 @@ if [ ! -x .venv-test/bin/python ] \
     'pyyaml>=6' 'kubernetes-validate>=1.30'
 fi
 
-step "deployment files: docker-compose.yml, deploy/Dockerfile, deploy/k8s"
+step "deployment files: docker-compose.yml, deploy/Dockerfile, deploy/k8s, deploy/k8s-cluster"
 if command -v docker-compose >/dev/null 2>&1; then
   docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
 else
   echo "SKIPPED: docker-compose is not installed, so docker-compose.yml is not validated" >&2
 fi
 scripts/validate-k8s.sh deploy/k8s
+scripts/validate-k8s.sh deploy/k8s-cluster
 .venv-test/bin/python -m pytest -q Tests/Interop/test_deploy_manifests.py
 
 step "throwaway redis-server"
@@ -80,6 +82,12 @@ step "swift test"
 # Serially: several tests compute for tens of seconds on a cooperative-pool thread, and run in
 # parallel on 2 cores they would starve the timing-sensitive Redis and lifecycle tests.
 swift test --skip-build --no-parallel
+
+step "swift test on Redis Cluster: the queue, ingest, trend and recommendation tests again"
+# STYLECAST_TEST_REDIS_CLUSTER=1: library tests share one cluster of 3 primaries and 3 replicas,
+# and each end-to-end harness starts a cluster of its own (TestStackRedis) instead of one server.
+env -u STYLECAST_TEST_REDIS_URL STYLECAST_TEST_REDIS_CLUSTER=1 swift test --skip-build --no-parallel \
+  --skip 'scriptsFallBackAfterFlush' --filter 'StylecastRedisTests\.(RedisClientTests|WorkQueueTests|WorkQueueFailureTests|StreamStatusTests|QueueDrillProcessTests)|EndToEndTests\.(IngestServiceTests|IngestDeliveryTests|IngestBadInputTests|IngestBodyTests|TrendForecastRPCTests|TrendAggregationTests|TrendCallsTests|RecommendationServiceTests|PipelineReliabilityTests|ReliabilityTests|RefreshRaceTests)|IngestServiceTests\.IngestStoreTests'
 
 step "chaos drill, bounded (scripts/chaos.sh --quick)"
 # Its own append-only redis-server on a free port and the services built above, killed,

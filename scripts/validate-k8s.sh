@@ -3,11 +3,14 @@
 # kubernetes-validate (PyPI; schemas bundled in the package, installed in .venv-test by
 # scripts/test.sh). What is validated is what `kubectl apply -k` would send: the kustomization
 # rendered by `kubectl kustomize` (or `kustomize build`); without either, each file that
-# kustomization.yaml lists. Strict: an unknown field fails, and so does a kind without a schema.
+# kustomization.yaml lists, and those of the kustomizations it builds on (an overlay such as
+# deploy/k8s-cluster lists ../k8s): patches are not applied then, but each one's target must be
+# among those resources. Strict: an unknown field fails, and so does a kind without a schema.
 # Against Kubernetes 1.27 (the first with native gRPC probes) and the newest release the
 # validator knows.
 #
 #   scripts/validate-k8s.sh [DIR]      DIR: a kustomization folder, default deploy/k8s
+#   scripts/validate-k8s.sh deploy/k8s-cluster     the Redis Cluster variant
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-deploy/k8s}
@@ -31,14 +34,58 @@ elif command -v kustomize >/dev/null 2>&1; then
   files=("$work/rendered.yaml")
   how="rendered by kustomize build"
 else
-  mapfile -t files < <("$python" - "$dir" <<'PY'
-import pathlib, sys, yaml
-folder = pathlib.Path(sys.argv[1])
-for name in yaml.safe_load((folder / "kustomization.yaml").read_text())["resources"]:
-    print(folder / name)
+  # The resource files of the kustomization and of each folder it lists (a base), depth first;
+  # every patch's target (its `target:`, else the patch's own kind and name) must be one of
+  # those resources, or the patch would fail to apply.
+  if ! "$python" - "$dir" >"$work/files" <<'PY'
+import pathlib, re, sys, yaml
+
+def load(folder: pathlib.Path, errors: list):
+    """The resource files of the kustomization in folder, with its bases', and their (kind, name)s."""
+    kustomization = yaml.safe_load((folder / "kustomization.yaml").read_text())
+    files, resources = [], []
+    for name in kustomization.get("resources", []):
+        if (folder / name).is_dir():
+            base_files, base_resources = load(folder / name, errors)
+            files += base_files
+            resources += base_resources
+            continue
+        files.append(folder / name)
+        resources += [(doc["kind"], doc["metadata"]["name"])
+                      for doc in yaml.safe_load_all((folder / name).read_text()) if doc]
+    # `patches:` entries (path or inline patch, optional target); `patchesStrategicMerge:` (paths
+    # or inline patches) in older kustomizations.
+    patches = kustomization.get("patches", []) + [
+        {"patch": p} if "\n" in p else {"path": p} for p in kustomization.get("patchesStrategicMerge", [])]
+    for patch in patches:
+        where = patch.get("path", "an inline patch")
+        if "target" in patch:
+            targets = [(patch["target"].get("kind"), patch["target"].get("name"))]
+        else:
+            text = (folder / patch["path"]).read_text() if "path" in patch else patch["patch"]
+            targets = [(doc.get("kind"), (doc.get("metadata") or {}).get("name"))
+                       for doc in yaml.safe_load_all(text) if isinstance(doc, dict)]
+        for kind, name in targets:
+            # A target's name may be a regular expression; a missing kind or name matches any.
+            if not any((kind is None or kind == k) and (name is None or re.fullmatch(name, n))
+                       for k, n in resources):
+                errors.append(f"{folder / 'kustomization.yaml'}: {where} targets {kind}/{name}, "
+                              "which is none of its resources")
+    return files, resources
+
+errors = []
+files, _ = load(pathlib.Path(sys.argv[1]), errors)
+if errors:
+    sys.exit("\n".join(errors))
+for path in files:
+    print(path)
 PY
-)
-  how="file by file (neither kubectl nor kustomize is installed)"
+  then
+    echo "validate-k8s: $dir is NOT valid (file by file)" >&2
+    exit 1
+  fi
+  mapfile -t files <"$work/files"
+  how="file by file, patches not applied but their targets checked: neither kubectl nor kustomize is installed"
 fi
 
 oldest=1.27.0

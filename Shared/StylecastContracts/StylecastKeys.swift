@@ -19,11 +19,17 @@ public enum StylecastKeys {
     public static let itemIDs = WorkStream.itemsIngested.key + ":ids"
     /// The content fingerprints of the items stored.
     public static let itemContent = WorkStream.itemsIngested.key + ":content"
+    /// Hash item id -> content fingerprint: items whose id is taken and whose body is being
+    /// written, not queued yet.
+    public static let itemsPending = WorkStream.itemsIngested.key + ":pending"
 
     /// A search-interest series' body (binary protobuf `SearchInterestSeries`).
     public static func signal(_ signalID: String) -> String { "\(namespace):signal:{\(signalID)}" }
     /// The ids of the series stored.
     public static let signalIDs = WorkStream.signals.key + ":ids"
+    /// Hash series id -> SHA-1 of its body: series whose id is taken and whose body is being
+    /// written, not queued yet.
+    public static let signalsPending = WorkStream.signals.key + ":pending"
     /// The ids of the interactions stored.
     public static let interactionIDs = WorkStream.interactions.key + ":ids"
 

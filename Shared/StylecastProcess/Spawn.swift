@@ -95,6 +95,40 @@ public enum Spawn {
         return (fds[0], fds[1])
     }
 
+    /// Runs a program to its end and returns its exit code and output (standard output and
+    /// error together): for short tools such as `redis-cli`.
+    /// - Parameters:
+    ///   - path: The program: a path, or a name looked up in `PATH`.
+    ///   - arguments: Its arguments (without the program name).
+    /// - Returns: Its exit code (128 + signal number if killed by a signal) and output.
+    public static func run(_ path: String, _ arguments: [String]) throws(Failure) -> (status: Int32, output: String) {
+        let output = try pipe()
+        let pid: pid_t
+        do {
+            pid = try start(path, arguments, standardOutput: output.write)
+        } catch {
+            close(output.read)
+            close(output.write)
+            throw error
+        }
+        close(output.write)
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(output.read, &buffer, buffer.count)
+            if count > 0 {
+                bytes += buffer[..<count]
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        close(output.read)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let signal = status & 0x7F
+        return (signal == 0 ? (status >> 8) & 0xFF : 128 + signal, String(decoding: bytes, as: UTF8.self))
+    }
+
     /// Reaps the child if it has exited, without waiting.
     /// - Parameter pid: The child.
     /// - Returns: Its exit code (128 + signal number if killed by a signal), or `nil` if it runs.

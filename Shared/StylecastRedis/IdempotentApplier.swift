@@ -78,7 +78,7 @@ public struct IdempotentApplier: Sendable {
             for part in write.parts {
                 switch part {
                 case .key(let key):
-                    guard RedisKey.hashSlotKey(of: key) == hashTag else {
+                    guard RedisKey.hashTag(of: key) == hashTag else {
                         throw .invalidArgument("key '\(key)' does not carry the hash tag {\(hashTag)}")
                     }
                     keys.append(key)

@@ -17,6 +17,11 @@ import Logging
 /// command and the client recovers by itself when Redis returns. Commands are never retried
 /// automatically: after a lost connection, whether the command ran is unknown.
 ///
+/// The URL may name a Redis Cluster instead (any of its nodes, or several as seeds): the client
+/// then sends each command to the primary serving its key's hash slot and follows the cluster's
+/// redirects and failovers (``Configuration/clusterRetryWindow``; the router's notes in
+/// docs/operations.md, "Redis Cluster"). Which one it is, the first command finds out.
+///
 /// Call ``shutdown()`` when done.
 public final class RedisClient: Sendable {
     /// How to reach Redis and how the pool behaves.
@@ -36,6 +41,10 @@ public final class RedisClient: Sendable {
         public var maximumReconnectBackoff: Duration
         /// Longest wait for a free connection when all are busy.
         public var poolWaitTimeout: Duration
+        /// On Redis Cluster, how long one call keeps resending a command the cluster cannot serve
+        /// yet (`TRYAGAIN`, `CLUSTERDOWN`, a primary that cannot be reached while its replica
+        /// takes over) before it fails; redirects to a known node (`MOVED`, `ASK`) do not wait.
+        public var clusterRetryWindow: Duration
 
         /// Creates a configuration.
         /// - Parameters:
@@ -46,10 +55,12 @@ public final class RedisClient: Sendable {
         ///   - reconnectBackoff: First wait after a failed reconnect (default 100 ms).
         ///   - maximumReconnectBackoff: Cap on the wait (default 2 s).
         ///   - poolWaitTimeout: Longest wait for a free connection (default 1 s).
+        ///   - clusterRetryWindow: How long a call waits out a cluster that cannot serve it (default 2 s).
         public init(
             url: RedisURL, poolSize: Int = 4, connectTimeout: Duration = .seconds(1),
             commandTimeout: Duration = .seconds(5), reconnectBackoff: Duration = .milliseconds(100),
-            maximumReconnectBackoff: Duration = .seconds(2), poolWaitTimeout: Duration = .seconds(1)
+            maximumReconnectBackoff: Duration = .seconds(2), poolWaitTimeout: Duration = .seconds(1),
+            clusterRetryWindow: Duration = .seconds(2)
         ) {
             self.url = url
             self.poolSize = poolSize
@@ -58,12 +69,13 @@ public final class RedisClient: Sendable {
             self.reconnectBackoff = reconnectBackoff
             self.maximumReconnectBackoff = maximumReconnectBackoff
             self.poolWaitTimeout = poolWaitTimeout
+            self.clusterRetryWindow = clusterRetryWindow
         }
     }
 
     /// The configuration the client was made with.
     public let configuration: Configuration
-    private let pool: ConnectionPool
+    private let servers: ServerConnections
     private let logger: Logger
 
     /// Creates a client. No connection is made until the first command.
@@ -73,7 +85,7 @@ public final class RedisClient: Sendable {
     public init(configuration: Configuration, logger: Logger = Logger(label: "stylecast.redis")) {
         self.configuration = configuration
         self.logger = logger
-        self.pool = ConnectionPool(configuration: configuration, logger: logger)
+        self.servers = ServerConnections(configuration: configuration, logger: logger)
     }
 
     /// A new client with this one's settings and one connection (and thread) of its own, for a
@@ -104,8 +116,14 @@ public final class RedisClient: Sendable {
     @discardableResult
     public func send(_ arguments: [RedisArgument], timeout: Duration? = nil) async throws(RedisError) -> RedisValue {
         guard !arguments.isEmpty else { throw .invalidArgument("empty command") }
-        let reply = try await pool.withConnection { connection throws(RedisError) in
-            try connection.command(arguments, timeout: timeout)
+        let reply: RedisValue
+        switch try await servers.mode() {
+        case .single(let pool):
+            reply = try await pool.withConnection { connection throws(RedisError) in
+                try connection.command(arguments, timeout: timeout)
+            }
+        case .cluster(let router):
+            reply = try await router.pipeline([arguments], timeout: timeout)[0]
         }
         if case .error(let message) = reply { throw .server(message) }
         return reply
@@ -123,9 +141,9 @@ public final class RedisClient: Sendable {
     }
 
     /// Sends several commands in one round trip on one connection and returns their replies.
+    /// On Redis Cluster, one round trip per primary that serves their keys, concurrently.
     ///
-    /// Not atomic by itself (other clients' commands may run in between); wrap the commands in
-    /// `MULTI` ... `EXEC` for that.
+    /// Not atomic (other clients' commands may run in between); use a script for that.
     /// - Parameters:
     ///   - commands: The commands, each an argument list.
     ///   - timeout: Reply limit, or `nil` for ``Configuration/commandTimeout``.
@@ -135,9 +153,36 @@ public final class RedisClient: Sendable {
     public func pipeline(_ commands: [[RedisArgument]], timeout: Duration? = nil) async throws(RedisError) -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
         guard !commands.contains(where: \.isEmpty) else { throw .invalidArgument("empty command in pipeline") }
-        return try await pool.withConnection { connection throws(RedisError) in
-            try connection.pipeline(commands, timeout: timeout)
+        switch try await servers.mode() {
+        case .single(let pool):
+            return try await pool.withConnection { connection throws(RedisError) in
+                try connection.pipeline(commands, timeout: timeout)
+            }
+        case .cluster(let router):
+            return try await router.pipeline(commands, timeout: timeout)
         }
+    }
+
+    /// The servers that hold data: the URL's server, or on Redis Cluster every primary that
+    /// serves slots now, each with the URL's credentials. For what must reach every node, such
+    /// as following invalidations or counting keys.
+    /// - Parameter refreshing: On a cluster, read the slot map again in the background (as after
+    ///   a lost node), so that a later call sees a failover sooner; else only when it is stale.
+    /// - Throws: A connection error when no server answers.
+    public func dataNodes(refreshing: Bool = false) async throws(RedisError) -> [RedisURL] {
+        switch try await servers.mode() {
+        case .single: return [configuration.url.pointing(to: configuration.url.seeds[0])]
+        case .cluster(let router):
+            if refreshing { router.refreshInBackground() } else { router.refreshIfStale() }
+            return router.primaries.map { configuration.url.pointing(to: $0) }
+        }
+    }
+
+    /// Whether the URL names a Redis Cluster (asking on first use).
+    /// - Throws: A connection error when no server answers.
+    public func isCluster() async throws(RedisError) -> Bool {
+        if case .cluster = try await servers.mode() { return true }
+        return false
     }
 
     /// Sends `PING`.
@@ -159,7 +204,8 @@ public final class RedisClient: Sendable {
     /// server answers `NOSCRIPT`; `EVAL` also caches it for the next call.
     /// - Parameters:
     ///   - script: The script.
-    ///   - keys: The keys it touches (`KEYS`); on Redis Cluster they must share one hash slot.
+    ///   - keys: The keys it touches (`KEYS`); on Redis Cluster they must share one hash slot
+    ///     (else ``RedisError/crossSlot(command:keys:)`` before sending).
     ///   - arguments: Its other arguments (`ARGV`).
     /// - Returns: The script's reply.
     /// - Throws: ``RedisError/server(_:)`` when the script raises an error, or a connection error.
@@ -178,6 +224,6 @@ public final class RedisClient: Sendable {
     /// Closes all connections and stops the threads. Commands waiting for a connection and
     /// later ones fail with ``RedisError/clientShutDown``; running ones finish first.
     public func shutdown() async {
-        await pool.shutdown()
+        await servers.shutdown()
     }
 }

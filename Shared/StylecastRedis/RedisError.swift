@@ -17,9 +17,15 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     case timeout(String)
     /// A reply could not be read, or had a shape the caller cannot use. Carries details.
     case protocolError(String)
-    /// An argument cannot be used, e.g. keys of one script that would land in different
-    /// Redis Cluster slots. Carries which and why.
+    /// An argument cannot be used, e.g. an empty command. Carries which and why.
     case invalidArgument(String)
+    /// One command or script names keys in different Redis Cluster hash slots, which a cluster
+    /// refuses (`CROSSSLOT`); a cluster client raises it before sending. Carries the
+    /// command and its keys.
+    case crossSlot(command: String, keys: [String])
+    /// A setting does not fit the server: a database other than 0 on Redis Cluster, seed nodes
+    /// that are not all cluster nodes. Carries what and what to change.
+    case misconfigured(String)
     /// Every connection of the pool stayed busy for the client's
     /// ``RedisClient/Configuration/poolWaitTimeout``; nothing was sent. Carries the pool size and
     /// the wait.
@@ -38,9 +44,10 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Error replies by which Redis says it cannot answer for now: loading its data after a
     /// (re)start (`LOADING`), busy with a script (`BUSY`), out of memory (`OOM`), or a cluster or
-    /// replica not ready (`MASTERDOWN`, `TRYAGAIN`, `CLUSTERDOWN`).
+    /// replica not ready (`MASTERDOWN`, `TRYAGAIN`, `CLUSTERDOWN`), or a slot still moving after
+    /// the cluster client's redirects ran out (`MOVED`, `ASK`, `UNBLOCKED`).
     public static let transientServerErrorCodes: Set<String> = [
-        "LOADING", "BUSY", "OOM", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN",
+        "LOADING", "BUSY", "OOM", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK", "UNBLOCKED",
     ]
 
     /// Whether the error means Redis is unavailable for now (worth retrying after a delay): it is
@@ -63,6 +70,11 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timeout(let what): return "Redis timed out: \(what)"
         case .protocolError(let details): return "Redis protocol error: \(details)"
         case .invalidArgument(let details): return "invalid Redis argument: \(details)"
+        case .crossSlot(let command, let keys):
+            return "\(command) names keys in different Redis Cluster hash slots: "
+                + keys.map { "'\($0)' (slot \(RedisKey.hashSlot(of: $0)))" }.joined(separator: ", ")
+                + "; keys that one command or script touches must share a hash tag"
+        case .misconfigured(let details): return "Redis misconfigured: \(details)"
         case .poolExhausted(let size, let waited):
             return "all \(size) Redis connections stayed busy for \(waited) ms "
                 + "(STYLECAST_REDIS_POOL_SIZE, STYLECAST_REDIS_POOL_WAIT_MS); nothing was sent"

@@ -11,9 +11,29 @@ import Darwin
 /// - `redis://:password@host:port/db` (password only: `AUTH password`)
 /// - `redis://user:password@host:port/db` (ACL user: `AUTH user password`)
 /// - `redis://[::1]:6379/0` (an IPv6 literal in brackets)
+/// - `redis://h1:7000,h2:7001,h3:7002/0`: seed nodes of one Redis Cluster, separated by commas;
+///   any one that answers gives the client the cluster's map (``seeds``). Each may carry its
+///   own port; user, password and database apply to all.
 ///
 /// User and password may be percent-encoded. ``description`` never shows the password.
 public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
+    /// One server's address.
+    public struct Node: Sendable, Hashable, CustomStringConvertible {
+        /// Host name or IP address (an IPv6 address without brackets).
+        public var host: String
+        /// TCP port, 1...65535.
+        public var port: Int
+
+        /// Creates an address.
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `host:port`, an IPv6 host in brackets.
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
     /// The environment variable that services read their Redis URL from.
     public static let environmentVariable = "STYLECAST_REDIS_URL"
 
@@ -30,6 +50,17 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
     public var username: String?
     /// Password sent with `AUTH`, or `nil` to skip authentication.
     public var password: String?
+    /// The seed nodes after the first (``host`` and ``port``); empty for a single server.
+    public var moreSeeds: [Node] = []
+
+    /// Every seed node: ``host`` and ``port`` first, then ``moreSeeds``.
+    public var seeds: [Node] { [Node(host: host, port: port)] + moreSeeds }
+
+    /// This URL's credentials and database with `node` as its only server.
+    /// - Parameter node: The server.
+    public func pointing(to node: Node) -> RedisURL {
+        RedisURL(host: node.host, port: node.port, database: database, username: username, password: password)
+    }
 
     /// Creates a URL from its parts.
     /// - Parameters:
@@ -86,6 +117,33 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         let authority = rest[..<pathStart]
         let path = rest[pathStart...]
 
+        var nodes: [Node] = []
+        for part in authority.split(separator: ",", omittingEmptySubsequences: false) {
+            nodes.append(try Self.node(in: part))
+        }
+
+        var database = 0
+        if let stop = path.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            throw .unsupportedComponent(String(path[stop...]))
+        }
+        let databaseText = path.dropFirst()  // the leading "/"
+        if !databaseText.isEmpty {
+            guard databaseText.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let value = Int(databaseText)
+            else {
+                throw .invalidDatabase(String(databaseText))
+            }
+            database = value
+        }
+
+        self.init(
+            host: nodes[0].host, port: nodes[0].port, database: database, username: username,
+            password: password)
+        self.moreSeeds = Array(nodes.dropFirst())
+    }
+
+    /// Parses one `host[:port]` of the authority (an IPv6 host in brackets).
+    private static func node(in authority: Substring) throws(RedisURLError) -> Node {
         let host: Substring
         var portText: Substring?
         if authority.hasPrefix("[") {
@@ -117,24 +175,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
             }
             port = value
         }
-
-        var database = 0
-        if let stop = path.firstIndex(where: { $0 == "?" || $0 == "#" }) {
-            throw .unsupportedComponent(String(path[stop...]))
-        }
-        let databaseText = path.dropFirst()  // the leading "/"
-        if !databaseText.isEmpty {
-            guard databaseText.allSatisfy({ $0.isASCII && $0.isNumber }),
-                let value = Int(databaseText)
-            else {
-                throw .invalidDatabase(String(databaseText))
-            }
-            database = value
-        }
-
-        self.init(
-            host: String(host), port: port, database: database, username: username,
-            password: password)
+        return Node(host: String(host), port: port)
     }
 
     /// Reads and parses the URL in an environment variable.
@@ -160,8 +201,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         } else if let username {
             userinfo = "\(username)@"
         }
-        let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "redis://\(userinfo)\(hostPart):\(port)/\(database)"
+        return "redis://\(userinfo)\(seeds.map(\.description).joined(separator: ","))/\(database)"
     }
 
     private static func percentDecoded(_ text: String, part: String) throws(RedisURLError) -> String {

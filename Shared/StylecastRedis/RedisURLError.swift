@@ -24,7 +24,7 @@ public enum RedisURLError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A sentence saying exactly what is wrong and what is expected.
     public var description: String {
-        let form = "expected redis://[[user]:password@]host[:port][/db]"
+        let form = "expected redis://[[user]:password@]host[:port][,host[:port]...][/db]"
         switch self {
         case .missingScheme:
             return "Redis URL has no scheme; \(form)"

@@ -60,10 +60,10 @@ struct HostileInputTests {
             let harness = try await IngestHarness.start(withEmbedding: true)
             var running = ["ingest": harness.ingest, "text-embedding": try #require(harness.embedding)]
             for name in ["recommendation", "trend-aggregation"] {
-                running[name] = try IngestHarness.startService(name, redisPort: harness.redis.port)
+                running[name] = try IngestHarness.startService(name, redis: harness.redis.url)
             }
             running["image-generation"] = try IngestHarness.startService(
-                "image-generation", redisPort: harness.redis.port,
+                "image-generation", redis: harness.redis.url,
                 environment: [
                     "STYLECAST_TEXT_EMBEDDING_TARGET": "127.0.0.1:\(running["text-embedding"]!.endpoint.port)",
                     "STYLECAST_TRENDS_TARGET": "127.0.0.1:\(running["trend-aggregation"]!.endpoint.port)",
@@ -329,7 +329,7 @@ struct HostileInputTests {
             ("ingest", ["STYLECAST_CLASSIFIER_WEIGHTS": weights.path], "safetensors"),
             ("text-embedding", ["STYLECAST_MODELS_DIR": directory.appendingPathComponent("models").path], "vocab"),
         ] {
-            let service = try IngestHarness.startService(executable, redisPort: redis.port, environment: environment)
+            let service = try IngestHarness.startService(executable, redis: redis.url, environment: environment)
             let status = await service.process.waitForExit(timeout: .seconds(60))
             let output = service.process.output()
             #expect(status == 1, "\(executable) exit status \(String(describing: status)):\n\(output)")

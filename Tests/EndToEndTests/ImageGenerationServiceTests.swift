@@ -18,10 +18,10 @@ struct ImageGenerationHarness {
 
     static func start(generationEnvironment: [String: String] = [:]) async throws -> ImageGenerationHarness {
         let harness = try await IngestHarness.start(withEmbedding: true)
-        let trends = try IngestHarness.startService("trend-aggregation", redisPort: harness.redis.port)
+        let trends = try IngestHarness.startService("trend-aggregation", redis: harness.redis.url)
         let embedding = try #require(harness.embedding)
         let generation = try IngestHarness.startService(
-            "image-generation", redisPort: harness.redis.port,
+            "image-generation", redis: harness.redis.url,
             environment: [
                 "STYLECAST_TEXT_EMBEDDING_TARGET": "127.0.0.1:\(embedding.endpoint.port)",
                 "STYLECAST_TRENDS_TARGET": "127.0.0.1:\(trends.endpoint.port)",

@@ -45,17 +45,18 @@ enum SharedDatasets {
     }
 }
 
-/// A started ingest service (and optionally text-embedding) with its own Redis.
+/// A started ingest service (and optionally text-embedding) with its own Redis (a cluster when
+/// `STYLECAST_TEST_REDIS_CLUSTER=1`, ``TestStackRedis``).
 struct IngestHarness {
-    let redis: TestRedisServer
+    let redis: TestStackRedis
     var ingest: RunningService
     var embedding: RunningService?
     let client: RedisClient
 
     static func start(withEmbedding: Bool = false) async throws -> IngestHarness {
-        let redis = try await TestRedisServer.start()
-        let ingest = try startService("ingest", redisPort: redis.port)
-        let embedding = withEmbedding ? try startService("text-embedding", redisPort: redis.port) : nil
+        let redis = try await TestStackRedis.start()
+        let ingest = try startService("ingest", redis: redis.url)
+        let embedding = withEmbedding ? try startService("text-embedding", redis: redis.url) : nil
         let harness = IngestHarness(redis: redis, ingest: ingest, embedding: embedding, client: RedisClient(url: redis.url))
         for service in [ingest] + (embedding.map { [$0] } ?? []) {
             try await service.requireServing(timeout: .seconds(90))
@@ -63,15 +64,15 @@ struct IngestHarness {
         return harness
     }
 
-    /// Starts one of ``serviceExecutables`` on free ports against the Redis at `redisPort`.
+    /// Starts one of ``serviceExecutables`` on free ports against the Redis at `redis`.
     static func startService(
-        _ name: String, redisPort: Int, grpcPort: Int? = nil, environment: [String: String] = [:]
+        _ name: String, redis: RedisURL, grpcPort: Int? = nil, environment: [String: String] = [:]
     ) throws -> RunningService {
         let port = try grpcPort ?? TestRedisServer.freeLoopbackPort()
         let process = try ChildProcess(
             BuiltExecutables.path(of: name), arguments: [],
             environment: [
-                "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
+                "STYLECAST_REDIS_URL": redis.environmentValue,
                 "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(port)",
                 "STYLECAST_METRICS_HOST": "127.0.0.1", "STYLECAST_METRICS_PORT": "\(try TestRedisServer.freeLoopbackPort())",
                 "STYLECAST_MODELS_DIR": ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"]
@@ -247,7 +248,7 @@ struct IngestDeliveryTests {
         #expect(afterKill > 0 && afterKill < stored)
 
         harness.ingest = try IngestHarness.startService(
-            "ingest", redisPort: harness.redis.port, grpcPort: harness.ingest.endpoint.port)
+            "ingest", redis: harness.redis.url, grpcPort: harness.ingest.endpoint.port)
         #expect(await harness.ingest.waitFor("SERVING", timeout: .seconds(60)) != nil)
         let rerun = try await harness.ingestFile(source: "myntra", path: myntra)
         #expect(rerun.status == 0)

@@ -52,7 +52,7 @@ struct PipelineReliabilityTests {
         #expect(try await Self.hash(harness.client, sales) == expected)
         #expect(try await Self.hash(harness.client, StylecastKeys.Trends.totals(measure: "launches", source: "shop", market: "WW")) == ["2023-01-02": "1"])
 
-        let redisURL = "redis://127.0.0.1:\(harness.redis.port)/0"
+        let redisURL = harness.redis.environmentValue
         let listed = try await Self.cli(["dead-letters", "list", "items.embedded", "--json", "--redis-url", redisURL])
         #expect(listed.status == 0, "\(listed.output)")
         let letters = listed.output.split(separator: "\n").compactMap {
@@ -92,7 +92,7 @@ struct PipelineReliabilityTests {
         let stream = WorkStream.interactions.key
         func start(_ consumer: String) async throws -> RunningService {
             let trend = try IngestHarness.startService(
-                "trend-aggregation", redisPort: harness.redis.port,
+                "trend-aggregation", redis: harness.redis.url,
                 environment: ["STYLECAST_CONSUMER_NAME": consumer, "STYLECAST_LOG_LEVEL": "warning"])
             try await trend.requireServing(timeout: .seconds(60))
             return trend

@@ -30,7 +30,7 @@ struct RecommendationHarness {
     /// Starts a recommendation service and waits until it is SERVING.
     func startRecommendation(environment: [String: String] = [:]) async throws -> RunningService {
         let service = try IngestHarness.startService(
-            "recommendation", redisPort: ingest.redis.port,
+            "recommendation", redis: ingest.redis.url,
             environment: ["STYLECAST_REC_ALS_ITERATIONS": "5"].merging(environment) { _, new in new })
         try await service.requireServing(timeout: .seconds(120))
         return service

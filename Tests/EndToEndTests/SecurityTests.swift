@@ -36,7 +36,7 @@ struct SecurityTests {
 
     private func start(redis: TestRedisServer, url: String? = nil, environment: [String: String]) throws -> RunningService {
         try IngestHarness.startService(
-            "trend-aggregation", redisPort: redis.port,
+            "trend-aggregation", redis: redis.url,
             environment: environment.merging(url.map { ["STYLECAST_REDIS_URL": $0] } ?? [:]) { $1 })
     }
 

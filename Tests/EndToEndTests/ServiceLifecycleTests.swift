@@ -81,7 +81,7 @@ struct ServiceLifecycleTests {
     func healthFollowsRedisAndShutdownIsClean() async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let services = try serviceExecutables.map { try IngestHarness.startService($0, redisPort: redis.port) }
+        let services = try serviceExecutables.map { try IngestHarness.startService($0, redis: redis.url) }
         defer { for service in services where service.process.isRunning { service.process.send(signal: SIGKILL) } }
 
         for service in services {
@@ -117,7 +117,7 @@ struct ServiceLifecycleTests {
     @Test("a service whose Redis is down from the start runs, NOT_SERVING, and turns SERVING when Redis appears")
     func startsWithoutRedis() async throws {
         let port = try TestRedisServer.freeLoopbackPort()
-        let service = try IngestHarness.startService("ingest", redisPort: port)
+        let service = try IngestHarness.startService("ingest", redis: RedisURL(host: "127.0.0.1", port: port))
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         #expect(await service.waitFor("NOT_SERVING", timeout: .seconds(30)) != nil)
         let redis = try await TestRedisServer.start(port: port)
@@ -133,7 +133,7 @@ struct ServiceLifecycleTests {
         let client = RedisClient(url: redis.url)
         try await client.send("SET", RedisArgument(WorkStream.signals.key), "not a stream")
         await client.shutdown()
-        let service = try IngestHarness.startService("trend-aggregation", redisPort: redis.port)
+        let service = try IngestHarness.startService("trend-aggregation", redis: redis.url)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         // Its other two queues and the servers stop with it, instead of running on with one stream
         // no longer consumed.
@@ -146,7 +146,7 @@ struct ServiceLifecycleTests {
     func drainingIsVisibleToWatchers() async throws {
         let redis = try await TestRedisServer.start()
         defer { redis.stop() }
-        let service = try IngestHarness.startService("trend-aggregation", redisPort: redis.port)
+        let service = try IngestHarness.startService("trend-aggregation", redis: redis.url)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         #expect(await service.waitFor("SERVING", timeout: .seconds(30)) != nil)
 

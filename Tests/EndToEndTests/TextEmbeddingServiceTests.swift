@@ -45,7 +45,7 @@ struct TextEmbeddingServiceTests {
         defer { redis.stop() }
         let metricsPort = try TestRedisServer.freeLoopbackPort()
         let service = try IngestHarness.startService(
-            "text-embedding", redisPort: redis.port,
+            "text-embedding", redis: redis.url,
             environment: ["STYLECAST_METRICS_PORT": "\(metricsPort)"].merging(extra) { $1 })
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         try await service.requireServing(timeout: .seconds(60))

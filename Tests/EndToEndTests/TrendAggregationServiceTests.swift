@@ -17,9 +17,9 @@ struct TrendForecastRPCTests {
     func withService(
         _ body: (Stylecast_V1_TrendAggregation.Client<HTTP2ClientTransport.Posix>, RunningService) async throws -> Void
     ) async throws {
-        let redis = try await TestRedisServer.start()
+        let redis = try await TestStackRedis.start()
         defer { redis.stop() }
-        let service = try IngestHarness.startService("trend-aggregation", redisPort: redis.port)
+        let service = try IngestHarness.startService("trend-aggregation", redis: redis.url)
         defer { if service.process.isRunning { service.process.send(signal: SIGKILL) } }
         try await service.requireServing(timeout: .seconds(60))
         try await service.withClient(Stylecast_V1_TrendAggregation.Client.init) { try await body($0, service) }
@@ -84,7 +84,7 @@ struct TrendAggregationTests {
         let harness = try await IngestHarness.start(withEmbedding: true)
         let path = SharedDatasets.path("visuelle/test.csv")
         let trendEnvironment = ["STYLECAST_QUEUE_CLAIM_IDLE_MS": "500", "STYLECAST_TRENDS_CACHE_MS": "0"]
-        var trend = try IngestHarness.startService("trend-aggregation", redisPort: harness.redis.port, environment: trendEnvironment)
+        var trend = try IngestHarness.startService("trend-aggregation", redis: harness.redis.url, environment: trendEnvironment)
         try await trend.requireServing(timeout: .seconds(60))
         let ingested = try await harness.ingestFile(source: "visuelle", path: path)
         let products = ingested.summary.count("accepted")
@@ -101,7 +101,7 @@ struct TrendAggregationTests {
         _ = await trend.process.waitForExit(timeout: .seconds(10))
         print("trend-aggregation killed after reading \(seen) of \(products) embedded items")
         trend = try IngestHarness.startService(
-            "trend-aggregation", redisPort: harness.redis.port, grpcPort: trend.endpoint.port, environment: trendEnvironment)
+            "trend-aggregation", redis: harness.redis.url, grpcPort: trend.endpoint.port, environment: trendEnvironment)
         try await trend.requireServing(timeout: .seconds(60))
         var state = (read: 0, pending: 1)
         let drained = ContinuousClock.now + .seconds(240)

@@ -43,7 +43,7 @@ struct TrendCallsTests {
     /// waits until it is SERVING.
     static func startTrends(_ harness: IngestHarness, environment: [String: String] = [:]) async throws -> RunningService {
         let trend = try IngestHarness.startService(
-            "trend-aggregation", redisPort: harness.redis.port,
+            "trend-aggregation", redis: harness.redis.url,
             environment: ["STYLECAST_TRENDS_CACHE_MS": "0"].merging(environment) { $1 })
         try await trend.requireServing(timeout: .seconds(60))
         return trend

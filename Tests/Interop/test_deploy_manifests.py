@@ -1,7 +1,9 @@
 """The deployment files say what the code does: docker-compose.yml and deploy/k8s/ run the five
 services on the ports the code defaults to, with health checks on the gRPC port, resources, the
 autoscalers and a persistent, append-only Redis; every STYLECAST_* variable they name is in
-docs/operations.md. No services or Redis needed: run alone with
+docs/operations.md. The Redis Cluster variants (the overlay deploy/k8s-cluster/, compose's
+`cluster` profile) run six cluster nodes, form the cluster with one replica per primary, and
+point the services at every node. No services or Redis needed: run alone with
     .venv-test/bin/python -m pytest -q Tests/Interop/test_deploy_manifests.py
 scripts/test.sh also validates the manifests against the Kubernetes schemas (kubernetes-validate).
 """
@@ -18,6 +20,7 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
+CLUSTER = ROOT / "deploy" / "k8s-cluster"
 SERVICE_NAMES = ["ingest", "text-embedding", "image-generation", "recommendation", "trend-aggregation"]
 
 
@@ -179,7 +182,8 @@ def test_compose_runs_each_service_with_health_check_and_restart_policy(name):
     assert service["healthcheck"]["test"] == ["CMD", "stylecast", "health", "--target", f"127.0.0.1:{grpc_port}"]
     assert service["environment"]["STYLECAST_GRPC_PORT"] == str(grpc_port)
     assert service["environment"]["STYLECAST_METRICS_PORT"] == str(metrics_port)
-    assert service["environment"]["STYLECAST_REDIS_URL"] == "redis://redis:6379/0"
+    # The single Redis unless STYLECAST_REDIS_URL is set where compose runs (the cluster profile).
+    assert service["environment"]["STYLECAST_REDIS_URL"] == "${STYLECAST_REDIS_URL:-redis://redis:6379/0}"
     assert service["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
@@ -255,3 +259,204 @@ def test_kustomization_renders_into_the_stylecast_namespace():
     for resource in resources:
         if resource["kind"] != "Namespace":
             assert resource["metadata"]["namespace"] == "stylecast", resource["metadata"]["name"]
+
+
+# The Redis Cluster variant of deploy/k8s: the overlay deploy/k8s-cluster.
+
+
+@functools.cache
+def cluster_kustomization() -> dict:
+    return yaml.safe_load((CLUSTER / "kustomization.yaml").read_text())
+
+
+@functools.cache
+def cluster_manifests() -> list:
+    """Every resource of the overlay's own files (not its base's), in order."""
+    resources = []
+    for name in cluster_kustomization()["resources"]:
+        if (CLUSTER / name).is_file():
+            resources += [doc for doc in yaml.safe_load_all((CLUSTER / name).read_text()) if doc]
+    return resources
+
+
+def cluster_of_kind(kind: str) -> dict:
+    return {r["metadata"]["name"]: r for r in cluster_manifests() if r["kind"] == kind}
+
+
+def cluster_patches() -> list:
+    """(where, patch document) of every patch of the overlay, from a file or inline."""
+    found = []
+    for patch in cluster_kustomization()["patches"]:
+        text = (CLUSTER / patch["path"]).read_text() if "path" in patch else patch["patch"]
+        found += [(patch.get("path", "inline"), doc) for doc in yaml.safe_load_all(text) if doc]
+    return found
+
+
+def cluster_statefulset() -> dict:
+    [statefulset] = cluster_of_kind("StatefulSet").values()
+    return statefulset
+
+
+def cluster_node_script() -> str:
+    [container] = cluster_statefulset()["spec"]["template"]["spec"]["containers"]
+    return " ".join(container["command"])
+
+
+def cluster_config() -> dict:
+    [patch] = [doc for _, doc in cluster_patches() if doc["kind"] == "ConfigMap"]
+    return patch["data"]
+
+
+def node_count_and_primaries() -> tuple:
+    """(pods of the StatefulSet, primaries): the create Job gives each primary one replica."""
+    replicas = cluster_statefulset()["spec"]["replicas"]
+    return replicas, replicas // 2
+
+
+def seed_hosts(url: str) -> tuple:
+    """redis://[userinfo@]h1:p1,h2:p2,.../db -> ([(host, port), ...], db)."""
+    match = re.fullmatch(r"redis://(?:[^@/]*@)?([^/@]+)/(\d+)", url)
+    assert match, f"not a redis:// URL with a database: {url}"
+    seeds = [(host, int(port)) for host, port in (node.rsplit(":", 1) for node in match.group(1).split(","))]
+    return seeds, int(match.group(2))
+
+
+def test_cluster_overlay_builds_on_the_base_and_lists_its_own_files():
+    kustomization = cluster_kustomization()
+    assert kustomization["namespace"] == "stylecast"
+    # The whole base: a folder, so kustomize builds it (with its images and labels) first.
+    assert "../k8s" in kustomization["resources"]
+    own = [name for name in kustomization["resources"] if name != "../k8s"]
+    patch_files = [patch["path"] for patch in kustomization["patches"] if "path" in patch]
+    for name in own + patch_files:
+        path = CLUSTER / name
+        assert path.is_file(), f"kustomization.yaml lists {name}, which does not exist"
+        for doc in (doc for doc in yaml.safe_load_all(path.read_text()) if doc):
+            assert {"apiVersion", "kind", "metadata"} <= doc.keys(), f"{name}: {doc.get('kind')} lacks a field"
+    yaml_files = {p.name for p in CLUSTER.glob("*.yaml")} - {"kustomization.yaml"}
+    assert yaml_files == set(own + patch_files), "every manifest in deploy/k8s-cluster is listed"
+
+
+def test_cluster_overlay_replaces_the_single_redis_and_keeps_the_cache_redis():
+    base = {(r["kind"], r["metadata"]["name"]) for r in manifests()}
+    for where, doc in cluster_patches():
+        assert (doc["kind"], doc["metadata"]["name"]) in base, f"patch {where} targets nothing in deploy/k8s"
+    deleted = {(doc["kind"], doc["metadata"]["name"]) for _, doc in cluster_patches() if doc.get("$patch") == "delete"}
+    # The cache Redis (disposable LRU entries, redis-cache) stays one node.
+    assert deleted == {("StatefulSet", "redis"), ("Service", "redis")}
+
+
+def test_redis_cluster_is_a_statefulset_of_six_cluster_enabled_nodes_with_volumes():
+    statefulset = cluster_statefulset()
+    spec = statefulset["spec"]
+    assert spec["replicas"] == 6
+    # No pod is ready before the cluster is formed: all must start at once.
+    assert spec["podManagementPolicy"] == "Parallel"
+    [container] = spec["template"]["spec"]["containers"]
+    script = cluster_node_script()
+    assert "--cluster-enabled yes" in script
+    timeout = int(re.search(r"--cluster-node-timeout (\d+)", script).group(1))
+    assert 1000 <= timeout <= 15000, f"cluster-node-timeout {timeout} ms"
+    assert "--appendonly yes" in script and "--dir /data" in script
+    assert "--maxmemory-policy noeviction" in script
+    [claim] = spec["volumeClaimTemplates"]
+    assert {"name": claim["metadata"]["name"], "mountPath": "/data"} in container["volumeMounts"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"redis": 6379, "cluster-bus": 16379}
+    readiness = " ".join(container["readinessProbe"]["exec"]["command"])
+    assert "cluster_state:ok" in readiness
+    assert {"startupProbe", "livenessProbe"} <= container.keys()
+    # The governing Service: headless, publishing pods before they are ready (the create Job
+    # and the other nodes reach them by name first).
+    service = cluster_of_kind("Service")[spec["serviceName"]]["spec"]
+    assert service["clusterIP"] == "None" and service["publishNotReadyAddresses"] is True
+    assert service["selector"].items() <= spec["template"]["metadata"]["labels"].items()
+    budget = cluster_of_kind("PodDisruptionBudget")[statefulset["metadata"]["name"]]["spec"]
+    assert budget["maxUnavailable"] == 1 and budget["selector"] == spec["selector"]
+
+
+def test_create_job_forms_the_cluster_with_one_replica_per_primary_only_when_empty():
+    [job] = cluster_of_kind("Job").values()
+    [container] = job["spec"]["template"]["spec"]["containers"]
+    script = " ".join(container["command"])
+    assert "redis-cli --cluster create" in script
+    assert re.search(r"--cluster create .*--cluster-replicas 1 --cluster-yes", script)
+    # It waits for every pod of the StatefulSet, by its DNS name.
+    statefulset = cluster_statefulset()
+    assert int(re.search(r"\breplicas=(\d+)", script).group(1)) == statefulset["spec"]["replicas"]
+    name, service = statefulset["metadata"]["name"], statefulset["spec"]["serviceName"]
+    assert f"host={name}-$i.{service}" in script
+    # Idempotent: it counts the empty nodes (knowing no other node, holding no slot) and creates
+    # only when all are, else checks.
+    assert script.count("--cluster create") == 1
+    assert script.index("cluster_known_nodes:1") < script.index("cluster_slots_assigned:0") < script.index("--cluster create")
+    assert re.search(r'if \[ "\$empty" -eq "\$replicas" \]; then\n(?:[^\n]*\n)?\s*redis-cli --cluster create ', container["command"][-1])
+    assert "redis-cli --cluster check" in script
+    _, primaries = node_count_and_primaries()
+    assert primaries >= 3, "Redis Cluster needs at least three primaries"
+
+
+def test_cluster_configmap_points_the_services_at_every_pod_by_its_dns_name():
+    statefulset = cluster_statefulset()
+    name, service = statefulset["metadata"]["name"], statefulset["spec"]["serviceName"]
+    replicas, _ = node_count_and_primaries()
+    seeds, database = seed_hosts(cluster_config()["STYLECAST_REDIS_URL"])
+    # The pod's name in its namespace (short), or fully qualified.
+    hosts = [re.sub(r"\.stylecast(\.svc(\.cluster\.local)?)?$", "", host) for host, _ in seeds]
+    assert len(seeds) > 1, "a single seed: the client loses the cluster when that pod is away"
+    assert sorted(hosts) == sorted(f"{name}-{i}.{service}" for i in range(replicas))
+    assert {port for _, port in seeds} == {6379}
+    assert database == 0, "Redis Cluster has database 0 only"
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (with kustomize) is not installed")
+def test_cluster_overlay_renders_without_the_single_redis():
+    rendered = subprocess.run(
+        ["kubectl", "kustomize", str(CLUSTER)], check=True, capture_output=True, text=True
+    ).stdout
+    resources = [doc for doc in yaml.safe_load_all(rendered) if doc]
+    names = {(r["kind"], r["metadata"]["name"]) for r in resources}
+    assert ("StatefulSet", "redis") not in names and ("Service", "redis") not in names
+    assert {("StatefulSet", "redis-cluster"), ("Job", "redis-cluster-create"), ("Deployment", "redis-cache")} <= names
+    assert len(resources) == len(manifests()) - 2 + len(cluster_manifests())
+    for resource in resources:
+        if resource["kind"] != "Namespace":
+            assert resource["metadata"]["namespace"] == "stylecast", resource["metadata"]["name"]
+    [config] = [r for r in resources if r["kind"] == "ConfigMap"]
+    base = of_kind("ConfigMap")["stylecast-config"]["data"]
+    assert config["data"] == {**base, **cluster_config()}, "the patch changes only its own keys"
+
+
+def compose_cluster_nodes() -> dict:
+    return {name: service for name, service in compose()["services"].items()
+            if service.get("profiles") == ["cluster"] and name.startswith("redis-node-")}
+
+
+def test_compose_cluster_profile_runs_six_cluster_nodes_and_a_create_service():
+    nodes = compose_cluster_nodes()
+    assert sorted(nodes) == [f"redis-node-{i}" for i in range(1, 7)]
+    for name, node in nodes.items():
+        script = " ".join(node["command"])
+        assert "--cluster-enabled yes" in script and "--appendonly yes" in script, name
+        assert node["environment"]["NODE_NAME"] == name
+        assert any(volume.endswith(":/data") for volume in node["volumes"]), name
+        assert "healthcheck" in node, name
+    create = compose()["services"]["redis-cluster-create"]
+    assert create["profiles"] == ["cluster"] and create["restart"] == "no"
+    assert {name: d["condition"] for name, d in create["depends_on"].items()} == {n: "service_healthy" for n in nodes}
+    script = " ".join(create["command"])
+    assert re.search(r"--cluster create .*--cluster-replicas 1 --cluster-yes", script)
+    assert script.count("--cluster create") == 1
+    assert re.search(r'if \[ "\$\$empty" -eq 6 \]; then\n(?:[^\n]*\n)?\s*redis-cli --cluster create ', create["command"][-1])
+    assert f"for name in {' '.join(sorted(nodes))};" in script
+    # Without the profile, compose runs what it ran before: the single Redis and the services.
+    plain = {name for name, service in compose()["services"].items() if "profiles" not in service}
+    assert plain == {"redis", "redis-cache", *SERVICE_NAMES}
+
+
+def test_compose_file_shows_the_seed_list_of_its_cluster_nodes():
+    text = (ROOT / "docker-compose.yml").read_text()
+    [url] = re.findall(r"^#\s+STYLECAST_REDIS_URL=(\S+)", text, flags=re.M)
+    seeds, database = seed_hosts(url)
+    assert sorted(host for host, _ in seeds) == sorted(compose_cluster_nodes())
+    assert {port for _, port in seeds} == {6379} and database == 0

@@ -11,9 +11,9 @@ struct KeysTests {
             #expect(stream.key == "stylecast:{\(stream.rawValue)}")
             #expect(RedisKey.hashTag(of: stream.deadLetterKey) == stream.rawValue)
         }
-        #expect(RedisKey.shareHashSlot([WorkStream.itemsIngested.key, StylecastKeys.itemIDs, StylecastKeys.itemContent]))
+        #expect(RedisKey.shareHashSlot([WorkStream.itemsIngested.key, StylecastKeys.itemIDs, StylecastKeys.itemContent, StylecastKeys.itemsPending]))
         #expect(RedisKey.shareHashSlot([WorkStream.interactions.key, StylecastKeys.interactionIDs]))
-        #expect(RedisKey.shareHashSlot([WorkStream.signals.key, StylecastKeys.signalIDs]))
+        #expect(RedisKey.shareHashSlot([WorkStream.signals.key, StylecastKeys.signalIDs, StylecastKeys.signalsPending]))
         let marker = StylecastKeys.appliedMarkerPrefix(hashTag: WorkStream.itemsEmbedded.rawValue, scope: "text-embedding")
         #expect(RedisKey.shareHashSlot([marker + "1-0", WorkStream.itemsEmbedded.key]))
     }

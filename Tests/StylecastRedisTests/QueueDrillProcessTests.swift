@@ -74,14 +74,15 @@ struct QueueDrillProcessTests {
         #expect(pending.array?.first?.integer == 0)
 
         try await client.send("DEL", RedisArgument(stream), RedisArgument(dead), RedisArgument(result))
-        // The consumers' idempotency markers (drill:{tag}:applied:...) go too.
+        // The consumers' idempotency markers (drill:{tag}:applied:...) go too. The prefix is passed
+        // as a key so that on Redis Cluster the script runs on the node that holds the tag's slot.
         let removed = try await client.evaluate(
             RedisScript(
                 """
-                local keys = redis.call('KEYS', ARGV[1])
+                local keys = redis.call('KEYS', KEYS[1] .. '*')
                 for i = 1, #keys, 1000 do redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) end
                 return #keys
-                """), arguments: [RedisArgument("drill:{\(tag)}:applied:*")])
+                """), keys: [RedisArgument("drill:{\(tag)}:applied:")])
         #expect(removed.integer == 9_999)
         await client.shutdown()
     }

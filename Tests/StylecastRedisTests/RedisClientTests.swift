@@ -63,6 +63,8 @@ struct RedisClientTests {
         await #expect(throws: RedisError.clientShutDown) { try await client.ping() }
     }
 
+    /// On one server: each Redis Cluster node caches scripts of its own, so the cluster run of
+    /// scripts/test.sh skips this one (the cluster tests run scripts on several nodes).
     @Test("Scripts run by SHA-1, which matches SCRIPT LOAD, and fall back to EVAL after SCRIPT FLUSH")
     func scriptsFallBackAfterFlush() async throws {
         let client = try await TestRedis.client()

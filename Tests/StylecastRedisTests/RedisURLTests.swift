@@ -17,6 +17,16 @@ struct RedisURLTests {
         #expect(try RedisURL(parsing: "  REDIS://h/  ") == RedisURL(host: "h"))
     }
 
+    @Test("A comma-separated list names a cluster's seed nodes; credentials and database apply to all")
+    func seedList() throws {
+        let url = try RedisURL(parsing: "redis://:pw@h1:7000,[::1]:7001,h3/0")
+        #expect(url.seeds == [.init(host: "h1", port: 7000), .init(host: "::1", port: 7001), .init(host: "h3", port: 6379)])
+        #expect(url.description == "redis://:***@h1:7000,[::1]:7001,h3:6379/0")
+        #expect(url.pointing(to: url.seeds[1]) == RedisURL(host: "::1", port: 7001, password: "pw"))
+        #expect(throws: RedisURLError.missingHost) { try RedisURL(parsing: "redis://h1:7000,,h3/0") }
+        #expect(throws: RedisURLError.invalidPort("x")) { try RedisURL(parsing: "redis://h1:7000,h2:x/0") }
+    }
+
     @Test("The description redacts the password")
     func descriptionRedactsPassword() throws {
         let url = try RedisURL(parsing: "redis://app:topsecret@redis:6379/4")

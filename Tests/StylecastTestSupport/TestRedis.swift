@@ -1,8 +1,10 @@
 import Foundation
 import StylecastRedis
 
-/// The Redis that tests use: `STYLECAST_TEST_REDIS_URL` when set (scripts/test.sh starts one),
-/// else one throwaway server started on first use and stopped when the test process exits.
+/// The Redis that tests use: `STYLECAST_TEST_REDIS_URL` when set (scripts/test.sh starts one;
+/// it may list a cluster's seed nodes), else with `STYLECAST_TEST_REDIS_CLUSTER=1` the shared
+/// ``TestRedisCluster``, else one throwaway server; either started on first use and stopped when
+/// the test process exits.
 public enum TestRedis {
     /// The environment variable naming the test Redis.
     public static let environmentVariable = "STYLECAST_TEST_REDIS_URL"
@@ -25,6 +27,7 @@ public enum TestRedis {
         if let value = ProcessInfo.processInfo.environment[environmentVariable], !value.isEmpty {
             return try RedisURL(parsing: value)
         }
+        if TestStackRedis.clusterRequested { return try await TestRedisCluster.shared().url }
         return try await shared.get().url
     }
 
@@ -34,7 +37,7 @@ public enum TestRedis {
         RedisClient(url: try await url(), poolSize: poolSize)
     }
 
-    /// A key prefix unique to one test, carrying a hash tag, e.g. `test:{a1b2c3d4}`.
+    /// A name unique to one test, for a key's hash tag, e.g. `binary-a1b2c3d4` in `test:{binary-a1b2c3d4}:blob`.
     /// - Parameter name: A readable part.
     public static func uniqueTag(_ name: String) -> String {
         "\(name)-\(UUID().uuidString.prefix(8).lowercased())"

@@ -85,6 +85,9 @@ public final class TestRedisServer: Sendable {
         // (A background job's stdin is /dev/null unless redirected, hence fd 3.)
         let script =
             #"exec 3<&0; redis-server "$@" </dev/null & r=$!; echo $r; (read _ <&3; kill $r 2>/dev/null) & wait $r"#
+        // The cluster bus port defaults to port + 10000, which may fall in the ephemeral range and
+        // be taken: pick a free one as well.
+        let busPort = clusterEnabled ? try freeLoopbackPort() : 0
         let input = try Spawn.pipe()
         let output = try Spawn.pipe()
         let watchdog: pid_t
@@ -100,6 +103,7 @@ public final class TestRedisServer: Sendable {
                     + (clusterEnabled
                         ? [
                             "--cluster-enabled", "yes", "--cluster-node-timeout", "1000",
+                            "--cluster-port", String(busPort),
                             "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
                         ] : []),
                 standardInput: input.read, standardOutput: output.write)

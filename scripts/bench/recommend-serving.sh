@@ -20,18 +20,25 @@
 #     in flight on one connection, so every call misses and runs the whole miss path (cache
 #     GET, the user's recent events, the hybrid ranking over all items, the fill script);
 #     latency measured at the client.
+#   - with --cluster, the same set-up again on a Redis Cluster of 3 primaries and 3 replicas
+#     (redis-server --cluster-enabled yes, loopback, no persistence, joined by
+#     `redis-cli --cluster create --cluster-replicas 1`) with the services given every node as
+#     a seed, and the two cache-hit loads and the floor measured on it: a second table puts
+#     them beside the single server's of the same run (target: within 10%).
 # Prints a Markdown table with the targets beside our figures.
 #
-#   scripts/bench/recommend-serving.sh [--data DIR] [--requests N]
+#   scripts/bench/recommend-serving.sh [--data DIR] [--requests N] [--cluster]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data="${STYLECAST_DATA_DIR:-../shared/data}"
 requests=50000
+cluster=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data=$2; shift 2 ;;
     --requests) requests=$2; shift 2 ;;
-    *) echo "usage: scripts/bench/recommend-serving.sh [--data DIR] [--requests N]" >&2; exit 2 ;;
+    --cluster) cluster=1; shift ;;
+    *) echo "usage: scripts/bench/recommend-serving.sh [--data DIR] [--requests N] [--cluster]" >&2; exit 2 ;;
   esac
 done
 sequences="$data/amazon/clothing_5core_sequences.txt.gz"
@@ -67,28 +74,42 @@ wait_serving() {
 start_service() { # binary grpc-port [VAR=value ...]
   local binary=$1 port=$2
   shift 2
-  env STYLECAST_REDIS_URL="redis://127.0.0.1:$redis_port/0" STYLECAST_GRPC_HOST=127.0.0.1 \
+  env STYLECAST_REDIS_URL="$redis_url" STYLECAST_GRPC_HOST=127.0.0.1 \
     STYLECAST_GRPC_PORT="$port" STYLECAST_METRICS_HOST=127.0.0.1 STYLECAST_METRICS_PORT="$(free_port)" \
     STYLECAST_LOG_LEVEL=warning "$@" "$binary" 2>"$work/$(basename "$binary")-$port.log" &
   pids+=($!)
   wait_serving "$port"
 }
 
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >/dev/null &
-pids+=($!)
-sleep 0.5
-ingest_port=$(free_port)
-hit_port=$(free_port)
-redis_hit_port=$(free_port)
-start_service "$bin/ingest" "$ingest_port"
-start_service "$bin/recommendation" "$hit_port"
-hit_pid=${pids[-1]}
-echo "recommend-serving: ingesting the Amazon sequences ..." >&2
-"$bin/stylecast" ingest --source amazon "$sequences" --target "127.0.0.1:$ingest_port" >&2
-echo "recommend-serving: waiting for the worker to consume the interactions ..." >&2
-"$bin/stylecast" status --redis-url "redis://127.0.0.1:$redis_port/0" --wait-drained --timeout 900 >/dev/null
-
+start_single_redis() {
+  local port
+  port=$(free_port)
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >/dev/null &
+  pids+=($!)
+  sleep 0.5
+  redis_url="redis://127.0.0.1:$port/0"
+}
+start_cluster_redis() { # 3 primaries, 3 replicas
+  local nodes=() seeds=() port bus dir
+  for _ in 1 2 3 4 5 6; do
+    port=$(free_port)
+    bus=$(free_port)
+    dir="$work/cluster-$port"
+    mkdir -p "$dir"
+    redis-server --port "$port" --cluster-port "$bus" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
+      --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 5000 >/dev/null &
+    pids+=($!)
+    nodes+=("127.0.0.1:$port")
+    seeds+=("127.0.0.1:$port")
+  done
+  sleep 0.5
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >/dev/null
+  for _ in $(seq 1 100); do
+    redis-cli --cluster check "${nodes[0]}" 2>/dev/null | grep -q "All 16384 slots covered" && break
+    sleep 0.2
+  done
+  redis_url="redis://$(IFS=,; echo "${seeds[*]}")/0"
+}
 body() { # user k -> gRPC-framed RecommendRequest (or empty RefreshRequest without arguments)
   python3 - "$@" <<'PY'
 import struct, sys
@@ -103,49 +124,79 @@ grpc_load() { # port path body-file log-file requests connections streams
   h2load -n "$5" -c "$6" -m "$7" -d "$3" --log-file "$4" \
     -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$1/$2"
 }
-recommend=stylecast.v1.Recommendation/Recommend
-body >"$work/refresh.bin"
-echo "recommend-serving: Refresh ..." >&2
-grpc_load "$hit_port" stylecast.v1.Recommendation/Refresh "$work/refresh.bin" "$work/refresh.log" 1 1 1 >&2
-# The replica without a near cache loads the model the first one stored.
-start_service "$bin/recommendation" "$redis_hit_port" STYLECAST_REC_NEAR_CACHE_ENTRIES=0
-redis_hit_pid=${pids[-1]}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-measured_load() { # name port pid path body-file: h2load with 16 streams, CPU ticks to $work/NAME.cpu
+measured_load() { # name port pid path body-file: h2load with 16 streams, CPU ticks to $out/NAME.cpu
   local before
   before=$(cpu_ticks "$3")
-  grpc_load "$2" "$4" "$5" "$work/$1.log" "$requests" 4 4 >"$work/$1.out"
-  echo "$before $(cpu_ticks "$3") $(getconf CLK_TCK)" >"$work/$1.cpu"
+  grpc_load "$2" "$4" "$5" "$out/$1.log" "$requests" 4 4 >"$out/$1.out"
+  echo "$before $(cpu_ticks "$3") $(getconf CLK_TCK)" >"$out/$1.cpu"
+}
+recommend=stylecast.v1.Recommendation/Recommend
+# One pass on the Redis that $redis_url names: ingest, Refresh, the two cache-hit loads and the
+# floor, results in $out. The miss load runs after the single server's pass only.
+serving_pass() {
+  ingest_port=$(free_port)
+  hit_port=$(free_port)
+  redis_hit_port=$(free_port)
+  start_service "$bin/ingest" "$ingest_port"
+  start_service "$bin/recommendation" "$hit_port"
+  hit_pid=${pids[-1]}
+  echo "recommend-serving: ingesting the Amazon sequences ..." >&2
+  "$bin/stylecast" ingest --source amazon "$sequences" --target "127.0.0.1:$ingest_port" >&2
+  echo "recommend-serving: waiting for the worker to consume the interactions ..." >&2
+  "$bin/stylecast" status --redis-url "$redis_url" --wait-drained --timeout 900 >/dev/null
+
+  body >"$work/refresh.bin"
+  echo "recommend-serving: Refresh ..." >&2
+  grpc_load "$hit_port" stylecast.v1.Recommendation/Refresh "$work/refresh.bin" "$out/refresh.log" 1 1 1 >&2
+  # The replica without a near cache loads the model the first one stored.
+  start_service "$bin/recommendation" "$redis_hit_port" STYLECAST_REC_NEAR_CACHE_ENTRIES=0
+  redis_hit_pid=${pids[-1]}
+  user="amazon-seq:1"
+  body "$user" 10 >"$work/recommend.bin"
+  body >"$work/empty.bin"
+  for port in "$hit_port" "$redis_hit_port"; do
+    grpc_load "$port" "$recommend" "$work/recommend.bin" "$out/warm.log" 100 1 1 >/dev/null
+  done
+  echo "recommend-serving: cache hits (near cache) ..." >&2
+  measured_load hit "$hit_port" "$hit_pid" "$recommend" "$work/recommend.bin"
+  echo "recommend-serving: cache hits (Redis on every hit) ..." >&2
+  measured_load redis-hit "$redis_hit_port" "$redis_hit_pid" "$recommend" "$work/recommend.bin"
+  echo "recommend-serving: Health/Check (the gRPC floor) ..." >&2
+  measured_load health "$hit_port" "$hit_pid" grpc.health.v1.Health/Check "$work/empty.bin"
 }
 
-user="amazon-seq:1"
-body "$user" 10 >"$work/recommend.bin"
-body >"$work/empty.bin"
-for port in "$hit_port" "$redis_hit_port"; do
-  grpc_load "$port" "$recommend" "$work/recommend.bin" "$work/warm.log" 100 1 1 >/dev/null
-done
-echo "recommend-serving: cache hits (near cache) ..." >&2
-measured_load hit "$hit_port" "$hit_pid" "$recommend" "$work/recommend.bin"
-echo "recommend-serving: cache hits (Redis on every hit) ..." >&2
-measured_load redis-hit "$redis_hit_port" "$redis_hit_pid" "$recommend" "$work/recommend.bin"
-echo "recommend-serving: Health/Check (the gRPC floor) ..." >&2
-measured_load health "$hit_port" "$hit_pid" grpc.health.v1.Health/Check "$work/empty.bin"
+out="$work/single"
+mkdir -p "$out"
+start_single_redis
+serving_pass
 echo "recommend-serving: cache misses (distinct users) ..." >&2
 misses=$((requests / 10))
 [ "$misses" -le 39000 ] || misses=39000
 "$bin/rec-load" --target "127.0.0.1:$hit_port" --user-prefix amazon-seq: --first 2 --count "$misses" \
   --concurrency 16 --k 10 >"$work/miss.json"
 
-python3 - "$work" <<'PY'
+if [ "$cluster" = 1 ]; then
+  echo "recommend-serving: the same on a Redis Cluster (3 primaries, 3 replicas) ..." >&2
+  # The single server's processes go first, so that both passes have the cores to themselves.
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  pids=()
+  out="$work/cluster"
+  mkdir -p "$out"
+  start_cluster_redis
+  serving_pass
+fi
+
+python3 - "$work" "$cluster" <<'PY'
 import json, re, sys
 work = sys.argv[1]
-def figures(name):
-    out = open(f"{work}/{name}.out").read()
+def figures(name, setup="single"):
+    out = open(f"{work}/{setup}/{name}.out").read()
     rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", out).group(1))
     done = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded", out)
-    latencies = sorted(int(line.split()[2]) / 1000 for line in open(f"{work}/{name}.log") if line.strip())
+    latencies = sorted(int(line.split()[2]) / 1000 for line in open(f"{work}/{setup}/{name}.log") if line.strip())
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
-    before, after, ticks = map(float, open(f"{work}/{name}.cpu").read().split())
+    before, after, ticks = map(float, open(f"{work}/{setup}/{name}.cpu").read().split())
     cpu = (after - before) / ticks / max(len(latencies), 1) * 1e6
     return rate, pick(0.50), pick(0.99), int(done.group(2)), len(latencies), cpu
 print("| Call (k = 10, 23,033 items) | calls | req/s | p50 | p99 | service CPU per call | target |")
@@ -162,4 +213,13 @@ print(f"| Recommend, cache miss (distinct users), 16 in flight (rec-load) | {mis
       f"{miss['p99_ms']:.2f} ms | - | p99 <= 30 ms |")
 if miss["errors"]:
     print(f"first error: {miss['first_error']}", file=sys.stderr)
+if sys.argv[2] == "1":
+    print()
+    print("| Same run, 16 streams | one Redis: req/s | cluster: req/s | cluster / one | one Redis: p99 | cluster: p99 | target |")
+    print("|---|---|---|---|---|---|---|")
+    for name, label in (("hit", "Recommend, cache hit from the near cache"), ("redis-hit", "Recommend, cache hit read from Redis"),
+                        ("health", "Health/Check (the gRPC floor)")):
+        one, many = figures(name), figures(name, "cluster")
+        target = "cluster within 10%" if name != "health" else "-"
+        print(f"| {label} | {one[0]:,.0f} | {many[0]:,.0f} | {many[0] / one[0]:.2f} | {one[2]:.2f} ms | {many[2]:.2f} ms | {target} |")
 PY

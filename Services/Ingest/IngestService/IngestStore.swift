@@ -11,14 +11,21 @@ import SwiftProtobuf
 /// the items' content fingerprints, ``ContentFingerprint``) in sets beside each stream
 /// (StylecastContracts defines every key and field).
 ///
-/// Each batch is decided by one Lua script: for each record in order, "id seen?" (also earlier in
-/// the same batch), "content seen?", else remember both, write the record's body and append the
-/// stream entry. All of it is one atomic step, so a batch is queued whole or not at all, a record
-/// is queued at most once however often it is sent, and a queued record always has its own body:
-/// two records with one id in a batch, or two clients sending the same batch, cannot leave a
-/// queued id without its body or with another record's. The script touches the bodies' keys
-/// (`stylecast:item:{<id>}`, one slot each) beside the batch keys (`{items.ingested}`): it runs
-/// on one Redis primary, not across Redis Cluster slots.
+/// A body's key has its record's own hash tag, so bodies spread over a Redis Cluster while the
+/// stream and its sets share the stream's tag; no script spans both. So a batch with bodies is
+/// stored in three steps, each one round trip:
+/// 1. **Decide.** One script on the stream's slot goes through the batch in order, atomically:
+///    "id seen?" (also earlier in the same batch), "content seen?" (items), else it takes the
+///    id and the content and marks the record pending (`...:pending`, id -> fingerprint).
+/// 2. **Write the bodies** of the records taken (pipelined `SET`s, each on its own slot).
+/// 3. **Queue.** One script on the stream's slot appends the stream entry of each record it
+///    can take off the pending list; a record someone else already queued is a duplicate.
+/// So a record is queued at most once however often it is sent, only after its body exists,
+/// and a body is only written by the one record that holds its id: a queued id always has its
+/// own body. A record whose id is pending with the same fingerprint is the same record sent
+/// again (a retry, or two clients at once): it resumes at step 2. So after a crash between the
+/// steps, sending the batch again (what a client does after an error) completes it; until then
+/// its ids read as taken. Interactions have no body: step 1 queues them at once.
 struct IngestStore: Sendable {
     /// What happened to one record of a batch.
     enum Outcome: Int, Sendable {
@@ -32,20 +39,20 @@ struct IngestStore: Sendable {
     /// Stores and queues a batch of normalised items.
     /// - Returns: One outcome per item, in order.
     func store(items: [(item: Stylecast_V1_FashionItem, fingerprint: String)]) async throws -> [Outcome] {
-        var keys: [RedisArgument] = [
-            .init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(IngestedItemEntry.stream.key),
-        ]
-        var arguments: [RedisArgument] = []
-        arguments.reserveCapacity(items.count * Self.itemArgumentCount)
+        var records: [Record] = []
         for (item, fingerprint) in items {
-            keys.append(RedisArgument(StylecastKeys.item(item.itemID)))
             let entry = IngestedItemEntry([
                 .itemID: item.itemID, .source: item.source, .title: item.title, .description: item.description_p,
             ])
-            arguments += entry.orderedValues.map { RedisArgument($0) }
-            arguments += [RedisArgument(fingerprint), RedisArgument(try item.serializedBytes() as [UInt8])]
+            records.append(
+                Record(
+                    id: item.itemID, fingerprint: fingerprint, bodyKey: StylecastKeys.item(item.itemID),
+                    body: try item.serializedBytes(), entry: entry.orderedValues.map { RedisArgument($0) }))
         }
-        return try await run(Self.storeItemsScript, keys: keys, arguments: arguments, records: items.count)
+        return try await storeWithBodies(
+            records, decide: Self.decideItemsScript, queue: Self.queueItemsScript,
+            decideKeys: [.init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending)],
+            queueKeys: [.init(StylecastKeys.itemsPending), .init(IngestedItemEntry.stream.key)])
     }
 
     /// Stores and queues a batch of normalised interactions (duplicates by `interaction_id`).
@@ -64,25 +71,30 @@ struct IngestStore: Sendable {
         }
         return try await run(
             Self.storeInteractionsScript, keys: [.init(StylecastKeys.interactionIDs), .init(InteractionEntry.stream.key)],
-            arguments: arguments, records: interactions.count)
+            arguments: arguments, records: interactions.count, codes: 0...1
+        ).compactMap(Outcome.init(rawValue:))
     }
 
     /// Stores and queues a batch of normalised search-interest series (duplicates by id).
     /// - Returns: One outcome per series, in order.
     func store(signals: [Stylecast_V1_SearchInterestSeries]) async throws -> [Outcome] {
-        var keys: [RedisArgument] = [.init(StylecastKeys.signalIDs), .init(SignalEntry.stream.key)]
-        var arguments: [RedisArgument] = []
+        var records: [Record] = []
         for series in signals {
             let id = SignalPreparation.signalID(series)
-            keys.append(RedisArgument(StylecastKeys.signal(id)))
             let entry = SignalEntry([
                 .signalID: id, .source: series.source, .term: series.term, .geo: series.geo, .group: series.group,
                 .points: String(series.points.count),
             ])
-            arguments += entry.orderedValues.map { RedisArgument($0) }
-            arguments.append(RedisArgument(try series.serializedBytes() as [UInt8]))
+            let body: [UInt8] = try series.serializedBytes()
+            records.append(
+                Record(
+                    id: id, fingerprint: SHA1.hexDigest(body), bodyKey: StylecastKeys.signal(id), body: body,
+                    entry: entry.orderedValues.map { RedisArgument($0) }))
         }
-        return try await run(Self.storeSignalsScript, keys: keys, arguments: arguments, records: signals.count)
+        return try await storeWithBodies(
+            records, decide: Self.decideSignalsScript, queue: Self.queueSignalsScript,
+            decideKeys: [.init(StylecastKeys.signalIDs), .init(StylecastKeys.signalsPending)],
+            queueKeys: [.init(StylecastKeys.signalsPending), .init(SignalEntry.stream.key)])
     }
 
     /// The stored item with this id.
@@ -93,73 +105,139 @@ struct IngestStore: Sendable {
         return try Stylecast_V1_FashionItem(serializedBytes: bytes)
     }
 
-    /// Runs one of the store scripts over a batch of `records` records (none: no round trip).
-    /// - Returns: One outcome per record, in order.
-    private func run(
-        _ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument], records: Int
+    /// One record with a body, as the store scripts take it.
+    private struct Record {
+        var id: String
+        /// What tells two records with one id apart: the content fingerprint (items), the SHA-1
+        /// of the body (series).
+        var fingerprint: String
+        var bodyKey: String
+        var body: [UInt8]
+        /// The stream entry's values, the id first.
+        var entry: [RedisArgument]
+    }
+
+    /// The three steps for records with bodies (the type's documentation).
+    private func storeWithBodies(
+        _ records: [Record], decide: RedisScript, queue: RedisScript, decideKeys: [RedisArgument],
+        queueKeys: [RedisArgument]
     ) async throws -> [Outcome] {
+        guard !records.isEmpty else { return [] }
+        let decided = try await run(
+            decide, keys: decideKeys,
+            arguments: records.flatMap { [RedisArgument($0.id), RedisArgument($0.fingerprint)] }, records: records.count,
+            codes: 0...3)
+        var outcomes = decided.map { $0 == Self.resumed ? Outcome.accepted.rawValue : $0 }
+        let taken = records.indices.filter { decided[$0] == Outcome.accepted.rawValue || decided[$0] == Self.resumed }
+        guard !taken.isEmpty else { return outcomes.compactMap(Outcome.init(rawValue:)) }
+        try await redis.pipelineFailingOnError(taken.map {
+            ["SET", RedisArgument(records[$0].bodyKey), RedisArgument(records[$0].body)]
+        })
+        let queued = try await run(
+            queue, keys: queueKeys, arguments: taken.flatMap { records[$0].entry },
+            records: taken.count, codes: 0...1)
+        for (index, code) in zip(taken, queued) { outcomes[index] = code }
+        return outcomes.compactMap(Outcome.init(rawValue:))
+    }
+
+    /// Runs one of the store scripts over a batch of `records` records (none: no round trip).
+    /// - Returns: One code per record, in order, each in `codes`.
+    private func run(
+        _ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument], records: Int,
+        codes allowed: ClosedRange<Int> = 0...2
+    ) async throws -> [Int] {
         guard records > 0 else { return [] }
         let reply = try await redis.evaluate(script, keys: keys, arguments: arguments)
-        let codes = (reply.array ?? []).compactMap { $0.integer.flatMap { Outcome(rawValue: Int($0)) } }
+        let codes = (reply.array ?? []).compactMap { $0.integer.map(Int.init) }.filter(allowed.contains)
         guard codes.count == records else {
             throw RedisError.server("ingest script answered \(codes.count) outcomes for \(records) records")
         }
         return codes
     }
 
-    /// Script arguments per item: the entry's values, then the content fingerprint and the body.
-    static let itemArgumentCount = IngestedItemEntry.Field.allCases.count + 2
+    /// The decide scripts' code for a record that is pending with the same fingerprint: the
+    /// same record sent again, to be finished (its body written, then queued).
+    static let resumed = 3
 
-    // KEYS: ids, content, stream, then each item's body key. ARGV: per item the entry's values
-    // (item_id first), the fingerprint, the body.
-    static let storeItemsScript = RedisScript(
+    /// Step 1 for items. KEYS: ids, content, pending. ARGV: per item its id and content
+    /// fingerprint. Codes: ``Outcome`` raw values, or ``resumed``.
+    static let decideItemsScript = RedisScript(
         """
-        local n = \(itemArgumentCount)
         local codes = {}
-        for i = 0, #ARGV / n - 1 do
-          local b = i * n
-          local id, fingerprint = ARGV[b + 1], ARGV[b + n - 1]
+        for i = 1, #ARGV / 2 do
+          local id, fingerprint = ARGV[2 * i - 1], ARGV[2 * i]
           if redis.call('SISMEMBER', KEYS[1], id) == 1 then
-            codes[i + 1] = 1
+            codes[i] = redis.call('HGET', KEYS[3], id) == fingerprint and \(resumed) or 1
           elseif redis.call('SISMEMBER', KEYS[2], fingerprint) == 1 then
-            codes[i + 1] = 2
+            codes[i] = 2
           else
             redis.call('SADD', KEYS[1], id)
             redis.call('SADD', KEYS[2], fingerprint)
-            redis.call('SET', KEYS[4 + i], ARGV[b + n])
-            redis.call('XADD', KEYS[3], '*', \(IngestedItemEntry.luaFieldArguments(base: "b")))
-            codes[i + 1] = 0
+            redis.call('HSET', KEYS[3], id, fingerprint)
+            codes[i] = 0
           end
         end
         return codes
         """)
 
-    /// Stores interactions, duplicates by `interaction_id` (no body).
-    static let storeInteractionsScript = storeNewRecordsScript(InteractionFields.self, withBodies: false)
-    /// Stores search-interest series, duplicates by `signal_id`, each body at its own key.
-    static let storeSignalsScript = storeNewRecordsScript(SignalFields.self, withBodies: true)
+    /// Step 1 for search series. KEYS: ids, pending. ARGV: per series its id and body's SHA-1.
+    static let decideSignalsScript = RedisScript(
+        """
+        local codes = {}
+        for i = 1, #ARGV / 2 do
+          local id, fingerprint = ARGV[2 * i - 1], ARGV[2 * i]
+          if redis.call('SADD', KEYS[1], id) == 0 then
+            codes[i] = redis.call('HGET', KEYS[2], id) == fingerprint and \(resumed) or 1
+          else
+            redis.call('HSET', KEYS[2], id, fingerprint)
+            codes[i] = 0
+          end
+        end
+        return codes
+        """)
 
-    /// The script that queues the records of a batch whose id is new. KEYS: ids, stream, then
-    /// (`withBodies`) each record's body key. ARGV: per record the entry's values (the id first),
-    /// then (`withBodies`) its body.
-    static func storeNewRecordsScript<Schema: WorkStreamSchema>(_: Schema.Type, withBodies: Bool) -> RedisScript {
+    /// Step 3 for items.
+    static let queueItemsScript = queuePendingScript(IngestedItemFields.self)
+    /// Step 3 for search series.
+    static let queueSignalsScript = queuePendingScript(SignalFields.self)
+
+    /// Step 3: queues each record still pending. KEYS: pending, stream. ARGV: per record the
+    /// entry's values, the id first. Codes: 0 queued here, 1 queued by someone else.
+    static func queuePendingScript<Schema: WorkStreamSchema>(_: Schema.Type) -> RedisScript {
         RedisScript(
             """
-            local n = \(Schema.Field.allCases.count + (withBodies ? 1 : 0))
+            local n = \(Schema.Field.allCases.count)
             local codes = {}
             for i = 0, #ARGV / n - 1 do
               local b = i * n
-              if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
-                codes[i + 1] = 1
-              else
-                \(withBodies ? "redis.call('SET', KEYS[3 + i], ARGV[b + n])" : "-- no body")
+              if redis.call('HDEL', KEYS[1], ARGV[b + 1]) == 1 then
                 redis.call('XADD', KEYS[2], '*', \(WorkStreamEntry<Schema>.luaFieldArguments(base: "b")))
                 codes[i + 1] = 0
+              else
+                codes[i + 1] = 1
               end
             end
             return codes
             """)
     }
+
+    /// Queues interactions, duplicates by `interaction_id`. KEYS: ids, stream. ARGV: per
+    /// interaction the entry's values, the id first.
+    static let storeInteractionsScript = RedisScript(
+        """
+        local n = \(InteractionEntry.Field.allCases.count)
+        local codes = {}
+        for i = 0, #ARGV / n - 1 do
+          local b = i * n
+          if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
+            codes[i + 1] = 1
+          else
+            redis.call('XADD', KEYS[2], '*', \(InteractionEntry.luaFieldArguments(base: "b")))
+            codes[i + 1] = 0
+          end
+        end
+        return codes
+        """)
 }
 
 /// `GetItem` of an id that was never stored.

@@ -4,9 +4,9 @@ import StylecastContracts
 import StylecastRedis
 
 /// Keeps a ``RecommendationNearCache`` coherent: follows Redis's invalidations of the cache
-/// keys (`stylecast:rec:{`) and applies them, until the service shuts down.
+/// keys (`stylecast:rec:{`) on every Redis primary and applies them, until the service shuts down.
 package struct NearCacheInvalidation: Service {
-    private let listener: RedisInvalidationListener
+    private let listener: RedisCacheInvalidations
     private let nearCache: RecommendationNearCache
 
     /// Creates the follower.
@@ -15,8 +15,8 @@ package struct NearCacheInvalidation: Service {
     ///   - nearCache: The copies to keep coherent.
     ///   - logger: Logs subscription lost and restored.
     package init(redis: RedisClient, nearCache: RecommendationNearCache, logger: Logger) {
-        self.listener = RedisInvalidationListener(
-            configuration: redis.configuration, prefixes: [StylecastKeys.Recommendation.cachePrefix], logger: logger)
+        self.listener = RedisCacheInvalidations(
+            client: redis, prefixes: [StylecastKeys.Recommendation.cachePrefix], logger: logger)
         self.nearCache = nearCache
     }
 

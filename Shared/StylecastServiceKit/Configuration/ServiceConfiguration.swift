@@ -74,6 +74,9 @@ public struct ServiceConfiguration: Sendable {
     public var redisPoolWait: Duration
     /// Connect and command timeout for Redis.
     public var redisTimeout: Duration
+    /// On Redis Cluster, how long a call waits out a cluster that cannot serve it yet (a
+    /// failover, a slot moving) before failing (`STYLECAST_REDIS_CLUSTER_RETRY_MS`).
+    public var redisClusterRetry: Duration
     /// How often readiness (Redis, model) is checked for health.
     public var healthCheckInterval: Duration
     /// Longest time SIGTERM waits for in-flight RPCs and work before exiting anyway.
@@ -136,6 +139,7 @@ public struct ServiceConfiguration: Sendable {
             redisPoolSize: reader.integer("STYLECAST_REDIS_POOL_SIZE", default: 4, range: 1...64),
             redisPoolWait: reader.milliseconds("STYLECAST_REDIS_POOL_WAIT_MS", default: 1000, range: 1...60_000),
             redisTimeout: reader.milliseconds("STYLECAST_REDIS_TIMEOUT_MS", default: 2000, range: 10...60_000),
+            redisClusterRetry: reader.milliseconds("STYLECAST_REDIS_CLUSTER_RETRY_MS", default: 2000, range: 0...60_000),
             healthCheckInterval: reader.milliseconds("STYLECAST_HEALTH_INTERVAL_MS", default: 1000, range: 50...60_000),
             shutdownGracePeriod: reader.milliseconds("STYLECAST_SHUTDOWN_GRACE_MS", default: 8000, range: 0...600_000),
             logLevel: Logger.Level(

@@ -119,7 +119,8 @@ public enum ServiceMain {
             RedisClient(
                 configuration: .init(
                     url: url, poolSize: configuration.redisPoolSize, connectTimeout: configuration.redisTimeout,
-                    commandTimeout: configuration.redisTimeout, poolWaitTimeout: configuration.redisPoolWait),
+                    commandTimeout: configuration.redisTimeout, poolWaitTimeout: configuration.redisPoolWait,
+                    clusterRetryWindow: configuration.redisClusterRetry),
                 logger: logger)
         }
         let redis = redisClient(configuration.redis)

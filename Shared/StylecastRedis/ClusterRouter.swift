@@ -1,0 +1,308 @@
+import Logging
+import Synchronization
+
+/// Sends commands to the primaries of a Redis Cluster: each to the primary serving its key's
+/// hash slot, with a ``ConnectionPool`` per primary.
+///
+/// The slot map (``ClusterTopology``) is read with `CLUSTER SHARDS` at start, again in the
+/// background after a `MOVED`, a connection failure or a slot nobody serves, and when it is
+/// older than ``refreshInterval``. Replies that say "not here" or "not now" are followed within
+/// the client's ``RedisClient/Configuration/clusterRetryWindow``, since the node did not run the
+/// command:
+/// - `MOVED <slot> <node>`: the slot lives elsewhere for good; the map is corrected and the
+///   command resent there (at most ``maximumRedirects`` times).
+/// - `ASK <slot> <node>`: the slot is migrating and this key already moved; the command is
+///   resent there once, after `ASKING`, without changing the map.
+/// - `TRYAGAIN` (a multi-key command during a migration), `CLUSTERDOWN` and `MASTERDOWN` (a
+///   failover under way), `UNBLOCKED` (a blocking read whose slot moved while it waited), and a
+///   primary that cannot be connected to (nothing was sent): resent
+///   after a growing pause, to the primary the map names by then.
+/// When the window runs out, the last error reply is the command's reply (a connection failure
+/// is thrown), which ``RedisError/isUnavailable`` classifies as UNAVAILABLE. A connection lost
+/// or a reply timed out mid-command is thrown at once, as on a single server: whether the
+/// command ran is unknown.
+final class ClusterRouter: Sendable {
+    /// Most redirects (`MOVED` or `ASK`) followed for one command.
+    static let maximumRedirects = 5
+    /// How old the slot map may grow before a call refreshes it in the background.
+    static let refreshInterval: Duration = .seconds(10)
+    /// Reply limit for `CLUSTER SHARDS`, so that a frozen node does not hold a refresh long.
+    private static let refreshTimeout: Duration = .milliseconds(500)
+
+    private struct State {
+        var topology: ClusterTopology
+        var pools: [RedisURL.Node: ConnectionPool]
+        var refreshedAt: ContinuousClock.Instant
+        var refreshing: Task<Void, Never>?
+        var closed = false
+    }
+
+    /// One command on its way: where it goes next and why it is resent.
+    private struct Pending: Sendable {
+        var index: Int
+        var command: [RedisArgument]
+        var slot: Int?
+        /// Set after an `ASK`: send there, after `ASKING`, regardless of the map.
+        var askingNode: RedisURL.Node? = nil
+        var redirects = 0
+        /// The error reply that sent it back, given as its reply if the retry window runs out.
+        var lastError: String? = nil
+        /// Whether to pause before resending (the cluster is not ready, unlike after a redirect).
+        var waits = false
+    }
+
+    private let configuration: RedisClient.Configuration
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    /// Reads the slot map through `seed` and starts routing.
+    /// - Parameters:
+    ///   - configuration: The client's configuration (its URL's credentials apply to every node).
+    ///   - seed: A node that answered and its pool, kept as that node's pool.
+    ///   - logger: Receives refreshes and failures.
+    /// - Throws: The seed's error when `CLUSTER SHARDS` fails.
+    init(
+        configuration: RedisClient.Configuration, seed: (node: RedisURL.Node, pool: ConnectionPool), logger: Logger
+    ) async throws(RedisError) {
+        self.configuration = configuration
+        self.logger = logger
+        let topology = try await Self.readTopology(from: seed.pool)
+        self.state = Mutex(State(topology: topology, pools: [seed.node: seed.pool], refreshedAt: .now))
+        logger.info(
+            "Redis Cluster slot map read",
+            metadata: ["primaries": "\(topology.primaries)", "slots_served": "\(topology.coveredSlots)"])
+    }
+
+    /// The primaries that serve slots, as the map says now.
+    var primaries: [RedisURL.Node] { state.withLock { $0.topology.primaries } }
+
+    /// Sends `commands`, each to the primary of its key's slot (keyless ones to any primary),
+    /// one pipeline per primary, the primaries concurrently, and returns the replies in order.
+    /// - Parameters:
+    ///   - commands: The commands (none empty).
+    ///   - timeout: Reply limit per pipeline, or `nil` for the configuration's.
+    /// - Returns: One reply per command; error replies as values.
+    /// - Throws: ``RedisError/crossSlot(command:keys:)`` before sending anything when one
+    ///   command's keys span slots; a connection error as ``RedisClient/pipeline(_:timeout:)``.
+    func pipeline(_ commands: [[RedisArgument]], timeout: Duration?) async throws(RedisError) -> [RedisValue] {
+        var pending: [Pending] = []
+        pending.reserveCapacity(commands.count)
+        for (index, command) in commands.enumerated() {
+            pending.append(Pending(index: index, command: command, slot: try CommandKeys.slot(of: command)))
+        }
+        var replies = [RedisValue?](repeating: nil, count: commands.count)
+        let deadline = ContinuousClock.now + configuration.clusterRetryWindow
+        var pause = Duration.milliseconds(20)
+        refreshIfStale()
+
+        while !pending.isEmpty {
+            let (groups, unserved) = route(pending)
+            var retry = unserved
+            var unreachable: RedisError?
+            for (node, group, outcome) in await send(groups, timeout: timeout) {
+                switch outcome {
+                case .failure(let error):
+                    guard case .connectionFailed = error else {
+                        refreshInBackground()
+                        throw error
+                    }
+                    // Nothing was sent: the node is down, or its failover is under way.
+                    unreachable = error
+                    retry += group.map { var command = $0; command.waits = true; return command }
+                case .success(let values):
+                    for (command, reply) in zip(group, values) {
+                        if let next = follow(reply, of: command, from: node) {
+                            retry.append(next)
+                        } else {
+                            replies[command.index] = reply
+                        }
+                    }
+                }
+            }
+            guard !retry.isEmpty else { break }
+            refreshInBackground()
+            if retry.contains(where: \.waits) {
+                guard ContinuousClock.now + pause < deadline else {
+                    if let unreachable { throw unreachable }
+                    for command in retry { replies[command.index] = .error(command.lastError ?? "CLUSTERDOWN") }
+                    break
+                }
+                try? await Task.sleep(for: pause)
+                pause = Swift.min(pause * 2, .milliseconds(200))
+            }
+            pending = retry
+        }
+        return replies.map { $0 ?? .null }
+    }
+
+    /// What to do after `reply`: `nil` to keep it as the answer, or the command to resend.
+    private func follow(_ reply: RedisValue, of command: Pending, from node: RedisURL.Node) -> Pending? {
+        guard let message = reply.errorMessage else { return nil }
+        let code = message.prefix { $0 != " " }
+        var next = command
+        next.askingNode = nil
+        next.lastError = message
+        switch code {
+        case "MOVED", "ASK":
+            guard command.redirects < Self.maximumRedirects,
+                let target = ClusterTopology.redirect(in: message, answering: node)
+            else { return nil }
+            next.redirects += 1
+            next.waits = false
+            if code == "MOVED" {
+                state.withLock { $0.topology.assign(slot: target.slot, to: target.node) }
+            } else {
+                next.askingNode = target.node
+            }
+            return next
+        case "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "UNBLOCKED":
+            next.waits = true
+            return next
+        default:
+            return nil
+        }
+    }
+
+    /// Groups the commands by the node each goes to now; those whose slot no primary serves
+    /// come back apart, to be retried after a pause.
+    private func route(_ pending: [Pending]) -> (groups: [(RedisURL.Node, [Pending])], unserved: [Pending]) {
+        state.withLock { state in
+            var order: [RedisURL.Node] = []
+            var groups: [RedisURL.Node: [Pending]] = [:]
+            var unserved: [Pending] = []
+            for command in pending {
+                let node: RedisURL.Node?
+                if let asking = command.askingNode {
+                    node = asking
+                } else if let slot = command.slot {
+                    node = state.topology.primary(forSlot: slot)
+                } else {
+                    node = state.topology.primaries.first ?? state.pools.keys.first
+                }
+                guard let node else {
+                    var waiting = command
+                    waiting.waits = true
+                    waiting.lastError = "CLUSTERDOWN Hash slot \(command.slot ?? 0) is not served"
+                    unserved.append(waiting)
+                    continue
+                }
+                if groups[node] == nil { order.append(node) }
+                groups[node, default: []].append(command)
+            }
+            return (order.map { ($0, groups[$0] ?? []) }, unserved)
+        }
+    }
+
+    /// Sends each group as one pipeline on its node's pool, all groups concurrently; a command
+    /// after an `ASK` is preceded by `ASKING`, whose reply is dropped.
+    private func send(
+        _ groups: [(RedisURL.Node, [Pending])], timeout: Duration?
+    ) async -> [(RedisURL.Node, [Pending], Result<[RedisValue], RedisError>)] {
+        await withTaskGroup(of: (RedisURL.Node, [Pending], Result<[RedisValue], RedisError>).self) { tasks in
+            for (node, group) in groups {
+                let pool = pool(for: node)
+                tasks.addTask {
+                    let asking = group.map { $0.askingNode != nil }
+                    let commands: [[RedisArgument]] = group.flatMap { $0.askingNode != nil ? [["ASKING"], $0.command] : [$0.command] }
+                    let outcome: Result<[RedisValue], RedisError>
+                    do throws(RedisError) {
+                        let replies = try await pool.withConnection { connection throws(RedisError) in
+                            try connection.pipeline(commands, timeout: timeout)
+                        }
+                        var kept: [RedisValue] = []
+                        var position = 0
+                        for asked in asking {
+                            position += asked ? 1 : 0
+                            kept.append(replies[position])
+                            position += 1
+                        }
+                        outcome = .success(kept)
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                    return (node, group, outcome)
+                }
+            }
+            var outcomes: [(RedisURL.Node, [Pending], Result<[RedisValue], RedisError>)] = []
+            for await outcome in tasks { outcomes.append(outcome) }
+            return outcomes
+        }
+    }
+
+    /// The pool of `node`, made on first use with the client's settings and credentials.
+    private func pool(for node: RedisURL.Node) -> ConnectionPool {
+        state.withLock { state in
+            if let pool = state.pools[node] { return pool }
+            var settings = configuration
+            settings.url = configuration.url.pointing(to: node)
+            let pool = ConnectionPool(configuration: settings, logger: logger)
+            state.pools[node] = pool
+            return pool
+        }
+    }
+
+    // MARK: - The slot map
+
+    private static func readTopology(from pool: ConnectionPool) async throws(RedisError) -> ClusterTopology {
+        let reply = try await pool.withConnection { connection throws(RedisError) in
+            try connection.command(["CLUSTER", "SHARDS"], timeout: refreshTimeout)
+        }
+        if let message = reply.errorMessage { throw .server(message) }
+        return try ClusterTopology(shards: reply)
+    }
+
+    /// Starts a background refresh when the map is older than ``refreshInterval``.
+    func refreshIfStale() {
+        let stale = state.withLock { ContinuousClock.now - $0.refreshedAt > Self.refreshInterval }
+        if stale { refreshInBackground() }
+    }
+
+    /// Starts reading the map again, unless a read is already under way.
+    func refreshInBackground() {
+        state.withLock { state in
+            guard !state.closed, state.refreshing == nil else { return }
+            state.refreshing = Task { [self] in await refresh() }
+        }
+    }
+
+    /// Reads the map from the first node that answers: the primaries it names, then the seeds.
+    private func refresh() async {
+        let (primaries, closed) = state.withLock { ($0.topology.primaries, $0.closed) }
+        var sources = primaries
+        for seed in configuration.url.seeds where !sources.contains(seed) { sources.append(seed) }
+        var failures: [String] = []
+        for node in sources where !closed {
+            do {
+                let topology = try await Self.readTopology(from: pool(for: node))
+                guard topology.coveredSlots > 0 else {
+                    failures.append("\(node): serves no slots")
+                    continue
+                }
+                let changed = state.withLock { state in
+                    defer { (state.topology, state.refreshedAt, state.refreshing) = (topology, .now, nil) }
+                    return state.topology.primaries != topology.primaries
+                }
+                if changed {
+                    logger.info("Redis Cluster primaries changed", metadata: ["primaries": "\(topology.primaries)"])
+                }
+                return
+            } catch {
+                failures.append("\(node): \(error)")
+            }
+        }
+        state.withLock { $0.refreshing = nil }
+        logger.warning("Redis Cluster slot map could not be read", metadata: ["tried": "\(failures)"])
+    }
+
+    /// Stops refreshing and shuts every pool down.
+    func shutdown() async {
+        let (pools, refreshing) = state.withLock { state in
+            state.closed = true
+            defer { state.pools = [:] }
+            return (Array(state.pools.values), state.refreshing)
+        }
+        refreshing?.cancel()
+        await refreshing?.value
+        for pool in pools { await pool.shutdown() }
+    }
+}
