@@ -193,39 +193,47 @@ final class ClusterRouter: Sendable {
         }
     }
 
-    /// Sends each group as one pipeline on its node's pool, all groups concurrently; a command
-    /// after an `ASK` is preceded by `ASKING`, whose reply is dropped.
+    /// Sends each group as one pipeline on its node's pool, all groups concurrently (one group,
+    /// the common case of a single command, without a child task).
     private func send(
         _ groups: [(RedisURL.Node, [Pending])], timeout: Duration?
     ) async -> [(RedisURL.Node, [Pending], Result<[RedisValue], RedisError>)] {
-        await withTaskGroup(of: (RedisURL.Node, [Pending], Result<[RedisValue], RedisError>).self) { tasks in
+        if groups.count == 1, let (node, group) = groups.first {
+            return [(node, group, await send(group, to: pool(for: node), timeout: timeout))]
+        }
+        return await withTaskGroup(of: (RedisURL.Node, [Pending], Result<[RedisValue], RedisError>).self) { tasks in
             for (node, group) in groups {
                 let pool = pool(for: node)
-                tasks.addTask {
-                    let asking = group.map { $0.askingNode != nil }
-                    let commands: [[RedisArgument]] = group.flatMap { $0.askingNode != nil ? [["ASKING"], $0.command] : [$0.command] }
-                    let outcome: Result<[RedisValue], RedisError>
-                    do throws(RedisError) {
-                        let replies = try await pool.withConnection { connection throws(RedisError) in
-                            try connection.pipeline(commands, timeout: timeout)
-                        }
-                        var kept: [RedisValue] = []
-                        var position = 0
-                        for asked in asking {
-                            position += asked ? 1 : 0
-                            kept.append(replies[position])
-                            position += 1
-                        }
-                        outcome = .success(kept)
-                    } catch {
-                        outcome = .failure(error)
-                    }
-                    return (node, group, outcome)
-                }
+                tasks.addTask { (node, group, await self.send(group, to: pool, timeout: timeout)) }
             }
             var outcomes: [(RedisURL.Node, [Pending], Result<[RedisValue], RedisError>)] = []
             for await outcome in tasks { outcomes.append(outcome) }
             return outcomes
+        }
+    }
+
+    /// Sends one node's commands as one pipeline; a command after an `ASK` is preceded by
+    /// `ASKING`, whose reply is dropped.
+    private func send(
+        _ group: [Pending], to pool: ConnectionPool, timeout: Duration?
+    ) async -> Result<[RedisValue], RedisError> {
+        let asking = group.map { $0.askingNode != nil }
+        let commands: [[RedisArgument]] = group.flatMap { $0.askingNode != nil ? [["ASKING"], $0.command] : [$0.command] }
+        do throws(RedisError) {
+            let replies = try await pool.withConnection { connection throws(RedisError) in
+                try connection.pipeline(commands, timeout: timeout)
+            }
+            guard asking.contains(true) else { return .success(replies) }
+            var kept: [RedisValue] = []
+            var position = 0
+            for asked in asking {
+                position += asked ? 1 : 0
+                kept.append(replies[position])
+                position += 1
+            }
+            return .success(kept)
+        } catch {
+            return .failure(error)
         }
     }
 

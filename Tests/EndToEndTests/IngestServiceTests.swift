@@ -230,7 +230,7 @@ struct IngestDeliveryTests {
         #expect(try await harness.integer("XLEN", RedisArgument(WorkStream.itemsIngested.key)) == stored)
 
         // Start over on an empty Redis; kill the service once part of the file is stored.
-        _ = try await harness.client.send("FLUSHALL")
+        try harness.redis.flushAll()
         let cli = try ChildProcess(
             BuiltExecutables.path(of: "stylecast"),
             arguments: ["ingest", "--source", "myntra", myntra, "--json", "--target", "127.0.0.1:\(harness.ingest.endpoint.port)"])

@@ -1,4 +1,5 @@
 import Foundation
+import StylecastProcess
 import StylecastRedis
 
 /// The Redis that one end-to-end test's services share, started for that test alone (the
@@ -36,6 +37,31 @@ public final class TestStackRedis: Sendable {
 
     /// ``url`` as `STYLECAST_REDIS_URL` takes it, password included.
     public var environmentValue: String { url.environmentValue }
+
+    /// Runs a keyless command on every primary (the server, or each primary of the cluster) with
+    /// `redis-cli`, since a cluster client sends such a command to one primary only.
+    /// - Returns: Each primary's output.
+    public func onEveryPrimary(_ arguments: [String]) throws -> [String] {
+        let ports = try cluster?.primaryPorts() ?? server.map { [$0.port] } ?? []
+        let auth = server?.password.map { ["-a", $0, "--no-auth-warning"] } ?? []
+        return try ports.map { port in
+            let run = try Spawn.run("redis-cli", ["-p", String(port)] + auth + arguments)
+            guard run.status == 0, !run.output.hasPrefix("ERR") else {
+                throw TestRedisCluster.StartError(description: "redis-cli \(arguments) on \(port): \(run.output)")
+            }
+            return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// How many keys Redis holds: `DBSIZE` summed over the primaries.
+    public func keyCount() throws -> Int {
+        try onEveryPrimary(["DBSIZE"]).reduce(0) { $0 + (Int($1) ?? 0) }
+    }
+
+    /// Deletes every key on every primary (`FLUSHALL`).
+    public func flushAll() throws {
+        _ = try onEveryPrimary(["FLUSHALL"])
+    }
 
     /// Stops the server, or every node of the cluster: Redis is gone for the services.
     public func stop() {
