@@ -76,6 +76,44 @@ final class ClusterRouter: Sendable {
     /// The primaries that serve slots, as the map says now.
     var primaries: [RedisURL.Node] { state.withLock { $0.topology.primaries } }
 
+    /// Sends one command to the primary of its key's slot: the common case, tried once on the
+    /// node the map names without the bookkeeping of a pipeline; a reply or failure that asks
+    /// for another node or for patience (nothing was run) goes through ``pipeline(_:timeout:)``.
+    /// - Returns: The reply; error replies as values.
+    /// - Throws: As ``pipeline(_:timeout:)``.
+    func send(_ command: [RedisArgument], timeout: Duration?) async throws(RedisError) -> RedisValue {
+        let slot = try CommandKeys.slot(of: command)
+        let (pool, stale) = state.withLock { state -> (ConnectionPool?, Bool) in
+            let node = slot.map { state.topology.primary(forSlot: $0) } ?? state.topology.primaries.first
+            let stale = ContinuousClock.now - state.refreshedAt > Self.refreshInterval
+            return (node.flatMap { state.pools[$0] }, stale)
+        }
+        if stale { refreshInBackground() }
+        if let pool {
+            do {
+                let reply = try await pool.withConnection { connection throws(RedisError) in
+                    try connection.command(command, timeout: timeout)
+                }
+                guard let message = reply.errorMessage, Self.resendCodes.contains(message.prefix { $0 != " " }) else {
+                    return reply
+                }
+            } catch {
+                guard case .connectionFailed = error else {
+                    refreshInBackground()
+                    throw error
+                }
+            }
+        }
+        return try await pipeline([command], timeout: timeout)[0]
+    }
+
+    /// Error replies by which a node says the key lives on another node (the first word).
+    private static let redirectCodes: Set<Substring> = ["MOVED", "ASK"]
+    /// Error replies by which a node says the cluster cannot serve the command yet.
+    private static let notReadyCodes: Set<Substring> = ["TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "UNBLOCKED"]
+    /// Every reply by which a node says it did not run a command, and where or when to resend it.
+    private static let resendCodes = redirectCodes.union(notReadyCodes)
+
     /// Sends `commands`, each to the primary of its key's slot (keyless ones to any primary),
     /// one pipeline per primary, the primaries concurrently, and returns the replies in order.
     /// - Parameters:
@@ -142,8 +180,7 @@ final class ClusterRouter: Sendable {
         var next = command
         next.askingNode = nil
         next.lastError = message
-        switch code {
-        case "MOVED", "ASK":
+        if Self.redirectCodes.contains(code) {
             guard command.redirects < Self.maximumRedirects,
                 let target = ClusterTopology.redirect(in: message, answering: node)
             else { return nil }
@@ -155,12 +192,10 @@ final class ClusterRouter: Sendable {
                 next.askingNode = target.node
             }
             return next
-        case "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "UNBLOCKED":
-            next.waits = true
-            return next
-        default:
-            return nil
         }
+        guard Self.notReadyCodes.contains(code) else { return nil }
+        next.waits = true
+        return next
     }
 
     /// Groups the commands by the node each goes to now; those whose slot no primary serves

@@ -123,7 +123,7 @@ public final class RedisClient: Sendable {
                 try connection.command(arguments, timeout: timeout)
             }
         case .cluster(let router):
-            reply = try await router.pipeline([arguments], timeout: timeout)[0]
+            reply = try await router.send(arguments, timeout: timeout)
         }
         if case .error(let message) = reply { throw .server(message) }
         return reply
