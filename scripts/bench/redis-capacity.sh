@@ -141,6 +141,6 @@ cut -f2 "$work/families.tsv" | sed 's/.*/MEMORY USAGE "&" SAMPLES 0/' | cli >"$w
 echo "redis-capacity: the anchor (redis-benchmark on this core) ..." >&2
 redis-benchmark -p "$redis_port" -t get,set -n 200000 -c 50 -q >"$work/anchor.txt" 2>/dev/null
 cli SCRIPT LOAD "return redis.call('GET', KEYS[1])" >"$work/sha.txt"
-redis-benchmark -p "$redis_port" -n 200000 -c 50 -q EVALSHA "$(cat "$work/sha.txt")" 1 bench:key >>"$work/anchor.txt" 2>/dev/null
+redis-benchmark -p "$redis_port" -n 200000 -c 50 -q EVALSHA "$(cat "$work/sha.txt")" 1 benchkey >>"$work/anchor.txt" 2>/dev/null
 
 python3 scripts/bench/redis_capacity_tables.py "$work" "$users"
