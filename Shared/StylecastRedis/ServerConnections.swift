@@ -67,7 +67,8 @@ final class ServerConnections: Sendable {
         case .wait(let task):
             let result = await task.value
             state.withLock { state in
-                guard case .resolving = state.resolution else { return }
+                // Only this attempt's outcome: a later one may have started since.
+                guard case .resolving(let current) = state.resolution, current == task else { return }
                 if case .success(let mode) = result {
                     state.resolution = .resolved(mode)
                 } else {

@@ -1,4 +1,5 @@
 import Foundation
+import StylecastContracts
 import StylecastTestSupport
 
 /// One data file the drill streams with `stylecast ingest`.
@@ -13,6 +14,16 @@ struct DataFile: Sendable {
             case .items: Keys.itemIDs
             case .interactions: Keys.interactionIDs
             case .signals: Keys.signalIDs
+            }
+        }
+
+        /// The hash of ids taken whose body is being written, not queued yet (`IngestStore`):
+        /// in ``idSet`` but not stored; `nil` for interactions, which have no body.
+        var pendingHash: String? {
+            switch self {
+            case .items: StylecastKeys.itemsPending
+            case .interactions: nil
+            case .signals: StylecastKeys.signalsPending
             }
         }
     }

@@ -101,7 +101,7 @@ struct Faults: Sendable {
         }
         let base: Int
         do {
-            base = try await stack.probe.integer("SCARD", .init(file.kind.idSet))
+            base = try await stack.probe.stored(file.kind)
         } catch {
             report.check("(e) id set readable before the Redis restart", false, "\(error)")
             gate.open()
@@ -112,7 +112,7 @@ struct Faults: Sendable {
         let deadline = ContinuousClock.now + .seconds(300)
         while stored < threshold, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
-            stored = (try? await stack.probe.integer("SCARD", .init(file.kind.idSet)) - base) ?? stored
+            stored = (try? await stack.probe.stored(file.kind) - base) ?? stored
         }
         let inFlight = await waitForFlow()
         let before: PipelineProbe.Snapshot

@@ -67,9 +67,10 @@ struct Feeder: Sendable {
         fed.open()
     }
 
-    /// The size of the file kind's id set; retried while Redis is away.
+    /// How many records of the file's kind are stored (``PipelineProbe/stored(_:)``); retried
+    /// while Redis is away.
     func stored(_ kind: DataFile.Kind) async throws -> Int {
-        try await retrying("SCARD \(kind.idSet)") { try await stack.probe.integer("SCARD", .init(kind.idSet)) }
+        try await retrying("stored \(kind.rawValue)") { try await stack.probe.stored(kind) }
     }
 
     /// Runs `body` until it succeeds, for up to 90 s (Redis may be restarting or frozen).
@@ -172,7 +173,7 @@ struct Feeder: Sendable {
         var stored = 0
         while cli.isRunning, stored < threshold {
             try await Task.sleep(for: .milliseconds(5))
-            stored = (try? await stack.probe.integer("SCARD", .init(file.kind.idSet)) - base) ?? stored
+            stored = (try? await stack.probe.stored(file.kind) - base) ?? stored
         }
         guard cli.isRunning else {
             let status = await cli.waitForExit(timeout: .seconds(1))

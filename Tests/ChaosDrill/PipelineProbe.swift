@@ -83,6 +83,14 @@ struct PipelineProbe: Sendable {
         try await groups().first { $0.stream == stream && $0.group == name }
     }
 
+    /// How many records of `kind` are stored: its ids, less those still pending (taken by a
+    /// batch that has not queued them yet, which a resend of the batch finishes).
+    func stored(_ kind: DataFile.Kind) async throws -> Int {
+        let ids = try await integer("SCARD", .init(kind.idSet))
+        guard let pending = kind.pendingHash else { return ids }
+        return ids - (try await integer("HLEN", .init(pending)))
+    }
+
     /// An integer reply (`XLEN`, `SCARD`, ...).
     func integer(_ arguments: RedisArgument...) async throws -> Int {
         Int(try await redis.send(arguments).integer ?? -1)

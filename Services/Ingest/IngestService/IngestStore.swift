@@ -25,7 +25,8 @@ import SwiftProtobuf
 /// own body. A record whose id is pending with the same fingerprint is the same record sent
 /// again (a retry, or two clients at once): it resumes at step 2. So after a crash between the
 /// steps, sending the batch again (what a client does after an error) completes it; until then
-/// its ids read as taken. Interactions have no body: step 1 queues them at once.
+/// its ids read as taken, and a record that is never sent again keeps its id and content taken
+/// (nothing expires pending records yet). Interactions have no body: step 1 queues them at once.
 struct IngestStore: Sendable {
     /// What happened to one record of a batch.
     enum Outcome: Int, Sendable {
