@@ -96,19 +96,14 @@ final class ServerConnections: Sendable {
                     }
                     return .success(.single(pool))
                 }
-                guard configuration.url.database == 0 else {
-                    return .failure(.misconfigured(
-                        "\(seed) is a Redis Cluster node, and a cluster has only database 0; the URL names database "
-                            + "\(configuration.url.database)"))
-                }
+                guard configuration.url.database == 0 else { return .failure(databaseOnCluster(seed)) }
                 let router = try await ClusterRouter(configuration: configuration, seed: (seed, pool), logger: logger)
                 await shutDownSeedPools(except: index)
                 return .success(.cluster(router))
             } catch {
+                // The connection's SELECT was refused by a cluster node.
                 if case .connectionFailed(let reason) = error, reason.contains("not allowed in cluster mode") {
-                    return .failure(.misconfigured(
-                        "\(seed) is a Redis Cluster node, and a cluster has only database 0; the URL names database "
-                            + "\(configuration.url.database)"))
+                    return .failure(databaseOnCluster(seed))
                 }
                 guard error.isUnavailable else { return .failure(error) }
                 failures.append(error)
@@ -117,6 +112,13 @@ final class ServerConnections: Sendable {
         if seeds.count == 1, let only = failures.first { return .failure(only) }
         return .failure(.connectionFailed(
             "no seed node answered: " + zip(seeds, failures).map { "\($0): \($1)" }.joined(separator: "; ")))
+    }
+
+    /// The error for a URL that names a database other than 0 on a cluster node.
+    private func databaseOnCluster(_ seed: RedisURL.Node) -> RedisError {
+        .misconfigured(
+            "\(seed) is a Redis Cluster node, and a cluster has only database 0; the URL names database "
+                + "\(configuration.url.database)")
     }
 
     private func seedPool(_ index: Int) throws(RedisError) -> ConnectionPool {
