@@ -4,7 +4,8 @@
 # Kubernetes manifests), build, the Python grpcio interop tests and the Swift test suite, against
 # a throwaway redis-server on a free loopback port that is stopped at the end, also when a step
 # fails; the queue, ingest, trend and recommendation tests again on a throwaway Redis Cluster;
-# then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis.
+# then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis, on one
+# server and on a Redis Cluster (--cluster).
 #
 #   scripts/test.sh            everything
 #   SWIFT_JOBS=1 scripts/test.sh   fewer parallel compile jobs (default 2)
@@ -93,3 +94,8 @@ step "chaos drill, bounded (scripts/chaos.sh --quick)"
 # Its own append-only redis-server on a free port and the services built above, killed,
 # restarted and frozen while data flows (docs/operations.md, "Chaos drill").
 scripts/chaos.sh --quick --no-build
+
+step "chaos drill on Redis Cluster, bounded (scripts/chaos.sh --quick --cluster)"
+# A cluster of 3 primaries and 3 replicas (append-only): slots holding the item streams
+# resharded, a primary killed and one frozen while data flows (docs/operations.md, "On Redis Cluster").
+scripts/chaos.sh --quick --no-build --cluster

@@ -5,8 +5,9 @@ import Synchronization
 /// hash slot, with a ``ConnectionPool`` per primary.
 ///
 /// The slot map (``ClusterTopology``) is read with `CLUSTER SHARDS` at start, again in the
-/// background after a `MOVED`, a connection failure or a slot nobody serves, and when it is
-/// older than ``refreshInterval``. Replies that say "not here" or "not now" are followed within
+/// background after any reply or failure that sends a command elsewhere or back (a redirect,
+/// a not-ready reply, a connection failure, a slot nobody serves) or ends a call with an error,
+/// and when it is older than ``refreshInterval`` (a second, for half a minute after such trouble). Replies that say "not here" or "not now" are followed within
 /// the client's ``RedisClient/Configuration/clusterRetryWindow``, since the node did not run the
 /// command:
 /// - `MOVED <slot> <node>`: the slot lives elsewhere for good; the map is corrected and the
@@ -17,8 +18,10 @@ import Synchronization
 ///   failover under way), `UNBLOCKED` (a blocking read whose slot moved while it waited), and a
 ///   primary that cannot be connected to (nothing was sent): resent
 ///   after a growing pause, to the primary the map names by then.
-/// When the window runs out, the last error reply is the command's reply (a connection failure
-/// is thrown), which ``RedisError/isUnavailable`` classifies as UNAVAILABLE. A connection lost
+/// The window starts when the call does. When it runs out, the last error reply is the
+/// command's reply (a connection failure is thrown); an attempt begun inside the window may
+/// still take up to the connect or reply timeout. A cancelled call stops waiting at once
+/// (``RedisError/cancelled``), which ``RedisError/isUnavailable`` classifies as UNAVAILABLE. A connection lost
 /// or a reply timed out mid-command is thrown at once, as on a single server: whether the
 /// command ran is unknown.
 final class ClusterRouter: Sendable {
@@ -26,13 +29,28 @@ final class ClusterRouter: Sendable {
     static let maximumRedirects = 5
     /// How old the slot map may grow before a call refreshes it in the background.
     static let refreshInterval: Duration = .seconds(10)
+    /// How old it may grow while the cluster is in trouble: within ``troubleWindow`` of a
+    /// redirect or a failed call. A node that stops answering (frozen, partitioned) is replaced
+    /// only after the cluster's node timeout, later than the refresh its first failure started;
+    /// so while in trouble the calls (health checks among them) read the map every second.
+    static let troubledRefreshInterval: Duration = .seconds(1)
+    static let troubleWindow: Duration = .seconds(30)
     /// Reply limit for `CLUSTER SHARDS`, so that a frozen node does not hold a refresh long.
     private static let refreshTimeout: Duration = .milliseconds(500)
 
     private struct State {
+        /// Whether the map is older than the refresh interval that applies now.
+        var isStale: Bool {
+            let now = ContinuousClock.now
+            let troubled = troubleAt.map { now - $0 < ClusterRouter.troubleWindow } ?? false
+            return now - refreshedAt > (troubled ? ClusterRouter.troubledRefreshInterval : ClusterRouter.refreshInterval)
+        }
+
         var topology: ClusterTopology
         var pools: [RedisURL.Node: ConnectionPool]
         var refreshedAt: ContinuousClock.Instant
+        /// The last redirect or failure; ``troubledRefreshInterval`` applies for a while after it.
+        var troubleAt: ContinuousClock.Instant?
         var refreshing: Task<Void, Never>?
         var closed = false
     }
@@ -82,29 +100,31 @@ final class ClusterRouter: Sendable {
     /// - Returns: The reply; error replies as values.
     /// - Throws: As ``pipeline(_:timeout:)``.
     func send(_ command: [RedisArgument], timeout: Duration?) async throws(RedisError) -> RedisValue {
+        let deadline = ContinuousClock.now + configuration.clusterRetryWindow
         let slot = try CommandKeys.slot(of: command)
-        let (pool, stale) = state.withLock { state -> (ConnectionPool?, Bool) in
+        let (node, stale) = state.withLock { state -> (RedisURL.Node?, Bool) in
             let node = slot.map { state.topology.primary(forSlot: $0) } ?? state.topology.primaries.first
-            let stale = ContinuousClock.now - state.refreshedAt > Self.refreshInterval
-            return (node.flatMap { state.pools[$0] }, stale)
+            return (node, state.isStale)
         }
-        if stale { refreshInBackground() }
-        if let pool {
+        if stale { refreshInBackground(troubled: false) }
+        var pending = Pending(index: 0, command: command, slot: slot)
+        if let node {
             do {
-                let reply = try await pool.withConnection { connection throws(RedisError) in
+                let reply = try await pool(for: node).withConnection { connection throws(RedisError) in
                     try connection.command(command, timeout: timeout)
                 }
-                guard let message = reply.errorMessage, Self.resendCodes.contains(message.prefix { $0 != " " }) else {
-                    return reply
-                }
+                guard let next = follow(reply, of: pending, from: node) else { return reply }
+                pending = next
             } catch {
                 guard case .connectionFailed = error else {
                     refreshInBackground()
                     throw error
                 }
+                pending.waits = true
             }
+            refreshInBackground()
         }
-        return try await pipeline([command], timeout: timeout)[0]
+        return try await resend([pending], count: 1, timeout: timeout, deadline: deadline)[0]
     }
 
     /// Error replies by which a node says the key lives on another node (the first word).
@@ -123,20 +143,44 @@ final class ClusterRouter: Sendable {
     /// - Throws: ``RedisError/crossSlot(command:keys:)`` before sending anything when one
     ///   command's keys span slots; a connection error as ``RedisClient/pipeline(_:timeout:)``.
     func pipeline(_ commands: [[RedisArgument]], timeout: Duration?) async throws(RedisError) -> [RedisValue] {
+        let deadline = ContinuousClock.now + configuration.clusterRetryWindow
         var pending: [Pending] = []
         pending.reserveCapacity(commands.count)
         for (index, command) in commands.enumerated() {
             pending.append(Pending(index: index, command: command, slot: try CommandKeys.slot(of: command)))
         }
-        var replies = [RedisValue?](repeating: nil, count: commands.count)
-        let deadline = ContinuousClock.now + configuration.clusterRetryWindow
-        var pause = Duration.milliseconds(20)
         refreshIfStale()
+        return try await resend(pending, count: commands.count, timeout: timeout, deadline: deadline)
+    }
 
+    /// Sends `pending` and whatever comes back to be resent, until every command has its reply
+    /// or `deadline` passes for the commands that wait (those then get their last error reply,
+    /// or the connection failure is thrown).
+    /// - Parameter count: How many replies the call returns (the highest index + 1).
+    private func resend(
+        _ initial: [Pending], count: Int, timeout: Duration?, deadline: ContinuousClock.Instant
+    ) async throws(RedisError) -> [RedisValue] {
+        var replies = [RedisValue?](repeating: nil, count: count)
+        var pending = initial
+        var pause = Duration.milliseconds(20)
+        var unreachable: RedisError?
         while !pending.isEmpty {
+            if pending.contains(where: \.waits) {
+                guard ContinuousClock.now + pause < deadline else {
+                    if let unreachable { throw unreachable }
+                    for command in pending { replies[command.index] = .error(command.lastError ?? "CLUSTERDOWN") }
+                    break
+                }
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    throw .cancelled
+                }
+                pause = Swift.min(pause * 2, .milliseconds(200))
+            }
             let (groups, unserved) = route(pending)
             var retry = unserved
-            var unreachable: RedisError?
+            unreachable = nil
             for (node, group, outcome) in await send(groups, timeout: timeout) {
                 switch outcome {
                 case .failure(let error):
@@ -157,17 +201,7 @@ final class ClusterRouter: Sendable {
                     }
                 }
             }
-            guard !retry.isEmpty else { break }
-            refreshInBackground()
-            if retry.contains(where: \.waits) {
-                guard ContinuousClock.now + pause < deadline else {
-                    if let unreachable { throw unreachable }
-                    for command in retry { replies[command.index] = .error(command.lastError ?? "CLUSTERDOWN") }
-                    break
-                }
-                try? await Task.sleep(for: pause)
-                pause = Swift.min(pause * 2, .milliseconds(200))
-            }
+            if !retry.isEmpty { refreshInBackground() }
             pending = retry
         }
         return replies.map { $0 ?? .null }
@@ -234,12 +268,11 @@ final class ClusterRouter: Sendable {
         _ groups: [(RedisURL.Node, [Pending])], timeout: Duration?
     ) async -> [(RedisURL.Node, [Pending], Result<[RedisValue], RedisError>)] {
         if groups.count == 1, let (node, group) = groups.first {
-            return [(node, group, await send(group, to: pool(for: node), timeout: timeout))]
+            return [(node, group, await send(group, to: node, timeout: timeout))]
         }
         return await withTaskGroup(of: (RedisURL.Node, [Pending], Result<[RedisValue], RedisError>).self) { tasks in
             for (node, group) in groups {
-                let pool = pool(for: node)
-                tasks.addTask { (node, group, await self.send(group, to: pool, timeout: timeout)) }
+                tasks.addTask { (node, group, await self.send(group, to: node, timeout: timeout)) }
             }
             var outcomes: [(RedisURL.Node, [Pending], Result<[RedisValue], RedisError>)] = []
             for await outcome in tasks { outcomes.append(outcome) }
@@ -250,12 +283,12 @@ final class ClusterRouter: Sendable {
     /// Sends one node's commands as one pipeline; a command after an `ASK` is preceded by
     /// `ASKING`, whose reply is dropped.
     private func send(
-        _ group: [Pending], to pool: ConnectionPool, timeout: Duration?
+        _ group: [Pending], to node: RedisURL.Node, timeout: Duration?
     ) async -> Result<[RedisValue], RedisError> {
         let asking = group.map { $0.askingNode != nil }
         let commands: [[RedisArgument]] = group.flatMap { $0.askingNode != nil ? [["ASKING"], $0.command] : [$0.command] }
         do throws(RedisError) {
-            let replies = try await pool.withConnection { connection throws(RedisError) in
+            let replies = try await pool(for: node).withConnection { connection throws(RedisError) in
                 try connection.pipeline(commands, timeout: timeout)
             }
             guard asking.contains(true) else { return .success(replies) }
@@ -273,8 +306,10 @@ final class ClusterRouter: Sendable {
     }
 
     /// The pool of `node`, made on first use with the client's settings and credentials.
-    private func pool(for node: RedisURL.Node) -> ConnectionPool {
-        state.withLock { state in
+    /// - Throws: ``RedisError/clientShutDown`` once ``shutdown()`` has begun.
+    private func pool(for node: RedisURL.Node) throws(RedisError) -> ConnectionPool {
+        try state.withLock { state throws(RedisError) in
+            if state.closed { throw .clientShutDown }
             if let pool = state.pools[node] { return pool }
             var settings = configuration
             settings.url = configuration.url.pointing(to: node)
@@ -294,46 +329,59 @@ final class ClusterRouter: Sendable {
         return try ClusterTopology(shards: reply)
     }
 
-    /// Starts a background refresh when the map is older than ``refreshInterval``.
+    /// Starts a background refresh when the map is older than ``refreshInterval`` (or
+    /// ``troubledRefreshInterval``).
     func refreshIfStale() {
-        let stale = state.withLock { ContinuousClock.now - $0.refreshedAt > Self.refreshInterval }
-        if stale { refreshInBackground() }
+        if state.withLock(\.isStale) { refreshInBackground(troubled: false) }
     }
 
     /// Starts reading the map again, unless a read is already under way.
-    func refreshInBackground() {
+    /// - Parameter troubled: Whether a redirect or a failure asks for it (default), which makes
+    ///   the map stale sooner for a while (``troubleWindow``).
+    func refreshInBackground(troubled: Bool = true) {
         state.withLock { state in
+            if troubled { state.troubleAt = .now }
             guard !state.closed, state.refreshing == nil else { return }
             state.refreshing = Task { [self] in await refresh() }
         }
     }
 
     /// Reads the map from the first node that answers: the primaries it names, then the seeds.
+    /// Then shuts down the pools of nodes that are neither primaries nor seeds any more (a
+    /// replaced node, or a pod that came back at another address), so that they do not pile up.
     private func refresh() async {
-        let (primaries, closed) = state.withLock { ($0.topology.primaries, $0.closed) }
+        let primaries = state.withLock { $0.topology.primaries }
+        let seeds = configuration.url.seeds
         var sources = primaries
-        for seed in configuration.url.seeds where !sources.contains(seed) { sources.append(seed) }
+        for seed in seeds where !sources.contains(seed) { sources.append(seed) }
         var failures: [String] = []
-        for node in sources where !closed {
+        for node in sources {
+            guard !Task.isCancelled else { break }
             do {
                 let topology = try await Self.readTopology(from: pool(for: node))
                 guard topology.coveredSlots > 0 else {
                     failures.append("\(node): serves no slots")
                     continue
                 }
-                let changed = state.withLock { state in
-                    defer { (state.topology, state.refreshedAt, state.refreshing) = (topology, .now, nil) }
-                    return state.topology.primaries != topology.primaries
+                let (changed, retired) = state.withLock { state in
+                    let changed = state.topology.primaries != topology.primaries
+                    (state.topology, state.refreshedAt, state.refreshing) = (topology, .now, nil)
+                    let retired = state.pools.filter { !topology.primaries.contains($0.key) && !seeds.contains($0.key) }
+                    for node in retired.keys { state.pools[node] = nil }
+                    return (changed, Array(retired.values))
                 }
                 if changed {
                     logger.info("Redis Cluster primaries changed", metadata: ["primaries": "\(topology.primaries)"])
                 }
+                for pool in retired { await pool.shutdown() }
                 return
             } catch {
+                if case .clientShutDown = error { break }
                 failures.append("\(node): \(error)")
             }
         }
         state.withLock { $0.refreshing = nil }
+        guard !failures.isEmpty else { return }
         logger.warning("Redis Cluster slot map could not be read", metadata: ["tried": "\(failures)"])
     }
 

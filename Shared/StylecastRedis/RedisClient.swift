@@ -14,8 +14,9 @@ import Logging
 /// fails, commands fail at once with ``RedisError/connectionFailed(_:)`` for an exponentially
 /// growing backoff (``Configuration/reconnectBackoff`` doubling up to
 /// ``Configuration/maximumReconnectBackoff``). So a health check notices an outage within one
-/// command and the client recovers by itself when Redis returns. Commands are never retried
-/// automatically: after a lost connection, whether the command ran is unknown.
+/// command and the client recovers by itself when Redis returns. A command that may have run is
+/// never sent again: after a lost connection, whether it ran is unknown. (On a cluster, only a
+/// command the node says it did not run, or could not be sent, is sent again: see below.)
 ///
 /// The URL may name a Redis Cluster instead (any of its nodes, or several as seeds): the client
 /// then sends each command to the primary serving its key's hash slot and follows the cluster's

@@ -5,11 +5,12 @@ import Synchronization
 /// Redis Cluster node, to every primary of that cluster through a ``ClusterRouter``.
 ///
 /// Which of the two is decided on the first command: the first seed node of the URL that
-/// answers is asked `INFO cluster`. `cluster_enabled:0` (or an `INFO` the server refuses) means a
-/// single server, used exactly as before: one ``ConnectionPool``, no other round trip ever. A
-/// seed that cannot be reached is skipped for the next; while none answers, commands fail with
-/// the connection error and the next command asks again (each seed's pool keeps its reconnect
-/// backoff, so that costs nothing while Redis is down).
+/// answers is asked `INFO cluster` (or `CLUSTER INFO`, when its ACL refuses `INFO`).
+/// `cluster_enabled:0` means a single server, used exactly as before: one ``ConnectionPool``,
+/// no other round trip ever. A seed that cannot be reached is skipped for the next; while none
+/// answers, commands fail with the connection error and the next command asks again (a seed
+/// that refuses connections costs its pool's reconnect backoff; a frozen one, the reply
+/// timeout).
 final class ServerConnections: Sendable {
     /// What the client talks to.
     enum Mode: Sendable {
@@ -85,10 +86,7 @@ final class ServerConnections: Sendable {
         for (index, seed) in seeds.enumerated() {
             do {
                 let pool = try seedPool(index)
-                let info = try await pool.withConnection { connection throws(RedisError) in
-                    try connection.command(["INFO", "cluster"])
-                }
-                guard info.string?.contains("cluster_enabled:1") == true else {
+                guard try await Self.isClusterNode(pool) else {
                     guard seeds.count == 1 else {
                         return .failure(.misconfigured(
                             "seed node \(seed) is not a Redis Cluster node (INFO cluster: cluster_enabled:0), "
@@ -112,6 +110,21 @@ final class ServerConnections: Sendable {
         if seeds.count == 1, let only = failures.first { return .failure(only) }
         return .failure(.connectionFailed(
             "no seed node answered: " + zip(seeds, failures).map { "\($0): \($1)" }.joined(separator: "; ")))
+    }
+
+    /// Whether the server behind `pool` is a Redis Cluster node: `INFO cluster` says
+    /// `cluster_enabled:1`. A user whose ACL refuses `INFO` (category `@dangerous`) is asked
+    /// `CLUSTER INFO` instead, which a server without cluster support refuses with "cluster
+    /// support disabled"; a server that refuses both is taken for a single server.
+    private static func isClusterNode(_ pool: ConnectionPool) async throws(RedisError) -> Bool {
+        let info = try await pool.withConnection { connection throws(RedisError) in
+            try connection.command(["INFO", "cluster"])
+        }
+        if let text = info.string { return text.contains("cluster_enabled:1") }
+        let clusterInfo = try await pool.withConnection { connection throws(RedisError) in
+            try connection.command(["CLUSTER", "INFO"])
+        }
+        return clusterInfo.string?.contains("cluster_state:") == true
     }
 
     /// The error for a URL that names a database other than 0 on a cluster node.

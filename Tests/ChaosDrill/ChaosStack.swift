@@ -15,7 +15,8 @@ struct ServiceDefinition: Sendable {
 }
 
 /// The real processes of a drill: `redis-server` with append-only persistence in its own
-/// directory and port, and the four pipeline services, each killable and restartable.
+/// directory and port (or, with `--cluster`, a Redis Cluster of 3 primaries and 3 replicas, each
+/// append-only), and the four pipeline services, each killable and restartable.
 ///
 /// Services run with short timeouts so that recovery is quick: Redis commands time out after
 /// 500 ms, health is checked every 250 ms, and a dead consumer's entries are claimed after 1 s.
@@ -24,7 +25,12 @@ final class ChaosStack: Sendable {
     /// Where logs and the Redis directory go.
     let workDirectory: URL
     let redisDirectory: URL
-    let redisPort: Int
+    /// The single server's port, or the cluster's nodes' ports (in start order).
+    let redisPorts: [Int]
+    /// Whether Redis is a cluster (`--cluster`).
+    let isCluster: Bool
+    /// What the services and the drill's client connect to: the server, or every node as a seed.
+    let redisURL: RedisURL
     /// The services, in start order.
     let services: [ServiceDefinition]
     /// The drill's own client, with a short timeout so that probes fail fast during outages.
@@ -33,6 +39,7 @@ final class ChaosStack: Sendable {
     private let modelsDirectory: String
     private let processes = Mutex<[String: ChildProcess]>([:])
     private let server = Mutex<TestRedisServer?>(nil)
+    private let clusterNodes = Mutex<TestRedisCluster?>(nil)
     /// Processes the drill killed or stopped on purpose.
     private let killed = Mutex<Set<pid_t>>([])
     /// Starts so far per service, for each process's consumer name.
@@ -49,18 +56,22 @@ final class ChaosStack: Sendable {
         "STYLECAST_LOG_FORMAT": "text",
     ]
 
-    init(workDirectory: URL, modelsDirectory: String) throws {
+    init(workDirectory: URL, modelsDirectory: String, cluster: Bool) throws {
         self.workDirectory = workDirectory
         self.redisDirectory = workDirectory.appendingPathComponent("redis")
         self.modelsDirectory = modelsDirectory
-        redisPort = try TestRedisServer.freeLoopbackPort()
+        isCluster = cluster
+        redisPorts = try (0..<(cluster ? 6 : 1)).map { _ in try TestRedisServer.freeLoopbackPort() }
+        var url = RedisURL(host: "127.0.0.1", port: redisPorts[0])
+        url.moreSeeds = redisPorts.dropFirst().map { RedisURL.Node(host: "127.0.0.1", port: $0) }
+        redisURL = url
         services = try ["ingest", "text-embedding", "trend-aggregation", "recommendation"].map { name in
             ServiceDefinition(
                 name: name, grpcPort: try TestRedisServer.freeLoopbackPort(), metricsPort: try TestRedisServer.freeLoopbackPort())
         }
         redis = RedisClient(
             configuration: .init(
-                url: RedisURL(host: "127.0.0.1", port: redisPort), poolSize: 2, connectTimeout: .seconds(1),
+                url: redisURL, poolSize: 2, connectTimeout: .seconds(1),
                 commandTimeout: .seconds(2), reconnectBackoff: .milliseconds(50), maximumReconnectBackoff: .milliseconds(200)))
         probe = PipelineProbe(redis: redis)
     }
@@ -68,11 +79,29 @@ final class ChaosStack: Sendable {
     // MARK: - Redis
 
     /// Starts `redis-server` (append-only) on the drill's port and directory and waits for `PING`,
-    /// which Redis answers only once it has loaded its append-only file.
+    /// which Redis answers only once it has loaded its append-only file; with `--cluster`, starts
+    /// and forms the cluster (each node in its own folder under the Redis directory), the first
+    /// time only.
     func startRedis() async throws {
+        if isCluster {
+            let started = try await TestRedisCluster.start(
+                readyTimeout: .seconds(60), ports: redisPorts, directory: redisDirectory, appendOnly: true)
+            clusterNodes.withLock { $0 = started }
+            return
+        }
         let started = try await TestRedisServer.start(
-            port: redisPort, directory: redisDirectory, appendOnly: true, readyTimeout: .seconds(60))
+            port: redisPorts[0], directory: redisDirectory, appendOnly: true, readyTimeout: .seconds(60))
         server.withLock { $0 = started }
+    }
+
+    /// The cluster, once started with `--cluster`.
+    var cluster: TestRedisCluster? { clusterNodes.withLock { $0 } }
+
+    /// Where Redis runs, for the log.
+    var redisDescription: String {
+        isCluster
+            ? "a Redis Cluster of 3 primaries and 3 replicas (append-only) on ports \(redisPorts.map(String.init).joined(separator: ", "))"
+            : "redis-server (append-only) on port \(redisPorts[0])"
     }
 
     /// Sends a signal to `redis-server`; SIGTERM and SIGKILL wait until it has exited.
@@ -111,7 +140,7 @@ final class ChaosStack: Sendable {
         let process = try ChildProcess(
             BuiltExecutables.path(of: name), arguments: [],
             environment: Self.serviceEnvironment.merging([
-                "STYLECAST_REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
+                "STYLECAST_REDIS_URL": redisURL.environmentValue,
                 "STYLECAST_GRPC_HOST": "127.0.0.1", "STYLECAST_GRPC_PORT": "\(service.grpcPort)",
                 "STYLECAST_METRICS_HOST": "127.0.0.1", "STYLECAST_METRICS_PORT": "\(service.metricsPort)",
                 "STYLECAST_MODELS_DIR": modelsDirectory, "STYLECAST_CONSUMER_NAME": consumer,
@@ -251,5 +280,6 @@ final class ChaosStack: Sendable {
             current.stop()
             server.withLock { $0 = nil }
         }
+        cluster?.stop()
     }
 }

@@ -23,6 +23,10 @@ struct Faults: Sendable {
     let fed: Gate
 
     func run() async {
+        if let cluster = stack.cluster {
+            await runOnCluster(cluster)
+            return
+        }
         let items = plan.recordsBeforeRestart(.items, counts: counts)
         let interactions = plan.files.filter { $0.kind == .interactions }
             .reduce(0) { $0 + (counts.records[$1.relativePath] ?? 0) }
@@ -44,7 +48,7 @@ struct Faults: Sendable {
 
     /// SIGKILLs a worker once its group has read `share` of `total`, then restarts it. Progress
     /// is the group's last delivered entry (Redis cannot tell `entries-read` after a restart).
-    private func killWorker(_ tag: String, _ name: String, stream: String, total: Int, share: Double) async {
+    func killWorker(_ tag: String, _ name: String, stream: String, total: Int, share: Double) async {
         let threshold = max(1, Int(Double(total) * share))
         guard let state = await waitUntilRead(stream, group: name, position: threshold) else {
             report.check("(\(tag)) \(name) read \(threshold) entries of \(Keys.short(stream)) before its kill", false, "not in time")
@@ -99,21 +103,7 @@ struct Faults: Sendable {
             gate.open()
             return
         }
-        let base: Int
-        do {
-            base = try await stack.probe.stored(file.kind)
-        } catch {
-            report.check("(e) id set readable before the Redis restart", false, "\(error)")
-            gate.open()
-            return
-        }
-        gate.open()
-        var stored = 0
-        let deadline = ContinuousClock.now + .seconds(300)
-        while stored < threshold, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-            stored = (try? await stack.probe.stored(file.kind) - base) ?? stored
-        }
+        guard let base = await streamGatedFile(file, until: threshold, tag: "e") else { return }
         let inFlight = await waitForFlow()
         let before: PipelineProbe.Snapshot
         do {
@@ -144,7 +134,7 @@ struct Faults: Sendable {
         checkAll(serving, { "(e) \($0) SERVING again after Redis returned" }, limit: "60 s")
         do {
             let after = try await snapshot()
-            compare(before, after)
+            compare(before, after, tag: "e", across: "the Redis restart")
         } catch {
             report.check("(e) snapshot after the Redis restart", false, "\(error)")
         }
@@ -154,9 +144,32 @@ struct Faults: Sendable {
         report.log("fault e: Redis restarted; services SERVING again")
     }
 
+    /// Opens the gate for the gated file and waits (at most 300 s) until `threshold` more of its
+    /// records are stored.
+    /// - Returns: How many were stored before the gate opened; `nil` (reported) when that could
+    ///   not be read.
+    func streamGatedFile(_ file: DataFile, until threshold: Int, tag: String) async -> Int? {
+        let base: Int
+        do {
+            base = try await stack.probe.stored(file.kind)
+        } catch {
+            report.check("(\(tag)) id set readable before the fault", false, "\(error)")
+            gate.open()
+            return nil
+        }
+        gate.open()
+        var stored = 0
+        let deadline = ContinuousClock.now + .seconds(300)
+        while stored < threshold, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+            stored = (try? await stack.probe.stored(file.kind) - base) ?? stored
+        }
+        return base
+    }
+
     /// A snapshot, retried for up to 20 s: the drill's own idle connections fail once after a
     /// Redis restart (the client never retries a command by itself).
-    private func snapshot() async throws -> PipelineProbe.Snapshot {
+    func snapshot() async throws -> PipelineProbe.Snapshot {
         let deadline = ContinuousClock.now + .seconds(20)
         while true {
             do {
@@ -185,15 +198,18 @@ struct Faults: Sendable {
         return "nothing (every group had drained)"
     }
 
-    /// Checks that nothing acknowledged before the restart is missing after it.
-    private func compare(_ before: PipelineProbe.Snapshot, _ after: PipelineProbe.Snapshot) {
+    /// Checks that nothing acknowledged before a Redis fault is missing after it.
+    /// - Parameters:
+    ///   - tag: The fault's letter, for the report.
+    ///   - across: The fault, as in "kept across \(across)".
+    func compare(_ before: PipelineProbe.Snapshot, _ after: PipelineProbe.Snapshot, tag: String, across: String) {
         for (key, count) in before.counts.sorted(by: { $0.key < $1.key }) {
             let now = after.counts[key] ?? -1
-            report.check("(e) \(key) kept across the Redis restart", now >= count, "\(count) before, \(now) after")
+            report.check("(\(tag)) \(key) kept across \(across)", now >= count, "\(count) before, \(now) after")
         }
         for old in before.groups {
             guard let new = after.groups.first(where: { $0.stream == old.stream && $0.group == old.group }) else {
-                report.check("(e) group \(old.label) kept across the Redis restart", false, "missing after")
+                report.check("(\(tag)) group \(old.label) kept across \(across)", false, "missing after")
                 continue
             }
             // Acknowledged before = delivered up to the old position and not pending then; none of
@@ -202,16 +218,16 @@ struct Faults: Sendable {
                 old.lastDelivered != "-" && StreamID.atOrAfter(old.lastDelivered, id) && !(before.pending[old.label] ?? []).contains(id)
             }
             report.check(
-                "(e) \(old.label): position and acknowledgements kept across the Redis restart",
+                "(\(tag)) \(old.label): position and acknowledgements kept across \(across)",
                 (old.lastDelivered == "-" || StreamID.atOrAfter(new.lastDelivered, old.lastDelivered)) && reopened.isEmpty,
                 "last delivered \(old.lastDelivered) -> \(new.lastDelivered); acknowledged before but pending after: \(reopened.count)")
         }
         report.check(
-            "(e) trend item counts kept across the Redis restart", after.trendItems >= before.trendItems,
+            "(\(tag)) trend item counts kept across \(across)", after.trendItems >= before.trendItems,
             "\(before.trendItems) before, \(after.trendItems) after")
         report.note(
             "faults",
-            "(e) kept across the restart: \(before.counts.filter { $0.value > 0 }.count) id sets and streams (e.g. item ids \(DrillReport.grouped(before.counts[Keys.itemIDs] ?? 0)) -> \(DrillReport.grouped(after.counts[Keys.itemIDs] ?? 0)), interactions \(DrillReport.grouped(before.counts[Keys.interactions] ?? 0)) -> \(DrillReport.grouped(after.counts[Keys.interactions] ?? 0))), \(before.groups.count) groups' positions and acknowledgements (\(before.pending.values.reduce(0) { $0 + $1.count }) entries pending at the stop), trend items \(Int(before.trendItems)) -> \(Int(after.trendItems))")
+            "(\(tag)) kept across \(across): \(before.counts.filter { $0.value > 0 }.count) id sets and streams (e.g. item ids \(DrillReport.grouped(before.counts[Keys.itemIDs] ?? 0)) -> \(DrillReport.grouped(after.counts[Keys.itemIDs] ?? 0)), interactions \(DrillReport.grouped(before.counts[Keys.interactions] ?? 0)) -> \(DrillReport.grouped(after.counts[Keys.interactions] ?? 0))), \(before.groups.count) groups' positions and acknowledgements (\(before.pending.values.reduce(0) { $0 + $1.count }) entries pending before it), trend items \(Int(before.trendItems)) -> \(Int(after.trendItems))")
     }
 
     // MARK: - Redis frozen
@@ -222,12 +238,7 @@ struct Faults: Sendable {
     /// must be SERVING again.
     private func freezeRedis() async {
         let inFlight = await waitForFlow()
-        let itemID = (try? await stack.redis.send("SRANDMEMBER", RedisArgument(Keys.itemIDs)).string) ?? "visuelle:1"
-        let topics = (try? await stack.redis.send("SMEMBERS", RedisArgument(Keys.trendTopics)).array) ?? []
-        let category = topics.compactMap(\.string).compactMap { member -> String? in
-            let parts = member.split(separator: "|", maxSplits: 4).map(String.init)
-            return parts.count == 5 && parts[0] == "launches" && parts[3] == "category" ? parts[4] : nil
-        }.sorted().first ?? "dress"
+        let (itemID, category) = (await someItemID(), await someCategory())
         let frozen = ContinuousClock.now
         await stack.signalRedis(SIGSTOP)
         report.log("fault f: Redis frozen")
@@ -261,6 +272,20 @@ struct Faults: Sendable {
             "(f) Redis frozen (SIGSTOP) for \((thawed - frozen).formattedSeconds) with \(inFlight) in flight: NOT_SERVING after \(Self.timings(health)); SERVING again \(Self.timings(serving)) after SIGCONT")
     }
 
+    /// A stored item's id for the outage calls.
+    func someItemID() async -> String {
+        (try? await stack.redis.send("SRANDMEMBER", RedisArgument(Keys.itemIDs)).string) ?? "visuelle:1"
+    }
+
+    /// A category with a launches series, for the outage calls.
+    func someCategory() async -> String {
+        let topics = (try? await stack.redis.send("SMEMBERS", RedisArgument(Keys.trendTopics)).array) ?? []
+        return topics.compactMap(\.string).compactMap { member -> String? in
+            let parts = member.split(separator: "|", maxSplits: 4).map(String.init)
+            return parts.count == 5 && parts[0] == "launches" && parts[3] == "category" ? parts[4] : nil
+        }.sorted().first ?? "dress"
+    }
+
     /// One call made while Redis was frozen.
     struct OutageCall: Sendable {
         var name: String
@@ -271,7 +296,7 @@ struct Faults: Sendable {
     }
 
     /// Calls every service at `instant`, concurrently, each with the plan's deadline.
-    private func outageCalls(at instant: ContinuousClock.Instant, itemID: String, category: String) async -> [OutageCall] {
+    func outageCalls(at instant: ContinuousClock.Instant, itemID: String, category: String) async -> [OutageCall] {
         let wait = instant - ContinuousClock.now
         if wait > .zero { try? await Task.sleep(for: wait) }
         let options = { var options = CallOptions.defaults; options.timeout = plan.callDeadline; return options }()

@@ -22,11 +22,16 @@ struct ChaosDrillCommand: AsyncParsableCommand {
             restarts Redis, and freezes it for 10 s while calls with a 3 s deadline go to every \
             service. Then it waits until every consumer group is drained and checks the stored \
             ids, streams, embeddings, dead letters, weekly trend counts and recommendations \
-            against counts made from the files. Exit 0 when every check passed.
+            against counts made from the files. Exit 0 when every check passed. With --cluster \
+            Redis is a cluster of 3 primaries and 3 replicas, and its faults are a reshard of \
+            1,000 slots holding the item streams, a primary SIGKILLed and one frozen for 10 s.
             """)
 
     @Flag(help: "The bounded form for CI: VISUELLE test products, the search series, 6,000 H&M purchases.")
     var quick = false
+
+    @Flag(help: "Run on a Redis Cluster of 3 primaries and 3 replicas, with cluster faults (reshard, primary killed, primary frozen) in place of the single server's.")
+    var cluster = false
 
     @Option(help: "The repository root (scripts/fixtures, models/).")
     var root = FileManager.default.currentDirectoryPath
@@ -60,10 +65,10 @@ struct ChaosDrillCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 
         let report = DrillReport()
-        let title = "chaos drill (\(quick ? "quick" : "full"))"
-        let stack = try ChaosStack(workDirectory: work, modelsDirectory: modelsDirectory)
+        let title = "chaos drill (\(quick ? "quick" : "full")\(cluster ? ", Redis Cluster" : ""))"
+        let stack = try ChaosStack(workDirectory: work, modelsDirectory: modelsDirectory, cluster: cluster)
         let signals = stopOnSignals(stack: stack)
-        let passed = await ChaosDrill(plan: plan, root: root, stack: stack, report: report).run()
+        let passed = await ChaosDrill(plan: plan, title: title, root: root, stack: stack, report: report).run()
         signals.forEach { $0.cancel() }
         emit(report.text(title: title))
         if passed {
@@ -95,6 +100,7 @@ struct ChaosDrillCommand: AsyncParsableCommand {
 /// One run: start, stream and break things, recover, verify, stop.
 struct ChaosDrill: Sendable {
     let plan: DrillPlan
+    let title: String
     let root: String
     let stack: ChaosStack
     let report: DrillReport
@@ -105,7 +111,7 @@ struct ChaosDrill: Sendable {
         let watchdog = Task {
             try await Task.sleep(until: deadline, clock: .continuous)
             report.check("the run finished within \(plan.timeLimit)", false, "time limit reached; stopping")
-            emit(report.text(title: "chaos drill (\(plan.quick ? "quick" : "full"))"))
+            emit(report.text(title: title))
             await stack.tearDown()
             exit(1)
         }
@@ -127,8 +133,11 @@ struct ChaosDrill: Sendable {
             plan.files.map { "\($0.label): \(DrillReport.grouped(counts.records[$0.relativePath] ?? 0)) \($0.kind.rawValue)" }
                 .joined(separator: "; "))
 
-        report.log("starting redis-server (append-only) on port \(stack.redisPort) and the four services; logs in \(stack.workDirectory.path)")
+        report.log("starting \(stack.redisDescription) and the four services; logs in \(stack.workDirectory.path)")
         try await stack.startRedis()
+        if let cluster = stack.cluster {
+            report.note("recovery", try await Faults.arrangeSlots(cluster, report: report))
+        }
         for service in stack.services { try stack.start(service.name) }
         let started = await stack.waitForAll("SERVING", timeout: .seconds(180))
         for (name, took) in started where took == nil {

@@ -163,4 +163,24 @@ struct ClusterClientTests {
         #expect(nobodyError?.isUnavailable == true)
         await nobody.shutdown()
     }
+
+    @Test("A user whose ACL refuses INFO still gets the cluster (CLUSTER INFO decides), and every slot's keys")
+    func infoRefusedByACL() async throws {
+        let cluster = try await TestRedisCluster.shared()
+        let user = "stylecast-test-\(TestRedis.uniqueTag("acl"))"
+        // ACLs are per node: the user exists on every node, without @dangerous (INFO's category).
+        for node in cluster.nodes {
+            #expect(cluster.cli(node.port, ["ACL", "SETUSER", user, "on", ">secret", "~*", "+@all", "-@dangerous", "+cluster|info", "+cluster|shards"]).contains("OK"))
+        }
+        defer { for node in cluster.nodes { _ = cluster.cli(node.port, ["ACL", "DELUSER", user]) } }
+        var url = cluster.url
+        (url.username, url.password) = (user, "secret")
+        let client = RedisClient(url: url, poolSize: 1)
+        defer { Task { await client.shutdown() } }
+        let keys = Self.spreadKeys("acl", count: 30)
+        try await client.pipelineFailingOnError(keys.map { ["SET", RedisArgument($0), "v"] })
+        #expect(try await client.isCluster())
+        #expect(try await client.pipeline(keys.map { ["GET", RedisArgument($0)] }).allSatisfy { $0.string == "v" })
+        try await client.pipelineFailingOnError(keys.map { ["DEL", RedisArgument($0)] })
+    }
 }

@@ -136,5 +136,51 @@ struct ClusterFailoverTests {
         #expect(seen)
         await client.shutdown()
     }
-}
 
+    @Test("A call waiting for a slot nobody serves ends at once when cancelled, or when its client shuts down; nothing connects after the shutdown")
+    func waitingCallsEndOnCancelAndShutdown() async throws {
+        // No replicas: a killed primary's slots stay unserved, so calls to them wait out the window.
+        let cluster = try await TestRedisCluster.start(replicasPerPrimary: 0)
+        defer { cluster.stop() }
+        let window = Duration.seconds(20)
+        let client = RedisClient(configuration: .init(url: cluster.url, poolSize: 1, clusterRetryWindow: window))
+        let key = "test:{\(TestRedis.uniqueTag("unserved"))}:k"
+        try await client.send("SET", RedisArgument(key), "1")
+        let victim = try #require(try cluster.primary(serving: key))
+        await victim.send(signal: SIGKILL)
+        // The pooled connection to the killed node breaks on its next use (whether that command
+        // ran is unknown, so it is not resent); later calls find the node refusing connections.
+        await #expect(throws: RedisError.self) { try await client.send("GET", RedisArgument(key)) }
+
+        let cancelled = Task { () -> (Duration, RedisError?) in
+            let started = ContinuousClock.now
+            do {
+                _ = try await client.send("GET", RedisArgument(key))
+                return (ContinuousClock.now - started, nil)
+            } catch {
+                return (ContinuousClock.now - started, error as? RedisError)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        cancelled.cancel()
+        let (took, error) = await cancelled.value
+        #expect(took < .seconds(2), "a cancelled call took \(took) of its \(window) window")
+        #expect(error == .cancelled, "\(String(describing: error))")
+
+        let waiting = Task { () -> (Duration, RedisError?) in
+            let started = ContinuousClock.now
+            do {
+                _ = try await client.pipeline([["GET", RedisArgument(key)]])
+                return (ContinuousClock.now - started, nil)
+            } catch {
+                return (ContinuousClock.now - started, error as? RedisError)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        await client.shutdown()
+        let (waited, shutDownError) = await waiting.value
+        #expect(waited < .seconds(2), "a call waited \(waited) after its client shut down")
+        #expect(shutDownError == .clientShutDown, "\(String(describing: shutDownError))")
+        await #expect(throws: RedisError.clientShutDown) { try await client.send("GET", RedisArgument(key)) }
+    }
+}

@@ -37,6 +37,8 @@ public final class TestRedisServer: Sendable {
     public let directory: URL
     /// The password `AUTH` needs (`--requirepass`), if any.
     public let password: String?
+    /// Its cluster bus port when it is a cluster node, else 0.
+    public let busPort: Int
     private let watchdog: pid_t
     private let watchdogInput: Int32
     /// Whether ``stop()`` removes ``directory`` (only when this server made it).
@@ -47,9 +49,11 @@ public final class TestRedisServer: Sendable {
     public var url: RedisURL { RedisURL(host: "127.0.0.1", port: port, password: password) }
 
     private init(
-        port: Int, pid: pid_t, directory: URL, ownsDirectory: Bool, password: String?, watchdog: pid_t, input: Int32
+        port: Int, pid: pid_t, directory: URL, ownsDirectory: Bool, password: String?, busPort: Int, watchdog: pid_t,
+        input: Int32
     ) {
         self.port = port
+        self.busPort = busPort
         self.pid = pid
         self.directory = directory
         self.ownsDirectory = ownsDirectory
@@ -69,10 +73,12 @@ public final class TestRedisServer: Sendable {
     ///   - password: A password clients must give (`--requirepass`), or nil for none.
     ///   - clusterEnabled: Start it as a Redis Cluster node (`--cluster-enabled yes`, its node
     ///     file in `directory`, a 1 s node timeout), owning no slots yet.
+    ///   - clusterBusPort: The cluster bus port of a cluster node, or `nil` for a free one (a
+    ///     node restarted on its old directory gets its old bus port back).
     /// - Returns: The running server.
     public static func start(
         port: Int? = nil, directory: URL? = nil, appendOnly: Bool = false, readyTimeout: Duration = .seconds(10),
-        password: String? = nil, clusterEnabled: Bool = false
+        password: String? = nil, clusterEnabled: Bool = false, clusterBusPort: Int? = nil
     ) async throws -> TestRedisServer {
         let port = try port ?? freeLoopbackPort()
         let ownsDirectory = directory == nil
@@ -87,7 +93,7 @@ public final class TestRedisServer: Sendable {
             #"exec 3<&0; redis-server "$@" </dev/null & r=$!; echo $r; (read _ <&3; kill $r 2>/dev/null) & wait $r"#
         // The cluster bus port defaults to port + 10000, which may fall in the ephemeral range and
         // be taken: pick a free one as well.
-        let busPort = clusterEnabled ? try freeLoopbackPort() : 0
+        let busPort = clusterEnabled ? try clusterBusPort ?? freeLoopbackPort() : 0
         let input = try Spawn.pipe()
         let output = try Spawn.pipe()
         let watchdog: pid_t
@@ -119,7 +125,7 @@ public final class TestRedisServer: Sendable {
         }
         let server = TestRedisServer(
             port: port, pid: pid, directory: directory, ownsDirectory: ownsDirectory, password: password,
-            watchdog: watchdog, input: input.write)
+            busPort: busPort, watchdog: watchdog, input: input.write)
         ShutdownRegistry.register(pid, directory: ownsDirectory ? directory.path : nil)
 
         let client = RedisClient(
