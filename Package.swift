@@ -210,7 +210,7 @@ targets.append(
         dependencies: [
             "StylecastClient", "StylecastContracts", "StylecastProto", "StylecastGRPC", "StylecastVision",
             "StylecastImageIO", "StylecastTensor", "StylecastDatasets", "StylecastProcess", "StylecastRedis",
-            "TrendAggregationService",
+            "StylecastServiceKit", "TrendAggregationService",
             .argumentParser, .grpcCore, .swiftProtobuf, .logging,
         ],
         path: "Services/Client/stylecast", swiftSettings: swiftSettings))

@@ -11,6 +11,7 @@
 #   scripts/chaos.sh --quick         the bounded form CI runs (scripts/test.sh)
 #   scripts/chaos.sh --cluster       on a Redis Cluster of 3 primaries and 3 replicas: 1,000 slots
 #                                    holding the item streams resharded, a primary killed, one frozen
+#   scripts/chaos.sh --partitions 3  every work stream split into 3 partitions (STYLECAST_STREAM_PARTITIONS)
 #   scripts/chaos.sh --no-build      use the binaries of the last debug build
 #
 # Other options go to the drill (`.build/debug/chaos-drill --help`), e.g. --work-dir DIR to keep
@@ -25,7 +26,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --partitions) export STYLECAST_STREAM_PARTITIONS="$2"; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) drill_args+=("$1") ;;
   esac
   shift

@@ -5,7 +5,7 @@
 # a throwaway redis-server on a free loopback port that is stopped at the end, also when a step
 # fails; the queue, ingest, trend and recommendation tests again on a throwaway Redis Cluster;
 # then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis, on one
-# server and on a Redis Cluster (--cluster).
+# server and on a Redis Cluster with partitioned streams (--cluster --partitions 3).
 #
 #   scripts/test.sh            everything
 #   SWIFT_JOBS=1 scripts/test.sh   fewer parallel compile jobs (default 2)
@@ -95,7 +95,8 @@ step "chaos drill, bounded (scripts/chaos.sh --quick)"
 # restarted and frozen while data flows (docs/operations.md, "Chaos drill").
 scripts/chaos.sh --quick --no-build
 
-step "chaos drill on Redis Cluster, bounded (scripts/chaos.sh --quick --cluster)"
+step "chaos drill on Redis Cluster with 3 stream partitions, bounded (scripts/chaos.sh --quick --cluster --partitions 3)"
 # A cluster of 3 primaries and 3 replicas (append-only): slots holding the item streams
-# resharded, a primary killed and one frozen while data flows (docs/operations.md, "On Redis Cluster").
-scripts/chaos.sh --quick --no-build --cluster
+# resharded, a primary killed and one frozen while data flows through streams split into 3
+# partitions (docs/operations.md, "On Redis Cluster", "Choosing partitions").
+scripts/chaos.sh --quick --no-build --cluster --partitions 3

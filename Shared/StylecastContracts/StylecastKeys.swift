@@ -22,16 +22,33 @@ public enum StylecastKeys {
     /// Hash item id -> content fingerprint: items whose id is taken and whose body is being
     /// written, not queued yet.
     public static let itemsPending = WorkStream.itemsIngested.key + ":pending"
+    /// The items queued on one partition of `items.ingested` above 0 (its entry's guard: a
+    /// partition other than 0 has another hash tag than the id sets, see ``StreamPartitions``).
+    public static func itemsQueued(partition: Int) -> String {
+        WorkStream.itemsIngested.key(partition: partition) + ":queued"
+    }
+    /// How many partitions the work streams have (``StreamPartitions``), as the first service set it.
+    public static let streamPartitionCount = WorkStream.itemsIngested.key + ":partitions"
 
     /// A search-interest series' body (binary protobuf `SearchInterestSeries`).
     public static func signal(_ signalID: String) -> String { "\(namespace):signal:{\(signalID)}" }
-    /// The ids of the series stored.
-    public static let signalIDs = WorkStream.signals.key + ":ids"
+    /// The ids of the series stored (partition 0's; ``signalIDs(partition:)``).
+    public static let signalIDs = signalIDs(partition: 0)
+    /// The ids of the series stored in one partition of `signals`.
+    public static func signalIDs(partition: Int) -> String { WorkStream.signals.key(partition: partition) + ":ids" }
     /// Hash series id -> SHA-1 of its body: series whose id is taken and whose body is being
-    /// written, not queued yet.
-    public static let signalsPending = WorkStream.signals.key + ":pending"
-    /// The ids of the interactions stored.
-    public static let interactionIDs = WorkStream.interactions.key + ":ids"
+    /// written, not queued yet (partition 0's; ``signalsPending(partition:)``).
+    public static let signalsPending = signalsPending(partition: 0)
+    /// ``signalsPending`` of one partition of `signals`.
+    public static func signalsPending(partition: Int) -> String {
+        WorkStream.signals.key(partition: partition) + ":pending"
+    }
+    /// The ids of the interactions stored (partition 0's; ``interactionIDs(partition:)``).
+    public static let interactionIDs = interactionIDs(partition: 0)
+    /// The ids of the interactions stored in one partition of `interactions`.
+    public static func interactionIDs(partition: Int) -> String {
+        WorkStream.interactions.key(partition: partition) + ":ids"
+    }
 
     /// A cached embedding of a text, by the SHA-1 of its UTF-8 bytes in lower-case hex.
     public static func textEmbedding(sha1 hexDigest: String) -> String { "\(namespace):embedding:{\(hexDigest)}" }

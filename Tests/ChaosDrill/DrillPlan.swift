@@ -8,22 +8,13 @@ struct DataFile: Sendable {
     enum Kind: String, Sendable {
         case items, interactions, signals
 
-        /// The set of stored ids of this kind.
+        /// The set of stored ids of this kind (partition 0's: ``PipelineProbe/counts()`` sums
+        /// every partition's under this name).
         var idSet: String {
             switch self {
             case .items: Keys.itemIDs
             case .interactions: Keys.interactionIDs
             case .signals: Keys.signalIDs
-            }
-        }
-
-        /// The hash of ids taken whose body is being written, not queued yet (`IngestStore`):
-        /// in ``idSet`` but not stored; `nil` for interactions, which have no body.
-        var pendingHash: String? {
-            switch self {
-            case .items: StylecastKeys.itemsPending
-            case .interactions: nil
-            case .signals: StylecastKeys.signalsPending
             }
         }
     }

@@ -1,18 +1,42 @@
+import Foundation
 import StylecastContracts
 import StylecastRedis
 
 /// The work streams, their consumer groups and the id sets, as StylecastContracts names them,
 /// read straight from Redis.
+///
+/// With `STYLECAST_STREAM_PARTITIONS` (scripts/chaos.sh --partitions, passed on to the services)
+/// each stream has that many partitions: ``ingested`` and the like name partition 0 (the faults'
+/// triggers), ``streams`` every partition, and ``PipelineProbe/counts()`` sums the partitions of
+/// each under partition 0's name.
 enum Keys {
+    /// The drill's partition count, from its environment (which the services inherit).
+    static let partitions = (try? StreamPartitions(environment: ProcessInfo.processInfo.environment)) ?? .single
+
     static let ingested = WorkStream.itemsIngested.key
     static let embedded = WorkStream.itemsEmbedded.key
     static let interactions = WorkStream.interactions.key
     static let signals = WorkStream.signals.key
-    static let streams = WorkStream.allCases.map(\.key)
+    /// Every partition of every stream.
+    static let streams = WorkStream.allCases.flatMap { $0.keys(partitions) }
 
-    /// The groups that must consume each stream.
+    /// The groups that must consume each stream (each partition).
     static let groups: [(stream: String, group: String)] = ConsumerGroup.allCases.flatMap { group in
-        group.streams.map { ($0.key, group.rawValue) }
+        group.streams.flatMap { stream in stream.keys(partitions).map { ($0, group.rawValue) } }
+    }
+
+    /// The id sets of a kind, one per partition (items: one for every partition).
+    static func idSets(_ kind: DataFile.Kind) -> [String] {
+        switch kind {
+        case .items: [StylecastKeys.itemIDs]
+        case .interactions: partitions.all.map { StylecastKeys.interactionIDs(partition: $0) }
+        case .signals: partitions.all.map { StylecastKeys.signalIDs(partition: $0) }
+        }
+    }
+
+    /// The partition-0 name a stream partition's counts are summed under.
+    static func base(_ stream: String) -> String {
+        WorkStream.partition(named: stream).map(\.stream.key) ?? stream
     }
 
     static let itemIDs = StylecastKeys.itemIDs
@@ -23,7 +47,9 @@ enum Keys {
     /// trend-aggregation's series (`measure|source|market|kind|value`).
     static let trendTopics = StylecastKeys.Trends.topics
 
-    static func dead(_ stream: String) -> String { WorkStream(named: stream)?.deadLetterKey ?? stream + ":dead" }
+    static func dead(_ stream: String) -> String {
+        WorkStream.partition(named: stream).map { $0.stream.deadLetterKey(partition: $0.partition) } ?? stream + ":dead"
+    }
     static func embedding(_ itemID: String) -> String { StylecastKeys.itemEmbedding(itemID) }
     /// The weekly totals of a `measure|source|market` member of ``trendSources``.
     static func trendTotals(_ member: String) -> String {
@@ -32,8 +58,10 @@ enum Keys {
             measure: parts[0], source: parts.count > 1 ? parts[1] : "", market: parts.count > 2 ? parts[2] : "")
     }
 
-    /// A stream's short name (`items.ingested`), for reports.
-    static func short(_ stream: String) -> String { WorkStream(named: stream)?.rawValue ?? stream }
+    /// A stream's short name (`items.ingested`, `items.ingested#2`), for reports.
+    static func short(_ stream: String) -> String {
+        WorkStream.partition(named: stream).map { $0.stream.hashTag(partition: $0.partition) } ?? stream
+    }
 }
 
 /// One consumer group's position in its stream.
@@ -83,12 +111,17 @@ struct PipelineProbe: Sendable {
         try await groups().first { $0.stream == stream && $0.group == name }
     }
 
-    /// How many records of `kind` are stored: its ids, less those still pending (taken by a
-    /// batch that has not queued them yet, which a resend of the batch finishes).
+    /// How many records of `kind` are stored: the entries of its stream, over every partition.
+    /// (An id taken by a batch cut off before its entry is queued is not stored yet: a resend
+    /// of the batch finishes it; ingest queues each record once, so entries = records stored.)
     func stored(_ kind: DataFile.Kind) async throws -> Int {
-        let ids = try await integer("SCARD", .init(kind.idSet))
-        guard let pending = kind.pendingHash else { return ids }
-        return ids - (try await integer("HLEN", .init(pending)))
+        let stream: WorkStream = switch kind {
+        case .items: .itemsIngested
+        case .interactions: .interactions
+        case .signals: .signals
+        }
+        let replies = try await redis.pipeline(stream.keys(Keys.partitions).map { ["XLEN", RedisArgument($0)] })
+        return replies.reduce(0) { $0 + Int($1.integer ?? 0) }
     }
 
     /// An integer reply (`XLEN`, `SCARD`, ...).
@@ -96,14 +129,15 @@ struct PipelineProbe: Sendable {
         Int(try await redis.send(arguments).integer ?? -1)
     }
 
-    /// The counts the drill compares: id sets, streams and dead-letter streams.
+    /// The counts the drill compares: id sets, streams and dead-letter streams, each summed over
+    /// its partitions under partition 0's name.
     func counts() async throws -> [String: Int] {
-        let names =
-            [Keys.itemIDs, Keys.interactionIDs, Keys.signalIDs] + Keys.streams + Keys.streams.map(Keys.dead)
+        let idSets = [DataFile.Kind.items, .interactions, .signals].flatMap { kind in Keys.idSets(kind).map { ($0, kind.idSet) } }
+        let names = idSets + Keys.streams.map { ($0, Keys.base($0)) } + Keys.streams.map { (Keys.dead($0), Keys.dead(Keys.base($0))) }
         let replies = try await redis.pipeline(
-            names.map { name in [RedisArgument(name.hasSuffix(":ids") ? "SCARD" : "XLEN"), RedisArgument(name)] })
+            names.map { name in [RedisArgument(name.0.hasSuffix(":ids") ? "SCARD" : "XLEN"), RedisArgument(name.0)] })
         var counts: [String: Int] = [:]
-        for (name, reply) in zip(names, replies) { counts[name] = Int(reply.integer ?? -1) }
+        for ((_, total), reply) in zip(names, replies) { counts[total, default: 0] += Int(reply.integer ?? -1) }
         return counts
     }
 

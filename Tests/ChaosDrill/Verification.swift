@@ -47,8 +47,8 @@ struct Verification: Sendable {
         while ContinuousClock.now < deadline {
             if let groups = try? await stack.probe.groups() {
                 last = groups
-                let ingested = groups.first { $0.stream == Keys.ingested }?.length ?? -1
-                let embedded = groups.first { $0.stream == Keys.embedded }?.length ?? -2
+                let ingested = Self.length(of: .itemsIngested, group: .textEmbedding, in: groups)
+                let embedded = Self.length(of: .itemsEmbedded, group: .recommendation, in: groups)
                 if groups.allSatisfy(\.drained), ingested == embedded { return groups }
                 if ContinuousClock.now - lastLog > .seconds(15) {
                     lastLog = .now
@@ -64,6 +64,12 @@ struct Verification: Sendable {
             "every group drained before the time limit", false,
             last.map { "\($0.label) \($0.progress)" }.joined(separator: "; "))
         return nil
+    }
+
+    /// A stream's entries over its partitions, from one group's states of them (-1: none read yet).
+    private static func length(of stream: WorkStream, group: ConsumerGroup, in groups: [GroupState]) -> Int {
+        let states = groups.filter { $0.group == group.rawValue && Keys.base($0.stream) == stream.key }
+        return states.isEmpty ? -1 : states.reduce(0) { $0 + $1.length }
     }
 
     /// Ids, streams, embeddings and dead letters against the files and the client summaries.
@@ -86,19 +92,24 @@ struct Verification: Sendable {
                 "counts",
                 "\(kind.rawValue): files \(DrillReport.grouped(totals.records)), rejected \(totals.rejected); clients accepted \(DrillReport.grouped(totals.accepted)) + \(DrillReport.grouped(totals.storedByFailedRuns)) stored by runs that died = \(DrillReport.grouped(totals.accepted + totals.storedByFailedRuns)); ids \(DrillReport.grouped(ids)); XLEN \(Keys.short(stream)) \(DrillReport.grouped(length))")
         }
-        for stream in Keys.streams {
+        for stream in WorkStream.allCases.map(\.key) {
             let dead = stored[Keys.dead(stream)] ?? -1
             report.check("no dead letters in \(Keys.short(stream)):dead", dead == 0, "\(dead) entries")
         }
-        report.note("counts", "dead letters: " + Keys.streams.map { "\(Keys.short($0)):dead \(stored[Keys.dead($0)] ?? -1)" }.joined(separator: ", "))
+        report.note("counts", "dead letters: " + WorkStream.allCases.map(\.key).map { "\(Keys.short($0)):dead \(stored[Keys.dead($0)] ?? -1)" }.joined(separator: ", "))
 
         // Each ingested item embedded and published exactly once.
         let ids = Set((try await stack.redis.send("SMEMBERS", RedisArgument(Keys.itemIDs)).array ?? []).compactMap(\.string))
-        let entries = try await stack.redis.allStreamEntries(Keys.embedded, chunk: 2000) { entry in
-            EmbeddedItemEntry(fields: { entry[$0] })
+        // Entry ids repeat across partitions: a source entry is its partition and its id (an
+        // item is published on the partition it was ingested on).
+        var entries: [(partition: Int, entry: EmbeddedItemEntry)] = []
+        for partition in Keys.partitions.all {
+            entries += try await stack.redis.allStreamEntries(WorkStream.itemsEmbedded.key(partition: partition), chunk: 2000) { entry in
+                (partition, EmbeddedItemEntry(fields: { entry[$0] }))
+            }
         }
-        let published = entries.map { $0[.itemID] }
-        let sources = Set(entries.map { $0[.ingestedEntry] })
+        let published = entries.map { $0.entry[.itemID] }
+        let sources = Set(entries.map { "\($0.partition)/\($0.entry[.ingestedEntry])" })
         let distinct = Set(published)
         report.check(
             "every ingested item embedded exactly once", published.count == ids.count && distinct == ids && sources.count == published.count,
@@ -156,7 +167,7 @@ struct Verification: Sendable {
             report.check("a user to recommend for", false, "no interactions")
             return
         }
-        let length = try await stack.probe.integer("XLEN", .init(Keys.interactions))
+        let length = try await stack.probe.counts()[Keys.interactions] ?? -1
         try await withStylecastConnection(to: stack.definition("recommendation").endpoint) { client in
             let service = Stylecast_V1_Recommendation.Client(wrapping: client)
             var options = CallOptions.defaults

@@ -71,4 +71,67 @@ struct IngestStoreTests {
         #expect(try await client.send("XLEN", RedisArgument(SignalEntry.stream.key)).integer == 1)
         await client.shutdown()
     }
+
+    @Test("partitions: each record is queued on the partition of its id, once; ids and contents are duplicates across partitions; a batch cut off after queueing on a partition above 0 is finished by sending it again")
+    func partitions() async throws {
+        let redis = try await TestStackRedis.start()
+        defer { redis.stop() }
+        let client = RedisClient(url: redis.url, poolSize: 2)
+        let partitions = try StreamPartitions(count: 4)
+        let store = IngestStore(redis: client, partitions: partitions)
+        let items = (0..<40).map { Self.item("shop:p\($0)", title: "item \($0)") }
+        #expect(try await store.store(items: items.map { ($0, "fp-\($0.itemID)") }) == Array(repeating: .accepted, count: 40))
+        var lengths: [Int] = []
+        for partition in partitions.all {
+            let entries = try await client.streamEntries(WorkStream.itemsIngested.key(partition: partition), count: 100)
+            let ids = entries.map { entry in IngestedItemEntry(fields: { entry[$0] })[.itemID] }
+            #expect(ids.allSatisfy { partitions.partition(of: $0) == partition }, "partition \(partition): \(ids)")
+            lengths.append(ids.count)
+        }
+        #expect(lengths.reduce(0, +) == 40 && lengths.allSatisfy { $0 > 0 }, "\(lengths)")
+        #expect(try await client.send("HLEN", RedisArgument(StylecastKeys.itemsPending)).integer == 0)
+
+        // Same id, or same content under a new id, in whatever partition: duplicates.
+        let again = Self.item("shop:p7", title: "other")
+        let copy = Self.item("shop:copy", title: "copy")
+        #expect(try await store.store(items: [(again, "fp-other"), (copy, "fp-shop:p1")]) == [.duplicateID, .duplicateContent])
+
+        // Cut off after queueing on a partition above 0, before the pending entry went: the
+        // resend queues nothing twice and clears the pending entry.
+        let late = try #require((0..<200).lazy.map { Self.item("shop:late\($0)", title: "late \($0)") }
+            .first { partitions.partition(of: $0.itemID) != 0 })
+        let partition = partitions.partition(of: late.itemID)
+        let stream = WorkStream.itemsIngested.key(partition: partition)
+        _ = try await client.evaluate(
+            IngestStore.decideItemsScript,
+            keys: [.init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending)],
+            arguments: [.init(late.itemID), "fp-late"])
+        let entry = IngestedItemEntry([.itemID: late.itemID, .source: late.source, .title: late.title, .description: ""])
+        _ = try await client.evaluate(
+            IngestStore.queueItemsOnceScript,
+            keys: [.init(StylecastKeys.itemsQueued(partition: partition)), .init(stream)],
+            arguments: entry.orderedValues.map { RedisArgument($0) })
+        let before = try await client.send("XLEN", RedisArgument(stream)).integer
+        #expect(try await store.store(items: [(late, "fp-late")]) == [.duplicateID])
+        #expect(try await client.send("XLEN", RedisArgument(stream)).integer == before)
+        #expect(try await client.send("HLEN", RedisArgument(StylecastKeys.itemsPending)).integer == 0)
+
+        // Interactions and series: id sets per partition; a repeated id is a duplicate.
+        let interactions = (0..<30).map { index in
+            Stylecast_V1_Interaction.with {
+                $0.interactionID = "i\(index % 20)"
+                $0.userID = "u"
+                $0.itemID = "shop:p1"
+                $0.kind = "purchase"
+            }
+        }
+        let outcomes = try await store.store(interactions: interactions)
+        #expect(outcomes == Array(repeating: .accepted, count: 20) + Array(repeating: .duplicateID, count: 10))
+        var stored = 0
+        for partition in partitions.all {
+            stored += Int(try await client.send("XLEN", RedisArgument(WorkStream.interactions.key(partition: partition))).integer ?? 0)
+        }
+        #expect(stored == 20)
+        await client.shutdown()
+    }
 }

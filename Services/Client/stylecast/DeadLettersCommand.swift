@@ -26,13 +26,15 @@ struct DeadLettersCommand: AsyncParsableCommand {
 
     /// Where Redis is, shared by both subcommands.
     struct Target: ParsableArguments {
-        @Argument(help: "The work stream: stylecast:{items.embedded} or items.embedded.")
+        @Argument(help: "The work stream: stylecast:{items.embedded} or items.embedded; one partition of a partitioned stream: items.embedded#2 (0 is items.embedded).")
         var stream: String
 
         @OptionGroup var redis: RedisOptions
 
         /// The stream's full key.
-        var streamKey: String { WorkStream(named: stream)?.key ?? stream }
+        var streamKey: String {
+            WorkStream.partition(named: stream).map { $0.stream.key(partition: $0.partition) } ?? stream
+        }
 
         /// Runs `body` with the dead letters of the stream, on a client closed afterwards.
         func withDeadLetters<Result>(_ body: (DeadLetters) async throws -> Result) async throws -> Result {

@@ -4,6 +4,7 @@ import Logging
 import StylecastClient
 import StylecastContracts
 import StylecastRedis
+import StylecastServiceKit
 
 /// Each consumer group's position in the work streams.
 enum PipelineProgress {
@@ -16,11 +17,15 @@ enum PipelineProgress {
         var pending: Int
     }
 
-    /// The work streams (docs/architecture.md, "Redis key layout").
-    static let streams = WorkStream.allCases.map(\.key)
+    /// The work streams (docs/architecture.md, "Redis key layout"), every partition of each.
+    static func streams(_ partitions: StreamPartitions) -> [String] {
+        WorkStream.allCases.flatMap { $0.keys(partitions) }
+    }
 
+    /// Every group on every partition of the work streams (the partition count Redis records).
     static func read(_ client: RedisClient) async throws -> [Group] {
-        try await client.streamStatus(streams).filter { $0.length > 0 }.flatMap { status in
+        let partitions = try await StreamPartitionsRecord.recorded(on: client)
+        return try await client.streamStatus(streams(partitions)).filter { $0.length > 0 }.flatMap { status in
             status.groups.map { group in
                 Group(
                     stream: status.stream, group: group.name, length: status.length, read: status.entriesRead(group),
@@ -35,7 +40,10 @@ enum PipelineProgress {
     static func remaining(_ groups: [Group]) -> Int { groups.map { $0.lag + $0.pending }.max() ?? 0 }
 
     static func line(_ groups: [Group]) -> String {
-        groups.map { "\(WorkStream(named: $0.stream)?.rawValue ?? $0.stream) -> \($0.group) \($0.read - $0.pending)/\($0.length)" }
+        groups.map { group in
+            let name = WorkStream.partition(named: group.stream).map { $0.stream.hashTag(partition: $0.partition) } ?? group.stream
+            return "\(name) -> \(group.group) \(group.read - group.pending)/\(group.length)"
+        }
             .joined(separator: ", ")
     }
 }

@@ -1,4 +1,5 @@
 import Prometheus
+import StylecastContracts
 import StylecastProto
 import StylecastRedis
 import StylecastVision
@@ -19,15 +20,16 @@ package struct IngestPipeline: Sendable {
     /// - Parameters:
     ///   - configuration: Limits and switches.
     ///   - redis: Where records go.
+    ///   - partitions: How the work streams are split (`STYLECAST_STREAM_PARTITIONS`).
     ///   - classifier: The garment classifier for image features (`nil` when they are off).
     ///   - metrics: Receives `stylecast_ingest_records_total{kind, outcome}`.
     package init(
-        configuration: IngestConfiguration, redis: RedisClient, classifier: GarmentClassifier?,
-        metrics: PrometheusCollectorRegistry
+        configuration: IngestConfiguration, redis: RedisClient, partitions: StreamPartitions = .single,
+        classifier: GarmentClassifier?, metrics: PrometheusCollectorRegistry
     ) {
         let vocabulary = CanonicalVocabulary()
         self.configuration = configuration
-        self.store = IngestStore(redis: redis)
+        self.store = IngestStore(redis: redis, partitions: partitions)
         self.items = ItemPreparation(configuration: configuration, vocabulary: vocabulary)
         self.imageFeatures = classifier.map {
             ImageFeatureExtractor(classifier: $0, vocabulary: vocabulary, maximumPixelCount: configuration.maxImagePixels)

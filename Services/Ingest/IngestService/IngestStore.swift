@@ -2,7 +2,9 @@ import StylecastContracts
 import StylecastErrors
 import StylecastProto
 import StylecastRedis
+import StylecastServiceKit
 import SwiftProtobuf
+import Synchronization
 
 /// Where ingest keeps what it accepted, and how it queues it for the next stage: each item's
 /// body at `StylecastKeys.item(_:)` and an ``IngestedItemEntry`` on `stylecast:{items.ingested}`,
@@ -27,6 +29,14 @@ import SwiftProtobuf
 /// steps, sending the batch again (what a client does after an error) completes it; until then
 /// its ids read as taken, and a record that is never sent again keeps its id and content taken
 /// (nothing expires pending records yet). Interactions have no body: step 1 queues them at once.
+///
+/// With stream partitions (``StreamPartitions``) each record goes to the partition of its id.
+/// Interactions and series keep their id sets and pending lists per partition, so the steps
+/// above run per partition. Items keep one registry (ids, contents, pending) on partition 0's
+/// tag, so that a duplicate id or content is found across partitions; an item queued on a
+/// partition above 0 (another slot) is added to that partition's `:queued` set in the script
+/// that queues it, and only then taken off the pending list: a batch cut off in between finds
+/// it queued when sent again (a duplicate), and nothing is queued twice.
 struct IngestStore: Sendable {
     /// What happened to one record of a batch.
     enum Outcome: Int, Sendable {
@@ -36,10 +46,29 @@ struct IngestStore: Sendable {
     }
 
     let redis: RedisClient
+    /// How the streams are split; each record goes to the partition of its id.
+    let partitions: StreamPartitions
+
+    /// Whether Redis was found to hold the same partition count (``StreamPartitionsRecord``).
+    private let partitionsVerified = SharedFlag()
+
+    init(redis: RedisClient, partitions: StreamPartitions = .single) {
+        self.redis = redis
+        self.partitions = partitions
+    }
+
+    /// Records or checks the partition count, once per store.
+    /// - Throws: ``StreamPartitionsMismatch`` when Redis holds another count.
+    private func verifyPartitions() async throws {
+        guard !partitionsVerified.isSet else { return }
+        try await StreamPartitionsRecord.verify(partitions, on: redis)
+        partitionsVerified.set()
+    }
 
     /// Stores and queues a batch of normalised items.
     /// - Returns: One outcome per item, in order.
     func store(items: [(item: Stylecast_V1_FashionItem, fingerprint: String)]) async throws -> [Outcome] {
+        try await verifyPartitions()
         var records: [Record] = []
         for (item, fingerprint) in items {
             let entry = IngestedItemEntry([
@@ -50,17 +79,62 @@ struct IngestStore: Sendable {
                     id: item.itemID, fingerprint: fingerprint, bodyKey: StylecastKeys.item(item.itemID),
                     body: try item.serializedBytes(), entry: entry.orderedValues.map { RedisArgument($0) }))
         }
+        // One registry of ids and contents for every partition, so that duplicates are found
+        // across partitions; each taken item is queued on the partition of its id.
         return try await storeWithBodies(
-            records, decide: Self.decideItemsScript, queue: Self.queueItemsScript,
-            decideKeys: [.init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending)],
-            queueKeys: [.init(StylecastKeys.itemsPending), .init(IngestedItemEntry.stream.key)])
+            records, decide: Self.decideItemsScript,
+            decideKeys: [.init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending)]
+        ) { taken in try await queueItems(taken) }
+    }
+
+    /// Step 3 for items, per partition of their ids: partition 0 shares the registry's slot and
+    /// takes each item off the pending list in the script that queues it; another partition
+    /// queues each item at most once (its `:queued` set), then the pending entries are removed.
+    /// - Returns: One code per record, in order: 0 queued now, 1 queued before.
+    private func queueItems(_ records: [Record]) async throws -> [Int] {
+        try await perPartition(records, id: \.id) { partition, group in
+            let stream = RedisArgument(WorkStream.itemsIngested.key(partition: partition))
+            guard partition != 0 else {
+                return try await run(
+                    Self.queueItemsScript, keys: [.init(StylecastKeys.itemsPending), stream],
+                    arguments: group.flatMap(\.entry), records: group.count, codes: 0...1)
+            }
+            let codes = try await run(
+                Self.queueItemsOnceScript, keys: [.init(StylecastKeys.itemsQueued(partition: partition)), stream],
+                arguments: group.flatMap(\.entry), records: group.count, codes: 0...1)
+            try await redis.send(["HDEL", .init(StylecastKeys.itemsPending)] + group.map { RedisArgument($0.id) })
+            return codes
+        }
+    }
+
+    /// Runs `body` once per partition that `records` fall in (concurrently) with that partition's
+    /// records, and puts the codes it returns back in the records' order.
+    private func perPartition<Element: Sendable>(
+        _ records: [Element], id: any KeyPath<Element, String> & Sendable,
+        _ body: @escaping @Sendable (Int, [Element]) async throws -> [Int]
+    ) async throws -> [Int] {
+        guard partitions.count > 1 else { return try await body(0, records) }
+        var groups: [Int: [Int]] = [:]
+        for (index, record) in records.enumerated() { groups[partitions.partition(of: record[keyPath: id]), default: []].append(index) }
+        var codes = [Int](repeating: 0, count: records.count)
+        try await withThrowingTaskGroup(of: ([Int], [Int]).self) { tasks in
+            for (partition, indices) in groups {
+                let group = indices.map { records[$0] }
+                tasks.addTask { (indices, try await body(partition, group)) }
+            }
+            for try await (indices, groupCodes) in tasks {
+                for (index, code) in zip(indices, groupCodes) { codes[index] = code }
+            }
+        }
+        return codes
     }
 
     /// Stores and queues a batch of normalised interactions (duplicates by `interaction_id`).
     /// - Returns: One outcome per interaction, in order.
     func store(interactions: [Stylecast_V1_Interaction]) async throws -> [Outcome] {
-        var arguments: [RedisArgument] = []
-        arguments.reserveCapacity(interactions.count * InteractionEntry.Field.allCases.count)
+        try await verifyPartitions()
+        var entries: [(id: String, values: [RedisArgument])] = []
+        entries.reserveCapacity(interactions.count)
         for interaction in interactions {
             let entry = InteractionEntry([
                 .interactionID: interaction.interactionID, .userID: interaction.userID, .itemID: interaction.itemID,
@@ -68,17 +142,23 @@ struct IngestStore: Sendable {
                 .quantity: String(interaction.quantity), .price: String(interaction.price), .source: interaction.source,
                 .sequence: String(interaction.sequence),
             ])
-            arguments += entry.orderedValues.map { RedisArgument($0) }
+            entries.append((interaction.interactionID, entry.orderedValues.map { RedisArgument($0) }))
         }
-        return try await run(
-            Self.storeInteractionsScript, keys: [.init(StylecastKeys.interactionIDs), .init(InteractionEntry.stream.key)],
-            arguments: arguments, records: interactions.count, codes: 0...1
-        ).compactMap(Outcome.init(rawValue:))
+        return try await perPartition(entries, id: \.id) { partition, group in
+            try await run(
+                Self.storeInteractionsScript,
+                keys: [
+                    .init(StylecastKeys.interactionIDs(partition: partition)),
+                    .init(WorkStream.interactions.key(partition: partition)),
+                ],
+                arguments: group.flatMap(\.values), records: group.count, codes: 0...1)
+        }.compactMap(Outcome.init(rawValue:))
     }
 
     /// Stores and queues a batch of normalised search-interest series (duplicates by id).
     /// - Returns: One outcome per series, in order.
     func store(signals: [Stylecast_V1_SearchInterestSeries]) async throws -> [Outcome] {
+        try await verifyPartitions()
         var records: [Record] = []
         for series in signals {
             let id = SignalPreparation.signalID(series)
@@ -92,10 +172,18 @@ struct IngestStore: Sendable {
                     id: id, fingerprint: SHA1.hexDigest(body), bodyKey: StylecastKeys.signal(id), body: body,
                     entry: entry.orderedValues.map { RedisArgument($0) }))
         }
-        return try await storeWithBodies(
-            records, decide: Self.decideSignalsScript, queue: Self.queueSignalsScript,
-            decideKeys: [.init(StylecastKeys.signalIDs), .init(StylecastKeys.signalsPending)],
-            queueKeys: [.init(StylecastKeys.signalsPending), .init(SignalEntry.stream.key)])
+        // Id sets, pending lists and streams per partition: a series' id decides all three.
+        return try await perPartition(records, id: \.id) { partition, group in
+            let pending = RedisArgument(StylecastKeys.signalsPending(partition: partition))
+            return try await storeWithBodies(
+                group, decide: Self.decideSignalsScript,
+                decideKeys: [.init(StylecastKeys.signalIDs(partition: partition)), pending]
+            ) { taken in
+                try await run(
+                    Self.queueSignalsScript, keys: [pending, .init(WorkStream.signals.key(partition: partition))],
+                    arguments: taken.flatMap(\.entry), records: taken.count, codes: 0...1)
+            }.map(\.rawValue)
+        }.compactMap(Outcome.init(rawValue:))
     }
 
     /// The stored item with this id.
@@ -107,7 +195,7 @@ struct IngestStore: Sendable {
     }
 
     /// One record with a body, as the store scripts take it.
-    private struct Record {
+    private struct Record: Sendable {
         var id: String
         /// What tells two records with one id apart: the content fingerprint (items), the SHA-1
         /// of the body (series).
@@ -119,9 +207,11 @@ struct IngestStore: Sendable {
     }
 
     /// The three steps for records with bodies (the type's documentation).
+    /// - Parameter queue: Step 3 for the records taken: one code per record, 0 queued now, 1
+    ///   queued before.
     private func storeWithBodies(
-        _ records: [Record], decide: RedisScript, queue: RedisScript, decideKeys: [RedisArgument],
-        queueKeys: [RedisArgument]
+        _ records: [Record], decide: RedisScript, decideKeys: [RedisArgument],
+        queue: ([Record]) async throws -> [Int]
     ) async throws -> [Outcome] {
         guard !records.isEmpty else { return [] }
         let decided = try await run(
@@ -134,9 +224,7 @@ struct IngestStore: Sendable {
         try await redis.pipelineFailingOnError(taken.map {
             ["SET", RedisArgument(records[$0].bodyKey), RedisArgument(records[$0].body)]
         })
-        let queued = try await run(
-            queue, keys: queueKeys, arguments: taken.flatMap { records[$0].entry },
-            records: taken.count, codes: 0...1)
+        let queued = try await queue(taken.map { records[$0] })
         for (index, code) in zip(taken, queued) { outcomes[index] = code }
         return outcomes.compactMap(Outcome.init(rawValue:))
     }
@@ -222,6 +310,25 @@ struct IngestStore: Sendable {
             """)
     }
 
+    /// Step 3 for items on a partition other than 0: queues each item not queued there before.
+    /// KEYS: the partition's `:queued` set, its stream. ARGV: per item the entry's values, the id
+    /// first. Codes: 0 queued here, 1 queued before.
+    static let queueItemsOnceScript = RedisScript(
+        """
+        local n = \(IngestedItemEntry.Field.allCases.count)
+        local codes = {}
+        for i = 0, #ARGV / n - 1 do
+          local b = i * n
+          if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 1 then
+            redis.call('XADD', KEYS[2], '*', \(IngestedItemEntry.luaFieldArguments(base: "b")))
+            codes[i + 1] = 0
+          else
+            codes[i + 1] = 1
+          end
+        end
+        return codes
+        """)
+
     /// Queues interactions, duplicates by `interaction_id`. KEYS: ids, stream. ARGV: per
     /// interaction the entry's values, the id first.
     static let storeInteractionsScript = RedisScript(
@@ -239,6 +346,13 @@ struct IngestStore: Sendable {
         end
         return codes
         """)
+}
+
+/// A flag set once, shared by the copies of a value type.
+private final class SharedFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
 
 /// `GetItem` of an id that was never stored.

@@ -60,3 +60,41 @@ package enum StreamEntryID {
         return [UInt64(pieces.first ?? "0") ?? 0, UInt64(pieces.count > 1 ? pieces[1] : "0") ?? 0]
     }
 }
+
+/// Where an interaction sits in the interactions stream, which may be split into partitions
+/// (`STYLECAST_STREAM_PARTITIONS`): its entry id, prefixed with `<partition>/` above partition 0,
+/// since entry ids repeat across partitions. A model's watermark is the last position it was
+/// trained on in each partition: the entry id alone for one partition (as before partitions),
+/// else one id per partition joined by commas (`0-0` for a partition with nothing yet).
+package enum StreamPosition {
+    /// The position of entry `entryID` of `partition`.
+    package static func make(entryID: String, partition: Int) -> String {
+        partition == 0 ? entryID : "\(partition)/\(entryID)"
+    }
+
+    /// The partition and entry id of a position.
+    package static func split(_ position: String) -> (partition: Int, entryID: String) {
+        guard let slash = position.firstIndex(of: "/"), let partition = Int(position[..<slash]) else { return (0, position) }
+        return (partition, String(position[position.index(after: slash)...]))
+    }
+
+    /// The watermark of positions read: the last entry id of each partition among them.
+    package static func watermark(of positions: some Sequence<String>) -> String {
+        var last: [Int: String] = [:]
+        for position in positions {
+            let (partition, id) = split(position)
+            if let current = last[partition], !StreamEntryID.isAfter(id, current) { continue }
+            last[partition] = id
+        }
+        let count = (last.keys.max() ?? 0) + 1
+        return (0..<count).map { last[$0] ?? "0-0" }.joined(separator: ",")
+    }
+
+    /// Whether `position` comes after what `watermark` covers in its partition.
+    package static func isAfter(_ position: String, watermark: String) -> Bool {
+        let (partition, id) = split(position)
+        let marks = watermark.split(separator: ",", omittingEmptySubsequences: false)
+        let mark = partition < marks.count ? String(marks[partition]) : "0-0"
+        return StreamEntryID.isAfter(id, mark)
+    }
+}

@@ -15,6 +15,7 @@ import Synchronization
 package final class RecommendationEngine: Sendable {
     private let configuration: RecommendationConfiguration
     private let redis: RedisClient
+    private let partitions: StreamPartitions
     private let store: ModelStore
     private let cache: RecommendationCache
     /// Copies of cache entries in process memory, `nil` when turned off; kept coherent by
@@ -31,14 +32,16 @@ package final class RecommendationEngine: Sendable {
     /// - Parameters:
     ///   - configuration: Limits, cache lifetime and training parameters.
     ///   - redis: The Redis pool.
+    ///   - partitions: How the interactions stream is split (training reads every partition).
     ///   - logger: Logs training and loading.
     ///   - metrics: Where cache lookups are counted, or `nil`.
     package init(
-        configuration: RecommendationConfiguration, redis: RedisClient, logger: Logger,
-        metrics: PrometheusCollectorRegistry? = nil
+        configuration: RecommendationConfiguration, redis: RedisClient, partitions: StreamPartitions = .single,
+        logger: Logger, metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.configuration = configuration
         self.redis = redis
+        self.partitions = partitions
         self.store = ModelStore(redis: redis)
         let near =
             configuration.nearCacheEntries > 0 && configuration.cacheTimeToLive > .zero
@@ -162,7 +165,7 @@ package final class RecommendationEngine: Sendable {
     }
 
     private func trainAndStore() async throws -> RecommenderModel {
-        let interactions = try await InteractionLog(redis: redis).readAll()
+        let interactions = try await InteractionLog(redis: redis, partitions: partitions).readAll()
         var itemIDs = IdentifierIndex()
         for interaction in interactions { _ = itemIDs.insert(interaction.itemID) }
         let categories = try await store.categories(of: itemIDs.identifiers)

@@ -15,51 +15,63 @@ import StylecastServiceKit
 /// by interaction id). An entry without `user_id`/`item_id` fails every delivery and is
 /// dead-lettered to `<stream>:dead` after `STYLECAST_QUEUE_MAX_DELIVERIES`.
 package struct RecommendationWorker: Service {
-    private let interactions: WorkQueue
-    private let embedded: WorkQueue
+    /// Every partition of `interactions`, with its number (part of each interaction's position).
+    private let interactions: [(queue: WorkQueue, partition: Int)]
+    private let embedded: [WorkQueue]
+    private let partitions: StreamPartitions
+    private let redis: RedisClient
     private let engine: RecommendationEngine
+    private let logger: Logger
 
     /// Creates the worker.
     /// - Parameters:
     ///   - redis: The Redis pool.
+    ///   - partitions: How the work streams are split (every partition is read).
     ///   - consumer: This replica's consumer name.
     ///   - claimIdle: When a dead consumer's entries are claimed.
     ///   - maxDeliveries: Deliveries before dead-lettering.
     ///   - engine: Records interactions and embedded items.
     ///   - logger: Logs failures.
     package init(
-        redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, engine: RecommendationEngine,
-        logger: Logger
+        redis: RedisClient, partitions: StreamPartitions = .single, consumer: String, claimIdle: Duration,
+        maxDeliveries: Int, engine: RecommendationEngine, logger: Logger
     ) throws {
-        func queue(_ stream: WorkStream) throws -> WorkQueue {
-            try WorkQueue(
-                client: redis, stream: stream.key, group: ConsumerGroup.recommendation.rawValue, consumer: consumer,
-                configuration: .init(
-                    claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: stream.deadLetterKey),
-                logger: logger)
+        func queues(_ stream: WorkStream) throws -> [WorkQueue] {
+            try WorkQueue.partitions(
+                of: stream, partitions, client: redis, group: ConsumerGroup.recommendation.rawValue, consumer: consumer,
+                claimIdle: claimIdle, maxDeliveries: maxDeliveries, logger: logger)
         }
-        interactions = try queue(.interactions)
-        embedded = try queue(.itemsEmbedded)
+        interactions = Array(zip(try queues(.interactions), partitions.all))
+        embedded = try queues(.itemsEmbedded)
+        self.partitions = partitions
+        self.redis = redis
         self.engine = engine
+        self.logger = logger
     }
 
     package func run() async throws {
         let worker = self
         let stop: @Sendable () -> Bool = { Task.isShuttingDownGracefully }
+        try await StreamPartitionsRecord.verifyWhenReachable(partitions, on: redis, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.interactions.run(until: stop) { try await worker.handleInteraction($0) } }
-            group.addTask { try await worker.embedded.run(until: stop) { try await worker.handleEmbedded($0) } }
+            for (queue, partition) in worker.interactions {
+                group.addTask { try await queue.run(until: stop) { try await worker.handleInteraction($0, partition: partition) } }
+            }
+            for queue in worker.embedded {
+                group.addTask { try await queue.run(until: stop) { try await worker.handleEmbedded($0) } }
+            }
             try await WorkerGroup.awaitAll(&group)
         }
     }
 
-    /// Records one interaction; throws for an entry without user or item.
-    func handleInteraction(_ entry: WorkQueue.Entry) async throws {
-        guard let interaction = LoggedInteraction(entryID: entry.id, entry: InteractionEntry(fields: { entry[$0] })) else {
+    /// Records one interaction of `partition`; throws for an entry without user or item.
+    func handleInteraction(_ entry: WorkQueue.Entry, partition: Int = 0) async throws {
+        let position = StreamPosition.make(entryID: entry.id, partition: partition)
+        guard let interaction = LoggedInteraction(entryID: position, entry: InteractionEntry(fields: { entry[$0] })) else {
             throw InvalidInput(field: "user_id/item_id", rule: "entry \(entry.id) has no user_id or item_id")
         }
         // Entries the model was trained on are already in its histories.
-        if let model = engine.model, !StreamEntryID.isAfter(entry.id, model.watermark) { return }
+        if let model = engine.model, !StreamPosition.isAfter(position, watermark: model.watermark) { return }
         try await engine.record(interaction)
     }
 

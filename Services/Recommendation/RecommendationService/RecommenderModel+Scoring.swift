@@ -17,7 +17,7 @@ extension RecommenderModel {
         let user = users[userID]
         var events = user.map { histories[$0] } ?? []
         var queryNow = now
-        for logged in recent where StreamEntryID.isAfter(logged.entryID, watermark) {
+        for logged in recent where StreamPosition.isAfter(logged.entryID, watermark: watermark) {
             guard let item = items[logged.itemID] else { continue }
             events.append(
                 UserEvent(item: Int32(item), day: logged.day, weight: logged.weight, isPurchase: logged.kind == "purchase"))

@@ -29,7 +29,8 @@ package struct RecommenderTrainer: Sendable {
 
     /// Trains on every interaction.
     /// - Parameters:
-    ///   - interactions: In stream order; the last one's entry id becomes the watermark.
+    ///   - interactions: In stream order (by time across partitions); the last position of each
+    ///   partition becomes the watermark (``StreamPosition``).
     ///   - categories: Canonical category by item id (items without one get `""`).
     ///   - version: The model version to stamp.
     /// - Returns: The trained model, or an empty one without interactions.
@@ -37,7 +38,7 @@ package struct RecommenderTrainer: Sendable {
     package func train(
         _ interactions: [LoggedInteraction], categories: [String: String], version: UInt64
     ) throws(RecommenderError) -> RecommenderModel {
-        guard let last = interactions.last else { return .empty(version: version) }
+        guard !interactions.isEmpty else { return .empty(version: version) }
         let started = ContinuousClock.now
         var users = IdentifierIndex()
         var items = IdentifierIndex()
@@ -65,7 +66,7 @@ package struct RecommenderTrainer: Sendable {
         let repurchase = try RepurchaseModel(itemCount: items.count, window: repurchaseWindowDays)
         let elapsed = ContinuousClock.now - started
         return RecommenderModel(
-            version: version, watermark: last.entryID, users: users, items: items, histories: histories,
+            version: version, watermark: StreamPosition.watermark(of: interactions.lazy.map(\.entryID)), users: users, items: items, histories: histories,
             categories: items.identifiers.map { categories[$0] ?? "" }, now: now, interactionCount: interactions.count,
             trainingMilliseconds: elapsed.milliseconds,
             als: als, coOccurrence: coOccurrence, popularity: popularity, repurchase: repurchase, weights: weights)

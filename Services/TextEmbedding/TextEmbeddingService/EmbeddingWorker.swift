@@ -4,6 +4,7 @@ import StylecastAttributes
 import StylecastContracts
 import StylecastErrors
 import StylecastRedis
+import StylecastServiceKit
 
 /// The queue worker: consumes `stylecast:{items.ingested}` as the `text-embedding` consumer
 /// group, embeds each item's title and description, stores the vector and the attributes, then
@@ -22,8 +23,11 @@ package struct EmbeddingWorker: Service {
     /// The consumer group of this service.
     package static let group = ConsumerGroup.textEmbedding.rawValue
 
-    private let queue: WorkQueue
-    private let applier: IdempotentApplier
+    /// Per partition of `items.ingested`: its queue and the applier that publishes on the same
+    /// partition of `items.embedded` (an item's id decides both, so the markers of entries of one
+    /// partition never meet those of another, whose entry IDs may be the same).
+    private let partitions: [(queue: WorkQueue, applier: IdempotentApplier, partition: Int)]
+    private let partitionCount: StreamPartitions
     private let redis: RedisClient
     private let service: EmbeddingService
     private let logger: Logger
@@ -31,6 +35,7 @@ package struct EmbeddingWorker: Service {
     /// Creates the worker.
     /// - Parameters:
     ///   - redis: The Redis pool.
+    ///   - partitions: How the work streams are split.
     ///   - consumer: This replica's consumer name.
     ///   - claimIdle: When a dead consumer's entries are claimed.
     ///   - maxDeliveries: Deliveries before dead-lettering.
@@ -38,18 +43,20 @@ package struct EmbeddingWorker: Service {
     ///     attributes (zero-shot reuses the item's embedding).
     ///   - logger: Logs each failure.
     package init(
-        redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, service: EmbeddingService,
-        logger: Logger
+        redis: RedisClient, partitions: StreamPartitions = .single, consumer: String, claimIdle: Duration,
+        maxDeliveries: Int, service: EmbeddingService, logger: Logger
     ) throws {
-        queue = try WorkQueue(
-            client: redis, stream: IngestedItemEntry.stream.key, group: Self.group, consumer: consumer,
-            configuration: .init(
-                claimIdleTime: claimIdle, maxDeliveries: maxDeliveries,
-                deadLetterStream: IngestedItemEntry.stream.deadLetterKey),
-            logger: logger)
-        applier = IdempotentApplier(
-            client: redis,
-            markerPrefix: StylecastKeys.appliedMarkerPrefix(hashTag: EmbeddedItemEntry.stream.rawValue, scope: Self.group))
+        let queues = try WorkQueue.partitions(
+            of: IngestedItemEntry.stream, partitions, client: redis, group: Self.group, consumer: consumer,
+            claimIdle: claimIdle, maxDeliveries: maxDeliveries, logger: logger)
+        self.partitions = zip(queues, partitions.all).map { queue, partition in
+            let applier = IdempotentApplier(
+                client: redis,
+                markerPrefix: StylecastKeys.appliedMarkerPrefix(
+                    hashTag: EmbeddedItemEntry.stream.hashTag(partition: partition), scope: Self.group))
+            return (queue, applier, partition)
+        }
+        self.partitionCount = partitions
         self.redis = redis
         self.service = service
         self.logger = logger
@@ -57,13 +64,23 @@ package struct EmbeddingWorker: Service {
 
     package func run() async throws {
         let worker = self
-        // Stops between entries on graceful shutdown, finishing the batch in hand (not cancelled:
-        // its writes and acknowledgements would fail half way).
-        try await worker.queue.run(until: { Task.isShuttingDownGracefully }) { entry in try await worker.handle(entry) }
+        try await StreamPartitionsRecord.verifyWhenReachable(partitionCount, on: redis, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (queue, applier, partition) in worker.partitions {
+                // Stops between entries on graceful shutdown, finishing the batch in hand (not
+                // cancelled: its writes and acknowledgements would fail half way).
+                group.addTask {
+                    try await queue.run(until: { Task.isShuttingDownGracefully }) { entry in
+                        try await worker.handle(entry, publishingWith: applier, on: partition)
+                    }
+                }
+            }
+            try await WorkerGroup.awaitAll(&group)
+        }
     }
 
     /// Processes one entry: embed, store, publish. Throws for a malformed entry.
-    func handle(_ entry: WorkQueue.Entry) async throws {
+    func handle(_ entry: WorkQueue.Entry, publishingWith applier: IdempotentApplier, on partition: Int) async throws {
         let ingested = IngestedItemEntry(fields: { entry[$0] })
         let itemID = ingested[.itemID]
         guard !itemID.isEmpty else {
@@ -90,6 +107,7 @@ package struct EmbeddingWorker: Service {
             [.argument(RedisArgument(field.name)), .argument(RedisArgument(field.value))]
         }
         _ = try await applier.apply(
-            entryID: entry.id, writes: [RedisWrite(["XADD", .key(EmbeddedItemEntry.stream.key), "*"] + fields)])
+            entryID: entry.id,
+            writes: [RedisWrite(["XADD", .key(EmbeddedItemEntry.stream.key(partition: partition)), "*"] + fields)])
     }
 }

@@ -5,6 +5,7 @@ import StylecastErrors
 import StylecastForecast
 import StylecastProto
 import StylecastRedis
+import StylecastServiceKit
 
 /// `ForecastNewProduct`: a ``NewProductForecaster`` trained from the products with weekly sales
 /// that reached the aggregator (VISUELLE) and the search-interest series ingest stored, retrained
@@ -111,8 +112,9 @@ actor NewProductModel {
 
     /// The VISUELLE search-interest series by term, up to `cutDay` when given.
     private func signals(upTo cutDay: CivilDay?) async throws -> [String: [(week: String, value: Double)]] {
-        let ids = (try await redis.send("SMEMBERS", RedisArgument(StylecastKeys.signalIDs)).array ?? []).compactMap(\.string)
-            .filter { $0.hasPrefix("visuelle:") }
+        let partitions = try await StreamPartitionsRecord.recorded(on: redis)
+        let ids = try await redis.pipeline(partitions.all.map { ["SMEMBERS", RedisArgument(StylecastKeys.signalIDs(partition: $0))] })
+            .flatMap { $0.array ?? [] }.compactMap(\.string).filter { $0.hasPrefix("visuelle:") }
         guard !ids.isEmpty else { return [:] }
         var signals: [String: [(week: String, value: Double)]] = [:]
         for bytes in try await redis.values(of: ids.map(StylecastKeys.signal)) {

@@ -40,6 +40,7 @@ struct TrendAggregator: Service {
     static let visuelleUnitsScale = 1065.0
 
     private let redis: RedisClient
+    private let partitions: StreamPartitions
     private let queues: [(WorkQueue, IdempotentApplier, Kind)]
     private let parked: ParkedPurchases
     private let vocabulary: TrendVocabulary
@@ -47,35 +48,41 @@ struct TrendAggregator: Service {
 
     enum Kind { case item, interaction, signal, arrival }
 
+    /// Reads every partition of each stream (``StreamPartitions``). Entry IDs repeat across the
+    /// partitions of a stream, so the markers of partitions above 0 carry the partition in their
+    /// scope (`items#2`); partition 0 keeps the scope of an unpartitioned stream.
     init(
-        redis: RedisClient, consumer: String, claimIdle: Duration, maxDeliveries: Int, maximumValuesPerKind: Int,
-        logger: Logger
+        redis: RedisClient, partitions: StreamPartitions = .single, consumer: String, claimIdle: Duration,
+        maxDeliveries: Int, maximumValuesPerKind: Int, logger: Logger
     ) throws {
         self.redis = redis
+        self.partitions = partitions
         self.logger = logger
         parked = ParkedPurchases(redis: redis)
         vocabulary = TrendVocabulary(redis: redis, maximumValuesPerKind: maximumValuesPerKind, logger: logger)
         // Items as ingest stores them count only by their arrival, which releases parked purchases.
-        queues = try [
+        var queues: [(WorkQueue, IdempotentApplier, Kind)] = []
+        for (stream, scope, kind) in [
             (WorkStream.itemsEmbedded, "items", Kind.item), (.interactions, "interactions", Kind.interaction),
             (.signals, "signals", Kind.signal), (.itemsIngested, "arrivals", Kind.arrival),
-        ].map { stream, scope, kind in
-            (
-                try WorkQueue(
-                    client: redis, stream: stream.key, group: Self.group, consumer: consumer,
-                    configuration: .init(
-                        claimIdleTime: claimIdle, maxDeliveries: maxDeliveries, deadLetterStream: stream.deadLetterKey),
-                    logger: logger),
-                IdempotentApplier(
+        ] {
+            let streamQueues = try WorkQueue.partitions(
+                of: stream, partitions, client: redis, group: Self.group, consumer: consumer, claimIdle: claimIdle,
+                maxDeliveries: maxDeliveries, logger: logger)
+            for (queue, partition) in zip(streamQueues, partitions.all) {
+                let applier = IdempotentApplier(
                     client: redis,
-                    markerPrefix: StylecastKeys.appliedMarkerPrefix(hashTag: StylecastKeys.Trends.hashTag, scope: scope)),
-                kind
-            )
+                    markerPrefix: StylecastKeys.appliedMarkerPrefix(
+                        hashTag: StylecastKeys.Trends.hashTag, scope: partition == 0 ? scope : "\(scope)#\(partition)"))
+                queues.append((queue, applier, kind))
+            }
         }
+        self.queues = queues
     }
 
     func run() async throws {
         let aggregator = self
+        try await StreamPartitionsRecord.verifyWhenReachable(partitions, on: redis, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (queue, applier, kind) in aggregator.queues {
                 group.addTask {

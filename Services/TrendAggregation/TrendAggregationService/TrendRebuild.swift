@@ -1,9 +1,10 @@
 import StylecastContracts
 import StylecastRedis
+import StylecastServiceKit
 
 /// Rebuilds every trend series from the retained streams: deletes every `stylecast:{trends}:*`
 /// key (series, totals, examples, parked purchases, idempotency markers) and re-creates the consumer group
-/// `trend-aggregation` at the start of the three streams it reads, in one Lua script, so the
+/// `trend-aggregation` at the start of the three streams it reads (every partition), in one Lua script, so the
 /// running workers aggregate every entry again (docs/operations.md, "Rebuilding the trend series").
 ///
 /// Safe while trend-aggregation runs: an entry a worker applies after the script has its marker
@@ -19,9 +20,9 @@ package enum TrendRebuild {
         package var entries: Int
     }
 
-    /// The streams trend-aggregation reads.
-    package static var streams: [String] {
-        [WorkStream.itemsEmbedded, .interactions, .signals].map(\.key)
+    /// The streams trend-aggregation reads, every partition of each.
+    package static func streams(_ partitions: StreamPartitions) -> [String] {
+        [WorkStream.itemsEmbedded, .interactions, .signals].flatMap { $0.keys(partitions) }
     }
 
     static let script = RedisScript(
@@ -48,8 +49,9 @@ package enum TrendRebuild {
     /// - Parameter redis: The deployment's Redis.
     /// - Returns: Keys deleted and entries to aggregate again.
     package static func run(redis: RedisClient) async throws -> Summary {
+        let partitions = try await StreamPartitionsRecord.recorded(on: redis)
         let reply = try await redis.evaluate(
-            script, keys: streams.map { RedisArgument($0) },
+            script, keys: streams(partitions).map { RedisArgument($0) },
             arguments: [RedisArgument(StylecastKeys.Trends.all), RedisArgument(TrendAggregator.group)])
         let numbers = (reply.array ?? []).compactMap { $0.integer }
         return Summary(deletedKeys: Int(numbers.first ?? 0), entries: Int(numbers.count > 1 ? numbers[1] : 0))

@@ -91,6 +91,9 @@ public struct ServiceConfiguration: Sendable {
     public var queueClaimIdle: Duration
     /// Deliveries after which a failing entry moves to the dead-letter stream.
     public var queueMaxDeliveries: Int
+    /// How many partitions each work stream has (`STYLECAST_STREAM_PARTITIONS`); the same in
+    /// every service on one Redis (``StreamPartitionsRecord``).
+    public var streamPartitions: StreamPartitions = .single
     /// Largest gRPC message accepted, in bytes.
     public var maxMessageBytes: Int
     /// Most concurrent HTTP/2 streams (calls) per client connection.
@@ -154,6 +157,10 @@ public struct ServiceConfiguration: Sendable {
                 "STYLECAST_MAX_MESSAGE_BYTES", default: 4 << 20, range: 1024...(256 << 20)),
             authToken: reader.raw("STYLECAST_AUTH_TOKEN"),
             tls: nil)
+        configuration.streamPartitions =
+            (try? StreamPartitions(
+                count: reader.integer(StreamPartitions.environmentVariable, default: 1, range: 1...StreamPartitions.maximum)))
+            ?? .single
         configuration.grpcMaxStreams = reader.integer("STYLECAST_GRPC_MAX_STREAMS", default: 128, range: 1...100_000)
         configuration.healthMaxWatchers = reader.integer("STYLECAST_HEALTH_MAX_WATCHERS", default: 100, range: 0...100_000)
         configuration.metricsIdleTimeout = reader.milliseconds(

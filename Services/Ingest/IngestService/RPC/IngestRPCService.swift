@@ -126,7 +126,8 @@ package enum IngestServiceBuilder {
                 "max_streams": "\(configuration.maxStreams)",
             ])
         let pipeline = IngestPipeline(
-            configuration: configuration, redis: context.redis, classifier: classifier, metrics: context.metrics)
+            configuration: configuration, redis: context.redis, partitions: context.configuration.streamPartitions,
+            classifier: classifier, metrics: context.metrics)
         return ServiceParts(rpcServices: [
             IngestRPCService(
                 pipeline: pipeline, maxStreams: configuration.maxStreams,

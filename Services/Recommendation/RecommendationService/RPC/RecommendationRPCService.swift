@@ -47,12 +47,14 @@ package enum RecommendationServiceBuilder {
     package static func parts(context: ServiceContext) async throws -> ServiceParts {
         let configuration = try RecommendationConfiguration.read(environment: context.environment)
         let engine = RecommendationEngine(
-            configuration: configuration, redis: context.redis, logger: context.logger, metrics: context.metrics)
+            configuration: configuration, redis: context.redis, partitions: context.configuration.streamPartitions,
+            logger: context.logger, metrics: context.metrics)
         let loader = ModelLoader(
             engine: engine, readiness: context.readiness, pollInterval: configuration.modelPollInterval,
             logger: context.logger)
         let worker = try RecommendationWorker(
-            redis: context.redis, consumer: context.configuration.consumerName,
+            redis: context.redis, partitions: context.configuration.streamPartitions,
+            consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             engine: engine, logger: context.logger)
         let invalidation = engine.nearCache.map {

@@ -118,7 +118,8 @@ package enum TextEmbeddingServiceBuilder {
         let service = EmbeddingService(
             engine: engine, batcher: batcher, cache: cache, combiner: combiner, configuration: configuration)
         let worker = try EmbeddingWorker(
-            redis: context.redis, consumer: context.configuration.consumerName,
+            redis: context.redis, partitions: context.configuration.streamPartitions,
+            consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             service: service, logger: context.logger)
         // Shutdown runs in reverse: the worker stops taking entries before the batcher stops.

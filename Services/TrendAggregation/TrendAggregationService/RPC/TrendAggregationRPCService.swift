@@ -79,7 +79,8 @@ package enum TrendAggregationServiceBuilder {
         let valuesPerKind = reader.integer("STYLECAST_TRENDS_MAX_VALUES_PER_KIND", default: 2000, range: 10...1_000_000)
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         let aggregator = try TrendAggregator(
-            redis: context.redis, consumer: context.configuration.consumerName,
+            redis: context.redis, partitions: context.configuration.streamPartitions,
+            consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             maximumValuesPerKind: valuesPerKind, logger: context.logger)
         return ServiceParts(
