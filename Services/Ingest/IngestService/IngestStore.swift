@@ -311,41 +311,31 @@ struct IngestStore: Sendable {
     }
 
     /// Step 3 for items on a partition other than 0: queues each item not queued there before.
-    /// KEYS: the partition's `:queued` set, its stream. ARGV: per item the entry's values, the id
-    /// first. Codes: 0 queued here, 1 queued before.
-    static let queueItemsOnceScript = RedisScript(
-        """
-        local n = \(IngestedItemEntry.Field.allCases.count)
-        local codes = {}
-        for i = 0, #ARGV / n - 1 do
-          local b = i * n
-          if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 1 then
-            redis.call('XADD', KEYS[2], '*', \(IngestedItemEntry.luaFieldArguments(base: "b")))
-            codes[i + 1] = 0
-          else
-            codes[i + 1] = 1
-          end
-        end
-        return codes
-        """)
+    /// KEYS: the partition's `:queued` set, its stream.
+    static let queueItemsOnceScript = queueNewIDsScript(IngestedItemFields.self)
 
-    /// Queues interactions, duplicates by `interaction_id`. KEYS: ids, stream. ARGV: per
-    /// interaction the entry's values, the id first.
-    static let storeInteractionsScript = RedisScript(
-        """
-        local n = \(InteractionEntry.Field.allCases.count)
-        local codes = {}
-        for i = 0, #ARGV / n - 1 do
-          local b = i * n
-          if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 0 then
-            codes[i + 1] = 1
-          else
-            redis.call('XADD', KEYS[2], '*', \(InteractionEntry.luaFieldArguments(base: "b")))
-            codes[i + 1] = 0
-          end
-        end
-        return codes
-        """)
+    /// Queues interactions, duplicates by `interaction_id`. KEYS: ids, stream.
+    static let storeInteractionsScript = queueNewIDsScript(InteractionFields.self)
+
+    /// Queues each record whose id `SADD` adds to KEYS[1] on the stream KEYS[2]. ARGV: per record
+    /// the entry's values, the id first. Codes: 0 queued here, 1 the id was there before.
+    static func queueNewIDsScript<Schema: WorkStreamSchema>(_: Schema.Type) -> RedisScript {
+        RedisScript(
+            """
+            local n = \(Schema.Field.allCases.count)
+            local codes = {}
+            for i = 0, #ARGV / n - 1 do
+              local b = i * n
+              if redis.call('SADD', KEYS[1], ARGV[b + 1]) == 1 then
+                redis.call('XADD', KEYS[2], '*', \(WorkStreamEntry<Schema>.luaFieldArguments(base: "b")))
+                codes[i + 1] = 0
+              else
+                codes[i + 1] = 1
+              end
+            end
+            return codes
+            """)
+    }
 }
 
 /// A flag set once, shared by the copies of a value type.
