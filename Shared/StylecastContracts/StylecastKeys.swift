@@ -80,18 +80,34 @@ public enum StylecastKeys {
         public static func recent(userID: String) -> String { cache(userID: userID) + ":recent" }
     }
 
-    /// The keys of trend-aggregation, all under the tag `{trends}` (one slot: a rebuild deletes
-    /// them with one script).
+    /// The keys of trend-aggregation. They are split into as many trend partitions as the work
+    /// streams have partitions (``StreamPartitions``): an attribute's keys (its series, its
+    /// example items and the set of series listed there) are on the partition of `kind:value`,
+    /// with the tag `{trends}` for partition 0 and `{trends#<p>}` above, so on Redis Cluster the
+    /// series spread over slots. What is kept per source or per kind (totals, the vocabulary,
+    /// parked purchases) stays under `{trends}`. With one partition every key is under `{trends}`.
     public enum Trends {
-        private static let prefix = "\(namespace):{trends}"
-        /// The hash tag every trend key carries (idempotency markers included).
-        public static let hashTag = "trends"
-        /// A `SCAN`/`KEYS` pattern matching every trend key.
-        public static let all = prefix + ":*"
+        /// The hash tag of partition 0 of the trend keys (idempotency markers included).
+        public static let hashTag = hashTag(partition: 0)
+        /// The hash tag of one trend partition: `trends`, then `#<partition>` above 0.
+        public static func hashTag(partition: Int) -> String { partition == 0 ? "trends" : "trends#\(partition)" }
+        /// The trend partition of an attribute's keys.
+        public static func partition(kind: String, value: String, of partitions: StreamPartitions) -> Int {
+            partitions.partition(of: "\(kind):\(value)")
+        }
+        private static func prefix(partition: Int) -> String { "\(namespace):{\(hashTag(partition: partition))}" }
+        private static let prefix = prefix(partition: 0)
+        private static func attributePrefix(kind: String, value: String, partitions: StreamPartitions) -> String {
+            prefix(partition: partition(kind: kind, value: value, of: partitions))
+        }
+        /// A `SCAN`/`KEYS` pattern matching every trend key of every partition.
+        public static let all = "\(namespace):{trends[}#]*"
         /// Set: every `measure|source|market` with data.
         public static let sources = prefix + ":sources"
-        /// Set: every `measure|source|market|kind|value` with a series.
-        public static let topics = prefix + ":topics"
+        /// Set: every `measure|source|market|kind|value` with a series on partition 0.
+        public static let topics = topics(partition: 0)
+        /// Set: every `measure|source|market|kind|value` with a series on one trend partition.
+        public static func topics(partition: Int) -> String { prefix(partition: partition) + ":topics" }
         /// Set: the items with VISUELLE weekly sales (new-product training rows).
         public static let products = prefix + ":products"
         /// Hash week -> the volume of a (measure, source, market).
@@ -99,24 +115,27 @@ public enum StylecastKeys {
             "\(prefix):totals:\(measure):\(source):\(market)"
         }
         /// Hash week -> an attribute's amount under a (measure, source, market).
-        public static func series(measure: String, source: String, market: String, kind: String, value: String) -> String {
-            "\(prefix):series:\(measure):\(source):\(market):\(kind):\(value)"
+        public static func series(
+            measure: String, source: String, market: String, kind: String, value: String, partitions: StreamPartitions
+        ) -> String {
+            "\(attributePrefix(kind: kind, value: value, partitions: partitions)):series:\(measure):\(source):\(market):\(kind):\(value)"
         }
         /// Hash week -> how many search series were summed into the `interest` series.
         public static func seriesCount(
-            measure: String, source: String, market: String, kind: String, value: String
+            measure: String, source: String, market: String, kind: String, value: String, partitions: StreamPartitions
         ) -> String {
-            "\(prefix):series-count:\(measure):\(source):\(market):\(kind):\(value)"
+            "\(attributePrefix(kind: kind, value: value, partitions: partitions)):series-count:\(measure):\(source):\(market):\(kind):\(value)"
         }
         /// Sorted set item id -> release day: example items of an attribute in a market.
-        public static func examples(market: String, kind: String, value: String) -> String {
-            "\(prefix):examples:\(market):\(kind):\(value)"
+        public static func examples(market: String, kind: String, value: String, partitions: StreamPartitions) -> String {
+            "\(attributePrefix(kind: kind, value: value, partitions: partitions)):examples:\(market):\(kind):\(value)"
         }
         /// Set: the values of an attribute kind admitted to series.
         public static func values(kind: String) -> String { "\(prefix):values:\(kind)" }
         /// What the parked-purchase hashes' keys start with.
         public static let parkedPurchasesPrefix = prefix + ":parked-purchases:"
-        /// Hash purchase entry id -> `"<timestamp> <quantity>"`: purchases waiting for their item.
+        /// Hash purchase (its entry ID, `<partition>/<entry ID>` above partition 0) -> `"<timestamp> <quantity>"`:
+        /// purchases waiting for their item.
         public static func parkedPurchases(itemID: String) -> String { parkedPurchasesPrefix + itemID }
     }
 }

@@ -24,4 +24,11 @@ public struct RedisWrite: Sendable, Hashable {
     /// Creates a write.
     /// - Parameter parts: The command name and its arguments, keys marked with ``Part/key(_:)``.
     public init(_ parts: [Part]) { self.parts = parts }
+
+    /// The keys the command touches, in order.
+    public var keys: [String] {
+        parts.compactMap { part in
+            if case .key(let key) = part { key } else { nil }
+        }
+    }
 }

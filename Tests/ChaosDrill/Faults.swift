@@ -281,7 +281,8 @@ struct Faults: Sendable {
 
     /// A category with a launches series, for the outage calls.
     func someCategory() async -> String {
-        let topics = (try? await stack.redis.send("SMEMBERS", RedisArgument(Keys.trendTopics)).array) ?? []
+        let replies = (try? await stack.redis.pipeline(Keys.trendTopics.map { ["SMEMBERS", RedisArgument($0)] })) ?? []
+        let topics = replies.flatMap { $0.array ?? [] }
         return topics.compactMap(\.string).compactMap { member -> String? in
             let parts = member.split(separator: "|", maxSplits: 4).map(String.init)
             return parts.count == 5 && parts[0] == "launches" && parts[3] == "category" ? parts[4] : nil

@@ -44,8 +44,8 @@ enum Keys {
     static let signalIDs = StylecastKeys.signalIDs
     /// trend-aggregation's sources (`measure|source|market`) and each one's weekly totals.
     static let trendSources = StylecastKeys.Trends.sources
-    /// trend-aggregation's series (`measure|source|market|kind|value`).
-    static let trendTopics = StylecastKeys.Trends.topics
+    /// trend-aggregation's series (`measure|source|market|kind|value`), one set per trend partition.
+    static var trendTopics: [String] { partitions.all.map { StylecastKeys.Trends.topics(partition: $0) } }
 
     static func dead(_ stream: String) -> String {
         WorkStream.partition(named: stream).map { $0.stream.deadLetterKey(partition: $0.partition) } ?? stream + ":dead"

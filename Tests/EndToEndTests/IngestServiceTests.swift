@@ -53,10 +53,11 @@ struct IngestHarness {
     var embedding: RunningService?
     let client: RedisClient
 
-    static func start(withEmbedding: Bool = false) async throws -> IngestHarness {
+    /// Starts Redis and the services, with `environment` added to theirs.
+    static func start(withEmbedding: Bool = false, environment: [String: String] = [:]) async throws -> IngestHarness {
         let redis = try await TestStackRedis.start()
-        let ingest = try startService("ingest", redis: redis.url)
-        let embedding = withEmbedding ? try startService("text-embedding", redis: redis.url) : nil
+        let ingest = try startService("ingest", redis: redis.url, environment: environment)
+        let embedding = withEmbedding ? try startService("text-embedding", redis: redis.url, environment: environment) : nil
         let harness = IngestHarness(redis: redis, ingest: ingest, embedding: embedding, client: RedisClient(url: redis.url))
         for service in [ingest] + (embedding.map { [$0] } ?? []) {
             try await service.requireServing(timeout: .seconds(90))

@@ -47,7 +47,7 @@ struct PipelineReliabilityTests {
         let stream = WorkStream.itemsEmbedded.key
         try await TrendCallsTests.drain(harness.client, stream: WorkStream.itemsIngested.key)
         try await TrendCallsTests.drain(harness.client, stream: stream)
-        let sales = StylecastKeys.Trends.series(measure: "sales", source: "shop", market: "WW", kind: "category", value: "dress")
+        let sales = StylecastKeys.Trends.series(measure: "sales", source: "shop", market: "WW", kind: "category", value: "dress", partitions: .single)
         let expected = ["2023-01-02": "1065", "2023-01-09": "2130", "2023-01-16": "3195"]
         #expect(try await Self.hash(harness.client, sales) == expected)
         #expect(try await Self.hash(harness.client, StylecastKeys.Trends.totals(measure: "launches", source: "shop", market: "WW")) == ["2023-01-02": "1"])

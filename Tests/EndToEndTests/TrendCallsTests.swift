@@ -49,6 +49,13 @@ struct TrendCallsTests {
         return trend
     }
 
+    /// Starts ingest and trend-aggregation with `count` stream partitions.
+    static func startPartitioned(_ count: Int) async throws -> (StreamPartitions, IngestHarness, RunningService) {
+        let environment = [StreamPartitions.environmentVariable: "\(count)"]
+        let harness = try await IngestHarness.start(environment: environment)
+        return (try StreamPartitions(count: count), harness, try await startTrends(harness, environment: environment))
+    }
+
     /// One search series as a JSON line of the generic format.
     static func seriesLine(source: String, term: String, geo: String, group: String = "", points: [(String, Double)]) -> String {
         let object: [String: Any] = [
@@ -200,10 +207,12 @@ struct TrendCallsTests {
         await harness.stop()
     }
 
-    @Test("purchases ingested before their items count the same as after; those of an item that never comes wait with an expiry")
-    func purchasesBeforeItems() async throws {
-        let harness = try await IngestHarness.start()
-        let trend = try await Self.startTrends(harness)
+    @Test(
+        "purchases ingested before their items count the same as after; those of an item that never comes wait with an expiry",
+        arguments: [1, 3])
+    func purchasesBeforeItems(partitionCount: Int) async throws {
+        // With 3 stream partitions the series spread over 3 trend partitions too.
+        let (partitions, harness, trend) = try await Self.startPartitioned(partitionCount)
         let combos = [("dress", "black"), ("dress", "red"), ("coat", "black"), ("shirt", "red")]
         func items(_ source: String) -> [String] {
             combos.flatMap { category, color in
@@ -233,10 +242,14 @@ struct TrendCallsTests {
             let run = try await harness.ingestLines(lines, as: name)
             #expect(run.status == 0, "\(run.output.suffix(500))")
         }
-        try await Self.drain(harness.client, stream: WorkStream.interactions.key)
+        for stream in WorkStream.interactions.keys(partitions) { try await Self.drain(harness.client, stream: stream) }
         let late = try await harness.ingestLines(items("late"), as: "late.jsonl")
         #expect(late.summary.counts("items").accepted == combos.count * 2, "\(late.output.suffix(500))")
-        try await Self.drain(harness.client, stream: WorkStream.itemsIngested.key)
+        for stream in WorkStream.itemsIngested.keys(partitions) { try await Self.drain(harness.client, stream: stream) }
+        let topicsPerPartition = try await harness.client.pipeline(
+            partitions.all.map { ["SCARD", RedisArgument(StylecastKeys.Trends.topics(partition: $0))] }
+        ).map { $0.integer ?? 0 }
+        #expect(topicsPerPartition.filter { $0 > 0 }.count == min(partitionCount, 3), "\(topicsPerPartition)")
 
         try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
             for (kind, value) in [("category", "dress"), ("category", "coat"), ("category", "shirt"), ("color", "black"), ("color", "red")] {
@@ -260,6 +273,70 @@ struct TrendCallsTests {
         #expect(parked.array?.compactMap(\.string) == [StylecastKeys.Trends.parkedPurchases(itemID: "late:never")])
         let ttl = try await harness.integer("PTTL", RedisArgument(StylecastKeys.Trends.parkedPurchases(itemID: "late:never")))
         #expect(ttl > 29 * 86_400 * 1000 && ttl <= 30 * 86_400 * 1000)
+        #expect(await trend.stop() == 0)
+        await harness.stop()
+    }
+
+    @Test(
+        "stylecast rebuild-trends deletes every trend key of every trend partition and the running service counts every entry again to the same series; a cluster refuses it",
+        arguments: [1, 3])
+    func rebuildTrends(partitionCount: Int) async throws {
+        // With 3 stream partitions the series spread over 3 trend partitions too.
+        let (partitions, harness, trend) = try await Self.startPartitioned(partitionCount)
+        let monday = try #require(CivilDay(iso: "2022-03-07"))
+        let items = ["dress", "coat", "shirt", "skirt"].flatMap { category in
+            ["black", "red"].map { color in
+                #"{"source":"shop","source_id":"\#(category)-\#(color)","title":"\#(color) \#(category)","category":"\#(category)","color":"\#(color)"}"#
+            }
+        }
+        let purchases = (0..<400).map { n in
+            let category = ["dress", "coat", "shirt", "skirt"][n % 4]
+            let color = n % 3 == 0 ? "red" : "black"
+            let time = monday.adding(days: n % 70).unixTime + Int64(n)
+            return #"{"userId":"u\#(n % 17)","itemId":"shop:\#(category)-\#(color)","kind":"purchase","timestamp":"\#(time)","quantity":\#(1 + n % 2),"interactionId":"tx:\#(n)"}"#
+        }
+        for (lines, name) in [(items, "items.jsonl"), (purchases, "purchases.jsonl")] {
+            let run = try await harness.ingestLines(lines, as: name)
+            #expect(run.status == 0, "\(run.output.suffix(500))")
+        }
+        let streams = WorkStream.interactions.keys(partitions) + WorkStream.itemsIngested.keys(partitions)
+        for stream in streams { try await Self.drain(harness.client, stream: stream) }
+        func series() async throws -> [String: [String: Double]] {
+            try await trend.withClient(Stylecast_V1_TrendAggregation.Client.init) { service in
+                var result: [String: [String: Double]] = [:]
+                for (kind, value) in [("category", "dress"), ("category", "skirt"), ("color", "red"), ("color", "black")] {
+                    let series = try await service.getSeries(.with {
+                        $0.kind = kind
+                        $0.value = value
+                        $0.measure = "purchases"
+                        $0.source = "shop"
+                        $0.market = "WW"
+                    })
+                    result["\(kind)=\(value)"] = Dictionary(uniqueKeysWithValues: series.amounts.map { ($0.week, $0.value) })
+                }
+                return result
+            }
+        }
+        let before = try await series()
+        #expect(before.values.allSatisfy { $0.count == 10 }, "\(before.mapValues(\.count))")
+
+        if harness.redis.cluster != nil {
+            let rebuild = try await PipelineReliabilityTests.cli(["rebuild-trends", "--redis-url", harness.redis.environmentValue])
+            #expect(rebuild.status != 0, "\(rebuild.output)")
+            #expect(rebuild.output.contains("slot"), "\(rebuild.output)")
+        } else {
+            // KEYS sees every key on one server only.
+            let keysBefore = try await harness.client.send("KEYS", RedisArgument(StylecastKeys.Trends.all)).array?.count ?? 0
+            let outsidePartition0 = try await harness.client.send("KEYS", "stylecast:{trends#*").array?.count ?? 0
+            #expect((outsidePartition0 > 0) == (partitionCount > 1), "\(outsidePartition0) keys outside {trends}")
+            let rebuild = try await PipelineReliabilityTests.cli(["rebuild-trends", "--redis-url", harness.redis.environmentValue])
+            #expect(rebuild.status == 0, "\(rebuild.output)")
+            // Series, totals, topics and markers of every trend partition go; the streams stay.
+            #expect(rebuild.output.contains("deleted \(keysBefore) trend keys"), "\(rebuild.output) (\(keysBefore) before)")
+            #expect(rebuild.output.contains("reads \(purchases.count) stream entries again"), "\(rebuild.output)")
+            for stream in streams { try await Self.drain(harness.client, stream: stream) }
+            #expect(try await series() == before)
+        }
         #expect(await trend.stop() == 0)
         await harness.stop()
     }

@@ -28,21 +28,45 @@ struct KeysTests {
         #expect(RedisKey.hashTag(of: StylecastKeys.textEmbedding(sha1: "ab12")) == "ab12")
     }
 
-    @Test("every trend key is on the {trends} slot, so a rebuild's one script can delete them all")
-    func trendKeysShareOneSlot() {
+    @Test("with one partition every trend key is on the {trends} slot, as before partitions")
+    func trendKeysOnOnePartition() {
         let keys = [
             StylecastKeys.Trends.sources, StylecastKeys.Trends.topics, StylecastKeys.Trends.products,
             StylecastKeys.Trends.totals(measure: "sales", source: "visuelle", market: "IT"),
-            StylecastKeys.Trends.series(measure: "sales", source: "visuelle", market: "IT", kind: "colour", value: "red"),
-            StylecastKeys.Trends.seriesCount(measure: "interest", source: "gt", market: "US", kind: "term", value: "x"),
-            StylecastKeys.Trends.examples(market: "IT", kind: "category", value: "dress"),
+            StylecastKeys.Trends.series(measure: "sales", source: "visuelle", market: "IT", kind: "colour", value: "red", partitions: .single),
+            StylecastKeys.Trends.seriesCount(measure: "interest", source: "gt", market: "US", kind: "term", value: "x", partitions: .single),
+            StylecastKeys.Trends.examples(market: "IT", kind: "category", value: "dress", partitions: .single),
             StylecastKeys.Trends.values(kind: "colour"), StylecastKeys.Trends.parkedPurchases(itemID: "shop:1"),
             StylecastKeys.appliedMarkerPrefix(hashTag: StylecastKeys.Trends.hashTag, scope: "items") + "1-0",
         ]
-        #expect(keys.allSatisfy { RedisKey.hashTag(of: $0) == StylecastKeys.Trends.hashTag })
-        #expect(keys.allSatisfy { $0.hasPrefix(String(StylecastKeys.Trends.all.dropLast())) })
-        #expect(StylecastKeys.Trends.series(measure: "sales", source: "visuelle", market: "IT", kind: "colour", value: "red")
+        #expect(keys.allSatisfy { RedisKey.hashTag(of: $0) == "trends" })
+        #expect(StylecastKeys.Trends.all == "stylecast:{trends[}#]*")
+        #expect(StylecastKeys.Trends.series(measure: "sales", source: "visuelle", market: "IT", kind: "colour", value: "red", partitions: .single)
             == "stylecast:{trends}:series:sales:visuelle:IT:colour:red")
+    }
+
+    @Test("with 8 partitions an attribute's keys share its partition's tag and the attributes spread over all 8")
+    func trendKeysSpread() throws {
+        let partitions = try StreamPartitions(count: 8)
+        var tags = Set<String>()
+        for value in (0..<200).map({ "value \($0)" }) {
+            let partition = StylecastKeys.Trends.partition(kind: "colour", value: value, of: partitions)
+            #expect(partition == partitions.partition(of: "colour:\(value)"))
+            let keys = [
+                StylecastKeys.Trends.series(measure: "sales", source: "s", market: "IT", kind: "colour", value: value, partitions: partitions),
+                StylecastKeys.Trends.series(measure: "launches", source: "t", market: "US", kind: "colour", value: value, partitions: partitions),
+                StylecastKeys.Trends.seriesCount(measure: "interest", source: "s", market: "IT", kind: "colour", value: value, partitions: partitions),
+                StylecastKeys.Trends.examples(market: "IT", kind: "colour", value: value, partitions: partitions),
+                StylecastKeys.Trends.topics(partition: partition),
+            ]
+            let tag = StylecastKeys.Trends.hashTag(partition: partition)
+            #expect(keys.allSatisfy { RedisKey.hashTag(of: $0) == tag }, "\(keys)")
+            tags.insert(tag)
+        }
+        #expect(tags == Set((0..<8).map { $0 == 0 ? "trends" : "trends#\($0)" }))
+        // What is kept per source or kind stays on partition 0.
+        #expect(RedisKey.hashTag(of: StylecastKeys.Trends.totals(measure: "sales", source: "s", market: "IT")) == "trends")
+        #expect(RedisKey.hashTag(of: StylecastKeys.Trends.values(kind: "colour")) == "trends")
     }
 
     @Test("a user's cache and recent events share the user's tag and the prefix invalidations follow")

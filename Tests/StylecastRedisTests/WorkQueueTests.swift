@@ -185,4 +185,47 @@ struct WorkQueueTests {
             RedisArgument(applier.markerKey(for: "2-0")))
         await client.shutdown()
     }
+
+    @Test("writes over three hash tags apply once per tag, the leading tag first, and a cut-off unit finishes the rest")
+    func tagGroupedApply() async throws {
+        let client = try await TestRedis.client()
+        let tags = ["b", "a", "c"].map { TestRedis.uniqueTag("grouped-\($0)") }
+        let applier = TagGroupedApplier(client: client, leading: tags[0], markerLifetime: .seconds(60)) {
+            "test:{\($0)}:applied:grouped:"
+        }
+        let writes = tags.flatMap { tag in
+            [RedisWrite(["HINCRBY", .key("test:{\(tag)}:counts"), "n", 1]), RedisWrite(["RPUSH", .key("test:{\(tag)}:log"), "x"])]
+        }
+        let groups = try applier.groups(writes)
+        #expect(groups.map(\.tag) == [tags[0]] + tags.dropFirst().sorted())
+        #expect(groups.allSatisfy { $0.writes.count == 2 })
+        // A unit cut off after its leading group: applied again, it runs only the others.
+        #expect(try await applier.apply(entryID: "1-0", group: groups[0]))
+        #expect(try await applier.apply(entryID: "1-0", writes: writes))
+        #expect(try await applier.apply(entryID: "1-0", writes: writes) == false)
+        for tag in tags {
+            #expect(try await client.send("HGET", RedisArgument("test:{\(tag)}:counts"), "n").integer == 1, "\(tag)")
+            #expect(try await client.send("LLEN", RedisArgument("test:{\(tag)}:log")).integer == 1, "\(tag)")
+            let marker = applier.markerKey(for: "1-0", tag: tag)
+            #expect(marker == "test:{\(tag)}:applied:grouped:1-0")
+            #expect(try await client.send("EXISTS", RedisArgument(marker)).integer == 1)
+        }
+        #expect(try await applier.apply(entryID: "2-0", writes: writes))
+        #expect(try await client.send("HGET", RedisArgument("test:{\(tags[2])}:counts"), "n").integer == 2)
+
+        // One write whose keys carry two tags, or none, is refused before anything runs.
+        for bad in [
+            RedisWrite(["SMOVE", .key("test:{\(tags[0])}:s"), .key("test:{\(tags[1])}:s"), "m"]), RedisWrite(["PING"]),
+        ] {
+            #expect(throws: RedisError.self) { try applier.groups([bad]) }
+            await #expect(throws: RedisError.self) { try await applier.apply(entryID: "3-0", writes: writes + [bad]) }
+        }
+        #expect(try await client.send("EXISTS", RedisArgument(applier.markerKey(for: "3-0", tag: tags[0]))).integer == 0)
+        for tag in tags {
+            try await client.send(
+                "DEL", RedisArgument("test:{\(tag)}:counts"), RedisArgument("test:{\(tag)}:log"),
+                RedisArgument(applier.markerKey(for: "1-0", tag: tag)), RedisArgument(applier.markerKey(for: "2-0", tag: tag)))
+        }
+        await client.shutdown()
+    }
 }

@@ -39,7 +39,8 @@ struct TrendRulesTests {
         #expect(TrendTopic(member: topic.member) == topic)
         #expect(TrendTopic(member: "interest|shop|WW|term|") == nil)
         #expect(TrendSource(member: "bogus|shop|US") == nil)
-        #expect(TrendSeriesStore.seriesKey(topic).hasPrefix(StylecastKeys.Trends.series(measure: "interest", source: "shop", market: "WW", kind: "term", value: "")))
+        #expect(StylecastKeys.Trends.series(measure: "interest", source: "shop", market: "WW", kind: "term", value: "a|b c", partitions: .single)
+            == "stylecast:{trends}:series:interest:shop:WW:term:a|b c")
     }
 
     @Test("as_of: empty is the latest, a date or date-time is its day, anything else names the field")

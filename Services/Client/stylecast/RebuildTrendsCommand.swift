@@ -7,7 +7,7 @@ struct RebuildTrendsCommand: AsyncParsableCommand {
         commandName: "rebuild-trends",
         abstract: "Rebuild every trend series from the retained streams (after an upgrade of the trend layout).",
         discussion: """
-            Deletes every stylecast:{trends}:* key and restarts trend-aggregation's consumer group \
+            Deletes every trend key (stylecast:{trends}:* and, with stream partitions, stylecast:{trends#<p>}:*) and restarts trend-aggregation's consumer group \
             at the start of its three streams, in one step; the running trend-aggregation service \
             then aggregates every item, purchase and search series again (stylecast status \
             --wait-drained shows the progress). Safe while the service runs (docs/operations.md).

@@ -4,7 +4,8 @@ import StylecastRedis
 
 /// One purchase as trend-aggregation counts it: an `Interaction` of kind `purchase` with a time.
 struct Purchase: Sendable, Equatable {
-    /// The `stylecast:{interactions}` entry it came in: what counts it once.
+    /// The `stylecast:{interactions}` entry it came in, what counts it once: the entry ID, as
+    /// `<partition>/<entry ID>` on a partition above 0 (entry IDs repeat across partitions).
     let entryID: String
     let itemID: String
     /// Seconds since 1970; the purchase counts at the Monday of its week.
@@ -24,8 +25,11 @@ struct Purchase: Sendable, Equatable {
 
     /// The purchase of an interactions entry, or `nil` when the entry is not a purchase with a
     /// time and an item (other interactions count nowhere in the trends).
+    /// - Parameters:
+    ///   - entry: The entry.
+    ///   - partition: The partition of `interactions` it was read from.
     /// - Throws: ``InvalidInput`` naming `quantity` when it is not a finite number 0-1e9.
-    init?(entry: WorkQueue.Entry) throws {
+    init?(entry: WorkQueue.Entry, partition: Int) throws {
         let interaction = InteractionEntry(fields: { entry[$0] })
         guard interaction[.kind] == "purchase", let timestamp = Int64(interaction[.timestamp]), timestamp > 0,
             !interaction[.itemID].isEmpty
@@ -36,7 +40,9 @@ struct Purchase: Sendable, Equatable {
             throw InvalidInput(
                 field: "quantity", rule: "entry \(entry.id): must be a finite number 0-1e9, got \(interaction[.quantity])")
         }
-        self.init(entryID: entry.id, itemID: interaction[.itemID], timestamp: timestamp, quantity: quantity)
+        self.init(
+            entryID: partition == 0 ? entry.id : "\(partition)/\(entry.id)", itemID: interaction[.itemID],
+            timestamp: timestamp, quantity: quantity)
     }
 }
 
@@ -44,23 +50,24 @@ struct Purchase: Sendable, Equatable {
 /// kept until the item arrives and then counted exactly as if they had come after it.
 ///
 /// Each item's parked purchases are a hash `stylecast:{trends}:parked-purchases:<item id>`
-/// (purchase entry ID -> `"<timestamp> <quantity>"`) that expires ``lifetimeMilliseconds`` (30 days) after the last
-/// purchase parked in it: purchases of an item that never arrives are dropped then. Releasing a
-/// purchase applies its increments and removes it in one script marked by its entry ID (scope
-/// `parked-purchases`), so the two paths that may release it (the item's arrival, and the check
-/// right after parking) count it once.
+/// (``Purchase/entryID`` -> `"<timestamp> <quantity>"`) that expires ``lifetimeMilliseconds``
+/// (30 days) after the last purchase parked in it: purchases of an item that never arrives are
+/// dropped then. Releasing a purchase applies its increments once per trend partition, marked by
+/// its ``Purchase/entryID`` (scope `parked-purchases`), and then removes it, so the two paths
+/// that may release it (the item's arrival, and the check right after parking) count it once, and
+/// a release cut off part way finishes on the next.
 struct ParkedPurchases: Sendable {
     /// How long an item's parked purchases wait for it after the last one parked, in ms (30 days).
     static let lifetimeMilliseconds = 30 * 86_400 * 1000
 
     let redis: RedisClient
-    private let applier: IdempotentApplier
+    private let applier: TagGroupedApplier
 
     init(redis: RedisClient) {
         self.redis = redis
-        applier = IdempotentApplier(
-            client: redis,
-            markerPrefix: StylecastKeys.appliedMarkerPrefix(hashTag: StylecastKeys.Trends.hashTag, scope: "parked-purchases"))
+        applier = TagGroupedApplier(client: redis, leading: StylecastKeys.Trends.hashTag) {
+            StylecastKeys.appliedMarkerPrefix(hashTag: $0, scope: "parked-purchases")
+        }
     }
 
     static func key(itemID: String) -> String { StylecastKeys.Trends.parkedPurchases(itemID: itemID) }
@@ -77,6 +84,17 @@ struct ParkedPurchases: Sendable {
         ]
     }
 
+    /// Whether a purchase was parked: it is waiting, or its release has begun (the release's
+    /// `{trends}` marker is written before the purchase is removed, so one of the two is there
+    /// for any purchase that counts somewhere).
+    func wasParked(_ purchase: Purchase) async throws -> Bool {
+        let replies = try await redis.pipelineFailingOnError([
+            ["HEXISTS", RedisArgument(Self.key(itemID: purchase.itemID)), RedisArgument(purchase.entryID)],
+            ["EXISTS", RedisArgument(applier.markerKey(for: purchase.entryID, tag: StylecastKeys.Trends.hashTag))],
+        ])
+        return replies.contains { $0.integer == 1 }
+    }
+
     /// The purchases parked for an item, oldest entry first.
     func purchases(of itemID: String) async throws -> [Purchase] {
         let reply = try await redis.send("HGETALL", RedisArgument(Self.key(itemID: itemID)))
@@ -89,11 +107,10 @@ struct ParkedPurchases: Sendable {
         return purchases.sorted { $0.entryID < $1.entryID }
     }
 
-    /// Counts a parked purchase with `writes` (its increments) and removes it, once.
+    /// Counts a parked purchase with `writes` (its increments, whose `{trends}` writes come first)
+    /// once, then removes it.
     func release(_ purchase: Purchase, writes: [RedisWrite]) async throws {
-        let remove = RedisWrite([
-            "HDEL", .key(Self.key(itemID: purchase.itemID)), .argument(RedisArgument(purchase.entryID)),
-        ])
-        try await applier.apply(entryID: purchase.entryID, writes: writes + [remove])
+        try await applier.apply(entryID: purchase.entryID, writes: writes)
+        _ = try await redis.send("HDEL", RedisArgument(Self.key(itemID: purchase.itemID)), RedisArgument(purchase.entryID))
     }
 }

@@ -31,9 +31,10 @@ import StylecastServiceKit
 ///   the week's series count (so `interest` reads as a mean over the series), and 1 to its
 ///   source's total for the week.
 ///
-/// Each entry's increments and an idempotency marker are applied by one Lua script
-/// (``IdempotentApplier``), and the entry is acknowledged only afterwards: a worker killed at any
-/// point and restarted counts every entry once.
+/// Each entry's increments are applied once per hash tag they touch (``TagGroupedApplier``: one
+/// Lua script per trend partition, each with an idempotency marker, the `{trends}` one first),
+/// and the entry is acknowledged only afterwards: a worker killed at any point and restarted
+/// counts every entry once.
 struct TrendAggregator: Service {
     static let group = ConsumerGroup.trendAggregation.rawValue
     /// VISUELLE's weekly sales are normalised: x 1065 gives units.
@@ -41,12 +42,21 @@ struct TrendAggregator: Service {
 
     private let redis: RedisClient
     private let partitions: StreamPartitions
-    private let queues: [(WorkQueue, IdempotentApplier, Kind)]
+    private let queues: [Queue]
+    private let store: TrendSeriesStore
     private let parked: ParkedPurchases
     private let vocabulary: TrendVocabulary
     private let logger: Logger
 
     enum Kind { case item, interaction, signal, arrival }
+
+    /// One partition of a stream, with what applies its entries' writes.
+    struct Queue: Sendable {
+        let queue: WorkQueue
+        let applier: TagGroupedApplier
+        let kind: Kind
+        let partition: Int
+    }
 
     /// Reads every partition of each stream (``StreamPartitions``). Entry IDs repeat across the
     /// partitions of a stream, so the markers of partitions above 0 carry the partition in their
@@ -58,10 +68,11 @@ struct TrendAggregator: Service {
         self.redis = redis
         self.partitions = partitions
         self.logger = logger
+        store = TrendSeriesStore(redis: redis, partitions: partitions)
         parked = ParkedPurchases(redis: redis)
         vocabulary = TrendVocabulary(redis: redis, maximumValuesPerKind: maximumValuesPerKind, logger: logger)
         // Items as ingest stores them count only by their arrival, which releases parked purchases.
-        var queues: [(WorkQueue, IdempotentApplier, Kind)] = []
+        var queues: [Queue] = []
         for (stream, scope, kind) in [
             (WorkStream.itemsEmbedded, "items", Kind.item), (.interactions, "interactions", Kind.interaction),
             (.signals, "signals", Kind.signal), (.itemsIngested, "arrivals", Kind.arrival),
@@ -70,11 +81,11 @@ struct TrendAggregator: Service {
                 of: stream, partitions, client: redis, group: Self.group, consumer: consumer, claimIdle: claimIdle,
                 maxDeliveries: maxDeliveries, logger: logger)
             for (queue, partition) in zip(streamQueues, partitions.all) {
-                let applier = IdempotentApplier(
-                    client: redis,
-                    markerPrefix: StylecastKeys.appliedMarkerPrefix(
-                        hashTag: StylecastKeys.Trends.hashTag, scope: partition == 0 ? scope : "\(scope)#\(partition)"))
-                queues.append((queue, applier, kind))
+                let markerScope = partition == 0 ? scope : "\(scope)#\(partition)"
+                let applier = TagGroupedApplier(client: redis, leading: StylecastKeys.Trends.hashTag) {
+                    StylecastKeys.appliedMarkerPrefix(hashTag: $0, scope: markerScope)
+                }
+                queues.append(Queue(queue: queue, applier: applier, kind: kind, partition: partition))
             }
         }
         self.queues = queues
@@ -84,11 +95,11 @@ struct TrendAggregator: Service {
         let aggregator = self
         try await StreamPartitionsRecord.verifyWhenReachable(partitions, on: redis, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (queue, applier, kind) in aggregator.queues {
+            for queue in aggregator.queues {
                 group.addTask {
                     // Stops between entries on graceful shutdown, finishing the batch in hand.
-                    try await queue.run(until: { Task.isShuttingDownGracefully }) { entry in
-                        try await aggregator.handle(entry, kind: kind, applier: applier)
+                    try await queue.queue.run(until: { Task.isShuttingDownGracefully }) { entry in
+                        try await aggregator.handle(entry, from: queue)
                     }
                 }
             }
@@ -97,13 +108,13 @@ struct TrendAggregator: Service {
     }
 
     /// Applies what one entry contributes, once.
-    func handle(_ entry: WorkQueue.Entry, kind: Kind, applier: IdempotentApplier) async throws {
+    func handle(_ entry: WorkQueue.Entry, from queue: Queue) async throws {
         let writes: [RedisWrite]
-        switch kind {
+        switch queue.kind {
         case .item: writes = try await itemWrites(entry)
         case .signal: writes = try await signalWrites(entry)
         case .interaction:
-            try await countPurchase(entry, applier: applier)
+            try await countPurchase(entry, from: queue)
             return
         case .arrival:
             let itemID = IngestedItemEntry(fields: { entry[$0] })[.itemID]
@@ -113,7 +124,7 @@ struct TrendAggregator: Service {
             try await countParkedPurchases(of: itemID)
             return
         }
-        if !writes.isEmpty { try await applier.apply(entryID: entry.id, writes: writes) }
+        if !writes.isEmpty { try await queue.applier.apply(entryID: entry.id, writes: writes) }
     }
 
     /// The largest weekly sales value read, in VISUELLE's normalised units (about 1e9 units):
@@ -149,34 +160,42 @@ struct TrendAggregator: Service {
         }
         let launches = TrendSource(measure: .launches, source: item.source, market: item.market)
         var writes = admissions + TrendSeriesStore.totalIncrement(launches, week: week, amount: 1)
-        writes += TrendSeriesStore.increments(launches, attributes: attributes, week: week, amount: 1)
-        writes += TrendSeriesStore.examples(itemID: itemID, market: launches.market, attributes: attributes, releaseDay: release)
+        writes += store.increments(launches, attributes: attributes, week: week, amount: 1)
+        writes += store.examples(itemID: itemID, market: launches.market, attributes: attributes, releaseDay: release)
         if item.extra["weekly_sales"] != nil {
             writes.append(RedisWrite(["SADD", .key(NewProductModel.productsKey), .argument(RedisArgument(itemID))]))
             let source = TrendSource(measure: .sales, source: item.source, market: item.market)
             for (salesWeek, units) in sales {
                 writes += TrendSeriesStore.totalIncrement(source, week: salesWeek, amount: units)
-                writes += TrendSeriesStore.increments(source, attributes: attributes, week: salesWeek, amount: units)
+                writes += store.increments(source, attributes: attributes, week: salesWeek, amount: units)
             }
         }
         return writes
     }
 
     /// Counts a purchase entry (``Purchase``) against its item, or parks it while the item is
-    /// not stored. Parking and counting are each applied once: a purchase parked by its entry is
-    /// counted once by whichever comes first, the item's arrival or the check after parking (the
-    /// item may have been stored between the read and the park, after its arrival found nothing).
-    private func countPurchase(_ entry: WorkQueue.Entry, applier: IdempotentApplier) async throws {
-        guard let purchase = try Purchase(entry: entry) else { return }
+    /// not stored. Parking and counting are each applied once: parking and the `{trends}` writes
+    /// of counting share the entry's marker, so whichever comes first wins, and a purchase that
+    /// was parked is counted only by its release (by the item's arrival, or by the check after
+    /// parking: the item may have been stored between the read and the park, after its arrival
+    /// found nothing).
+    private func countPurchase(_ entry: WorkQueue.Entry, from queue: Queue) async throws {
+        guard let purchase = try Purchase(entry: entry, partition: queue.partition) else { return }
         if let item = try await body(of: purchase.itemID) {
-            let writes = try await purchaseWrites(purchase, of: item)
-            let applied = writes.isEmpty ? false : try await applier.apply(entryID: entry.id, writes: writes)
-            // A redelivered entry may have been parked the first time, before its item arrived.
-            if !applied { try await countParkedPurchases(of: purchase.itemID) }
+            let groups = try queue.applier.groups(try await purchaseWrites(purchase, of: item))
+            guard let leading = groups.first else { return }
+            let ran = try await queue.applier.apply(entryID: entry.id, group: leading)
+            // Already applied: by an earlier delivery that counted it (and may have been cut off
+            // before the other trend partitions) or by one that parked it.
+            if !ran, try await parked.wasParked(purchase) {
+                try await countParkedPurchases(of: purchase.itemID)
+                return
+            }
+            for group in groups.dropFirst() { try await queue.applier.apply(entryID: entry.id, group: group) }
             return
         }
         logger.debug("purchase parked until its item arrives", metadata: ["item_id": "\(purchase.itemID)"])
-        try await applier.apply(entryID: entry.id, writes: parked.park(purchase))
+        try await queue.applier.apply(entryID: entry.id, writes: parked.park(purchase))
         if try await body(of: purchase.itemID) != nil { try await countParkedPurchases(of: purchase.itemID) }
     }
 
@@ -198,7 +217,7 @@ struct TrendAggregator: Service {
         let source = TrendSource(measure: .purchases, source: item.source, market: item.market)
         let week = CivilDay(unixSeconds: purchase.timestamp).monday
         return admissions + TrendSeriesStore.totalIncrement(source, week: week, amount: purchase.quantity)
-            + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: purchase.quantity)
+            + store.increments(source, attributes: attributes, week: week, amount: purchase.quantity)
     }
 
     private func signalWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {
@@ -229,7 +248,7 @@ struct TrendAggregator: Service {
         let values = sums.mapValues { $0.total / $0.count }
         return admissions + values.sorted { $0.key < $1.key }.flatMap { week, value in
             TrendSeriesStore.totalIncrement(source, week: week, amount: 1)
-                + TrendSeriesStore.increments(source, attributes: attributes, week: week, amount: value)
+                + store.increments(source, attributes: attributes, week: week, amount: value)
         }
     }
 

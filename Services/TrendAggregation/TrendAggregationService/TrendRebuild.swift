@@ -2,8 +2,9 @@ import StylecastContracts
 import StylecastRedis
 import StylecastServiceKit
 
-/// Rebuilds every trend series from the retained streams: deletes every `stylecast:{trends}:*`
-/// key (series, totals, examples, parked purchases, idempotency markers) and re-creates the consumer group
+/// Rebuilds every trend series from the retained streams: deletes every trend key of every trend
+/// partition (`stylecast:{trends}:*`, `stylecast:{trends#<p>}:*`: series, totals, examples,
+/// parked purchases, idempotency markers) and re-creates the consumer group
 /// `trend-aggregation` at the start of the three streams it reads (every partition), in one Lua script, so the
 /// running workers aggregate every entry again (docs/operations.md, "Rebuilding the trend series").
 ///

@@ -3,12 +3,12 @@ import StylecastContracts
 import StylecastRedis
 import StylecastTrends
 
-/// The weekly series in Redis (docs/architecture.md, "Redis key layout", lists the keys). Every
-/// key carries the hash tag `{trends}`, so one entry's writes and its idempotency marker go
-/// through one Lua script (``IdempotentApplier``).
+/// The weekly series in Redis (docs/architecture.md, "Redis key layout", lists the keys). An
+/// attribute's keys are on its trend partition (``StylecastKeys/Trends``), the totals and sets
+/// kept per source under `{trends}`; one entry's writes are applied once per tag, each tag's
+/// with an idempotency marker of its own, by one Lua script (``TagGroupedApplier``).
 struct TrendSeriesStore: Sendable {
     static let sourcesKey = StylecastKeys.Trends.sources
-    static let topicsKey = StylecastKeys.Trends.topics
     /// Example items kept per market and attribute (the latest released).
     static let examplesKept = 200
 
@@ -16,25 +16,38 @@ struct TrendSeriesStore: Sendable {
         StylecastKeys.Trends.totals(measure: source.measure.rawValue, source: source.source, market: source.market)
     }
 
-    static func seriesKey(_ topic: TrendTopic) -> String {
+    let redis: RedisClient
+    /// How many trend partitions the keys are split into: the stream partitions' count.
+    let partitions: StreamPartitions
+
+    init(redis: RedisClient, partitions: StreamPartitions) {
+        self.redis = redis
+        self.partitions = partitions
+    }
+
+    /// The set listing the series on the trend partition of `attribute`.
+    func topicsKey(_ attribute: TrendAttribute) -> String {
+        StylecastKeys.Trends.topics(
+            partition: StylecastKeys.Trends.partition(kind: attribute.kind, value: attribute.value, of: partitions))
+    }
+
+    func seriesKey(_ topic: TrendTopic) -> String {
         StylecastKeys.Trends.series(
             measure: topic.source.measure.rawValue, source: topic.source.source, market: topic.source.market,
-            kind: topic.attribute.kind, value: topic.attribute.value)
+            kind: topic.attribute.kind, value: topic.attribute.value, partitions: partitions)
     }
 
-    static func seriesCountKey(_ topic: TrendTopic) -> String {
+    func seriesCountKey(_ topic: TrendTopic) -> String {
         StylecastKeys.Trends.seriesCount(
             measure: topic.source.measure.rawValue, source: topic.source.source, market: topic.source.market,
-            kind: topic.attribute.kind, value: topic.attribute.value)
+            kind: topic.attribute.kind, value: topic.attribute.value, partitions: partitions)
     }
 
-    static func examplesKey(market: String, attribute: TrendAttribute) -> String {
-        StylecastKeys.Trends.examples(market: market, kind: attribute.kind, value: attribute.value)
+    func examplesKey(market: String, attribute: TrendAttribute) -> String {
+        StylecastKeys.Trends.examples(market: market, kind: attribute.kind, value: attribute.value, partitions: partitions)
     }
 
-    let redis: RedisClient
-
-    // MARK: - Writes (applied by the aggregator through IdempotentApplier)
+    // MARK: - Writes (applied by the aggregator through TagGroupedApplier)
 
     /// The writes that add `amount` to the source's total at `week`: once per record.
     static func totalIncrement(_ source: TrendSource, week: CivilDay, amount: Double) -> [RedisWrite] {
@@ -49,11 +62,11 @@ struct TrendSeriesStore: Sendable {
 
     /// The writes that add `amount` at `week` to each attribute's series of `source` (and, for
     /// `interest`, 1 to the week's count of series summed).
-    static func increments(_ source: TrendSource, attributes: [TrendAttribute], week: CivilDay, amount: Double) -> [RedisWrite] {
+    func increments(_ source: TrendSource, attributes: [TrendAttribute], week: CivilDay, amount: Double) -> [RedisWrite] {
         attributes.flatMap { attribute -> [RedisWrite] in
             let topic = TrendTopic(source: source, attribute: attribute)
             var writes = [
-                RedisWrite(["SADD", .key(topicsKey), .argument(RedisArgument(topic.member))]),
+                RedisWrite(["SADD", .key(topicsKey(attribute)), .argument(RedisArgument(topic.member))]),
                 RedisWrite([
                     "HINCRBYFLOAT", .key(seriesKey(topic)), .argument(RedisArgument(week.iso)),
                     .argument(RedisArgument(String(amount))),
@@ -68,14 +81,14 @@ struct TrendSeriesStore: Sendable {
 
     /// The writes that list `itemID` as an example of each attribute in `market`, keeping the
     /// latest ``examplesKept``.
-    static func examples(itemID: String, market: String, attributes: [TrendAttribute], releaseDay: CivilDay) -> [RedisWrite] {
+    func examples(itemID: String, market: String, attributes: [TrendAttribute], releaseDay: CivilDay) -> [RedisWrite] {
         attributes.flatMap { attribute -> [RedisWrite] in
             let key = examplesKey(market: market, attribute: attribute)
             return [
                 RedisWrite([
                     "ZADD", .key(key), .argument(RedisArgument(releaseDay.daysSinceEpoch)), .argument(RedisArgument(itemID)),
                 ]),
-                RedisWrite(["ZREMRANGEBYRANK", .key(key), 0, .argument(RedisArgument(-examplesKept - 1))]),
+                RedisWrite(["ZREMRANGEBYRANK", .key(key), 0, .argument(RedisArgument(-Self.examplesKept - 1))]),
             ]
         }
     }
@@ -88,10 +101,13 @@ struct TrendSeriesStore: Sendable {
         return (reply.array ?? []).compactMap { $0.string.flatMap(TrendSource.init(member:)) }.sorted()
     }
 
-    /// Every series.
+    /// Every series, of every trend partition.
     func topics() async throws -> [TrendTopic] {
-        let reply = try await redis.send("SMEMBERS", RedisArgument(Self.topicsKey))
-        return (reply.array ?? []).compactMap { $0.string.flatMap(TrendTopic.init(member:)) }.sorted()
+        let replies = try await redis.pipeline(
+            partitions.all.map { ["SMEMBERS", RedisArgument(StylecastKeys.Trends.topics(partition: $0))] })
+        return replies.flatMap { reply in
+            (reply.array ?? []).compactMap { $0.string.flatMap(TrendTopic.init(member:)) }
+        }.sorted()
     }
 
     /// Each source's weekly totals.
@@ -112,8 +128,8 @@ struct TrendSeriesStore: Sendable {
         for start in stride(from: 0, to: topics.count, by: Self.batch) {
             let chunk = Array(topics[start..<min(start + Self.batch, topics.count)])
             let commands = chunk.flatMap { topic -> [[RedisArgument]] in
-                var commands: [[RedisArgument]] = [["HGETALL", RedisArgument(Self.seriesKey(topic))]]
-                if topic.source.measure == .interest { commands.append(["HGETALL", RedisArgument(Self.seriesCountKey(topic))]) }
+                var commands: [[RedisArgument]] = [["HGETALL", RedisArgument(seriesKey(topic))]]
+                if topic.source.measure == .interest { commands.append(["HGETALL", RedisArgument(seriesCountKey(topic))]) }
                 return commands
             }
             let replies = try await redis.pipeline(commands)
@@ -138,7 +154,7 @@ struct TrendSeriesStore: Sendable {
         -> [(itemID: String, released: CivilDay)]
     {
         let reply = try await redis.send(
-            "ZREVRANGEBYSCORE", RedisArgument(Self.examplesKey(market: market, attribute: attribute)),
+            "ZREVRANGEBYSCORE", RedisArgument(examplesKey(market: market, attribute: attribute)),
             RedisArgument(day.daysSinceEpoch), "-inf", "WITHSCORES", "LIMIT", "0", RedisArgument(limit))
         let flat = reply.array ?? []
         return stride(from: 0, to: flat.count - 1, by: 2).compactMap { index in

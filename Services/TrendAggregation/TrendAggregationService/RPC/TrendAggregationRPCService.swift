@@ -1,4 +1,5 @@
 import GRPCCore
+import StylecastContracts
 import StylecastErrors
 import StylecastGRPC
 import StylecastProto
@@ -17,11 +18,13 @@ package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleS
     /// Creates the service.
     /// - Parameters:
     ///   - redis: Where the series are.
+    ///   - partitions: How many trend partitions the series are split into (the streams').
     ///   - trendsCacheLifetime: How long a computed list of every attribute's trend is reused
     ///     by `ListTrends`, `Report` and the callers that ask for rising attributes, and the
     ///     report's style clusters.
-    package init(redis: RedisClient, trendsCacheLifetime: Duration = .seconds(5)) {
-        queries = TrendQueries(store: TrendSeriesStore(redis: redis), cacheLifetime: trendsCacheLifetime)
+    package init(redis: RedisClient, partitions: StreamPartitions, trendsCacheLifetime: Duration = .seconds(5)) {
+        queries = TrendQueries(
+            store: TrendSeriesStore(redis: redis, partitions: partitions), cacheLifetime: trendsCacheLifetime)
         newProducts = NewProductModel(redis: redis)
         reports = ReportRenderer(
             builder: TrendReportBuilder(queries: queries, redis: redis),
@@ -84,7 +87,11 @@ package enum TrendAggregationServiceBuilder {
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             maximumValuesPerKind: valuesPerKind, logger: context.logger)
         return ServiceParts(
-            rpcServices: [TrendAggregationRPCService(redis: context.redis, trendsCacheLifetime: cacheLifetime)],
+            rpcServices: [
+                TrendAggregationRPCService(
+                    redis: context.redis, partitions: context.configuration.streamPartitions,
+                    trendsCacheLifetime: cacheLifetime)
+            ],
             backgroundServices: [aggregator])
     }
 }

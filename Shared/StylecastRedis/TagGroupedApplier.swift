@@ -1,0 +1,78 @@
+/// Applies the writes of one unit of work at most once when they span several hash tags, which
+/// on Redis Cluster no single script may touch together.
+///
+/// The writes are grouped by the hash tag of their keys (every key of one write shares a tag),
+/// and each group runs through an ``IdempotentApplier`` whose marker carries that tag: one Lua
+/// script per tag, each applied once. Groups run in a fixed order, the `leading` tag's first and
+/// then the others by tag, so a unit cut off between two groups (a worker killed, a failover)
+/// applies only the groups still missing when it is applied again. Each group is atomic; the
+/// unit as a whole is not: a reader may see some groups' writes before the others'.
+public struct TagGroupedApplier: Sendable {
+    /// The client scripts run through.
+    public let client: RedisClient
+    /// The tag whose group runs first (without braces).
+    public let leading: String
+    /// How long each marker is kept (``IdempotentApplier/markerLifetime``).
+    public let markerLifetime: Duration?
+    private let markerPrefix: @Sendable (String) -> String
+
+    /// Creates an applier.
+    /// - Parameters:
+    ///   - client: The Redis client.
+    ///   - leading: The tag whose writes run first, e.g. the one that records decisions later
+    ///     writes depend on.
+    ///   - markerLifetime: Marker expiry, or `nil` to keep markers (default 24 h).
+    ///   - markerPrefix: What the markers under a tag start with; it must carry that tag, e.g.
+    ///     `{ "app:{\($0)}:applied:counter:" }`.
+    public init(
+        client: RedisClient, leading: String, markerLifetime: Duration? = .seconds(86_400),
+        markerPrefix: @escaping @Sendable (String) -> String
+    ) {
+        self.client = client
+        self.leading = leading
+        self.markerLifetime = markerLifetime
+        self.markerPrefix = markerPrefix
+    }
+
+    /// The writes grouped by tag, in the order they are applied; each group keeps its writes'
+    /// order.
+    /// - Throws: ``RedisError/invalidArgument(_:)`` for a write without a key or whose keys
+    ///   carry different tags or none.
+    public func groups(_ writes: [RedisWrite]) throws(RedisError) -> [(tag: String, writes: [RedisWrite])] {
+        var byTag: [String: [RedisWrite]] = [:]
+        for write in writes {
+            let tags = Set(write.keys.map { RedisKey.hashTag(of: $0) })
+            guard tags.count == 1, let tag = tags.first ?? nil else {
+                throw .invalidArgument("a write must touch keys of one hash tag, got \(write.keys)")
+            }
+            byTag[tag, default: []].append(write)
+        }
+        return byTag.keys.sorted { ($0 == leading ? 0 : 1, $0) < ($1 == leading ? 0 : 1, $1) }.map { ($0, byTag[$0]!) }
+    }
+
+    /// Runs each tag's writes unless they already ran for `entryID`.
+    /// - Parameters:
+    ///   - entryID: The ID of the unit of work, e.g. the stream entry ID.
+    ///   - writes: The commands to run; within one tag in this order.
+    /// - Returns: `true` if any group ran now, `false` if every group had already run.
+    /// - Throws: As ``groups(_:)``, or as ``IdempotentApplier/apply(entryID:writes:)``; groups
+    ///   applied before the failure stay applied.
+    @discardableResult
+    public func apply(entryID: String, writes: [RedisWrite]) async throws(RedisError) -> Bool {
+        var applied = false
+        for group in try groups(writes) where try await apply(entryID: entryID, group: group) { applied = true }
+        return applied
+    }
+
+    /// Runs one group of ``groups(_:)`` unless it already ran for `entryID`: for a caller that
+    /// decides after the leading group whether the others run.
+    /// - Returns: `true` if the group ran now, `false` if it had already run.
+    @discardableResult
+    public func apply(entryID: String, group: (tag: String, writes: [RedisWrite])) async throws(RedisError) -> Bool {
+        try await IdempotentApplier(client: client, markerPrefix: markerPrefix(group.tag), markerLifetime: markerLifetime)
+            .apply(entryID: entryID, writes: group.writes)
+    }
+
+    /// The marker of `entryID`'s group under `tag`.
+    public func markerKey(for entryID: String, tag: String) -> String { markerPrefix(tag) + entryID }
+}
