@@ -13,7 +13,9 @@ import Synchronization
 /// - `MOVED <slot> <node>`: the slot lives elsewhere for good; the map is corrected and the
 ///   command resent there (at most ``maximumRedirects`` times).
 /// - `ASK <slot> <node>`: the slot is migrating and this key already moved; the command is
-///   resent there once, after `ASKING`, without changing the map.
+///   resent there once, after `ASKING`, without changing the map. A multi-key command that the
+///   target answers `TRYAGAIN` (some of its keys have not arrived) is resent there, after a
+///   pause, until they have or the window runs out.
 /// - `TRYAGAIN` (a multi-key command during a migration), `CLUSTERDOWN` and `MASTERDOWN` (a
 ///   failover under way), `UNBLOCKED` (a blocking read whose slot moved while it waited), and a
 ///   primary that cannot be connected to (nothing was sent): resent
@@ -229,6 +231,10 @@ final class ClusterRouter: Sendable {
         }
         guard Self.notReadyCodes.contains(code) else { return nil }
         next.waits = true
+        // A multi-key command at the target of an ASK, whose keys have not all arrived: it waits
+        // there for the migration, since the source would only answer ASK again (and each ASK
+        // spends a redirect).
+        if code == "TRYAGAIN" { next.askingNode = command.askingNode }
         return next
     }
 
@@ -316,6 +322,37 @@ final class ClusterRouter: Sendable {
             let pool = ConnectionPool(configuration: settings, logger: logger)
             state.pools[node] = pool
             return pool
+        }
+    }
+
+    /// Sends `PING` to every primary of the map, concurrently, once each (no retry window): for
+    /// readiness, which must not read "up" while a primary is gone, nor "down" for a node the
+    /// map no longer names. A primary that does not answer starts a refresh of the map.
+    /// - Throws: The first failure, naming its node; ``RedisError/server(_:)`` when the map
+    ///   names no primary.
+    func pingEveryPrimary(timeout: Duration?) async throws(RedisError) {
+        let primaries = self.primaries
+        guard !primaries.isEmpty else { throw .server("CLUSTERDOWN the slot map names no primary") }
+        let failures = await withTaskGroup(of: String?.self) { tasks in
+            for node in primaries {
+                tasks.addTask {
+                    do throws(RedisError) {
+                        let reply = try await self.pool(for: node).withConnection { connection throws(RedisError) in
+                            try connection.command(["PING"], timeout: timeout)
+                        }
+                        return reply.string == "PONG" ? nil : "\(node) answered \(reply)"
+                    } catch {
+                        return "\(node): \(error)"
+                    }
+                }
+            }
+            var failures: [String] = []
+            for await failure in tasks { if let failure { failures.append(failure) } }
+            return failures.sorted()
+        }
+        guard failures.isEmpty else {
+            refreshInBackground()
+            throw .server("PING failed on \(failures.count) of \(primaries.count) primaries: \(failures.joined(separator: "; "))")
         }
     }
 

@@ -186,9 +186,14 @@ public final class RedisClient: Sendable {
         return false
     }
 
-    /// Sends `PING`.
-    /// - Throws: A connection error when Redis cannot be reached, or an error reply.
+    /// Sends `PING`; on Redis Cluster to every primary of the slot map, so that readiness reads
+    /// "down" while any slot's primary is gone (until its replica takes over and the map says so).
+    /// - Throws: A connection error when Redis cannot be reached, or an error reply; on a
+    ///   cluster ``RedisError/server(_:)`` naming each primary that failed.
     public func ping() async throws(RedisError) {
+        if case .cluster(let router) = try await servers.mode() {
+            return try await router.pingEveryPrimary(timeout: nil)
+        }
         let reply = try await send(["PING"])
         guard reply.string == "PONG" else {
             throw .protocolError("PING answered \(reply) instead of PONG")

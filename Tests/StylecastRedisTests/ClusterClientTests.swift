@@ -97,6 +97,12 @@ struct ClusterClientTests {
         #expect(try await client.send("GET", RedisArgument(staying)).string == "2")
         let both = try await client.pipeline([["GET", RedisArgument(moved)], ["GET", RedisArgument(staying)]])
         #expect(both.map(\.string) == ["1", "2"])
+        // A multi-key read of the moved key and a key that exists nowhere: the source answers ASK,
+        // the target TRYAGAIN (not every key is there), so the call waits out the migration.
+        let absent = "test:{\(tag)}:absent"
+        let started = ContinuousClock.now
+        let waiting = Task { try await client.send("MGET", RedisArgument(moved), RedisArgument(absent)) }
+        try await Task.sleep(for: .seconds(1))
 
         // Finished: the slot belongs to the target; the client still has the old map and gets MOVED.
         _ = cluster.cli(source.port, ["MIGRATE", "127.0.0.1", String(targetPort), staying, "0", "5000"])
@@ -104,6 +110,9 @@ struct ClusterClientTests {
             _ = cluster.cli(port, ["CLUSTER", "SETSLOT", String(slot), "NODE", targetID])
         }
         #expect(cluster.cli(source.port, ["GET", staying]).hasPrefix("MOVED \(slot)"))
+        let late = try await waiting.value
+        #expect(late.array?.map(\.string) == ["1", nil], "\(late)")
+        #expect(ContinuousClock.now - started > .seconds(1))
         #expect(try await client.send("GET", RedisArgument(staying)).string == "2")
         try await client.send("SET", RedisArgument(staying), "3")
         #expect(cluster.cli(targetPort, ["GET", staying]).trimmingCharacters(in: .whitespacesAndNewlines) == "3")

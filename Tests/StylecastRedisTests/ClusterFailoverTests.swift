@@ -68,9 +68,14 @@ struct ClusterFailoverTests {
             try await Task.sleep(for: .milliseconds(50))
         }
 
-        let victim = try #require(try cluster.primary(serving: keys[0]))
+        // Readiness pings every primary: the victim is the one the map names last, so that a ping
+        // of the first one alone would miss it.
+        #expect(await client.isReachable())
+        let lastPrimary = try #require(try await client.dataNodes().last)
+        let victim = try #require(cluster.node(port: lastPrimary.port))
         await victim.send(signal: SIGKILL)
         let killedAt = ContinuousClock.now
+        #expect(await client.isReachable() == false)
         var failures: [RedisError] = []
         var slowest = Duration.zero
         var recoveredAfter: Duration?
@@ -91,6 +96,7 @@ struct ClusterFailoverTests {
         // A call waits out at most its retry window, plus one connect attempt.
         #expect(slowest < window + .seconds(2), "slowest call \(slowest)")
         #expect(try cluster.primaryPorts().count == 3)
+        #expect(await client.isReachable(), "every primary of the new map answers")
         try await client.send("SET", RedisArgument(keys[0]), "after")
         #expect(try await client.send("GET", RedisArgument(keys[0])).string == "after")
         print("failover: reads recovered \(recovered) after the kill; \(failures.count) calls failed meanwhile")

@@ -135,7 +135,12 @@ public final class TestRedisServer: Sendable {
         let deadline = ContinuousClock.now + readyTimeout
         var ready = false
         while !ready, ContinuousClock.now < deadline {
-            ready = await client.isReachable()
+            // A cluster node that has not joined serves no slot, and RedisClient's PING (every
+            // primary of the slot map) fails on it: the process's own answer is what counts here.
+            ready = clusterEnabled
+                ? (try? Spawn.run("redis-cli", ["-p", String(port)] + (password.map { ["-a", $0, "--no-auth-warning"] } ?? []) + ["PING"]).output)?
+                    .hasPrefix("PONG") == true
+                : await client.isReachable()
             if !ready { try? await Task.sleep(for: .milliseconds(20)) }
         }
         await client.shutdown()
