@@ -22,6 +22,9 @@ public enum StylecastKeys {
     /// Hash item id -> content fingerprint: items whose id is taken and whose body is being
     /// written, not queued yet.
     public static let itemsPending = WorkStream.itemsIngested.key + ":pending"
+    /// Hash item id -> when its record was last taken or resumed (ms since 1970, Redis's clock):
+    /// what the pending sweep reads to finish or release records cut off between the steps.
+    public static let itemsPendingSince = WorkStream.itemsIngested.key + ":pending-since"
     /// The items queued on one partition of `items.ingested` above 0 (its entry's guard: a
     /// partition other than 0 has another hash tag than the id sets, see ``StreamPartitions``).
     public static func itemsQueued(partition: Int) -> String {
@@ -42,6 +45,10 @@ public enum StylecastKeys {
     /// ``signalsPending`` of one partition of `signals`.
     public static func signalsPending(partition: Int) -> String {
         WorkStream.signals.key(partition: partition) + ":pending"
+    }
+    /// ``itemsPendingSince`` for the series pending in one partition of `signals`.
+    public static func signalsPendingSince(partition: Int) -> String {
+        WorkStream.signals.key(partition: partition) + ":pending-since"
     }
     /// The ids of the interactions stored (partition 0's; ``interactionIDs(partition:)``).
     public static let interactionIDs = interactionIDs(partition: 0)

@@ -17,6 +17,12 @@ struct IngestStoreTests {
         }
     }
 
+    /// The keys of ``IngestStore/decideItemsScript``.
+    private static let decideItemKeys: [RedisArgument] = [
+        .init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending),
+        .init(StylecastKeys.itemsPendingSince),
+    ]
+
     @Test("ids taken by a batch cut off before its bodies: another record under the id is a duplicate; the same record resumes and is queued once, with its body")
     func resumesACutOffBatch() async throws {
         let redis = try await TestStackRedis.start()
@@ -30,7 +36,7 @@ struct IngestStoreTests {
         // pending, no body, nothing queued.
         _ = try await client.evaluate(
             IngestStore.decideItemsScript,
-            keys: [.init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending)],
+            keys: Self.decideItemKeys,
             arguments: ["shop:9", "fingerprint-9"])
         #expect(try await client.send("XLEN", stream).integer == 0)
         #expect(try await client.send("GET", RedisArgument(StylecastKeys.item("shop:9"))).isNull)
@@ -104,7 +110,7 @@ struct IngestStoreTests {
         let stream = WorkStream.itemsIngested.key(partition: partition)
         _ = try await client.evaluate(
             IngestStore.decideItemsScript,
-            keys: [.init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending)],
+            keys: Self.decideItemKeys,
             arguments: [.init(late.itemID), "fp-late"])
         let entry = IngestedItemEntry([.itemID: late.itemID, .source: late.source, .title: late.title, .description: ""])
         _ = try await client.evaluate(
@@ -132,6 +138,66 @@ struct IngestStoreTests {
             stored += Int(try await client.send("XLEN", RedisArgument(WorkStream.interactions.key(partition: partition))).integer ?? 0)
         }
         #expect(stored == 20)
+        await client.shutdown()
+    }
+    @Test("the pending sweep: a record cut off after its body is queued, one cut off before it is released (id and content free again), one resent meanwhile is left to its sender")
+    func pendingSweep() async throws {
+        let redis = try await TestStackRedis.start()
+        defer { redis.stop() }
+        let client = RedisClient(url: redis.url, poolSize: 2)
+        let partitions = try StreamPartitions(count: 3)
+        let store = IngestStore(redis: client, partitions: partitions)
+        let written = Self.item("shop:written", title: "a linen shirt")
+        let resent = Self.item("shop:resent", title: "a silk scarf")
+        // Step 1 for all three, step 2 for the first only: an ingest that died in between.
+        _ = try await client.evaluate(
+            IngestStore.decideItemsScript, keys: Self.decideItemKeys,
+            arguments: ["shop:written", "fp-written", "shop:bodiless", "fp-bodiless", "shop:resent", "fp-resent"])
+        try await client.send("SET", RedisArgument(StylecastKeys.item(written.itemID)), RedisArgument(try written.serializedBytes()))
+        let series = Stylecast_V1_SearchInterestSeries.with {
+            $0.source = "gt"
+            $0.term = "sage green"
+            $0.geo = "US"
+            $0.points = [.with { $0.week = "2024-01-01"; $0.value = 3 }]
+        }
+        let seriesRecord = try IngestStore.record(series: series)
+        let seriesPartition = partitions.partition(of: seriesRecord.id)
+        _ = try await client.evaluate(
+            IngestStore.decideSignalsScript,
+            keys: [
+                .init(StylecastKeys.signalIDs(partition: seriesPartition)),
+                .init(StylecastKeys.signalsPending(partition: seriesPartition)),
+                .init(StylecastKeys.signalsPendingSince(partition: seriesPartition)),
+            ],
+            arguments: [.init(seriesRecord.id), .init(seriesRecord.fingerprint)])
+        try await client.send("SET", RedisArgument(seriesRecord.bodyKey), RedisArgument(seriesRecord.body))
+
+        // Younger than the expiry: nothing happens.
+        #expect(try await store.sweepPending(olderThan: .seconds(3600)) == PendingSweepResult())
+        try await Task.sleep(for: .milliseconds(1200))
+        // Resent now: its pending time moves on, so a sweep of what is older than 1 s skips it.
+        #expect(try await store.store(items: [(resent, "fp-resent")]) == [.accepted])
+        _ = try await client.evaluate(
+            IngestStore.decideItemsScript, keys: Self.decideItemKeys, arguments: ["shop:resent2", "fp-resent2"])
+        #expect(try await store.sweepPending(olderThan: .seconds(1)) == PendingSweepResult(queued: 2, released: 1))
+
+        var queued: [String] = []
+        for partition in partitions.all {
+            let entries = try await client.streamEntries(WorkStream.itemsIngested.key(partition: partition), count: 100)
+            queued += entries.map { entry in IngestedItemEntry(fields: { entry[$0] })[.itemID] }
+        }
+        #expect(queued.sorted() == ["shop:resent", "shop:written"])
+        let signalEntries = try await client.streamEntries(WorkStream.signals.key(partition: seriesPartition), count: 10)
+        #expect(signalEntries.map { entry in SignalEntry(fields: { entry[$0] })[.signalID] } == [seriesRecord.id])
+        // The bodiless record's id and content are free: another record takes them.
+        #expect(try await store.store(items: [(Self.item("shop:bodiless", title: "a cotton coat"), "fp-new")]) == [.accepted])
+        #expect(try await store.store(items: [(Self.item("shop:other", title: "x"), "fp-bodiless")]) == [.accepted])
+        // Only the record decided just now is still pending, with its time.
+        #expect(try await client.send("HKEYS", RedisArgument(StylecastKeys.itemsPending)).array?.compactMap(\.string) == ["shop:resent2"])
+        #expect(try await client.send("HKEYS", RedisArgument(StylecastKeys.itemsPendingSince)).array?.compactMap(\.string) == ["shop:resent2"])
+        #expect(try await client.send("HLEN", RedisArgument(StylecastKeys.signalsPending(partition: seriesPartition))).integer == 0)
+        // Sweeping again changes nothing that was settled.
+        #expect(try await store.sweepPending(olderThan: .seconds(1)) == PendingSweepResult())
         await client.shutdown()
     }
 }

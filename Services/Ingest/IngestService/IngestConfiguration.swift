@@ -33,6 +33,10 @@ package struct IngestConfiguration: Sendable {
     /// Most streaming calls waiting for a turn; more are refused with RESOURCE_EXHAUSTED
     /// (`STYLECAST_INGEST_MAX_WAITING_STREAMS`, default 32).
     package var maxWaitingStreams: Int = 32
+    /// How long a record cut off between the store's steps stays pending before the sweep
+    /// queues it (body written) or releases its id (`STYLECAST_INGEST_PENDING_EXPIRY_S`, default
+    /// 900, 60 to 604800): longer than any batch takes to store.
+    package var pendingExpiry: Duration = .seconds(900)
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
@@ -50,7 +54,8 @@ package struct IngestConfiguration: Sendable {
                 "STYLECAST_INGEST_MAX_IMAGE_PIXELS", default: 4 << 20, range: 784...(64 << 20)),
             batchBytes: reader.integer("STYLECAST_INGEST_BATCH_BYTES", default: 8 << 20, range: (64 << 10)...(1 << 30)),
             maxStreams: reader.integer("STYLECAST_INGEST_MAX_STREAMS", default: 8, range: 1...1024),
-            maxWaitingStreams: reader.integer("STYLECAST_INGEST_MAX_WAITING_STREAMS", default: 32, range: 0...100_000))
+            maxWaitingStreams: reader.integer("STYLECAST_INGEST_MAX_WAITING_STREAMS", default: 32, range: 0...100_000),
+            pendingExpiry: .seconds(reader.integer("STYLECAST_INGEST_PENDING_EXPIRY_S", default: 900, range: 60...604_800)))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

@@ -9,7 +9,8 @@ import StylecastVision
 package struct IngestPipeline: Sendable {
     /// Limits and switches, the batch sizes among them.
     let configuration: IngestConfiguration
-    private let store: IngestStore
+    /// Where accepted records go (its pending sweep runs beside the RPCs).
+    let store: IngestStore
     private let items: ItemPreparation
     private let interactions = InteractionPreparation()
     private let signals = SignalPreparation()

@@ -27,8 +27,12 @@ import Synchronization
 /// own body. A record whose id is pending with the same fingerprint is the same record sent
 /// again (a retry, or two clients at once): it resumes at step 2. So after a crash between the
 /// steps, sending the batch again (what a client does after an error) completes it; until then
-/// its ids read as taken, and a record that is never sent again keeps its id and content taken
-/// (nothing expires pending records yet). Interactions have no body: step 1 queues them at once.
+/// its ids read as taken. A record that is not sent again is settled by the pending sweep
+/// (``sweepPending(olderThan:limit:)``, run by ``PendingSweeper``) once it has been pending for
+/// a while: queued if its body was written, else its id and content are released. Each step 1
+/// notes when it took or resumed a record (`...:pending-since`), and the sweep releases a record
+/// only if that time has not changed, so a record being resent is left to its sender.
+/// Interactions have no body: step 1 queues them at once.
 ///
 /// With stream partitions (``StreamPartitions``) each record goes to the partition of its id.
 /// Interactions and series keep their id sets and pending lists per partition, so the steps
@@ -69,47 +73,77 @@ struct IngestStore: Sendable {
     /// - Returns: One outcome per item, in order.
     func store(items: [(item: Stylecast_V1_FashionItem, fingerprint: String)]) async throws -> [Outcome] {
         try await verifyPartitions()
-        var records: [Record] = []
-        for (item, fingerprint) in items {
-            let entry = IngestedItemEntry([
-                .itemID: item.itemID, .source: item.source, .title: item.title, .description: item.description_p,
-            ])
-            records.append(
-                Record(
-                    id: item.itemID, fingerprint: fingerprint, bodyKey: StylecastKeys.item(item.itemID),
-                    body: try item.serializedBytes(), entry: entry.orderedValues.map { RedisArgument($0) }))
-        }
+        let records = try items.map { try Self.record(item: $0.item, fingerprint: $0.fingerprint) }
         // One registry of ids and contents for every partition, so that duplicates are found
         // across partitions; each taken item is queued on the partition of its id.
         return try await storeWithBodies(
             records, decide: Self.decideItemsScript,
-            decideKeys: [.init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending)]
+            decideKeys: [
+                .init(StylecastKeys.itemIDs), .init(StylecastKeys.itemContent), .init(StylecastKeys.itemsPending),
+                .init(StylecastKeys.itemsPendingSince),
+            ]
         ) { taken in try await queueItems(taken) }
+    }
+
+    /// An item as the store scripts take it.
+    static func record(item: Stylecast_V1_FashionItem, fingerprint: String) throws -> Record {
+        let entry = IngestedItemEntry([
+            .itemID: item.itemID, .source: item.source, .title: item.title, .description: item.description_p,
+        ])
+        return Record(
+            id: item.itemID, fingerprint: fingerprint, bodyKey: StylecastKeys.item(item.itemID),
+            body: try item.serializedBytes(), entry: entry.orderedValues.map { RedisArgument($0) })
+    }
+
+    /// A search series as the store scripts take it; its fingerprint is its body's SHA-1.
+    static func record(series: Stylecast_V1_SearchInterestSeries) throws -> Record {
+        let id = SignalPreparation.signalID(series)
+        let entry = SignalEntry([
+            .signalID: id, .source: series.source, .term: series.term, .geo: series.geo, .group: series.group,
+            .points: String(series.points.count),
+        ])
+        let body: [UInt8] = try series.serializedBytes()
+        return Record(
+            id: id, fingerprint: SHA1.hexDigest(body), bodyKey: StylecastKeys.signal(id), body: body,
+            entry: entry.orderedValues.map { RedisArgument($0) })
     }
 
     /// Step 3 for items, per partition of their ids: partition 0 shares the registry's slot and
     /// takes each item off the pending list in the script that queues it; another partition
     /// queues each item at most once (its `:queued` set), then the pending entries are removed.
     /// - Returns: One code per record, in order: 0 queued now, 1 queued before.
-    private func queueItems(_ records: [Record]) async throws -> [Int] {
+    func queueItems(_ records: [Record]) async throws -> [Int] {
         try await perPartition(records, id: \.id) { partition, group in
             let stream = RedisArgument(WorkStream.itemsIngested.key(partition: partition))
+            let pending = RedisArgument(StylecastKeys.itemsPending), since = RedisArgument(StylecastKeys.itemsPendingSince)
             guard partition != 0 else {
                 return try await run(
-                    Self.queueItemsScript, keys: [.init(StylecastKeys.itemsPending), stream],
+                    Self.queueItemsScript, keys: [pending, stream, since],
                     arguments: group.flatMap(\.entry), records: group.count, codes: 0...1)
             }
             let codes = try await run(
                 Self.queueItemsOnceScript, keys: [.init(StylecastKeys.itemsQueued(partition: partition)), stream],
                 arguments: group.flatMap(\.entry), records: group.count, codes: 0...1)
-            try await redis.send(["HDEL", .init(StylecastKeys.itemsPending)] + group.map { RedisArgument($0.id) })
+            let ids = group.map { RedisArgument($0.id) }
+            try await redis.pipelineFailingOnError([["HDEL", pending] + ids, ["HDEL", since] + ids])
             return codes
         }
     }
 
+    /// Step 3 for search series of one partition.
+    func queueSignals(_ records: [Record], partition: Int) async throws -> [Int] {
+        try await run(
+            Self.queueSignalsScript,
+            keys: [
+                .init(StylecastKeys.signalsPending(partition: partition)), .init(WorkStream.signals.key(partition: partition)),
+                .init(StylecastKeys.signalsPendingSince(partition: partition)),
+            ],
+            arguments: records.flatMap(\.entry), records: records.count, codes: 0...1)
+    }
+
     /// Runs `body` once per partition that `records` fall in (concurrently) with that partition's
     /// records, and puts the codes it returns back in the records' order.
-    private func perPartition<Element: Sendable>(
+    func perPartition<Element: Sendable>(
         _ records: [Element], id: any KeyPath<Element, String> & Sendable,
         _ body: @escaping @Sendable (Int, [Element]) async throws -> [Int]
     ) async throws -> [Int] {
@@ -159,30 +193,17 @@ struct IngestStore: Sendable {
     /// - Returns: One outcome per series, in order.
     func store(signals: [Stylecast_V1_SearchInterestSeries]) async throws -> [Outcome] {
         try await verifyPartitions()
-        var records: [Record] = []
-        for series in signals {
-            let id = SignalPreparation.signalID(series)
-            let entry = SignalEntry([
-                .signalID: id, .source: series.source, .term: series.term, .geo: series.geo, .group: series.group,
-                .points: String(series.points.count),
-            ])
-            let body: [UInt8] = try series.serializedBytes()
-            records.append(
-                Record(
-                    id: id, fingerprint: SHA1.hexDigest(body), bodyKey: StylecastKeys.signal(id), body: body,
-                    entry: entry.orderedValues.map { RedisArgument($0) }))
-        }
+        let records = try signals.map(Self.record(series:))
         // Id sets, pending lists and streams per partition: a series' id decides all three.
         return try await perPartition(records, id: \.id) { partition, group in
-            let pending = RedisArgument(StylecastKeys.signalsPending(partition: partition))
-            return try await storeWithBodies(
+            try await storeWithBodies(
                 group, decide: Self.decideSignalsScript,
-                decideKeys: [.init(StylecastKeys.signalIDs(partition: partition)), pending]
-            ) { taken in
-                try await run(
-                    Self.queueSignalsScript, keys: [pending, .init(WorkStream.signals.key(partition: partition))],
-                    arguments: taken.flatMap(\.entry), records: taken.count, codes: 0...1)
-            }.map(\.rawValue)
+                decideKeys: [
+                    .init(StylecastKeys.signalIDs(partition: partition)),
+                    .init(StylecastKeys.signalsPending(partition: partition)),
+                    .init(StylecastKeys.signalsPendingSince(partition: partition)),
+                ]
+            ) { taken in try await queueSignals(taken, partition: partition) }.map(\.rawValue)
         }.compactMap(Outcome.init(rawValue:))
     }
 
@@ -195,7 +216,7 @@ struct IngestStore: Sendable {
     }
 
     /// One record with a body, as the store scripts take it.
-    private struct Record: Sendable {
+    struct Record: Sendable {
         var id: String
         /// What tells two records with one id apart: the content fingerprint (items), the SHA-1
         /// of the body (series).
@@ -231,7 +252,7 @@ struct IngestStore: Sendable {
 
     /// Runs one of the store scripts over a batch of `records` records (none: no round trip).
     /// - Returns: One code per record, in order, each in `codes`.
-    private func run(
+    func run(
         _ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument], records: Int,
         codes allowed: ClosedRange<Int> = 0...2
     ) async throws -> [Int] {
@@ -248,37 +269,57 @@ struct IngestStore: Sendable {
     /// same record sent again, to be finished (its body written, then queued).
     static let resumed = 3
 
-    /// Step 1 for items. KEYS: ids, content, pending. ARGV: per item its id and content
-    /// fingerprint. Codes: ``Outcome`` raw values, or ``resumed``.
+    /// Lua shared by the decide scripts: `now`, Redis's clock in ms since 1970 (what
+    /// `...:pending-since` holds), and `pendingAgain`: the code for an id that is taken, either
+    /// ``resumed`` (pending with the same fingerprint: its time moves on) or a duplicate.
+    private static let decidePrelude = """
+        local clock = redis.call('TIME')
+        local now = tostring(tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000))
+        local function pendingAgain(pending, since, id, fingerprint)
+          if redis.call('HGET', pending, id) == fingerprint then
+            redis.call('HSET', since, id, now)
+            return \(resumed)
+          end
+          return 1
+        end
+        """
+
+    /// Step 1 for items. KEYS: ids, content, pending, pending-since. ARGV: per item its id and
+    /// content fingerprint. Codes: ``Outcome`` raw values, or ``resumed``.
     static let decideItemsScript = RedisScript(
         """
+        \(decidePrelude)
         local codes = {}
         for i = 1, #ARGV / 2 do
           local id, fingerprint = ARGV[2 * i - 1], ARGV[2 * i]
           if redis.call('SISMEMBER', KEYS[1], id) == 1 then
-            codes[i] = redis.call('HGET', KEYS[3], id) == fingerprint and \(resumed) or 1
+            codes[i] = pendingAgain(KEYS[3], KEYS[4], id, fingerprint)
           elseif redis.call('SISMEMBER', KEYS[2], fingerprint) == 1 then
             codes[i] = 2
           else
             redis.call('SADD', KEYS[1], id)
             redis.call('SADD', KEYS[2], fingerprint)
             redis.call('HSET', KEYS[3], id, fingerprint)
+            redis.call('HSET', KEYS[4], id, now)
             codes[i] = 0
           end
         end
         return codes
         """)
 
-    /// Step 1 for search series. KEYS: ids, pending. ARGV: per series its id and body's SHA-1.
+    /// Step 1 for search series. KEYS: ids, pending, pending-since. ARGV: per series its id and
+    /// body's SHA-1.
     static let decideSignalsScript = RedisScript(
         """
+        \(decidePrelude)
         local codes = {}
         for i = 1, #ARGV / 2 do
           local id, fingerprint = ARGV[2 * i - 1], ARGV[2 * i]
           if redis.call('SADD', KEYS[1], id) == 0 then
-            codes[i] = redis.call('HGET', KEYS[2], id) == fingerprint and \(resumed) or 1
+            codes[i] = pendingAgain(KEYS[2], KEYS[3], id, fingerprint)
           else
             redis.call('HSET', KEYS[2], id, fingerprint)
+            redis.call('HSET', KEYS[3], id, now)
             codes[i] = 0
           end
         end
@@ -290,8 +331,8 @@ struct IngestStore: Sendable {
     /// Step 3 for search series.
     static let queueSignalsScript = queuePendingScript(SignalFields.self)
 
-    /// Step 3: queues each record still pending. KEYS: pending, stream. ARGV: per record the
-    /// entry's values, the id first. Codes: 0 queued here, 1 queued by someone else.
+    /// Step 3: queues each record still pending. KEYS: pending, stream, pending-since. ARGV: per
+    /// record the entry's values, the id first. Codes: 0 queued here, 1 queued by someone else.
     static func queuePendingScript<Schema: WorkStreamSchema>(_: Schema.Type) -> RedisScript {
         RedisScript(
             """
@@ -300,6 +341,7 @@ struct IngestStore: Sendable {
             for i = 0, #ARGV / n - 1 do
               local b = i * n
               if redis.call('HDEL', KEYS[1], ARGV[b + 1]) == 1 then
+                redis.call('HDEL', KEYS[3], ARGV[b + 1])
                 redis.call('XADD', KEYS[2], '*', \(WorkStreamEntry<Schema>.luaFieldArguments(base: "b")))
                 codes[i + 1] = 0
               else

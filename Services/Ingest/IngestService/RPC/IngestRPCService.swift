@@ -113,7 +113,7 @@ struct BoundedBatch<Record> {
 /// Builds the ingest service's parts for ``ServiceMain``: reads its settings, loads the garment
 /// classifier when image features are on, and serves the RPCs.
 package enum IngestServiceBuilder {
-    /// The RPC handlers of the ingest service.
+    /// The RPC handlers of the ingest service, and its pending sweep.
     package static func parts(context: ServiceContext) async throws -> ServiceParts {
         let configuration = try IngestConfiguration.read(environment: context.environment)
         let classifier = configuration.imageFeatures ? try GarmentClassifier.load(environment: context.environment) : nil
@@ -128,11 +128,15 @@ package enum IngestServiceBuilder {
         let pipeline = IngestPipeline(
             configuration: configuration, redis: context.redis, partitions: context.configuration.streamPartitions,
             classifier: classifier, metrics: context.metrics)
-        return ServiceParts(rpcServices: [
-            IngestRPCService(
-                pipeline: pipeline, maxStreams: configuration.maxStreams,
-                maxWaitingStreams: configuration.maxWaitingStreams)
-        ])
+        return ServiceParts(
+            rpcServices: [
+                IngestRPCService(
+                    pipeline: pipeline, maxStreams: configuration.maxStreams,
+                    maxWaitingStreams: configuration.maxWaitingStreams)
+            ],
+            backgroundServices: [
+                PendingSweeper(store: pipeline.store, expiry: configuration.pendingExpiry, logger: context.logger)
+            ])
     }
 }
 
