@@ -16,20 +16,29 @@
 #     `MEMORY USAGE` of every key (`SCAN`), summed;
 #   - the anchor, same run: `redis-benchmark` GET and EVALSHA rates on this machine's core.
 # Prints the per-operation table and a sizing for 10 million items, 100 million interactions and
-# 20,000 Recommend calls/s.
+# 20,000 Recommend calls/s. With --partitions N the services split the work streams (and the
+# trend series) into N partitions (STYLECAST_STREAM_PARTITIONS): the key families are then also
+# listed per partition, the share the largest partition holds showing how evenly a cluster
+# would spread them.
 #
-#   scripts/bench/redis-capacity.sh [--data DIR] [--users N]
+#   scripts/bench/redis-capacity.sh [--data DIR] [--users N] [--partitions N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data="${STYLECAST_DATA_DIR:-../shared/data}"
 users=2000
+partitions=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data=$2; shift 2 ;;
     --users) users=$2; shift 2 ;;
-    *) echo "usage: scripts/bench/redis-capacity.sh [--data DIR] [--users N]" >&2; exit 2 ;;
+    --partitions) partitions=$2; shift 2 ;;
+    *) echo "usage: scripts/bench/redis-capacity.sh [--data DIR] [--users N] [--partitions N]" >&2; exit 2 ;;
   esac
 done
+case "$partitions" in
+  ''|*[!0-9]*) echo "redis-capacity.sh: --partitions must be a whole number from 1 to 64, got '$partitions'" >&2; exit 2 ;;
+esac
+export STYLECAST_STREAM_PARTITIONS=$partitions
 articles="$data/hm/articles_train.csv.gz"
 sequences="$data/amazon/clothing_5core_sequences.txt.gz"
 for file in "$articles" "$sequences"; do
@@ -134,6 +143,8 @@ for key in sys.stdin:
     family = re.sub(r"^(stylecast:(item|signal|embedding|rec)):\{[^}]*\}", r"\1:{id}", key)
     family = re.sub(r":applied:([^:]+):.*$", r":applied:\1:*", family)
     family = re.sub(r"(series|series-count|totals|examples|values|parked-purchases)(:.*)$", r"\1:*", family)
+    # One family for every partition of a stream or of the trends (`{interactions#3}`).
+    family = re.sub(r"^stylecast:\{([a-z.]+)#[0-9]+\}", r"stylecast:{\1}", family)
     print(family + "\t" + key)
 ' >"$work/families.tsv"
 cut -f2 "$work/families.tsv" | sed 's/.*/MEMORY USAGE "&" SAMPLES 0/' | cli >"$work/usage.txt"
@@ -143,4 +154,4 @@ redis-benchmark -p "$redis_port" -t get,set -n 200000 -c 50 -q >"$work/anchor.tx
 cli SCRIPT LOAD "return redis.call('GET', KEYS[1])" >"$work/sha.txt"
 redis-benchmark -p "$redis_port" -n 200000 -c 50 -q EVALSHA "$(cat "$work/sha.txt")" 1 benchkey >>"$work/anchor.txt" 2>/dev/null
 
-python3 scripts/bench/redis_capacity_tables.py "$work" "$users"
+python3 scripts/bench/redis_capacity_tables.py "$work" "$users" "$partitions"

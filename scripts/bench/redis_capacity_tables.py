@@ -6,7 +6,10 @@ and memory per operation. Per key family: the bytes `MEMORY USAGE` reports, summ
 sizing for 10 million items, 100 million interactions and 20,000 Recommend calls/s from those
 figures and the redis-benchmark anchor of the same run.
 
-    python3 scripts/bench/redis_capacity_tables.py WORK_DIR USERS
+With more than one partition, also each partitioned family's bytes per partition: the share of
+the largest says how evenly the partitions' tags spread it.
+
+    python3 scripts/bench/redis_capacity_tables.py WORK_DIR USERS [PARTITIONS]
 """
 
 import collections
@@ -15,6 +18,7 @@ import re
 import sys
 
 work, users = sys.argv[1], int(sys.argv[2])
+partitions = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 
 
 def read(name):
@@ -85,18 +89,35 @@ for label, figures, count in phases:
 
 families = collections.Counter()
 keys = collections.Counter()
+# family -> partition -> bytes, for the keys of a partitioned stream or of the trends.
+per_partition = collections.defaultdict(collections.Counter)
 lines = read("families.tsv").splitlines()
 usage = read("usage.txt").splitlines()
 for line, used in zip(lines, usage):
-    family = line.split("\t", 1)[0]
+    family, key = line.split("\t", 1)
     if used.strip().isdigit():
         families[family] += int(used)
         keys[family] += 1
+        tag = re.match(r"^stylecast:\{([a-z.]+)(?:#([0-9]+))?\}", key)
+        if tag and partitions > 1:
+            per_partition[family][int(tag.group(2) or 0)] += int(used)
 print()
 print("| key family | keys | bytes (MEMORY USAGE) | per key |")
 print("|---|---|---|---|")
 for family, total in families.most_common(25):
     print(f"| `{family}` | {keys[family]:,} | {total:,} | {total / keys[family]:,.0f} |")
+
+spread = [(family, parts) for family, parts in per_partition.items() if len(parts) > 1 and families[family] >= 100_000]
+if spread:
+    print()
+    print(f"Per partition ({partitions} partitions; families of at least 100 kB split over partitions):")
+    print()
+    print("| key family | partitions holding it | smallest / largest partition, bytes | largest share (even: "
+          f"{100 / partitions:.1f}%) |")
+    print("|---|---|---|---|")
+    for family, parts in sorted(spread, key=lambda item: -families[item[0]]):
+        print(f"| `{family}` | {len(parts)} | {min(parts.values()):,} / {max(parts.values()):,} | "
+              f"{100 * max(parts.values()) / families[family]:.1f}% |")
 
 anchor = {}
 for line in read("anchor.txt").splitlines():
