@@ -327,7 +327,8 @@ struct TrendCallsTests {
         } else {
             // KEYS sees every key on one server only.
             let keysBefore = try await harness.client.send("KEYS", RedisArgument(StylecastKeys.Trends.all)).array?.count ?? 0
-            let outsidePartition0 = try await harness.client.send("KEYS", "stylecast:{trends#*").array?.count ?? 0
+            let outsidePartition0 = try await harness.client.send(
+                "KEYS", RedisArgument("\(StylecastKeys.namespace):{\(StylecastKeys.Trends.hashTag)#*")).array?.count ?? 0
             #expect((outsidePartition0 > 0) == (partitionCount > 1), "\(outsidePartition0) keys outside {trends}")
             let rebuild = try await PipelineReliabilityTests.cli(["rebuild-trends", "--redis-url", harness.redis.environmentValue])
             #expect(rebuild.status == 0, "\(rebuild.output)")

@@ -40,7 +40,7 @@ struct TrendRulesTests {
         #expect(TrendTopic(member: "interest|shop|WW|term|") == nil)
         #expect(TrendSource(member: "bogus|shop|US") == nil)
         #expect(StylecastKeys.Trends.series(measure: "interest", source: "shop", market: "WW", kind: "term", value: "a|b c", partitions: .single)
-            == "stylecast:{trends}:series:interest:shop:WW:term:a|b c")
+            .hasSuffix(":interest:shop:WW:term:a|b c"))
     }
 
     @Test("as_of: empty is the latest, a date or date-time is its day, anything else names the field")
