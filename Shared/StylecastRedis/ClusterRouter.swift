@@ -325,22 +325,28 @@ final class ClusterRouter: Sendable {
         }
     }
 
-    /// Sends `PING` to every primary of the map, concurrently, once each (no retry window): for
-    /// readiness, which must not read "up" while a primary is gone, nor "down" for a node the
-    /// map no longer names. A primary that does not answer starts a refresh of the map.
-    /// - Throws: The first failure, naming its node; ``RedisError/server(_:)`` when the map
-    ///   names no primary.
-    func pingEveryPrimary(timeout: Duration?) async throws(RedisError) {
-        let primaries = self.primaries
-        guard !primaries.isEmpty else { throw .server("CLUSTERDOWN the slot map names no primary") }
+    /// Asks every primary of the map that the cluster reports online for `CLUSTER INFO`,
+    /// concurrently, once each (no retry window): for readiness, which must not read "up" while
+    /// a primary that should answer does not (its replica has not taken over yet) or the
+    /// cluster says it cannot serve (`cluster_state:fail`), nor "down" for a node the map no
+    /// longer names. A primary that fails the check starts a refresh of the map.
+    /// - Throws: ``RedisError/server(_:)`` naming each primary that failed, or when the map
+    ///   names no online primary.
+    func checkEveryPrimary(timeout: Duration?) async throws(RedisError) {
+        // As every call does: the check runs every second, so it keeps the map fresh while the
+        // cluster is in trouble (a failed primary left out here is still routed to until then).
+        refreshIfStale()
+        let primaries = state.withLock { state in state.topology.primaries.filter { !state.topology.unhealthy.contains($0) } }
+        guard !primaries.isEmpty else { throw .server("CLUSTERDOWN the slot map names no online primary") }
         let failures = await withTaskGroup(of: String?.self) { tasks in
             for node in primaries {
                 tasks.addTask {
                     do throws(RedisError) {
                         let reply = try await self.pool(for: node).withConnection { connection throws(RedisError) in
-                            try connection.command(["PING"], timeout: timeout)
+                            try connection.command(["CLUSTER", "INFO"], timeout: timeout)
                         }
-                        return reply.string == "PONG" ? nil : "\(node) answered \(reply)"
+                        guard let info = reply.string else { return "\(node) answered \(reply)" }
+                        return info.contains("cluster_state:ok") ? nil : "\(node) reports cluster_state:fail"
                     } catch {
                         return "\(node): \(error)"
                     }
@@ -352,7 +358,7 @@ final class ClusterRouter: Sendable {
         }
         guard failures.isEmpty else {
             refreshInBackground()
-            throw .server("PING failed on \(failures.count) of \(primaries.count) primaries: \(failures.joined(separator: "; "))")
+            throw .server("readiness failed on \(failures.count) of \(primaries.count) primaries: \(failures.joined(separator: "; "))")
         }
     }
 

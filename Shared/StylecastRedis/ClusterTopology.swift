@@ -7,6 +7,9 @@
 struct ClusterTopology: Sendable, Equatable {
     /// The primaries that own slots, in the order first seen.
     private(set) var primaries: [RedisURL.Node]
+    /// The primaries that `CLUSTER SHARDS` reported not `online` (failed, or loading), still
+    /// named for their slots because their shard has no other primary.
+    private(set) var unhealthy: Set<RedisURL.Node> = []
     /// For each slot, its primary's index in ``primaries``, or -1 when no shard serves it.
     private var owners: [Int16]
 
@@ -54,6 +57,7 @@ struct ClusterTopology: Sendable, Equatable {
             guard let node = Self.address(of: chosen) else {
                 throw .protocolError("a CLUSTER SHARDS node has no address: \(chosen)")
             }
+            if chosen["health"]?.string != "online" { unhealthy.insert(node) }
             let owner = Int16(index(of: node))
             for pair in stride(from: 0, to: ranges.count - 1, by: 2) {
                 guard let first = ranges[pair].integer, let last = ranges[pair + 1].integer,

@@ -186,13 +186,15 @@ public final class RedisClient: Sendable {
         return false
     }
 
-    /// Sends `PING`; on Redis Cluster to every primary of the slot map, so that readiness reads
-    /// "down" while any slot's primary is gone (until its replica takes over and the map says so).
+    /// Sends `PING`. On Redis Cluster asks every primary of the slot map that the cluster
+    /// reports online for `CLUSTER INFO` instead, and requires `cluster_state:ok`: readiness
+    /// then reads "down" while a primary is gone until its replica takes over and the map says
+    /// so, and while the cluster itself refuses commands.
     /// - Throws: A connection error when Redis cannot be reached, or an error reply; on a
     ///   cluster ``RedisError/server(_:)`` naming each primary that failed.
     public func ping() async throws(RedisError) {
         if case .cluster(let router) = try await servers.mode() {
-            return try await router.pingEveryPrimary(timeout: nil)
+            return try await router.checkEveryPrimary(timeout: nil)
         }
         let reply = try await send(["PING"])
         guard reply.string == "PONG" else {

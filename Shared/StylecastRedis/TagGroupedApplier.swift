@@ -37,10 +37,14 @@ public struct TagGroupedApplier: Sendable {
     /// The writes grouped by tag, in the order they are applied; each group keeps its writes'
     /// order.
     /// - Throws: ``RedisError/invalidArgument(_:)`` for a write without a key or whose keys
-    ///   carry different tags or none.
+    ///   carry different tags or none, or for an increment that is not a finite number of at
+    ///   most ``IdempotentApplier/maximumIncrement`` in absolute value.
+    ///   Every increment is checked here as ``IdempotentApplier`` checks it, so that an entry it
+    ///   would refuse is refused before any group runs, not half applied.
     public func groups(_ writes: [RedisWrite]) throws(RedisError) -> [(tag: String, writes: [RedisWrite])] {
         var byTag: [String: [RedisWrite]] = [:]
         for write in writes {
+            try Self.checkIncrement(write)
             let tags = Set(write.keys.map { RedisKey.hashTag(of: $0) })
             guard tags.count == 1, let tag = tags.first ?? nil else {
                 throw .invalidArgument("a write must touch keys of one hash tag, got \(write.keys)")
@@ -71,6 +75,22 @@ public struct TagGroupedApplier: Sendable {
     public func apply(entryID: String, group: (tag: String, writes: [RedisWrite])) async throws(RedisError) -> Bool {
         try await IdempotentApplier(client: client, markerPrefix: markerPrefix(group.tag), markerLifetime: markerLifetime)
             .apply(entryID: entryID, writes: group.writes)
+    }
+
+    /// Where each increment command carries its amount (0 = the command's name).
+    private static let incrementPositions = ["INCRBY": 2, "INCRBYFLOAT": 2, "HINCRBY": 3, "HINCRBYFLOAT": 3, "ZINCRBY": 2]
+
+    private static func checkIncrement(_ write: RedisWrite) throws(RedisError) {
+        guard case .argument(let name)? = write.parts.first,
+            let position = incrementPositions[String(decoding: name.bytes, as: UTF8.self).uppercased()]
+        else { return }
+        let text = position < write.parts.count
+            ? { if case .argument(let value) = write.parts[position] { String(decoding: value.bytes, as: UTF8.self) } else { "" } }()
+            : ""
+        guard let amount = Double(text), amount.isFinite, abs(amount) <= IdempotentApplier.maximumIncrement else {
+            throw .invalidArgument(
+                "\(String(decoding: name.bytes, as: UTF8.self)) increments by \(text), not a finite number of at most \(IdempotentApplier.maximumIncrement) in absolute value")
+        }
     }
 
     /// The marker of `entryID`'s group under `tag`.

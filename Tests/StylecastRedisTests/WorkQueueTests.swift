@@ -221,6 +221,12 @@ struct WorkQueueTests {
             await #expect(throws: RedisError.self) { try await applier.apply(entryID: "3-0", writes: writes + [bad]) }
         }
         #expect(try await client.send("EXISTS", RedisArgument(applier.markerKey(for: "3-0", tag: tags[0]))).integer == 0)
+        // An increment the script would refuse, in the last group: refused before the first runs.
+        let huge = RedisWrite(["HINCRBYFLOAT", .key("test:{\(tags[2])}:counts"), "n", "1e16"])
+        #expect(throws: RedisError.self) { try applier.groups(writes + [huge]) }
+        await #expect(throws: RedisError.self) { try await applier.apply(entryID: "4-0", writes: writes + [huge]) }
+        #expect(try await client.send("EXISTS", RedisArgument(applier.markerKey(for: "4-0", tag: tags[0]))).integer == 0)
+        #expect(try await client.send("HGET", RedisArgument("test:{\(tags[0])}:counts"), "n").integer == 2)
         for tag in tags {
             try await client.send(
                 "DEL", RedisArgument("test:{\(tag)}:counts"), RedisArgument("test:{\(tag)}:log"),

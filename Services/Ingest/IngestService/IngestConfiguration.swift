@@ -35,7 +35,8 @@ package struct IngestConfiguration: Sendable {
     package var maxWaitingStreams: Int = 32
     /// How long a record cut off between the store's steps stays pending before the sweep
     /// queues it (body written) or releases its id (`STYLECAST_INGEST_PENDING_EXPIRY_S`, default
-    /// 900, 60 to 604800): longer than any batch takes to store.
+    /// 900, 600 to 604800): far longer than any batch takes to store, so that a sender still at
+    /// work is never swept.
     package var pendingExpiry: Duration = .seconds(900)
 
     /// Reads and validates the settings.
@@ -55,7 +56,7 @@ package struct IngestConfiguration: Sendable {
             batchBytes: reader.integer("STYLECAST_INGEST_BATCH_BYTES", default: 8 << 20, range: (64 << 10)...(1 << 30)),
             maxStreams: reader.integer("STYLECAST_INGEST_MAX_STREAMS", default: 8, range: 1...1024),
             maxWaitingStreams: reader.integer("STYLECAST_INGEST_MAX_WAITING_STREAMS", default: 32, range: 0...100_000),
-            pendingExpiry: .seconds(reader.integer("STYLECAST_INGEST_PENDING_EXPIRY_S", default: 900, range: 60...604_800)))
+            pendingExpiry: .seconds(reader.integer("STYLECAST_INGEST_PENDING_EXPIRY_S", default: 900, range: 600...604_800)))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

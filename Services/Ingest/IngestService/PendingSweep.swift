@@ -27,13 +27,11 @@ extension IngestStore {
     ///   - limit: Most records settled per pending list in one sweep.
     /// - Returns: How many were queued and released.
     func sweepPending(olderThan age: Duration, limit: Int = 1000) async throws -> PendingSweepResult {
-        let now = try await redisMilliseconds()
-        let cutoff = now - age.wholeMilliseconds
         var result = try await sweep(
             PendingList(
                 ids: StylecastKeys.itemIDs, content: StylecastKeys.itemContent, pending: StylecastKeys.itemsPending,
                 since: StylecastKeys.itemsPendingSince),
-            now: now, cutoff: cutoff, limit: limit, bodyKey: StylecastKeys.item
+            age: age, limit: limit, bodyKey: StylecastKeys.item
         ) { bodies in
             // The queue step reads no fingerprint.
             let records = try bodies.map { _, bytes in
@@ -47,7 +45,7 @@ extension IngestStore {
                     ids: StylecastKeys.signalIDs(partition: partition), content: nil,
                     pending: StylecastKeys.signalsPending(partition: partition),
                     since: StylecastKeys.signalsPendingSince(partition: partition)),
-                now: now, cutoff: cutoff, limit: limit, bodyKey: StylecastKeys.signal
+                age: age, limit: limit, bodyKey: StylecastKeys.signal
             ) { bodies in
                 let records = try bodies.map { _, bytes in
                     try Self.record(series: try Stylecast_V1_SearchInterestSeries(serializedBytes: bytes))
@@ -67,23 +65,35 @@ extension IngestStore {
         var since: String
     }
 
-    /// One pending list's sweep.
+    /// One pending list's sweep, by the clock of the node that holds it (the one the decide
+    /// scripts read).
     /// - Parameter requeue: Queues the records whose body exists (id and body), returning one
     ///   code per record: 0 queued now, 1 queued before.
     private func sweep(
-        _ list: PendingList, now: Int64, cutoff: Int64, limit: Int, bodyKey: (String) -> String,
+        _ list: PendingList, age: Duration, limit: Int, bodyKey: (String) -> String,
         requeue: ([(String, [UInt8])]) async throws -> [Int]
     ) async throws -> PendingSweepResult {
         let replies = try await redis.pipelineFailingOnError([
             ["HGETALL", RedisArgument(list.since)], ["HKEYS", RedisArgument(list.pending)],
         ])
+        let clock = try await redis.evaluate(Self.clockScript, keys: [RedisArgument(list.since)]).array ?? []
+        guard clock.count == 2, let seconds = clock[0].integer, let micros = clock[1].integer else {
+            throw RedisError.protocolError("TIME answered \(clock)")
+        }
+        let now = seconds * 1000 + micros / 1000
+        let cutoff = now - age.wholeMilliseconds
+        let pending = Set((replies[1].array ?? []).compactMap(\.string))
         var since: [String: Int64] = [:]
         for (id, value) in replies[0].fieldMap ?? [:] { since[id] = value.string.flatMap { Int64($0) } ?? 0 }
-        // Pending records from before the sweep existed have no time: they start waiting now.
-        let untimed = (replies[1].array ?? []).compactMap(\.string).filter { since[$0] == nil }
-        if !untimed.isEmpty {
-            try await redis.pipelineFailingOnError(untimed.map { ["HSETNX", RedisArgument(list.since), RedisArgument($0), RedisArgument(now)] })
+        // Pending records from before the sweep existed have no time: they start waiting now. A
+        // time whose record is no longer pending (queued or released meanwhile) goes.
+        let untidy = pending.filter { since[$0] == nil } + since.keys.filter { !pending.contains($0) }
+        if !untidy.isEmpty {
+            _ = try await redis.evaluate(
+                Self.tidyScript, keys: [RedisArgument(list.pending), RedisArgument(list.since)],
+                arguments: [RedisArgument(now)] + untidy.map { RedisArgument($0) })
         }
+        since = since.filter { pending.contains($0.key) }
         let old = since.filter { $0.value <= cutoff }.sorted { $0.value < $1.value }.prefix(limit).map { ($0.key, $0.value) }
         guard !old.isEmpty else { return PendingSweepResult() }
         let bodies = try await redis.values(of: old.map { bodyKey($0.0) })
@@ -104,12 +114,22 @@ extension IngestStore {
         return result
     }
 
-    /// Redis's clock, in ms since 1970.
-    private func redisMilliseconds() async throws -> Int64 {
-        let parts = (try await redis.send("TIME").array ?? []).compactMap { $0.string.flatMap { Int64($0) } }
-        guard parts.count == 2 else { throw RedisError.protocolError("TIME answered \(parts)") }
-        return parts[0] * 1000 + parts[1] / 1000
-    }
+    /// Redis's clock on the node of KEYS[1]: `TIME`'s seconds and microseconds.
+    static let clockScript = RedisScript("local clock = redis.call('TIME') return {tonumber(clock[1]), tonumber(clock[2])}")
+
+    /// Gives each pending record without a time the time ARGV[1], and drops the times of records
+    /// no longer pending. KEYS: pending, pending-since. ARGV: the time, then the ids.
+    static let tidyScript = RedisScript(
+        """
+        for i = 2, #ARGV do
+          if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
+            redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[1])
+          else
+            redis.call('HDEL', KEYS[2], ARGV[i])
+          end
+        end
+        return 0
+        """)
 
     /// Releases records pending without a body, each only if its pending time is still the one
     /// the sweep read (a record resent meanwhile is its sender's). KEYS: ids, pending,

@@ -16,6 +16,13 @@ struct Purchase: Sendable, Equatable {
     /// The most units one purchase may carry.
     static let maximumQuantity = 1e9
 
+    /// The partition of `interactions` and the stream entry ID that ``entryID`` names.
+    var streamEntry: (partition: Int, id: String) {
+        let parts = entryID.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, let partition = Int(parts[0]) else { return (0, entryID) }
+        return (partition, String(parts[1]))
+    }
+
     init(entryID: String, itemID: String, timestamp: Int64, quantity: Double) {
         self.entryID = entryID
         self.itemID = itemID
@@ -52,10 +59,12 @@ struct Purchase: Sendable, Equatable {
 /// Each item's parked purchases are a hash `stylecast:{trends}:parked-purchases:<item id>`
 /// (``Purchase/entryID`` -> `"<timestamp> <quantity>"`) that expires ``lifetimeMilliseconds``
 /// (30 days) after the last purchase parked in it: purchases of an item that never arrives are
-/// dropped then. Releasing a purchase applies its increments once per trend partition, marked by
-/// its ``Purchase/entryID`` (scope `parked-purchases`), and then removes it, so the two paths
-/// that may release it (the item's arrival, and the check right after parking) count it once, and
-/// a release cut off part way finishes on the next.
+/// dropped then. Releasing a purchase applies its increments once per trend partition and then
+/// removes it: the `{trends}` group under a marker of its ``Purchase/entryID`` (scope
+/// `parked-purchases`, what ``wasParked(_:)`` finds), the other partitions' groups under the
+/// markers its entry would have had counted directly (scope `interactions`), so the paths that
+/// may count it (the item's arrival, the check right after parking, the entry read again after
+/// `stylecast rebuild-trends`) count it once, and a release cut off part way finishes on the next.
 struct ParkedPurchases: Sendable {
     /// How long an item's parked purchases wait for it after the last one parked, in ms (30 days).
     static let lifetimeMilliseconds = 30 * 86_400 * 1000
@@ -110,7 +119,16 @@ struct ParkedPurchases: Sendable {
     /// Counts a parked purchase with `writes` (its increments, whose `{trends}` writes come first)
     /// once, then removes it.
     func release(_ purchase: Purchase, writes: [RedisWrite]) async throws {
-        try await applier.apply(entryID: purchase.entryID, writes: writes)
+        let entry = purchase.streamEntry
+        let entryApplier = TrendAggregator.applier(
+            redis: redis, scope: TrendAggregator.interactionsScope, partition: entry.partition)
+        for group in try applier.groups(writes) {
+            if group.tag == StylecastKeys.Trends.hashTag {
+                try await applier.apply(entryID: purchase.entryID, group: group)
+            } else {
+                try await entryApplier.apply(entryID: entry.id, group: group)
+            }
+        }
         _ = try await redis.send("HDEL", RedisArgument(Self.key(itemID: purchase.itemID)), RedisArgument(purchase.entryID))
     }
 }

@@ -50,6 +50,9 @@ struct TrendAggregator: Service {
 
     enum Kind { case item, interaction, signal, arrival }
 
+    /// The marker scope of purchases' writes, counted directly or released after parking.
+    static let interactionsScope = "interactions"
+
     /// One partition of a stream, with what applies its entries' writes.
     struct Queue: Sendable {
         let queue: WorkQueue
@@ -74,21 +77,27 @@ struct TrendAggregator: Service {
         // Items as ingest stores them count only by their arrival, which releases parked purchases.
         var queues: [Queue] = []
         for (stream, scope, kind) in [
-            (WorkStream.itemsEmbedded, "items", Kind.item), (.interactions, "interactions", Kind.interaction),
+            (WorkStream.itemsEmbedded, "items", Kind.item), (.interactions, Self.interactionsScope, Kind.interaction),
             (.signals, "signals", Kind.signal), (.itemsIngested, "arrivals", Kind.arrival),
         ] {
             let streamQueues = try WorkQueue.partitions(
                 of: stream, partitions, client: redis, group: Self.group, consumer: consumer, claimIdle: claimIdle,
                 maxDeliveries: maxDeliveries, logger: logger)
             for (queue, partition) in zip(streamQueues, partitions.all) {
-                let markerScope = partition == 0 ? scope : "\(scope)#\(partition)"
-                let applier = TagGroupedApplier(client: redis, leading: StylecastKeys.Trends.hashTag) {
-                    StylecastKeys.appliedMarkerPrefix(hashTag: $0, scope: markerScope)
-                }
+                let applier = Self.applier(redis: redis, scope: scope, partition: partition)
                 queues.append(Queue(queue: queue, applier: applier, kind: kind, partition: partition))
             }
         }
         self.queues = queues
+    }
+
+    /// What applies the writes of one stream partition's entries: markers of scope `scope`, or
+    /// `scope#p` on a partition p above 0 (entry IDs repeat across partitions).
+    static func applier(redis: RedisClient, scope: String, partition: Int) -> TagGroupedApplier {
+        let markerScope = partition == 0 ? scope : "\(scope)#\(partition)"
+        return TagGroupedApplier(client: redis, leading: StylecastKeys.Trends.hashTag) {
+            StylecastKeys.appliedMarkerPrefix(hashTag: $0, scope: markerScope)
+        }
     }
 
     func run() async throws {

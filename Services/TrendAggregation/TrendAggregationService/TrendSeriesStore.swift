@@ -103,7 +103,7 @@ struct TrendSeriesStore: Sendable {
 
     /// Every series, of every trend partition.
     func topics() async throws -> [TrendTopic] {
-        let replies = try await redis.pipeline(
+        let replies = try await redis.pipelineFailingOnError(
             partitions.all.map { ["SMEMBERS", RedisArgument(StylecastKeys.Trends.topics(partition: $0))] })
         return replies.flatMap { reply in
             (reply.array ?? []).compactMap { $0.string.flatMap(TrendTopic.init(member:)) }
@@ -115,7 +115,7 @@ struct TrendSeriesStore: Sendable {
         var result: [TrendSource: [CivilDay: Double]] = [:]
         for start in stride(from: 0, to: sources.count, by: Self.batch) {
             let chunk = Array(sources[start..<min(start + Self.batch, sources.count)])
-            let replies = try await redis.pipeline(chunk.map { ["HGETALL", RedisArgument(Self.totalsKey($0))] })
+            let replies = try await redis.pipelineFailingOnError(chunk.map { ["HGETALL", RedisArgument(Self.totalsKey($0))] })
             for (source, reply) in zip(chunk, replies) { result[source] = Self.weekValues(reply) }
         }
         return result
@@ -132,7 +132,7 @@ struct TrendSeriesStore: Sendable {
                 if topic.source.measure == .interest { commands.append(["HGETALL", RedisArgument(seriesCountKey(topic))]) }
                 return commands
             }
-            let replies = try await redis.pipeline(commands)
+            let replies = try await redis.pipelineFailingOnError(commands)
             var index = 0
             for topic in chunk {
                 var values = Self.weekValues(replies[index])
