@@ -167,8 +167,7 @@ extension Faults {
             // as an operator replacing a failed node would.
             try await Task.sleep(for: .seconds(3))
             try await cluster.restart(port: victim.port)
-            try await cluster.waitUntilHealthy(timeout: .seconds(60))
-            rejoined = true
+            rejoined = await rejoin(cluster)
         } catch {
             report.check("(k) the killed node rejoins as a replica", false, "\(error)")
         }
@@ -183,6 +182,38 @@ extension Faults {
             "faults",
             "(k) primary :\(victim.port) (serving \(Keys.short(Keys.interactions))) SIGKILLed while \(file.label) streamed (\(DrillReport.grouped(atKill)) stored) and \(inFlight): every slot served again \((failedOver - killed).formattedSeconds) after; restarted, back as a replica \(rejoined ? "yes" : "no"); calls 0.5 s after the kill: \(Self.summary(calledDuring))")
         report.log("fault k: failed over; node back as a replica")
+    }
+
+    /// Waits until the cluster is whole again after the killed node restarted. Redis 7.0.15 has
+    /// been seen (about one run in five) to leave the promoted replica without a slot that it
+    /// received in the reshard while every other node routes that slot to it: that primary then
+    /// answers `CLUSTERDOWN` to everything for good. No client can mend that, so the drill does
+    /// what docs/operations.md tells an operator to do (`CLUSTER ADDSLOTS` on that primary), says
+    /// so in the report, and then requires the cluster whole and every count exact as usual.
+    /// - Returns: Whether the cluster became whole.
+    private func rejoin(_ cluster: TestRedisCluster) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var repaired: [Int: [Int]] = [:]
+        while ContinuousClock.now < deadline {
+            if (try? await cluster.waitUntilHealthy(timeout: .seconds(5))) != nil { break }
+            let dropped = (try? await offCooperativePool { cluster.restoreDroppedSlots() }) ?? [:]
+            for (port, slots) in dropped {
+                repaired[port, default: []] += slots
+                report.log("fault k: Redis left :\(port) without slots \(slots) that every other node routes to it; given back with CLUSTER ADDSLOTS")
+            }
+        }
+        do {
+            try await cluster.waitUntilHealthy(timeout: .seconds(1))
+        } catch {
+            report.check("(k) the killed node rejoins as a replica", false, "\(error)")
+            return false
+        }
+        if !repaired.isEmpty {
+            report.note(
+                "faults",
+                "(k) Redis 7.0 left \(repaired.map { ":\($0.key) without slots \($0.value)" }.joined(separator: ", ")) after the killed node rejoined (every other node routed them there); the drill gave them back with CLUSTER ADDSLOTS as docs/operations.md says, and everything below was checked after that")
+        }
+        return true
     }
 
     // MARK: - (z) primary frozen

@@ -247,6 +247,35 @@ public final class TestRedisCluster: Sendable {
         return []
     }
 
+    /// Slots that a running primary no longer counts as its own while every other running node
+    /// still routes them to it: what Redis 7.0 has been seen to leave on a replica promoted after
+    /// a reshard, once the old primary rejoined (docs/operations.md, "A slot dropped by its new
+    /// primary"). Such a node says `cluster_state:fail` and refuses every command.
+    /// - Returns: Each such primary's port with the slots it dropped; empty when there are none.
+    public func slotsDroppedByTheirOwner() -> [Int: [Int]] {
+        let running = nodes.filter { !$0.hasExited }.map(\.port)
+        var dropped: [Int: [Int]] = [:]
+        for primary in (try? primaryPorts()) ?? [] where running.contains(primary) {
+            let own = Set(slots(ofPrimary: primary, seenFrom: primary))
+            let others = running.filter { $0 != primary }.map { Set(slots(ofPrimary: primary, seenFrom: $0)) }
+            guard let first = others.first else { continue }
+            let routed = others.dropFirst().reduce(first) { $0.intersection($1) }
+            let missing = routed.subtracting(own).sorted()
+            if !missing.isEmpty { dropped[primary] = missing }
+        }
+        return dropped
+    }
+
+    /// Gives each slot of ``slotsDroppedByTheirOwner()`` back to the primary every other node
+    /// routes it to (`CLUSTER ADDSLOTS` on that primary), the repair docs/operations.md gives.
+    /// - Returns: What was repaired, as ``slotsDroppedByTheirOwner()`` found it.
+    @discardableResult
+    public func restoreDroppedSlots() -> [Int: [Int]] {
+        let dropped = slotsDroppedByTheirOwner()
+        for (port, slots) in dropped { _ = cli(port, ["CLUSTER", "ADDSLOTS"] + slots.map(String.init)) }
+        return dropped
+    }
+
     /// Moves `slots` slots from one primary to another with `redis-cli --cluster reshard`, which
     /// takes the source's lowest-numbered slots and migrates their keys.
     /// - Returns: `redis-cli`'s output.
