@@ -115,6 +115,9 @@ public enum StylecastKeys {
         public static let topics = topics(partition: 0)
         /// Set: every `measure|source|market|kind|value` with a series on one trend partition.
         public static func topics(partition: Int) -> String { prefix(partition: partition) + ":topics" }
+        /// Counter raised by every entry that writes to one trend partition (partition 0 also for
+        /// the totals): trend-aggregation rebuilds its trend view when any partition's has changed.
+        public static func viewVersion(partition: Int) -> String { prefix(partition: partition) + ":view-version" }
         /// Set: the items with VISUELLE weekly sales (new-product training rows).
         public static let products = prefix + ":products"
         /// Hash week -> the volume of a (measure, source, market).

@@ -130,20 +130,33 @@ struct Verification: Sendable {
     /// Weekly items and sales summed over categories, through the trend-aggregation RPCs, against
     /// the counts made from the VISUELLE files.
     private func checkTrends() async throws {
-        let totals = try await withStylecastConnection(to: stack.definition("trend-aggregation").endpoint) { client in
-            try await CategoryWeeklyTotals.read(from: Stylecast_V1_TrendAggregation.Client(wrapping: client))
-        }
-        let (items, sales, categories) = (totals.items, totals.sales, totals.categories)
-        let weeks = Set(counts.weekly.keys).union(items.filter { $0.value != 0 }.keys).union(sales.filter { $0.value != 0 }.keys)
-        var wrongItems: [String] = []
-        var wrongSales: [String] = []
-        for week in weeks.sorted() {
-            let expected = counts.weekly[week] ?? (0, 0)
-            if items[week, default: 0] != expected.items { wrongItems.append("\(week): \(items[week, default: 0]) vs \(expected.items)") }
-            if abs(sales[week, default: 0] - expected.sales) > 1e-6 * max(1, expected.sales) {
-                wrongSales.append("\(week): \(sales[week, default: 0]) vs \(expected.sales)")
+        func read() async throws -> (totals: CategoryWeeklyTotals, wrongItems: [String], wrongSales: [String]) {
+            let totals = try await withStylecastConnection(to: stack.definition("trend-aggregation").endpoint) { client in
+                try await CategoryWeeklyTotals.read(from: Stylecast_V1_TrendAggregation.Client(wrapping: client))
             }
+            let (items, sales) = (totals.items, totals.sales)
+            let weeks = Set(counts.weekly.keys).union(items.filter { $0.value != 0 }.keys).union(sales.filter { $0.value != 0 }.keys)
+            var wrongItems: [String] = []
+            var wrongSales: [String] = []
+            for week in weeks.sorted() {
+                let expected = counts.weekly[week] ?? (0, 0)
+                if items[week, default: 0] != expected.items { wrongItems.append("\(week): \(items[week, default: 0]) vs \(expected.items)") }
+                if abs(sales[week, default: 0] - expected.sales) > 1e-6 * max(1, expected.sales) {
+                    wrongSales.append("\(week): \(sales[week, default: 0]) vs \(expected.sales)")
+                }
+            }
+            return (totals, wrongItems, wrongSales)
         }
+        // The latest calls come from the trend view, which trails the series by up to one refresh
+        // (STYLECAST_TRENDS_VIEW_REFRESH_MS, 1 s) and one build: read again until it caught up.
+        let started = ContinuousClock.now
+        var (totals, wrongItems, wrongSales) = try await read()
+        while !(wrongItems.isEmpty && wrongSales.isEmpty), ContinuousClock.now - started < .seconds(15) {
+            try await Task.sleep(for: .milliseconds(250))
+            (totals, wrongItems, wrongSales) = try await read()
+        }
+        let caughtUp = ContinuousClock.now - started
+        let (items, sales, categories) = (totals.items, totals.sales, totals.categories)
         let expectedItems = counts.weekly.values.reduce(0) { $0 + $1.items }
         let expectedSales = counts.weekly.values.reduce(0) { $0 + $1.sales }
         let totalItems = items.values.reduce(0, +)
@@ -152,7 +165,7 @@ struct Verification: Sendable {
         report.check("trend weekly sales (summed over categories) equal the files' in every week", wrongSales.isEmpty && categories > 0, wrongSales.prefix(5).joined(separator: "; "))
         report.note(
             "counts",
-            "trends: \(categories) categories, \(counts.weekly.count) weeks; items \(DrillReport.grouped(Int(totalItems))) (files \(DrillReport.grouped(Int(expectedItems)))), sales \(String(format: "%.0f", totalSales)) units (files \(String(format: "%.0f", expectedSales))); weeks differing: items \(wrongItems.count), sales \(wrongSales.count)")
+            "trends: \(categories) categories, \(counts.weekly.count) weeks; items \(DrillReport.grouped(Int(totalItems))) (files \(DrillReport.grouped(Int(expectedItems)))), sales \(String(format: "%.0f", totalSales)) units (files \(String(format: "%.0f", expectedSales))); weeks differing: items \(wrongItems.count), sales \(wrongSales.count); read from the trend view \(caughtUp.formattedSeconds) after the streams drained")
     }
 
     /// The recommendation group consumed every interaction (checked with the groups); a refresh

@@ -83,7 +83,9 @@ struct TrendAggregationTests {
     func exactAfterKill() async throws {
         let harness = try await IngestHarness.start(withEmbedding: true)
         let path = SharedDatasets.path("visuelle/test.csv")
-        let trendEnvironment = ["STYLECAST_QUEUE_CLAIM_IDLE_MS": "500", "STYLECAST_TRENDS_CACHE_MS": "0"]
+        let trendEnvironment = [
+            "STYLECAST_QUEUE_CLAIM_IDLE_MS": "500", "STYLECAST_TRENDS_CACHE_MS": "0", "STYLECAST_TRENDS_VIEW_REFRESH_MS": "0",
+        ]
         var trend = try IngestHarness.startService("trend-aggregation", redis: harness.redis.url, environment: trendEnvironment)
         try await trend.requireServing(timeout: .seconds(60))
         let ingested = try await harness.ingestFile(source: "visuelle", path: path)

@@ -39,12 +39,12 @@ struct TrendCallsTests {
         Issue.record("trend-aggregation did not drain \(stream) within \(timeout)")
     }
 
-    /// Starts trend-aggregation without its response cache, with `environment` added, and
+    /// Starts trend-aggregation without its response cache and trend view, with `environment` added, and
     /// waits until it is SERVING.
     static func startTrends(_ harness: IngestHarness, environment: [String: String] = [:]) async throws -> RunningService {
         let trend = try IngestHarness.startService(
             "trend-aggregation", redis: harness.redis.url,
-            environment: ["STYLECAST_TRENDS_CACHE_MS": "0"].merging(environment) { $1 })
+            environment: ["STYLECAST_TRENDS_CACHE_MS": "0", "STYLECAST_TRENDS_VIEW_REFRESH_MS": "0"].merging(environment) { $1 })
         try await trend.requireServing(timeout: .seconds(60))
         return trend
     }
@@ -326,19 +326,93 @@ struct TrendCallsTests {
             #expect(rebuild.output.contains("slot"), "\(rebuild.output)")
         } else {
             // KEYS sees every key on one server only.
-            let keysBefore = try await harness.client.send("KEYS", RedisArgument(StylecastKeys.Trends.all)).array?.count ?? 0
+            let trendKeys = (try await harness.client.send("KEYS", RedisArgument(StylecastKeys.Trends.all)).array ?? [])
+                .compactMap(\.string)
+            let versionKeys = partitions.all.map { StylecastKeys.Trends.viewVersion(partition: $0) }
+            let versionsBefore = try await Self.viewVersions(harness.client, keys: versionKeys)
+            // Every partition written to has its view version (the attributes spread over all of them).
+            #expect(versionsBefore.allSatisfy { $0 > 0 }, "\(versionsBefore)")
+            let keysBefore = trendKeys.filter { !versionKeys.contains($0) }.count
             let outsidePartition0 = try await harness.client.send(
                 "KEYS", RedisArgument("\(StylecastKeys.namespace):{\(StylecastKeys.Trends.hashTag)#*")).array?.count ?? 0
             #expect((outsidePartition0 > 0) == (partitionCount > 1), "\(outsidePartition0) keys outside {trends}")
             let rebuild = try await PipelineReliabilityTests.cli(["rebuild-trends", "--redis-url", harness.redis.environmentValue])
             #expect(rebuild.status == 0, "\(rebuild.output)")
-            // Series, totals, topics and markers of every trend partition go; the streams stay.
+            // Series, totals, topics and markers of every trend partition go; the streams stay;
+            // each view version is raised, so that every trend view rebuilds.
             #expect(rebuild.output.contains("deleted \(keysBefore) trend keys"), "\(rebuild.output) (\(keysBefore) before)")
+            let versionsAfter = try await Self.viewVersions(harness.client, keys: versionKeys)
+            #expect(zip(versionsBefore, versionsAfter).allSatisfy { $1 > $0 }, "\(versionsBefore) -> \(versionsAfter)")
             #expect(rebuild.output.contains("reads \(purchases.count) stream entries again"), "\(rebuild.output)")
             for stream in streams { try await Self.drain(harness.client, stream: stream) }
             #expect(try await series() == before)
         }
         #expect(await trend.stop() == 0)
+        await harness.stop()
+    }
+
+    /// The values of the view-version counters at `keys` (0 where unset).
+    static func viewVersions(_ client: RedisClient, keys: [String]) async throws -> [Int64] {
+        var versions: [Int64] = []
+        for key in keys { versions.append(try await client.send("GET", RedisArgument(key)).string.flatMap { Int64($0) } ?? 0) }
+        return versions
+    }
+
+    @Test("the trend view: with 3 partitions every entry raises the view versions it writes to; the latest ListTrends and ListMarkets from the view equal a fresh computation, before and after more data")
+    func trendView() async throws {
+        let (partitions, harness, fresh) = try await Self.startPartitioned(3)
+        let viewed = try await Self.startTrends(
+            harness, environment: [StreamPartitions.environmentVariable: "3", "STYLECAST_TRENDS_VIEW_REFRESH_MS": "200"])
+        let series = try Self.realSeries()
+        func lines(_ group: String, _ points: (String, Double) -> Bool) -> [String] {
+            series.map { one in
+                Self.seriesLine(source: "shop", term: one.term, geo: one.geo, group: group, points: one.points.filter { points($0.0, $0.1) })
+            }
+        }
+        /// Every attribute's fused call of every kind, and the markets, as one service answers them.
+        func latest(_ service: RunningService) async throws -> (trends: [Stylecast_V1_AttributeTrend], markets: Stylecast_V1_ListMarketsResponse) {
+            try await service.withClient(Stylecast_V1_TrendAggregation.Client.init) { client in
+                let trends = try await client.listTrends(.with {
+                    $0.stage = "any"
+                    $0.limit = UInt32(1000)
+                }).trends
+                return (trends, try await client.listMarkets(.with { _ in }))
+            }
+        }
+        /// Waits until the view answers what a fresh computation does.
+        func converged(timeout: Duration = .seconds(20)) async throws -> [Stylecast_V1_AttributeTrend] {
+            let expected = try await latest(fresh)
+            let deadline = ContinuousClock.now + timeout
+            var answer = try await latest(viewed)
+            while (answer.trends != expected.trends || answer.markets != expected.markets), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                answer = try await latest(viewed)
+            }
+            #expect(answer.trends == expected.trends, "the view's \(answer.trends.count) trends differ from the \(expected.trends.count) computed")
+            #expect(answer.markets == expected.markets)
+            return expected.trends
+        }
+
+        let first = try await harness.ingestLines(lines("early") { week, _ in week <= "2019-06-30" }, as: "early.jsonl")
+        #expect(first.summary.counts("signals").accepted == series.count, "\(first.output)")
+        try await Self.drain(harness.client, stream: WorkStream.signals.key)
+        let versionKeys = partitions.all.map { StylecastKeys.Trends.viewVersion(partition: $0) }
+        let versions = try await Self.viewVersions(harness.client, keys: versionKeys)
+        #expect(versions.allSatisfy { $0 > 0 }, "\(versions)")
+        let before = try await converged()
+        #expect(before.count > 1)
+
+        // Later weeks, spiking, in a second series of each term and market.
+        let second = try await harness.ingestLines(
+            lines("late") { week, _ in week > "2019-06-30" }, as: "late.jsonl")
+        #expect(second.summary.counts("signals").accepted == series.count, "\(second.output)")
+        try await Self.drain(harness.client, stream: WorkStream.signals.key)
+        let raised = try await Self.viewVersions(harness.client, keys: versionKeys)
+        #expect(zip(versions, raised).allSatisfy { $1 > $0 }, "\(versions) -> \(raised)")
+        let after = try await converged()
+        #expect(after != before, "the later weeks changed no call")
+        #expect(await viewed.stop() == 0)
+        #expect(await fresh.stop() == 0)
         await harness.stop()
     }
 

@@ -58,6 +58,7 @@ struct KeysTests {
                 StylecastKeys.Trends.seriesCount(measure: "interest", source: "s", market: "IT", kind: "colour", value: value, partitions: partitions),
                 StylecastKeys.Trends.examples(market: "IT", kind: "colour", value: value, partitions: partitions),
                 StylecastKeys.Trends.topics(partition: partition),
+                StylecastKeys.Trends.viewVersion(partition: partition),
             ]
             let tag = StylecastKeys.Trends.hashTag(partition: partition)
             #expect(keys.allSatisfy { RedisKey.hashTag(of: $0) == tag }, "\(keys)")

@@ -3,7 +3,9 @@ import StylecastCalendar
 import StylecastErrors
 import StylecastTrends
 
-/// `ListTrends`, `GetSeries` and `ListMarkets` over the stored series (docs/trends.md, "RPCs").
+/// `ListTrends`, `GetSeries` and `ListMarkets` over the stored series (docs/trends.md, "RPCs"):
+/// without `as_of` from the ``TrendView``, with one computed on demand and kept for
+/// `STYLECAST_TRENDS_CACHE_MS`.
 struct TrendQueries: Sendable {
     /// Most trends one `ListTrends` call returns.
     static let maxLimit = 1000
@@ -14,14 +16,19 @@ struct TrendQueries: Sendable {
 
     let store: TrendSeriesStore
     let forecaster = HistoryForecaster()
-    /// Every series' call, computed at most once per `STYLECAST_TRENDS_CACHE_MS` and `as_of`.
+    /// Every series' call at a past `as_of`, computed at most once per `STYLECAST_TRENDS_CACHE_MS`
+    /// and `as_of` (and, without a view, the latest too).
     let snapshots: LifetimeCache<SnapshotKey, TrendSnapshot>
+    /// The latest calls, kept current in the background; `nil` computes them like a past week's.
+    let view: TrendView?
 
     /// - Parameters:
     ///   - store: Where the series are.
     ///   - cacheLifetime: How long a computed snapshot is reused; zero recomputes on every call.
-    init(store: TrendSeriesStore, cacheLifetime: Duration) {
+    ///   - view: Where the latest calls are read, or `nil` to compute them like a past week's.
+    init(store: TrendSeriesStore, cacheLifetime: Duration, view: TrendView?) {
         self.store = store
+        self.view = view
         snapshots = LifetimeCache(lifetime: cacheLifetime) { key in
             try await TrendSnapshot.compute(store: store, asOf: key.weekEnd, lagWeeks: key.lagWeeks)
         }
@@ -29,15 +36,38 @@ struct TrendQueries: Sendable {
 
     /// The snapshot at `asOf`, with the market and source filters checked against it.
     func snapshot(asOf text: String, market: String = "", source: String = "") async throws -> TrendSnapshot {
+        try await snapshots(asOf: text, market: market, source: source).atCut
+    }
+
+    /// The snapshot at `asOf` and the one a quarter before each source's last week up to it
+    /// (the report's comparison), with the market and source filters checked.
+    func snapshots(asOf text: String, market: String = "", source: String = "") async throws
+        -> (atCut: TrendSnapshot, quarterBefore: () async throws -> TrendSnapshot)
+    {
         let asOf = try TrendRequestRules.asOf(text)
-        let snapshot = try await snapshots.get(SnapshotKey(asOf: asOf))
+        let snapshot: TrendSnapshot
+        let quarterBefore: () async throws -> TrendSnapshot
+        if asOf == nil, let view {
+            let contents = try await view.current()
+            (snapshot, quarterBefore) = (contents.latest, { contents.quarterBefore })
+        } else {
+            snapshot = try await snapshots.get(SnapshotKey(asOf: asOf))
+            let snapshots = snapshots
+            quarterBefore = {
+                try await snapshots.get(SnapshotKey(asOf: snapshot.asOf, lagWeeks: TrendReportBuilder.quarterWeeks))
+            }
+        }
+        try Self.check(snapshot, market: market, source: source)
+        return (snapshot, quarterBefore)
+    }
+
+    private static func check(_ snapshot: TrendSnapshot, market: String, source: String) throws {
         if !market.isEmpty, !snapshot.markets.contains(market) {
             throw UnknownTrendName(field: "market", value: market, known: snapshot.markets)
         }
         if !source.isEmpty, !snapshot.sources.contains(source) {
             throw UnknownTrendName(field: "source", value: source, known: snapshot.sources)
         }
-        return snapshot
     }
 
     /// What `ListTrends` answers.
@@ -67,8 +97,19 @@ struct TrendQueries: Sendable {
         guard valuePrefix.utf8.count <= 256 else {
             throw InvalidInput(field: "value_prefix", rule: "must be at most 256 bytes, got \(valuePrefix.utf8.count)")
         }
-        let snapshot = try await snapshot(asOf: asOf, market: market, source: source)
         let prefix = valuePrefix.lowercased()
+        if asOf.isEmpty, market.isEmpty, source.isEmpty, let view {
+            // Fusion is per attribute, so the view's fused list filtered by kind and value is
+            // what fusing the filtered series would give.
+            let fused = try await view.current().fused.filter {
+                (kind == nil || $0.attribute.kind == kind) && (prefix.isEmpty || $0.attribute.value.hasPrefix(prefix))
+            }
+            let trends = fused.filter { stageFilter.admits($0.fused.stage) }
+            return TrendList(
+                trends: Array(trends.prefix(limit == 0 ? Self.defaultLimit : limit)),
+                lastWeek: fused.flatMap(\.series).compactMap(\.coverage?.lastWeek).max(), matched: trends.count)
+        }
+        let snapshot = try await snapshot(asOf: asOf, market: market, source: source)
         let selected = snapshot.calls.filter { series in
             (kind == nil || series.topic.attribute.kind == kind)
                 && (prefix.isEmpty || series.topic.attribute.value.hasPrefix(prefix))

@@ -4,7 +4,8 @@ import StylecastServiceKit
 
 /// Rebuilds every trend series from the retained streams: deletes every trend key of every trend
 /// partition (`stylecast:{trends}:*`, `stylecast:{trends#<p>}:*`: series, totals, examples,
-/// parked purchases, idempotency markers) and re-creates the consumer group
+/// parked purchases, idempotency markers) except the view versions, which it raises so that
+/// every trend view rebuilds, and re-creates the consumer group
 /// `trend-aggregation` at the start of the three streams it reads (every partition), in one Lua script, so the
 /// running workers aggregate every entry again (docs/operations.md, "Rebuilding the trend series").
 ///
@@ -28,13 +29,18 @@ package enum TrendRebuild {
 
     static let script = RedisScript(
         """
+        local versions = {}
+        for i = 3, #ARGV do versions[ARGV[i]] = true end
         local deleted = 0
         local cursor = '0'
         repeat
           local reply = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
           cursor = reply[1]
-          for _, key in ipairs(reply[2]) do deleted = deleted + redis.call('DEL', key) end
+          for _, key in ipairs(reply[2]) do
+            if not versions[key] then deleted = deleted + redis.call('DEL', key) end
+          end
         until cursor == '0'
+        for i = 3, #ARGV do redis.call('INCR', ARGV[i]) end
         local entries = 0
         for i = 1, #KEYS do
           if redis.call('EXISTS', KEYS[i]) == 1 then
@@ -53,7 +59,8 @@ package enum TrendRebuild {
         let partitions = try await StreamPartitionsRecord.recorded(on: redis)
         let reply = try await redis.evaluate(
             script, keys: streams(partitions).map { RedisArgument($0) },
-            arguments: [RedisArgument(StylecastKeys.Trends.all), RedisArgument(TrendAggregator.group)])
+            arguments: [RedisArgument(StylecastKeys.Trends.all), RedisArgument(TrendAggregator.group)]
+                + partitions.all.map { RedisArgument(StylecastKeys.Trends.viewVersion(partition: $0)) })
         let numbers = (reply.array ?? []).compactMap { $0.integer }
         return Summary(deletedKeys: Int(numbers.first ?? 0), entries: Int(numbers.count > 1 ? numbers[1] : 0))
     }

@@ -29,10 +29,10 @@ struct TrendReportBuilder: Sendable {
     func build(cardsPerDirection: Int, horizon: Int, market: String, asOf: String, clusters: StyleClusters) async throws
         -> TrendReport
     {
-        let snapshot = try await queries.snapshot(asOf: asOf, market: market)
+        let (snapshot, quarterBefore) = try await queries.snapshots(asOf: asOf, market: market)
         let week = snapshot.asOf?.monday ?? snapshot.latestWeek
         // A quarter before each source's own last week (sources end at different weeks).
-        let previous = try await queries.snapshots.get(SnapshotKey(asOf: snapshot.asOf, lagWeeks: Self.quarterWeeks))
+        let previous = try await quarterBefore()
         let markets = market.isEmpty ? [TrendReport.allMarkets] + snapshot.markets : [market]
         var sections: [TrendReport.MarketSection] = []
         var calls: [TrendReport.Call] = []

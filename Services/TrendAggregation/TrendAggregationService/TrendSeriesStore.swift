@@ -49,9 +49,11 @@ struct TrendSeriesStore: Sendable {
 
     // MARK: - Writes (applied by the aggregator through TagGroupedApplier)
 
-    /// The writes that add `amount` to the source's total at `week`: once per record.
+    /// The writes that add `amount` to the source's total at `week`: once per record. They raise
+    /// partition 0's view version (``viewVersion()``).
     static func totalIncrement(_ source: TrendSource, week: CivilDay, amount: Double) -> [RedisWrite] {
         [
+            RedisWrite(["INCR", .key(StylecastKeys.Trends.viewVersion(partition: 0))]),
             RedisWrite(["SADD", .key(sourcesKey), .argument(RedisArgument(source.member))]),
             RedisWrite([
                 "HINCRBYFLOAT", .key(totalsKey(source)), .argument(RedisArgument(week.iso)),
@@ -61,9 +63,12 @@ struct TrendSeriesStore: Sendable {
     }
 
     /// The writes that add `amount` at `week` to each attribute's series of `source` (and, for
-    /// `interest`, 1 to the week's count of series summed).
+    /// `interest`, 1 to the week's count of series summed), raising the view version of each
+    /// partition written to (``viewVersion()``).
     func increments(_ source: TrendSource, attributes: [TrendAttribute], week: CivilDay, amount: Double) -> [RedisWrite] {
-        attributes.flatMap { attribute -> [RedisWrite] in
+        let written = Set(attributes.map { StylecastKeys.Trends.partition(kind: $0.kind, value: $0.value, of: partitions) })
+        let versions = written.sorted().map { RedisWrite(["INCR", .key(StylecastKeys.Trends.viewVersion(partition: $0))]) }
+        return versions + attributes.flatMap { attribute -> [RedisWrite] in
             let topic = TrendTopic(source: source, attribute: attribute)
             var writes = [
                 RedisWrite(["SADD", .key(topicsKey(attribute)), .argument(RedisArgument(topic.member))]),
@@ -94,6 +99,14 @@ struct TrendSeriesStore: Sendable {
     }
 
     // MARK: - Reads
+
+    /// The view version of every trend partition, in partition order: what an entry's writes
+    /// raise, so that a view built at one version is current while none has changed.
+    func viewVersion() async throws -> [Int64] {
+        let replies = try await redis.pipelineFailingOnError(
+            partitions.all.map { ["GET", RedisArgument(StylecastKeys.Trends.viewVersion(partition: $0))] })
+        return replies.map { $0.string.flatMap { Int64($0) } ?? 0 }
+    }
 
     /// Every source with data.
     func sources() async throws -> [TrendSource] {

@@ -53,8 +53,34 @@ struct TrendSnapshot: Sendable {
     static func compute(
         store: TrendSeriesStore, asOf: CivilDay?, lagWeeks: Int = 0, parameters: TrendParameters = .standard
     ) async throws -> TrendSnapshot {
-        let sources = try await store.sources()
-        let totals = try await store.totals(of: sources)
+        try compute(series: try await StoredSeries.read(from: store), asOf: asOf, lagWeeks: lagWeeks, parameters: parameters)
+    }
+
+    /// Every stored series as read from Redis, to compute snapshots from without reading again.
+    struct StoredSeries: Sendable {
+        /// Every source with data.
+        var sources: [TrendSource]
+        /// Each source's weekly totals.
+        var totals: [TrendSource: [CivilDay: Double]]
+        /// Every series.
+        var topics: [TrendTopic]
+        /// Each series' weekly amounts.
+        var amounts: [TrendTopic: [CivilDay: Double]]
+
+        /// Reads every source, total and series.
+        static func read(from store: TrendSeriesStore) async throws -> StoredSeries {
+            let sources = try await store.sources()
+            let totals = try await store.totals(of: sources)
+            let topics = try await store.topics()
+            return StoredSeries(sources: sources, totals: totals, topics: topics, amounts: try await store.amounts(of: topics))
+        }
+    }
+
+    /// Calls the series read in `series` at `asOf` (see ``compute(store:asOf:lagWeeks:parameters:)``).
+    static func compute(
+        series stored: StoredSeries, asOf: CivilDay?, lagWeeks: Int = 0, parameters: TrendParameters = .standard
+    ) throws -> TrendSnapshot {
+        let (sources, totals) = (stored.sources, stored.totals)
         let asOfWeek = asOf?.monday
         var coverages: [TrendSource: SourceCoverage] = [:]
         var firstWeeks: [CivilDay] = []
@@ -84,8 +110,8 @@ struct TrendSnapshot: Sendable {
                 rule: "the week of \(asOf.monday.iso) is before the first week of data (\(first.iso)); give a later date, or none for the latest")
         }
         let withDataSet = Set(withData)
-        let topics = try await store.topics().filter { withDataSet.contains($0.source) }
-        let amounts = try await store.amounts(of: topics)
+        let topics = stored.topics.filter { withDataSet.contains($0.source) }
+        let amounts = stored.amounts
         var calls: [SeriesCall] = []
         calls.reserveCapacity(topics.count)
         for topic in topics {

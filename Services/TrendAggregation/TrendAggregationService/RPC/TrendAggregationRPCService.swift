@@ -4,6 +4,7 @@ import StylecastErrors
 import StylecastGRPC
 import StylecastProto
 import StylecastRedis
+import ServiceLifecycle
 import StylecastServiceKit
 
 /// `stylecast.v1.TrendAggregation`: translates messages (``TrendMessages``) and calls the
@@ -19,12 +20,13 @@ package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleS
     /// - Parameters:
     ///   - redis: Where the series are.
     ///   - partitions: How many trend partitions the series are split into (the streams').
-    ///   - trendsCacheLifetime: How long a computed list of every attribute's trend is reused
-    ///     by `ListTrends`, `Report` and the callers that ask for rising attributes, and the
-    ///     report's style clusters.
-    package init(redis: RedisClient, partitions: StreamPartitions, trendsCacheLifetime: Duration = .seconds(5)) {
+    ///   - trendsCacheLifetime: How long every series' call at a past `as_of` (and without a view
+    ///     the latest) is reused, and the report's style clusters.
+    ///   - view: Where the latest calls are read (kept current by a ``TrendViewRefresher``), or
+    ///     `nil` to compute them like a past week's.
+    init(redis: RedisClient, partitions: StreamPartitions, trendsCacheLifetime: Duration = .seconds(5), view: TrendView?) {
         queries = TrendQueries(
-            store: TrendSeriesStore(redis: redis, partitions: partitions), cacheLifetime: trendsCacheLifetime)
+            store: TrendSeriesStore(redis: redis, partitions: partitions), cacheLifetime: trendsCacheLifetime, view: view)
         newProducts = NewProductModel(redis: redis)
         reports = ReportRenderer(
             builder: TrendReportBuilder(queries: queries, redis: redis),
@@ -79,19 +81,24 @@ package enum TrendAggregationServiceBuilder {
     package static func parts(context: ServiceContext) async throws -> ServiceParts {
         var reader = EnvironmentReader(environment: context.environment)
         let cacheLifetime = reader.milliseconds("STYLECAST_TRENDS_CACHE_MS", default: 5000, range: 0...600_000)
+        let viewRefresh = reader.milliseconds("STYLECAST_TRENDS_VIEW_REFRESH_MS", default: 1000, range: 0...600_000)
         let valuesPerKind = reader.integer("STYLECAST_TRENDS_MAX_VALUES_PER_KIND", default: 2000, range: 10...1_000_000)
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
+        let partitions = context.configuration.streamPartitions
+        // 0 turns the view off: every call without as_of computes (or reads the cache) instead.
+        let view = viewRefresh == .zero ? nil : TrendView(store: TrendSeriesStore(redis: context.redis, partitions: partitions))
         let aggregator = try TrendAggregator(
-            redis: context.redis, partitions: context.configuration.streamPartitions,
+            redis: context.redis, partitions: partitions,
             consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             maximumValuesPerKind: valuesPerKind, logger: context.logger)
+        var background: [any Service] = [aggregator]
+        if let view { background.append(TrendViewRefresher(view: view, interval: viewRefresh, logger: context.logger)) }
         return ServiceParts(
             rpcServices: [
                 TrendAggregationRPCService(
-                    redis: context.redis, partitions: context.configuration.streamPartitions,
-                    trendsCacheLifetime: cacheLifetime)
+                    redis: context.redis, partitions: partitions, trendsCacheLifetime: cacheLifetime, view: view)
             ],
-            backgroundServices: [aggregator])
+            backgroundServices: background)
     }
 }
