@@ -249,7 +249,8 @@ targets += [
         "embedding-bench", in: "Benchmarks/EmbeddingBench",
         [
             "BenchmarkSupport", "StylecastCalendar", "TextEmbeddingService", "StylecastText", "StylecastTensor",
-            "StylecastClient", "StylecastProto", "StylecastGRPC", .grpcCore, .grpcHTTP2,
+            "StylecastClient", "StylecastProto", "StylecastGRPC", "StylecastContracts", "StylecastRedis",
+            "StylecastServiceKit", .grpcCore, .grpcHTTP2,
         ]),
     // The Swift side of scripts/bench/forecast.sh: fits every benchmark series, writes forecasts.
     tool("forecast-bench", in: "Benchmarks/ForecastBench", ["StylecastCalendar", "StylecastForecast"], numeric: true),

@@ -20,6 +20,11 @@ extension WorkQueue {
         public var retryDelay: Duration
         /// The longest pause between tries of a temporary failure (the pause doubles up to it).
         public var maximumRetryDelay: Duration
+        /// Entries of a batch handled at once (at least 1). With 1 they are handled in stream
+        /// order; with more, up to this many handlers run together (order within a batch is
+        /// lost), so a handler that waits (on Redis, or on an encoder pass shared with others)
+        /// overlaps the others: a worker whose handlers feed a batching encoder fills its passes.
+        public var concurrency: Int
 
         /// Creates a configuration.
         /// - Parameters:
@@ -30,10 +35,11 @@ extension WorkQueue {
         ///   - batchSize: Entries per read or claim (default 32).
         ///   - retryDelay: Pause after a Redis outage, first pause after a temporary failure (default 250 ms).
         ///   - maximumRetryDelay: Longest pause after temporary failures (default 5 s).
+        ///   - concurrency: Entries of a batch handled at once (default 1: in order).
         public init(
             claimIdleTime: Duration = .seconds(30), maxDeliveries: Int = 5, deadLetterStream: String,
             blockTime: Duration = .seconds(1), batchSize: Int = 32,
-            retryDelay: Duration = .milliseconds(250), maximumRetryDelay: Duration = .seconds(5)
+            retryDelay: Duration = .milliseconds(250), maximumRetryDelay: Duration = .seconds(5), concurrency: Int = 1
         ) {
             self.claimIdleTime = claimIdleTime
             self.maxDeliveries = maxDeliveries
@@ -42,6 +48,7 @@ extension WorkQueue {
             self.batchSize = batchSize
             self.retryDelay = retryDelay
             self.maximumRetryDelay = Swift.max(maximumRetryDelay, retryDelay)
+            self.concurrency = concurrency
         }
     }
 }

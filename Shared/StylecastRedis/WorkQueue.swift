@@ -55,8 +55,8 @@ public struct WorkQueue: Sendable {
             throw .invalidArgument(
                 "dead-letter stream '\(configuration.deadLetterStream)' must carry the hash tag of '\(stream)'")
         }
-        guard configuration.maxDeliveries >= 1, configuration.batchSize >= 1 else {
-            throw .invalidArgument("maxDeliveries and batchSize must be at least 1")
+        guard configuration.maxDeliveries >= 1, configuration.batchSize >= 1, configuration.concurrency >= 1 else {
+            throw .invalidArgument("maxDeliveries, batchSize and concurrency must be at least 1")
         }
         guard configuration.claimIdleTime > .zero, configuration.blockTime > .zero else {
             throw .invalidArgument("claimIdleTime and blockTime must be positive")
@@ -246,8 +246,9 @@ public struct WorkQueue: Sendable {
     }
 
     /// Consumes until the task is cancelled or `shouldStop` says so: claims stale entries,
-    /// reads new ones, calls `handler` for each, one at a time, and acknowledges an entry only
-    /// after `handler` returned. While a batch is in hand a heartbeat renews it every third of
+    /// reads new ones, calls `handler` for each (one at a time, or up to
+    /// ``Configuration/concurrency`` at once), and acknowledges an entry only after `handler`
+    /// returned. While a batch is in hand a heartbeat renews it every third of
     /// ``Configuration/claimIdleTime``, so its entries are claimed by others only if this
     /// consumer dies. A handler error is dealt with by its ``FailureDisposition``:
     /// - ``FailureDisposition/temporary``: the same entry is tried again after a pause (from
@@ -318,7 +319,8 @@ public struct WorkQueue: Sendable {
         }
     }
 
-    /// Handles a batch in order, renewing the entries not yet done while it works.
+    /// Handles a batch, in order or ``Configuration/concurrency`` entries at once, renewing the
+    /// entries not yet done while it works.
     private func processBatch(
         _ batch: [Entry], shouldStop: @escaping @Sendable () -> Bool, handler: @escaping @Sendable (Entry) async throws -> Void
     ) async throws(RedisError) {
@@ -332,13 +334,45 @@ public struct WorkQueue: Sendable {
             }
         }
         defer { heartbeat.cancel() }
-        for entry in batch {
-            // Cancelled: the rest stays pending for a later claim. Stopping: the batch in hand
-            // is finished first, so that nothing stays pending in this consumer's name.
-            guard !Task.isCancelled else { return }
-            try await process(entry, shouldStop: shouldStop, handler: handler)
-            remaining.remove(entry.id)
+        guard configuration.concurrency > 1, batch.count > 1 else {
+            for entry in batch {
+                // Cancelled: the rest stays pending for a later claim. Stopping: the batch in hand
+                // is finished first, so that nothing stays pending in this consumer's name.
+                guard !Task.isCancelled else { return }
+                try await process(entry, shouldStop: shouldStop, handler: handler)
+                remaining.remove(entry.id)
+            }
+            return
         }
+        // Up to `concurrency` entries at once, each handled and acknowledged on its own as above.
+        // A Redis error stops new starts; the ones running finish, then it is thrown.
+        let handleOne: @Sendable (Entry) async -> RedisError? = { [self] entry in
+            do throws(RedisError) {
+                try await process(entry, shouldStop: shouldStop, handler: handler)
+                remaining.remove(entry.id)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let failure: RedisError? = await withTaskGroup(of: RedisError?.self) { group in
+            var next = 0
+            var failure: RedisError?
+            while next < Swift.min(configuration.concurrency, batch.count) {
+                let entry = batch[next]
+                next += 1
+                group.addTask { await handleOne(entry) }
+            }
+            for await result in group {
+                if failure == nil { failure = result }
+                guard failure == nil, next < batch.count, !Task.isCancelled else { continue }
+                let entry = batch[next]
+                next += 1
+                group.addTask { await handleOne(entry) }
+            }
+            return failure
+        }
+        if let failure { throw failure }
     }
 
     private func process(

@@ -21,14 +21,14 @@ struct WorkQueueTests {
     static func makeQueue(
         _ client: RedisClient, tag: String, consumer: String = "c1",
         claimIdle: Duration = .milliseconds(100), maxDeliveries: Int = 3,
-        retryDelay: Duration = .milliseconds(250), maximumRetryDelay: Duration = .seconds(5)
+        retryDelay: Duration = .milliseconds(250), maximumRetryDelay: Duration = .seconds(5), concurrency: Int = 1
     ) throws -> WorkQueue {
         try WorkQueue(
             client: client, stream: "test:{\(tag)}:stream", group: "workers", consumer: consumer,
             configuration: .init(
                 claimIdleTime: claimIdle, maxDeliveries: maxDeliveries,
                 deadLetterStream: "test:{\(tag)}:dead", blockTime: .milliseconds(100), batchSize: 8,
-                retryDelay: retryDelay, maximumRetryDelay: maximumRetryDelay))
+                retryDelay: retryDelay, maximumRetryDelay: maximumRetryDelay, concurrency: concurrency))
     }
 
     static func pendingCount(_ queue: WorkQueue) async throws -> Int64 {
@@ -79,6 +79,39 @@ struct WorkQueueTests {
         try await consumer.value
         #expect(pendingDuringHandler.withLock { $0 } == 1)
         #expect(seen.entries.withLock { $0.map { $0["n"] } } == ["2"])
+        try await client.send("DEL", RedisArgument(queue.stream))
+        await client.shutdown()
+    }
+
+    @Test("concurrency 4: four handlers of a batch run at once, never more; every entry is acknowledged after its own handler, and a failing one stays pending")
+    func concurrentHandlers() async throws {
+        let client = try await TestRedis.client()
+        let queue = try Self.makeQueue(client, tag: TestRedis.uniqueTag("concurrent"), claimIdle: .seconds(30), concurrency: 4)
+        try await queue.ensureGroup()
+        for index in 0..<24 { try await queue.enqueue([("n", "\(index)")]) }
+        let running = Mutex<(now: Int, most: Int)>((0, 0))
+        let seen = Seen()
+        let consumer = Task {
+            try await queue.run { entry in
+                running.withLock { $0 = ($0.now + 1, max($0.most, $0.now + 1)) }
+                defer { running.withLock { $0.now -= 1 } }
+                // Long enough for the others of the batch to start meanwhile.
+                try await Task.sleep(for: .milliseconds(50))
+                seen.append(entry)
+                if entry["n"] == "5" { throw DeliberateFailure() }
+            }
+        }
+        #expect(try await Self.waitUntil { seen.count == 24 })
+        #expect(try await Self.waitUntil { try await Self.pendingCount(queue) == 1 })
+        consumer.cancel()
+        try await consumer.value
+        #expect(running.withLock { $0.most } == 4, "\(running.withLock { $0 })")
+        #expect(Set(seen.entries.withLock { $0.compactMap { $0["n"] } }) == Set((0..<24).map(String.init)))
+        // The one left pending is the failing entry: the others were each acknowledged.
+        let pending = try await client.send("XPENDING", RedisArgument(queue.stream), "workers", "-", "+", "10")
+        let pendingIDs = (pending.array ?? []).compactMap { $0.array?.first?.string }
+        let failed = seen.entries.withLock { $0.first { $0["n"] == "5" }?.id }
+        #expect(pendingIDs == [failed].compactMap { $0 })
         try await client.send("DEL", RedisArgument(queue.stream))
         await client.shutdown()
     }

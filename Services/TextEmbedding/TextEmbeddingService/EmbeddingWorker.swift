@@ -8,7 +8,9 @@ import StylecastServiceKit
 
 /// The queue worker: consumes `stylecast:{items.ingested}` as the `text-embedding` consumer
 /// group, embeds each item's title and description, stores the vector and the attributes, then
-/// publishes the item to `stylecast:{items.embedded}`, and only then acknowledges the entry.
+/// publishes the item to `stylecast:{items.embedded}`, and only then acknowledges the entry. Up
+/// to `STYLECAST_EMBED_WORKER_CONCURRENCY` entries of a batch are handled at once, so their texts
+/// share the batcher's encoder passes instead of one pass per item.
 ///
 /// At least once and idempotent: the stored values are overwritten with the same values on a
 /// redelivery, and the publication is guarded by an ``IdempotentApplier`` marker per entry, so a
@@ -39,16 +41,17 @@ package struct EmbeddingWorker: Service {
     ///   - consumer: This replica's consumer name.
     ///   - claimIdle: When a dead consumer's entries are claimed.
     ///   - maxDeliveries: Deliveries before dead-lettering.
+    ///   - concurrency: Entries embedded at once (their texts share the encoder's passes).
     ///   - service: Embeds each item in the encoder passes shared with the RPCs, and extracts its
     ///     attributes (zero-shot reuses the item's embedding).
     ///   - logger: Logs each failure.
     package init(
         redis: RedisClient, partitions: StreamPartitions = .single, consumer: String, claimIdle: Duration,
-        maxDeliveries: Int, service: EmbeddingService, logger: Logger
+        maxDeliveries: Int, concurrency: Int = 1, service: EmbeddingService, logger: Logger
     ) throws {
         let queues = try WorkQueue.partitions(
             of: IngestedItemEntry.stream, partitions, client: redis, group: Self.group, consumer: consumer,
-            claimIdle: claimIdle, maxDeliveries: maxDeliveries, logger: logger)
+            claimIdle: claimIdle, maxDeliveries: maxDeliveries, concurrency: concurrency, logger: logger)
         self.partitions = zip(queues, partitions.all).map { queue, partition in
             let applier = IdempotentApplier(
                 client: redis,
@@ -79,6 +82,11 @@ package struct EmbeddingWorker: Service {
         }
     }
 
+    /// The text embedded for an item: its title and description, joined by ". " (empty when it has neither).
+    package static func text(of entry: IngestedItemEntry) -> String {
+        [entry[.title], entry[.description]].filter { !$0.isEmpty }.joined(separator: ". ")
+    }
+
     /// Processes one entry: embed, store, publish. Throws for a malformed entry.
     func handle(_ entry: WorkQueue.Entry, publishingWith applier: IdempotentApplier, on partition: Int) async throws {
         let ingested = IngestedItemEntry(fields: { entry[$0] })
@@ -86,7 +94,7 @@ package struct EmbeddingWorker: Service {
         guard !itemID.isEmpty else {
             throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
         }
-        let text = [ingested[.title], ingested[.description]].filter { !$0.isEmpty }.joined(separator: ". ")
+        let text = Self.text(of: ingested)
         guard !text.isEmpty else {
             throw InvalidInput(field: "title/description", rule: "item \(itemID) (entry \(entry.id)) has no text to embed")
         }

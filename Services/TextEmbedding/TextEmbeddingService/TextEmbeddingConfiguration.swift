@@ -21,6 +21,10 @@ package struct TextEmbeddingConfiguration: Sendable {
     /// Most tokens waiting for a pass; beyond, calls get RESOURCE_EXHAUSTED
     /// (`STYLECAST_EMBED_MAX_QUEUED_TOKENS`, default 131072).
     package var maxQueuedTokens: Int
+    /// Items of `items.ingested` the queue worker embeds at once (`STYLECAST_EMBED_WORKER_CONCURRENCY`,
+    /// default 16): their texts meet in the batcher's passes, and their Redis writes overlap the
+    /// encoding of the others.
+    package var workerConcurrency: Int
     /// Lifetime of cached embeddings of repeated texts (`STYLECAST_EMBED_CACHE_TTL_S`, default
     /// 86400; 0 disables the cache).
     package var cacheTimeToLive: Duration
@@ -44,6 +48,7 @@ package struct TextEmbeddingConfiguration: Sendable {
             batchMaxWait: reader.milliseconds("STYLECAST_EMBED_MAX_WAIT_MS", default: 2, range: 0...1000),
             maxQueuedTokens: reader.integer(
                 "STYLECAST_EMBED_MAX_QUEUED_TOKENS", default: 131_072, range: 256...(1 << 26)),
+            workerConcurrency: reader.integer("STYLECAST_EMBED_WORKER_CONCURRENCY", default: 16, range: 1...256),
             cacheTimeToLive: .seconds(
                 reader.integer("STYLECAST_EMBED_CACHE_TTL_S", default: 86_400, range: 0...(365 * 86_400))),
             zeroShot: ZeroShotConfiguration.read(&reader))

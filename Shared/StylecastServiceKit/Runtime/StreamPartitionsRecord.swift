@@ -60,11 +60,12 @@ extension WorkQueue {
     ///   - consumer: This consumer's name.
     ///   - claimIdle: When a dead consumer's entries are claimed.
     ///   - maxDeliveries: Deliveries before dead-lettering.
+    ///   - concurrency: Entries of a batch handled at once (``WorkQueue/Configuration/concurrency``).
     ///   - logger: Receives the queues' failures.
     /// - Returns: The queues, partition 0 first.
     public static func partitions(
         of stream: WorkStream, _ partitions: StreamPartitions, client: RedisClient, group: String, consumer: String,
-        claimIdle: Duration, maxDeliveries: Int, logger: Logger
+        claimIdle: Duration, maxDeliveries: Int, concurrency: Int = 1, logger: Logger
     ) throws(RedisError) -> [WorkQueue] {
         var queues: [WorkQueue] = []
         for partition in partitions.all {
@@ -73,7 +74,7 @@ extension WorkQueue {
                     client: client, stream: stream.key(partition: partition), group: group, consumer: consumer,
                     configuration: .init(
                         claimIdleTime: claimIdle, maxDeliveries: maxDeliveries,
-                        deadLetterStream: stream.deadLetterKey(partition: partition)),
+                        deadLetterStream: stream.deadLetterKey(partition: partition), concurrency: concurrency),
                     logger: logger))
         }
         return queues

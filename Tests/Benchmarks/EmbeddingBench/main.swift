@@ -5,6 +5,10 @@
 //       corpus, 1 BLAS thread; also the corpus' token counts and the sgemm-bound limit.
 //   embedding-bench grpc --target HOST:PORT --corpus FILE [--seconds S] [--batch-sizes ...]
 //       the text-embedding service's Embed, one call at a time, batches as above.
+//   embedding-bench encoder --redis URL [--models DIR] [--threads N] [--batch B] [--seconds S]
+//       the encoder alone on the texts the queue worker embeds (every item of items.ingested,
+//       all partitions): N engines, one inference thread each, on every N-th text, B texts per
+//       pass; what scripts/bench/pipeline.sh divides the drain rate by.
 //
 // Run it from a release build (scripts/bench/embedding.sh does).
 
@@ -15,7 +19,10 @@ import GRPCNIOTransportHTTP2
 import StylecastCalendar
 import StylecastClient
 import StylecastGRPC
+import StylecastContracts
 import StylecastProto
+import StylecastRedis
+import StylecastServiceKit
 import StylecastTensor
 import StylecastText
 import TextEmbeddingService
@@ -95,8 +102,59 @@ func benchmarkGRPC(corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSize
     }
 }
 
+/// The encoder alone on the worker's texts: `threads` engines at once, each on every
+/// `threads`-th text in passes of `batch`, whole passes until `seconds` have gone by.
+func benchmarkEncoder(texts: [String], modelDirectory: String, threads: Int, batch: Int, seconds: Double) async throws {
+    let engines = try (0..<threads).map { _ in try EmbeddingEngine(modelDirectory: modelDirectory) }
+    let started = ContinuousClock.now
+    let embedded = try await withThrowingTaskGroup(of: Int.self) { group in
+        for (index, engine) in engines.enumerated() {
+            let shard = stride(from: index, to: texts.count, by: threads).map { texts[$0] }
+            group.addTask {
+                let batches = stride(from: 0, to: shard.count, by: batch).map { Array(shard[$0..<min($0 + batch, shard.count)]) }
+                var count = 0
+                repeat {
+                    for texts in batches { count += try await engine.embed(tokenized: engine.tokenize(texts)).count }
+                } while (ContinuousClock.now - started).totalSeconds < seconds
+                return count
+            }
+        }
+        return try await group.reduce(0, +)
+    }
+    let elapsed = (ContinuousClock.now - started).totalSeconds
+    emit([
+        "bench": "encoder", "threads": threads, "batch": batch, "texts": texts.count, "kernel": BLASRuntime.kernelName,
+        "sentences_per_second": Double(embedded) / elapsed,
+    ])
+}
+
+/// Every item text of `items.ingested` (all partitions), as the queue worker builds it.
+func workerTexts(redisURL: String) async throws -> [String] {
+    let redis = RedisClient(url: try RedisURL(parsing: redisURL), poolSize: 1)
+    defer { Task { await redis.shutdown() } }
+    let partitions = try await StreamPartitionsRecord.recorded(on: redis)
+    var texts: [String] = []
+    for stream in IngestedItemEntry.stream.keys(partitions) {
+        texts += try await redis.allStreamEntries(stream) { entry in
+            let text = EmbeddingWorker.text(of: IngestedItemEntry(fields: { entry[$0] }))
+            return text.isEmpty ? nil : text
+        }
+    }
+    return texts
+}
+
 BLASRuntime.useSingleThread()
 let seconds = Double(option("--seconds", default: "3")) ?? 3
+if CommandLine.arguments.dropFirst().first == "encoder" {
+    guard let redisURL = option("--redis") else { fail("encoder needs --redis URL") }
+    let models = option("--models", default: ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"] ?? "models")
+    let texts = try await workerTexts(redisURL: redisURL)
+    guard !texts.isEmpty else { fail("items.ingested at \(redisURL) holds no item text") }
+    try await benchmarkEncoder(
+        texts: texts, modelDirectory: models + "/all-MiniLM-L6-v2", threads: max(1, Int(option("--threads", default: "2")) ?? 2),
+        batch: max(1, Int(option("--batch", default: "32")) ?? 32), seconds: seconds)
+    exit(0)
+}
 let batchSizes = option("--batch-sizes", default: "1,8,32,128").split(separator: ",").compactMap { Int($0) }
 guard let corpusPath = option("--corpus") else { fail("--corpus FILE is required") }
 let corpus = try Corpus(path: corpusPath)
@@ -109,6 +167,6 @@ case "grpc":
     guard let target = option("--target") else { fail("grpc needs --target HOST:PORT") }
     try await benchmarkGRPC(corpus: corpus, endpoint: try StylecastClient.Endpoint(parsing: target), batchSizes: batchSizes, seconds: seconds)
 default:
-    fail("usage: embedding-bench engine|grpc --corpus FILE [--models DIR] [--target HOST:PORT] [--seconds S] [--batch-sizes 1,8,32,128]")
+    fail("usage: embedding-bench engine|grpc|encoder --corpus FILE [--models DIR] [--target HOST:PORT] [--seconds S] [--batch-sizes 1,8,32,128] (encoder: --redis URL [--threads N] [--batch B])")
 }
 

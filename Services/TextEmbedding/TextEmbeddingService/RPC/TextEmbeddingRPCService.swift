@@ -121,7 +121,7 @@ package enum TextEmbeddingServiceBuilder {
             redis: context.redis, partitions: context.configuration.streamPartitions,
             consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
-            service: service, logger: context.logger)
+            concurrency: configuration.workerConcurrency, service: service, logger: context.logger)
         // Shutdown runs in reverse: the worker stops taking entries before the batcher stops.
         return ServiceParts(rpcServices: [TextEmbeddingRPCService(service: service)], backgroundServices: [batcher, worker])
     }
