@@ -100,14 +100,17 @@ struct TrendQueries: Sendable {
         let prefix = valuePrefix.lowercased()
         if asOf.isEmpty, market.isEmpty, source.isEmpty, let view {
             // Fusion is per attribute, so the view's fused list filtered by kind and value is
-            // what fusing the filtered series would give.
-            let fused = try await view.current().fused.filter {
-                (kind == nil || $0.attribute.kind == kind) && (prefix.isEmpty || $0.attribute.value.hasPrefix(prefix))
+            // what fusing the filtered series would give. One pass, copying only what is returned.
+            let wanted = limit == 0 ? Self.defaultLimit : limit
+            var list = TrendList(trends: [], lastWeek: nil, matched: 0)
+            for attribute in try await view.current().fused
+            where (kind == nil || attribute.attribute.kind == kind) && (prefix.isEmpty || attribute.attribute.value.hasPrefix(prefix)) {
+                if let week = attribute.lastWeek, list.lastWeek.map({ week > $0 }) ?? true { list.lastWeek = week }
+                guard stageFilter.admits(attribute.fused.stage) else { continue }
+                list.matched += 1
+                if list.trends.count < wanted { list.trends.append(attribute) }
             }
-            let trends = fused.filter { stageFilter.admits($0.fused.stage) }
-            return TrendList(
-                trends: Array(trends.prefix(limit == 0 ? Self.defaultLimit : limit)),
-                lastWeek: fused.flatMap(\.series).compactMap(\.coverage?.lastWeek).max(), matched: trends.count)
+            return list
         }
         let snapshot = try await snapshot(asOf: asOf, market: market, source: source)
         let selected = snapshot.calls.filter { series in
@@ -127,6 +130,8 @@ struct TrendQueries: Sendable {
         var attribute: TrendAttribute
         var series: [TrendSnapshot.SeriesCall]
         var fused: FusedTrend
+        /// The last week any of its series reads.
+        var lastWeek: CivilDay?
 
         /// Risers and decliners first, by confidence x the size of the move x the breadth of the
         /// evidence: min(|ln(1 + forecast growth)|, ln 2) x (1 + ln(series with a stage)). The
@@ -147,7 +152,9 @@ struct TrendQueries: Sendable {
             let evidence = ordered.map {
                 TrendEvidence(source: $0.topic.source.source, market: $0.topic.source.market, call: $0.call)
             }
-            return AttributeCall(attribute: attribute, series: ordered, fused: TrendFusion.fuse(evidence))
+            return AttributeCall(
+                attribute: attribute, series: ordered, fused: TrendFusion.fuse(evidence),
+                lastWeek: ordered.compactMap(\.coverage?.lastWeek).max())
         }.sorted { $0.strength != $1.strength ? $0.strength > $1.strength : $0.attribute < $1.attribute }
     }
 

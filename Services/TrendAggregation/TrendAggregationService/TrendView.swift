@@ -1,7 +1,9 @@
+import Dispatch
 import Logging
 import ServiceLifecycle
 import StylecastCalendar
 import StylecastTrends
+import Synchronization
 
 /// The trend view: every series' call at each source's latest week, the calls a quarter before
 /// (what the report compares with) and every attribute fused, kept in memory by each
@@ -28,17 +30,36 @@ actor TrendView {
         var buildTime: Duration
     }
 
+    /// A view not read for this long is no longer kept current (``isRead``): rebuilding what
+    /// nobody reads would only take CPU from the workers.
+    static let idleAfter: Duration = .seconds(30)
+
     private let store: TrendSeriesStore
-    private var contents: Contents?
     private var building: Task<Contents, any Error>?
+    /// The current build and the last read, behind a lock rather than the actor, so that a read
+    /// of a current view takes no hop: it stays on the caller's executor (an RPC's event loop).
+    private nonisolated let published: Mutex<(contents: Contents?, lastRead: ContinuousClock.Instant)>
 
     init(store: TrendSeriesStore) {
         self.store = store
+        published = Mutex((nil, .now))
     }
 
-    /// The latest build; the first call waits for one.
-    func current() async throws -> Contents {
-        if let contents { return contents }
+    /// Whether the view was read within ``idleAfter``: only then does ``TrendViewRefresher`` keep it current.
+    nonisolated var isRead: Bool { published.withLock { ContinuousClock.now - $0.lastRead <= Self.idleAfter } }
+
+    /// The latest build. The first call waits for one; so does the first call after the view sat
+    /// unread for ``idleAfter`` when the series changed meanwhile (it was not kept current).
+    nonisolated func current() async throws -> Contents {
+        let (contents, wasIdle) = published.withLock { state in
+            let now = ContinuousClock.now
+            let wasIdle = now - state.lastRead > Self.idleAfter
+            state.lastRead = now
+            return (state.contents, wasIdle)
+        }
+        if let contents, !wasIdle { return contents }
+        if let built = try await refresh() { return built }
+        if let contents = published.withLock(\.contents) { return contents }
         return try await build()
     }
 
@@ -46,7 +67,7 @@ actor TrendView {
     /// - Returns: The new build, or `nil` when the current one is up to date.
     @discardableResult
     func refresh() async throws -> Contents? {
-        if let contents, try await store.viewVersion() == contents.version { return nil }
+        if let contents = published.withLock(\.contents), try await store.viewVersion() == contents.version { return nil }
         return try await build()
     }
 
@@ -58,27 +79,45 @@ actor TrendView {
         building = task
         defer { building = nil }
         let built = try await task.value
-        contents = built
+        published.withLock { $0.contents = built }
         return built
     }
+
+    /// Where the calls are computed: a thread of their own, off Swift's cooperative pool, so that
+    /// a rebuild (every series' forecast) never holds a pool thread the RPCs are waiting for.
+    private static let computeQueue = DispatchQueue(label: "stylecast.trend-view", qos: .utility)
 
     private static func build(store: TrendSeriesStore) async throws -> Contents {
         let started = ContinuousClock.now
         let version = try await store.viewVersion()
         let series = try await TrendSnapshot.StoredSeries.read(from: store)
-        let latest = try TrendSnapshot.compute(series: series, asOf: nil)
-        let quarterBefore = try TrendSnapshot.compute(series: series, asOf: nil, lagWeeks: TrendReportBuilder.quarterWeeks)
+        let (latest, quarterBefore, fused) = try await withCheckedThrowingContinuation { continuation in
+            computeQueue.async {
+                continuation.resume(
+                    with: Result {
+                        let latest = try TrendSnapshot.compute(series: series, asOf: nil)
+                        let quarterBefore = try TrendSnapshot.compute(
+                            series: series, asOf: nil, lagWeeks: TrendReportBuilder.quarterWeeks)
+                        return (latest, quarterBefore, TrendQueries.fusedTrends(latest.calls))
+                    })
+            }
+        }
         return Contents(
-            version: version, latest: latest, quarterBefore: quarterBefore,
-            fused: TrendQueries.fusedTrends(latest.calls), buildTime: ContinuousClock.now - started)
+            version: version, latest: latest, quarterBefore: quarterBefore, fused: fused,
+            buildTime: ContinuousClock.now - started)
     }
 }
 
-/// Keeps a ``TrendView`` current: checks the view versions every interval
-/// (`STYLECAST_TRENDS_VIEW_REFRESH_MS`) and rebuilds when they changed, so that the view trails
-/// the series by at most one interval plus one build, and is rebuilt at most once per interval
-/// however fast entries arrive.
+/// Keeps a ``TrendView`` current while it is read (``TrendView/isRead``): checks the view
+/// versions every interval (`STYLECAST_TRENDS_VIEW_REFRESH_MS`) and rebuilds when they changed. After a rebuild it waits
+/// at least ``costFactor`` times as long as the rebuild took, so that while entries keep
+/// arriving (a backlog draining) rebuilding takes at most a fifth of one core, however many
+/// series there are. The view trails the series by at most the longer of the two waits plus one
+/// build.
 struct TrendViewRefresher: Service {
+    /// A rebuild that took t is followed by a wait of at least this many t.
+    static let costFactor = 4
+
     let view: TrendView
     let interval: Duration
     let logger: Logger
@@ -86,8 +125,10 @@ struct TrendViewRefresher: Service {
     func run() async throws {
         var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var wait = interval
             do {
-                if let built = try await view.refresh() {
+                if view.isRead, let built = try await view.refresh() {
+                    wait = max(interval, built.buildTime * Self.costFactor)
                     logger.debug(
                         "trend view rebuilt",
                         metadata: [
@@ -102,7 +143,8 @@ struct TrendViewRefresher: Service {
                 failing = true
             }
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                let pause = wait
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
             } catch {
                 return
             }

@@ -9,7 +9,9 @@ import StylecastServiceKit
 
 /// `stylecast.v1.TrendAggregation`: translates messages (``TrendMessages``) and calls the
 /// service's core: ``TrendQueries``, ``HistoryForecaster``, ``NewProductModel`` and
-/// ``ReportRenderer``.
+/// ``ReportRenderer``. Handlers run on the transport's event loops; every one that computes
+/// (forecasts, past as_of, the report) moves off them with `runOffEventLoop`, so a cheap
+/// `ListTrends` never waits behind one.
 package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleServiceProtocol {
     private let forecaster = HistoryForecaster()
     private let queries: TrendQueries
@@ -41,10 +43,15 @@ package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleS
     }
 
     package func getSeries(request: Stylecast_V1_GetSeriesRequest, context: ServerContext) async throws -> Stylecast_V1_GetSeriesResponse {
-        TrendMessages.series(
-            try await queries.series(
-                kind: request.kind, value: request.value, measure: request.measure, market: request.market,
-                source: request.source, asOf: request.asOf, horizon: Int(request.horizon)))
+        // A forecast and a past as_of compute for a while: off the event loops, so that the
+        // calls sharing a loop (ListTrends, answered from the view) do not wait behind them.
+        let queries = queries
+        return TrendMessages.series(
+            try await runOffEventLoop {
+                try await queries.series(
+                    kind: request.kind, value: request.value, measure: request.measure, market: request.market,
+                    source: request.source, asOf: request.asOf, horizon: Int(request.horizon))
+            })
     }
 
     package func listMarkets(request: Stylecast_V1_ListMarketsRequest, context: ServerContext) async throws -> Stylecast_V1_ListMarketsResponse {
@@ -52,20 +59,30 @@ package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleS
     }
 
     package func forecast(request: Stylecast_V1_ForecastRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastResponse {
-        TrendMessages.forecast(
-            try forecaster.forecast(history: request.history, horizon: Int(request.horizon), seasonLength: Int(request.seasonLength)))
+        let forecaster = forecaster
+        return TrendMessages.forecast(
+            try await runOffEventLoop {
+                try forecaster.forecast(
+                    history: request.history, horizon: Int(request.horizon), seasonLength: Int(request.seasonLength))
+            })
     }
 
     package func forecastNewProduct(request: Stylecast_V1_ForecastNewProductRequest, context: ServerContext) async throws -> Stylecast_V1_ForecastNewProductResponse {
-        let weekly = try await newProducts.forecast(
-            category: request.category, color: request.color, fabric: request.fabric, season: request.season,
-            releaseDate: request.releaseDate, horizon: Int(request.horizon), asOf: request.asOf)
+        let newProducts = newProducts
+        let weekly = try await runOffEventLoop {
+            try await newProducts.forecast(
+                category: request.category, color: request.color, fabric: request.fabric, season: request.season,
+                releaseDate: request.releaseDate, horizon: Int(request.horizon), asOf: request.asOf)
+        }
         return .with { $0.weeklySales = weekly }
     }
 
     package func report(request: Stylecast_V1_ReportRequest, context: ServerContext) async throws -> Stylecast_V1_ReportResponse {
-        let report = try await reports.render(
-            top: Int(request.top), horizon: Int(request.horizon), market: request.market, asOf: request.asOf)
+        let reports = reports
+        let report = try await runOffEventLoop {
+            try await reports.render(
+                top: Int(request.top), horizon: Int(request.horizon), market: request.market, asOf: request.asOf)
+        }
         return .with {
             $0.html = report.html
             $0.json = report.json
