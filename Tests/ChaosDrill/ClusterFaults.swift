@@ -203,7 +203,8 @@ extension Faults {
             }
         }
         do {
-            try await cluster.waitUntilHealthy(timeout: .seconds(1))
+            // A repair made near the deadline still gets time to settle.
+            try await cluster.waitUntilHealthy(timeout: repaired.isEmpty ? .seconds(1) : .seconds(15))
         } catch {
             report.check("(k) the killed node rejoins as a replica", false, "\(error)")
             return false

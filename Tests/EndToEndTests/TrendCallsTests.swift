@@ -381,12 +381,11 @@ struct TrendCallsTests {
         }
         /// Waits until the view answers what a fresh computation does.
         func converged(timeout: Duration = .seconds(20)) async throws -> [Stylecast_V1_AttributeTrend] {
-            let expected = try await latest(fresh)
             let deadline = ContinuousClock.now + timeout
-            var answer = try await latest(viewed)
+            var (answer, expected) = (try await latest(viewed), try await latest(fresh))
             while (answer.trends != expected.trends || answer.markets != expected.markets), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
-                answer = try await latest(viewed)
+                (answer, expected) = (try await latest(viewed), try await latest(fresh))
             }
             #expect(answer.trends == expected.trends, "the view's \(answer.trends.count) trends differ from the \(expected.trends.count) computed")
             #expect(answer.markets == expected.markets)
@@ -395,7 +394,7 @@ struct TrendCallsTests {
 
         let first = try await harness.ingestLines(lines("early") { week, _ in week <= "2019-06-30" }, as: "early.jsonl")
         #expect(first.summary.counts("signals").accepted == series.count, "\(first.output)")
-        try await Self.drain(harness.client, stream: WorkStream.signals.key)
+        for stream in WorkStream.signals.keys(partitions) { try await Self.drain(harness.client, stream: stream) }
         let versionKeys = partitions.all.map { StylecastKeys.Trends.viewVersion(partition: $0) }
         let versions = try await Self.viewVersions(harness.client, keys: versionKeys)
         #expect(versions.allSatisfy { $0 > 0 }, "\(versions)")
@@ -406,7 +405,7 @@ struct TrendCallsTests {
         let second = try await harness.ingestLines(
             lines("late") { week, _ in week > "2019-06-30" }, as: "late.jsonl")
         #expect(second.summary.counts("signals").accepted == series.count, "\(second.output)")
-        try await Self.drain(harness.client, stream: WorkStream.signals.key)
+        for stream in WorkStream.signals.keys(partitions) { try await Self.drain(harness.client, stream: stream) }
         let raised = try await Self.viewVersions(harness.client, keys: versionKeys)
         #expect(zip(versions, raised).allSatisfy { $1 > $0 }, "\(versions) -> \(raised)")
         let after = try await converged()

@@ -10,12 +10,14 @@
 # Release build; a throwaway Redis and the services are started with `stylecast up` and stopped
 # at the end.
 #
-#   scripts/bench/load.sh [--seconds S] [--workers W] [--data DIR] [--no-backlog]
+#   scripts/bench/load.sh [--seconds S] [--workers W] [--data DIR] [--no-backlog] [--only RPC,...]
+#     --only: drive only these RPC kinds (e.g. ListTrends, to see one call's cost without the mix)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=60
 workers=2
 backlog=1
+only=""
 data=${STYLECAST_DATA_DIR:-../shared/data}
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,7 +25,8 @@ while [ $# -gt 0 ]; do
     --workers) workers=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --no-backlog) backlog=0; shift ;;
-    *) echo "usage: scripts/bench/load.sh [--seconds S] [--workers W] [--data DIR] [--no-backlog]" >&2; exit 2 ;;
+    --only) only=$2; shift 2 ;;
+    *) echo "usage: scripts/bench/load.sh [--seconds S] [--workers W] [--data DIR] [--no-backlog] [--only RPC,...]" >&2; exit 2 ;;
   esac
 done
 for file in visuelle/test.csv visuelle/train.csv hm/articles_train.csv.gz hm/transactions_train.csv.gz; do
@@ -65,7 +68,7 @@ if [ "$backlog" = 1 ]; then
 fi
 echo "load.sh: $seconds s of mixed load, $workers workers per RPC ..." >&2
 "$bin/load-gen" --stack "$run_dir/stack.json" --users "$run_dir/users.txt" --items "$run_dir/items.txt" \
-  --seconds "$seconds" --workers "$workers" >"$run_dir/load.json"
+  --seconds "$seconds" --workers "$workers" ${only:+--only "$only"} >"$run_dir/load.json"
 if [ "$backlog" = 1 ]; then
   "$bin/stylecast" status --json >"$run_dir/status-after.json"
   wait "$backlog_pid"

@@ -58,17 +58,28 @@ actor TrendView {
             return (state.contents, wasIdle)
         }
         if let contents, !wasIdle { return contents }
-        if let built = try await refresh() { return built }
+        do {
+            if let built = try await refresh() { return built }
+        } catch {
+            // Redis failing the check after a pause: serve the last build rather than fail.
+            if let contents { return contents }
+            throw error
+        }
         if let contents = published.withLock(\.contents) { return contents }
         return try await build()
     }
 
     /// Rebuilds when a view version differs from the current build's (or there is none yet).
+    /// A build already running when the change was seen may have read the versions before it,
+    /// so one that comes back older than the versions read here is followed by another.
     /// - Returns: The new build, or `nil` when the current one is up to date.
     @discardableResult
     func refresh() async throws -> Contents? {
-        if let contents = published.withLock(\.contents), try await store.viewVersion() == contents.version { return nil }
-        return try await build()
+        let version = try await store.viewVersion()
+        if let contents = published.withLock(\.contents), version == contents.version { return nil }
+        let built = try await build()
+        let older = zip(built.version, version).contains { $0 < $1 } || built.version.count != version.count
+        return older ? try await build() : built
     }
 
     /// Builds once, sharing a build in progress with every caller.

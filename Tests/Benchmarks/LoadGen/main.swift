@@ -6,6 +6,7 @@
 // 10 seconds.
 //
 //   load-gen --stack RUN_DIR/stack.json --users FILE --items FILE [--seconds 60] [--workers 2]
+//            [--only RPC,RPC]   (only these RPC kinds, e.g. --only ListTrends: one call's cost alone)
 
 import BenchmarkSupport
 import Foundation
@@ -71,7 +72,7 @@ let texts = items.prefix(200).map { "product \($0) in the spring collection" }
 
 func port(_ service: String) -> Int { stack.services.first { $0.name == service }?.grpcPort ?? 0 }
 
-let kinds: [CallKind] = [
+let allKinds: [CallKind] = [
     CallKind(name: "Recommend", service: "recommendation") { client, index in
         _ = try await Stylecast_V1_Recommendation.Client(wrapping: client).recommend(.with {
             $0.userID = users[index % users.count]
@@ -129,6 +130,12 @@ let kinds: [CallKind] = [
         }
     },
 ]
+let only = Set(option("--only", default: "").split(separator: ",").map(String.init))
+let kinds = only.isEmpty ? allKinds : allKinds.filter { only.contains($0.name) }
+guard !kinds.isEmpty else {
+    FileHandle.standardError.write(Data("load-gen: --only names no RPC of \(allKinds.map(\.name))\n".utf8))
+    exit(2)
+}
 
 // RSS sampler: one sample per service per second.
 let samples = Mutex<[String: [Int]]>([:])
