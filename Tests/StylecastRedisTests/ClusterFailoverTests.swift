@@ -13,6 +13,27 @@ struct ClusterFailoverTests {
         cluster.cli(port, ["CLUSTER", "MYID"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    @Test("A primary whose own map lost a slot every other node routes to it (what Redis 7.0 left after a failover): found, given back with CLUSTER ADDSLOTS, the cluster whole again with the slot's key")
+    func droppedSlotRepair() async throws {
+        let cluster = try await TestRedisCluster.start()
+        defer { cluster.stop() }
+        #expect(cluster.slotsDroppedByTheirOwner().isEmpty)
+        let key = "test:{dropped-slot}:key"
+        let client = RedisClient(url: cluster.url, poolSize: 1)
+        try await client.send("SET", RedisArgument(key), "kept")
+        let owner = try #require(try cluster.primary(serving: key)).port
+        let slot = RedisKey.hashSlot(of: key)
+        // The state the drill met: the owner's own map lacks the slot, the others route it there.
+        #expect(cluster.cli(owner, ["CLUSTER", "DELSLOTS", String(slot)]).contains("OK"))
+        #expect(cluster.cli(owner, ["CLUSTER", "INFO"]).contains("cluster_slots_assigned:16383"))
+        #expect(cluster.slotsDroppedByTheirOwner() == [owner: [slot]])
+        #expect(cluster.restoreDroppedSlots() == [owner: [slot]])
+        try await cluster.waitUntilHealthy(timeout: .seconds(30))
+        #expect(cluster.slotsDroppedByTheirOwner().isEmpty)
+        #expect(try await client.send("GET", RedisArgument(key)).string == "kept")
+        await client.shutdown()
+    }
+
     @Test("Pipelines running while 1,000 slots move to another primary get every reply right, each write applied once")
     func reshardDuringPipelines() async throws {
         let cluster = try await TestRedisCluster.start()
