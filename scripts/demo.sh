@@ -37,15 +37,9 @@ esac
 started=$(date +%s)
 say() { echo "[demo $(( $(date +%s) - started ))s] $*" >&2; }
 
-# The files the demo reads, in the order it sends them: items before the purchases that name them.
-files=(
-  "visuelle visuelle/train.csv"
-  "visuelle visuelle/test.csv"
-  "hm hm/articles_train.csv.gz"
-  "hm hm/transactions_train.csv.gz"
-  "visuelle visuelle/gtrends.csv"
-  "gtrends gtrends/covid19_fashion_weekly.csv.gz"
-)
+# shellcheck source=lib/demo-files.sh
+. scripts/lib/demo-files.sh
+files=("${demo_files[@]}")
 missing=()
 for entry in "${files[@]}"; do
   [ -f "$data/${entry#* }" ] || missing+=("${entry#* }")

@@ -30,14 +30,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$replicas" =~ ^[1-8]$ ]] || { echo "pipeline.sh: --replicas must be 1-8, got '$replicas'" >&2; exit 2; }
-files=(
-  "visuelle visuelle/train.csv"
-  "visuelle visuelle/test.csv"
-  "hm hm/articles_train.csv.gz"
-  "hm hm/transactions_train.csv.gz"
-  "visuelle visuelle/gtrends.csv"
-  "gtrends gtrends/covid19_fashion_weekly.csv.gz"
-)
+# shellcheck source=../lib/demo-files.sh
+. scripts/lib/demo-files.sh
+files=("${demo_files[@]}")
 for entry in "${files[@]}"; do
   [ -f "$data/${entry#* }" ] || { echo "pipeline.sh: $data/${entry#* } is missing (--data DIR)" >&2; exit 2; }
 done
