@@ -74,14 +74,20 @@ func tool(_ name: String, in folder: String, _ dependencies: [Target.Dependency]
 // MARK: - Shared libraries
 
 var targets: [Target] = [
-    // C lives only in these system-library targets; nothing above them sees a C pointer.
+    // C lives only in these targets (the system libraries and our one kernel); nothing above
+    // StylecastTensor and StylecastRedis sees a C pointer.
     .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", providers: [.apt(["libhiredis-dev"])]),
     .systemLibrary(name: "CBLAS", path: "Shared/CBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CZlib", path: "Shared/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    // The packed-weight linear layer of online inference (AVX2/FMA, chosen at run time); optimised
+    // in debug builds too, like the numeric libraries.
+    .target(
+        name: "CPackedGEMM", path: "Shared/CPackedGEMM",
+        cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
     // Transport-free error classification shared by every library (no gRPC here).
     shared("StylecastErrors"),
-    // Float32 tensors and the operations the models need, over OpenBLAS.
-    shared("StylecastTensor", ["CBLAS", "StylecastErrors"], numeric: true),
+    // Float32 tensors and the operations the models need, over OpenBLAS (and CPackedGEMM).
+    shared("StylecastTensor", ["CBLAS", "CPackedGEMM", "StylecastErrors"], numeric: true),
     // safetensors: validated, memory-mapped reading and writing.
     shared("StylecastModelFormat", ["StylecastTensor", "StylecastErrors"]),
     // all-MiniLM-L6-v2 in Swift: WordPiece tokenizer, BERT encoder, sentence embeddings.

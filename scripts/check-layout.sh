@@ -6,8 +6,9 @@
 #      Shared/StylecastContracts: no "stylecast:..." or 'stylecast:...' string, no entry["field"]
 #      read, no stream field name in Lua or beside XADD, no reason: "..." literal, no 50051-50055
 #      or 9101-9105 (comments are not checked).
-#   2. C stays in the system-library targets and the module that wraps each: CBLAS is imported
-#      by StylecastTensor only (and tensor-bench, whose anchor is a direct cblas_sgemm call).
+#   2. C stays in the C targets and the module that wraps each: CBLAS and CPackedGEMM are
+#      imported by StylecastTensor only (and tensor-bench, whose anchor is a direct cblas_sgemm
+#      call).
 #   3. No service core imports gRPC: in Services/<Service>/<Service>Service/, only the files under
 #      RPC/ may import GRPCCore, GRPCNIOTransport*, GRPCProtobuf or StylecastGRPC.
 #
@@ -32,7 +33,7 @@ let item = RankedItem(itemID: "a", score: 1, reason: "popular")
 SWIFT
   printf 'import GRPCCore\nlet stream = "stylecast:{signals}"\n' >"$scratch/Services/Demo/DemoService/RPC/Handler.swift"
   printf 'let key = "stylecast:{signals}"\n' >"$scratch/Shared/StylecastContracts/Keys.swift"
-  printf 'import StylecastGRPC\nlet metrics = "127.0.0.1:9104"\nimport CBLAS\n' >"$scratch/Tests/X/T.swift"
+  printf 'import StylecastGRPC\nlet metrics = "127.0.0.1:9104"\nimport CBLAS\nimport CPackedGEMM\n' >"$scratch/Tests/X/T.swift"
   report=$("$0" "$scratch" 2>&1 || true)
   expected=(
     "Core.swift:1: gRPC import in a service core"
@@ -43,7 +44,8 @@ SWIFT
     "Core.swift:7: recommendation reason literal"
     "RPC/Handler.swift:2: key literal"
     "T.swift:2: default port literal"
-    "T.swift:3: CBLAS outside StylecastTensor"
+    "T.swift:3: C module outside StylecastTensor"
+    "T.swift:4: C module outside StylecastTensor"
   )
   failed=0
   for line in "${expected[@]}"; do
@@ -92,7 +94,7 @@ report "stream field name in Lua" "'($fields)'" "${files[@]}"
 report "recommendation reason literal" 'reason: "[a-z-]+"' "${files[@]}"
 
 mapfile -t blasUsers < <(printf '%s\n' "${files[@]}" | grep -vE '^(Shared/StylecastTensor|Tests/Benchmarks/TensorBench)/' || true)
-report "CBLAS outside StylecastTensor (use its BLAS, VectorKernels, BLASRuntime)" '^import CBLAS$' "${blasUsers[@]}"
+report "C module outside StylecastTensor (use its BLAS, VectorKernels, BLASRuntime, PackedLinear)" '^import (CBLAS|CPackedGEMM)$' "${blasUsers[@]}"
 
 mapfile -t cores < <(find Services -path '*/*Service/*' -name '*.swift' -not -path '*/RPC/*' 2>/dev/null | LC_ALL=C sort)
 report "gRPC import in a service core (only RPC/ may)" '^import (GRPCCore|GRPCNIOTransport[A-Za-z0-9]*|GRPCProtobuf|StylecastGRPC)$' "${cores[@]}"
@@ -101,4 +103,4 @@ if [ "$violations" -gt 0 ]; then
   echo "check-layout: $violations violation(s): keys, fields, reasons and ports belong in Shared/StylecastContracts; gRPC belongs in a service's RPC/ folder" >&2
   exit 1
 fi
-echo "check-layout: no key, field, reason or port literal outside Shared/StylecastContracts, no CBLAS above StylecastTensor, no gRPC import in service cores (${#files[@]} files)"
+echo "check-layout: no key, field, reason or port literal outside Shared/StylecastContracts, no CBLAS or CPackedGEMM above StylecastTensor, no gRPC import in service cores (${#files[@]} files)"

@@ -4,12 +4,17 @@
 # descriptions and reviews from the shared data (scripts/bench/embedding_corpus.py):
 #   ours    EmbeddingEngine.embed, the service path without gRPC (embedding-bench engine), and
 #           the text-embedding service's Embed over gRPC on loopback (embedding-bench grpc),
-#           with its embedding cache off (the corpus is sent again and again);
+#           with its embedding cache off (the corpus is sent again and again), so that both
+#           columns measure the encoder; separate rows give Embed served from the cache (a
+#           second service with the cache on, the corpus sent once before timing);
 #   anchors ONNX Runtime on an ONNX export of the same weights, and sentence-transformers on
 #           PyTorch (scripts/bench/embedding_anchors.py, in the benchmark venv .venv-bench);
 # at batch 1, 8, 32 and 128 (consecutive texts of the corpus), plus our percentage of the
-# sgemm-bound limit (every matrix product of the model at the sgemm rate measured in the run).
-# Prints a Markdown table (paste it into docs/benchmarks.md).
+# sgemm-bound limit (every matrix product of the model at the sgemm rate measured in the run);
+# and the latency (p50, p99) of one 10-word text (the first ten words of the corpus' first
+# text, a search query's length), one call at a time: ours without gRPC, over gRPC (cache off,
+# and a cache hit) and ONNX Runtime's. Prints Markdown tables (paste them into
+# docs/benchmarks.md).
 #
 #   scripts/bench/embedding.sh [--seconds S] [--data DIR]
 #     S: least measuring time per figure (default 3; every figure covers whole passes over the
@@ -55,6 +60,7 @@ trap cleanup EXIT
 corpus=$work/corpus.jsonl
 results=$work/results.jsonl
 python3 scripts/bench/embedding_corpus.py "$data" "$corpus"
+query=$(python3 -c 'import json, sys; print(" ".join(json.loads(open(sys.argv[1]).readline()).split()[:10]))' "$corpus")
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -73,20 +79,28 @@ run_ours() {
   local label=$1
   shift
   echo "embedding-bench: service path without gRPC and sgemm limit, $label ..." >&2
-  "$@" "$bin/embedding-bench" engine --corpus "$corpus" --models "$models" --seconds "$seconds" \
+  "$@" "$bin/embedding-bench" engine --corpus "$corpus" --models "$models" --seconds "$seconds" --query "$query" \
     | sed "s/^{/{\"setting\": \"$label\", /" >>"$results"
-  local grpc_port
+  run_service "$label" grpc 0 "$@"
+}
+# Starts text-embedding with the embedding cache TTL given (0: off), runs embedding-bench grpc
+# against it (path $2; "grpc-cached" sends the corpus once before timing), stops it.
+run_service() {
+  local label=$1 path=$2 ttl=$3
+  shift 3
+  local grpc_port warm=()
   grpc_port=$(free_port)
+  [ "$path" = grpc-cached ] && warm=(--warm)
   "$@" STYLECAST_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
     STYLECAST_GRPC_HOST=127.0.0.1 STYLECAST_GRPC_PORT="$grpc_port" \
     STYLECAST_METRICS_HOST=127.0.0.1 STYLECAST_METRICS_PORT="$(free_port)" \
-    STYLECAST_MODELS_DIR="$models" STYLECAST_LOG_LEVEL=warning STYLECAST_EMBED_CACHE_TTL_S=0 \
-    "$bin/text-embedding" >"$work/text-embedding-$label.log" 2>&1 &
+    STYLECAST_MODELS_DIR="$models" STYLECAST_LOG_LEVEL=warning STYLECAST_EMBED_CACHE_TTL_S="$ttl" \
+    "$bin/text-embedding" >"$work/text-embedding-$label-$path.log" 2>&1 &
   service_pid=$!
-  echo "embedding-bench: Embed over gRPC (text-embedding on 127.0.0.1:$grpc_port), $label ..." >&2
+  echo "embedding-bench: Embed over gRPC (text-embedding on 127.0.0.1:$grpc_port, $path), $label ..." >&2
   if ! "$bin/embedding-bench" grpc --corpus "$corpus" --target "127.0.0.1:$grpc_port" --seconds "$seconds" \
-    | sed "s/^{/{\"setting\": \"$label\", /" >>"$results"; then
-    cat "$work/text-embedding-$label.log" >&2
+    --query "$query" --label "$path" "${warm[@]}" | sed "s/^{/{\"setting\": \"$label\", /" >>"$results"; then
+    cat "$work/text-embedding-$label-$path.log" >&2
     exit 1
   fi
   kill -TERM "$service_pid"
@@ -95,20 +109,25 @@ run_ours() {
 }
 run_ours environment env
 run_ours launcher env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ${launcher_kernel:+OPENBLAS_CORETYPE=$launcher_kernel}
+# Cache hits do not run the encoder: once, with the launcher's settings and the default TTL.
+run_service launcher grpc-cached 86400 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ${launcher_kernel:+OPENBLAS_CORETYPE=$launcher_kernel}
 
 echo "embedding-bench: anchors (ONNX Runtime, sentence-transformers) ..." >&2
 "$venv/bin/python" scripts/bench/embedding_anchors.py --model "$models/all-MiniLM-L6-v2" --corpus "$corpus" \
-  --onnx "$venv/onnx/all-MiniLM-L6-v2-pooled.onnx" --seconds "$seconds" 2>"$work/anchors.log" >>"$results" \
+  --onnx "$venv/onnx/all-MiniLM-L6-v2-pooled.onnx" --seconds "$seconds" --query "$query" \
+  2>"$work/anchors.log" >>"$results" \
   || { cat "$work/anchors.log" >&2; exit 1; }
 
-python3 - "$results" "$*" <<'PY'
+python3 - "$results" "$*" "$query" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
-arguments = sys.argv[2]
+arguments, query = sys.argv[2], sys.argv[3]
 names = {"environment": "as set on the machine", "launcher": "chosen by the launcher"}
 limits = {r["setting"]: r for r in rows if r.get("bench") == "limit"}
-ours = {(r["setting"], r["path"], r["batch"]): r for r in rows if r.get("bench") == "embedding"}
-ort = {r["batch"]: r for r in rows if r.get("engine") == "onnxruntime"}
+ours = {(r["setting"], r["path"], r["batch"]): r for r in rows if r.get("bench") == "embedding" and r["path"] != "grpc-cached"}
+cached = {r["batch"]: r for r in rows if r.get("bench") == "embedding" and r["path"] == "grpc-cached"}
+latency = {(r.get("setting"), r.get("path") or r.get("engine")): r for r in rows if r.get("bench") == "latency"}
+ort = {r["batch"]: r for r in rows if r.get("engine") == "onnxruntime" and "batch" in r}
 pt = {r["batch"]: r for r in rows if r.get("engine") == "pytorch"}
 ort_sorted = {r["batch"]: r for r in rows if r.get("engine") == "onnxruntime_sorted"}
 padding = {r["padding"]: r["padded_per_real_token"] for r in rows if "padding" in r}
@@ -152,4 +171,23 @@ for setting, limit in limits.items():
         print(f"| {batch} | {kernel} | {e:.0f} | {g:.0f} | {o:.0f} | {sorted_rate:.0f} | {p:.0f} "
               f"| {padding[batch]:.2f} | {e / o:.2f}x, {g / o:.2f}x "
               f"| {100 * e / bound:.0f}%, {100 * g / bound:.0f}% |")
+for batch, r in sorted(cached.items()):
+    print(f"| {batch} | cache hits: Embed answered from Redis ({r['cache_hits']:,} hits while timed) | - "
+          f"| {r['sentences_per_second']:,.0f} | {ort[batch]['sentences_per_second']:.0f} | - | - | - "
+          f"| -, {r['sentences_per_second'] / ort[batch]['sentences_per_second']:,.0f}x | - |")
+print()
+anchor = latency[(None, "onnxruntime")]
+print(f"Latency of one call embedding one 10-word text ({anchor['tokens']} tokens: \"{query}\"), one call at a time, "
+      f"milliseconds, p50 / p99:")
+print()
+print("| OpenBLAS setting | ours, no gRPC | ours, gRPC Embed (cache off) | ours, gRPC Embed (cache hit) "
+      "| ONNX Runtime (anchor, no server) | ORT / ours, p50 (no gRPC, gRPC; above 1: ours faster) |")
+print("|---|---|---|---|---|---|")
+for setting in limits:
+    engine, grpc = latency[(setting, "engine")], latency[(setting, "grpc")]
+    hit = latency.get((setting, "grpc-cached"))
+    hit_text = f"{hit['p50_ms']:.2f} / {hit['p99_ms']:.2f}" if hit else "-"
+    print(f"| {names[setting]} | {engine['p50_ms']:.2f} / {engine['p99_ms']:.2f} | {grpc['p50_ms']:.2f} / {grpc['p99_ms']:.2f} "
+          f"| {hit_text} | {anchor['p50_ms']:.2f} / {anchor['p99_ms']:.2f} "
+          f"| {anchor['p50_ms'] / engine['p50_ms']:.2f}, {anchor['p50_ms'] / grpc['p50_ms']:.2f} |")
 PY

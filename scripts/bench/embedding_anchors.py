@@ -91,6 +91,7 @@ def main():
     parser.add_argument("--onnx", required=True)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--batch-sizes", default="1,8,32,128")
+    parser.add_argument("--query", help="one text whose single-call latency is measured (p50, p99)")
     args = parser.parse_args()
     texts = [json.loads(line) for line in open(args.corpus, encoding="utf-8") if line.strip()]
     sizes = [int(size) for size in args.batch_sizes.split(",")]
@@ -142,6 +143,21 @@ def main():
         rate, passes = measure(sorted_batches, args.seconds, lambda batch: len(onnx_embed(batch)))
         emit(engine="onnxruntime_sorted", version=ort.__version__, batch=batch_size, sentences_per_second=rate,
              passes=passes)
+
+    if args.query:
+        # One call at a time, tokenisation included, as a backend embedding one search query.
+        for _ in range(3):
+            onnx_embed([args.query])
+        samples = []
+        start = time.perf_counter()
+        while len(samples) < 50 or time.perf_counter() - start < args.seconds:
+            began = time.perf_counter()
+            onnx_embed([args.query])
+            samples.append(1000 * (time.perf_counter() - began))
+        samples.sort()
+        emit(bench="latency", engine="onnxruntime", tokens=len(tokenizer(args.query)["input_ids"]),
+             p50_ms=samples[len(samples) // 2], p99_ms=samples[min(len(samples) - 1, int(0.99 * len(samples)))],
+             calls=len(samples))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ import StylecastText
 import Synchronization
 
 /// Dynamic batching: concurrent `Embed` calls are packed into one encoder pass, up to a token
-/// budget, after waiting at most a short time for company.
+/// budget. Calls that arrive while a pass runs wait for it and share the next (continuous
+/// batching, as text-embeddings-inference does); when the encoder is idle a pass starts at once,
+/// or after `maxWait` if one is configured.
 ///
 /// A call's texts are never split across passes. The line (``EmbeddingBatchQueue``) is bounded
 /// in tokens: past the bound a call is refused with ``EmbeddingQueueError/full``

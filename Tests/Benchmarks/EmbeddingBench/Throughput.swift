@@ -29,3 +29,24 @@ enum Throughput {
     }
 }
 
+
+/// Latency of one call made again and again, one at a time.
+enum Latency {
+    /// Runs `body` 3 times to warm up, then at least 50 times and until `seconds` have passed.
+    /// - Returns: The median and the 99th percentile in milliseconds, and the number of calls timed.
+    static func measure(seconds: Double, _ body: () async throws -> Void) async throws -> (
+        p50Milliseconds: Double, p99Milliseconds: Double, calls: Int
+    ) {
+        for _ in 0..<3 { try await body() }
+        var samples: [Double] = []
+        let start = ContinuousClock.now
+        repeat {
+            let began = ContinuousClock.now
+            try await body()
+            samples.append((ContinuousClock.now - began).milliseconds)
+        } while samples.count < 50 || (ContinuousClock.now - start).totalSeconds < seconds
+        samples.sort()
+        let percentile = { (q: Double) in samples[min(samples.count - 1, Int((q * Double(samples.count)).rounded(.down)))] }
+        return (percentile(0.5), percentile(0.99), samples.count)
+    }
+}

@@ -1,10 +1,15 @@
 // embedding-bench: the Swift side of scripts/bench/embedding.sh. Prints one JSON object per line.
 //
 //   embedding-bench engine --corpus FILE [--models DIR] [--seconds S] [--batch-sizes 1,8,32,128]
+//                          [--query TEXT]
 //       EmbeddingEngine.embed (the service path without gRPC) on consecutive batches of the
-//       corpus, 1 BLAS thread; also the corpus' token counts and the sgemm-bound limit.
+//       corpus, 1 BLAS thread; also the corpus' token counts and the sgemm-bound limit, and with
+//       --query the latency (p50, p99) of embedding that one text, call after call.
 //   embedding-bench grpc --target HOST:PORT --corpus FILE [--seconds S] [--batch-sizes ...]
-//       the text-embedding service's Embed, one call at a time, batches as above.
+//                        [--query TEXT] [--warm] [--label NAME]
+//       the text-embedding service's Embed, one call at a time, batches as above; --query as
+//       for engine; --warm sends the corpus once before timing (so that a service with its
+//       cache on answers from it); --label names the path in the output (default grpc).
 //   embedding-bench encoder --redis URL [--models DIR] [--threads N] [--batch B] [--seconds S]
 //       the encoder alone on the texts the queue worker embeds (every item of items.ingested,
 //       all partitions): N engines, one inference thread each, on every N-th text, B texts per
@@ -37,8 +42,19 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
+/// Emits the latency of `body`, one call at a time, for one text of `tokens` tokens.
+func emitLatency(path: String, tokens: Int, seconds: Double, _ body: () async throws -> Void) async throws {
+    let latency = try await Latency.measure(seconds: seconds, body)
+    emit([
+        "bench": "latency", "path": path, "tokens": tokens, "p50_ms": latency.p50Milliseconds,
+        "p99_ms": latency.p99Milliseconds, "calls": latency.calls,
+    ])
+}
+
 /// The service path without gRPC, the corpus' token counts and the sgemm-bound limit.
-func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], seconds: Double) async throws {
+func benchmarkEngine(
+    corpus: Corpus, modelDirectory: String, batchSizes: [Int], seconds: Double, query: String?
+) async throws {
     let engine = try EmbeddingEngine(modelDirectory: modelDirectory)
     let tokenCounts = corpus.texts.map { engine.embedder.tokenizer.tokenize($0).ids.count }
     let limit = SGEMMLimit(config: engine.embedder.encoder.config)
@@ -73,10 +89,20 @@ func benchmarkEngine(corpus: Corpus, modelDirectory: String, batchSizes: [Int], 
             "tokenization_percent": 100 * tokenizationMilliseconds / (tokenizationMilliseconds + inferenceMilliseconds),
         ])
     }
+    if let query {
+        let tokens = engine.embedder.tokenizer.tokenize(query).ids.count
+        try await emitLatency(path: "engine", tokens: tokens, seconds: seconds) {
+            _ = try await engine.embed(tokenized: engine.tokenize([query]))
+        }
+    }
 }
 
-/// Embed over gRPC, one call at a time, after the service reports SERVING.
-func benchmarkGRPC(corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSizes: [Int], seconds: Double) async throws {
+/// Embed over gRPC, one call at a time, after the service reports SERVING; `warm` sends every
+/// batch once before timing, `label` names the path in the output.
+func benchmarkGRPC(
+    corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSizes: [Int], seconds: Double, query: String?,
+    warm: Bool, label: String
+) async throws {
     try await withStylecastConnection(to: endpoint) { connection in
         let probe = ServiceProbe(client: connection)
         let deadline = ContinuousClock.now + .seconds(120)
@@ -87,6 +113,9 @@ func benchmarkGRPC(corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSize
         let client = Stylecast_V1_TextEmbedding.Client(wrapping: connection)
         let info = try await client.info(.init())
         for batch in batchSizes {
+            if warm {
+                for texts in corpus.batches(of: batch) { _ = try await client.embed(.with { $0.texts = texts }) }
+            }
             var cacheHits = 0
             let (rate, passes) = try await Throughput.measure(batches: corpus.batches(of: batch), seconds: seconds) {
                 texts in
@@ -95,8 +124,22 @@ func benchmarkGRPC(corpus: Corpus, endpoint: StylecastClient.Endpoint, batchSize
                 return response.embeddings.count
             }
             emit([
-                "bench": "embedding", "path": "grpc", "batch": batch, "sentences_per_second": rate, "passes": passes,
+                "bench": "embedding", "path": label, "batch": batch, "sentences_per_second": rate, "passes": passes,
                 "kernel": info.blasKernel, "cache_hits": cacheHits,
+            ])
+        }
+        if let query {
+            let tokens = try await client.tokenize(.with { $0.texts = [query] }).results.first?.ids.count ?? 0
+            // The service's own account of each call (its Timings), to split the gRPC figure.
+            var timings: [(queue: Double, inference: Double, total: Double)] = []
+            try await emitLatency(path: label, tokens: tokens, seconds: seconds) {
+                let response = try await client.embed(.with { $0.texts = [query] })
+                timings.append((response.timings.queueMs, response.timings.inferenceMs, response.timings.totalMs))
+            }
+            let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+            emit([
+                "bench": "service_timings", "path": label, "queue_p50_ms": median(timings.map(\.queue)),
+                "inference_p50_ms": median(timings.map(\.inference)), "total_p50_ms": median(timings.map(\.total)),
             ])
         }
     }
@@ -162,11 +205,14 @@ switch CommandLine.arguments.dropFirst().first {
 case "engine":
     let models = option("--models", default: ProcessInfo.processInfo.environment["STYLECAST_MODELS_DIR"] ?? "models")
     try await benchmarkEngine(
-        corpus: corpus, modelDirectory: models + "/all-MiniLM-L6-v2", batchSizes: batchSizes, seconds: seconds)
+        corpus: corpus, modelDirectory: models + "/all-MiniLM-L6-v2", batchSizes: batchSizes, seconds: seconds,
+        query: option("--query"))
 case "grpc":
     guard let target = option("--target") else { fail("grpc needs --target HOST:PORT") }
-    try await benchmarkGRPC(corpus: corpus, endpoint: try StylecastClient.Endpoint(parsing: target), batchSizes: batchSizes, seconds: seconds)
+    try await benchmarkGRPC(
+        corpus: corpus, endpoint: try StylecastClient.Endpoint(parsing: target), batchSizes: batchSizes, seconds: seconds,
+        query: option("--query"), warm: CommandLine.arguments.contains("--warm"), label: option("--label", default: "grpc"))
 default:
-    fail("usage: embedding-bench engine|grpc|encoder --corpus FILE [--models DIR] [--target HOST:PORT] [--seconds S] [--batch-sizes 1,8,32,128] (encoder: --redis URL [--threads N] [--batch B])")
+    fail("usage: embedding-bench engine|grpc|encoder --corpus FILE [--models DIR] [--target HOST:PORT] [--seconds S] [--batch-sizes 1,8,32,128] [--query TEXT] [--warm] [--label NAME] (encoder: --redis URL [--threads N] [--batch B])")
 }
 
