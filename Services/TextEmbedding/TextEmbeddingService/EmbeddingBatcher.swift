@@ -8,8 +8,10 @@ import Synchronization
 
 /// Dynamic batching: concurrent `Embed` calls are packed into one encoder pass, up to a token
 /// budget. Calls that arrive while a pass runs wait for it and share the next (continuous
-/// batching, as text-embeddings-inference does); when the encoder is idle a pass starts at once,
-/// or after `maxWait` if one is configured.
+/// batching, as text-embeddings-inference does). When the encoder is idle, a pass starts at once
+/// if any waiting call is interactive (an RPC: someone waits for it); a pass of background calls
+/// only (the queue worker's items) first waits up to `maxWait` for company, since the worker
+/// hands its items in one by one and a full pass costs less per item.
 ///
 /// A call's texts are never split across passes. The line (``EmbeddingBatchQueue``) is bounded
 /// in tokens: past the bound a call is refused with ``EmbeddingQueueError/full``
@@ -28,9 +30,18 @@ package final class EmbeddingBatcher: Service, Sendable {
         package var inferenceMilliseconds: Double
     }
 
-    /// A waiting call: its texts and where its answer goes.
+    /// Who waits for a call.
+    package enum Caller: Sendable {
+        /// A client, for its answer: the call's pass starts as soon as the encoder is free.
+        case interactive
+        /// The queue worker: the call's pass may wait `maxWait` for others to share it.
+        case background
+    }
+
+    /// A waiting call: its texts, who waits for it and where its answer goes.
     private struct Call {
         var texts: [TokenizedText]
+        var caller: Caller
         var continuation: CheckedContinuation<Result, any Error>
     }
 
@@ -39,6 +50,9 @@ package final class EmbeddingBatcher: Service, Sendable {
     private struct State {
         var queue: EmbeddingBatchQueue<Call>
         var wakeUp: CheckedContinuation<Void, Never>?
+        /// The run loop's wait for company of background calls, cancelled (ended) by an
+        /// interactive call that joins the line.
+        var companyWait: Task<Void, Never>?
 
         /// The run loop's parked wait for work, if any, taken to be resumed.
         mutating func takeWakeUp() -> CheckedContinuation<Void, Never>? {
@@ -59,7 +73,7 @@ package final class EmbeddingBatcher: Service, Sendable {
     /// - Parameters:
     ///   - engine: Runs the passes.
     ///   - tokenBudget: Most tokens in one pass (a single larger call still runs, alone).
-    ///   - maxWait: Longest time the first call of a pass waits for others.
+    ///   - maxWait: Longest time a pass of ``Caller/background`` calls only waits for others.
     ///   - maxQueuedTokens: Bound on tokens waiting; more is refused.
     ///   - logger: Logs failed passes.
     ///   - metrics: Receives `stylecast_embed_pass_calls` and `stylecast_embed_pass_tokens`
@@ -86,10 +100,13 @@ package final class EmbeddingBatcher: Service, Sendable {
     }
 
     /// Queues a call's texts and returns their embeddings once its pass has run.
+    /// - Parameters:
+    ///   - texts: The call's texts, tokenised.
+    ///   - caller: Whether a client waits for the answer (no wait for company) or the queue worker.
     /// - Throws: ``EmbeddingQueueError`` when the queue is full or the service is draining,
     ///   `CancellationError` when the calling task is cancelled before its pass starts, or the
     ///   encoder's error.
-    package func embed(_ texts: [TokenizedText]) async throws -> Result {
+    package func embed(_ texts: [TokenizedText], caller: Caller = .interactive) async throws -> Result {
         let tokens = texts.reduce(0) { $0 + $1.ids.count }
         // Written under the state lock once the call is in line, read there by the cancellation
         // handler: whichever takes the lock first, a cancelled call is never left waiting.
@@ -98,11 +115,12 @@ package final class EmbeddingBatcher: Service, Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 let refusal: (any Error)? = state.withLock { state in
                     if Task.isCancelled { return CancellationError() }
-                    switch state.queue.enqueue(tokens: tokens, at: .now, payload: Call(texts: texts, continuation: continuation)) {
+                    switch state.queue.enqueue(tokens: tokens, at: .now, payload: Call(texts: texts, caller: caller, continuation: continuation)) {
                     case .failure(let error): return error
                     case .success(let id): ticket.withLock { $0 = id }
                     }
                     state.takeWakeUp()?.resume()
+                    if caller == .interactive { state.companyWait?.cancel() }
                     return nil
                 }
                 if let refusal { continuation.resume(throwing: refusal) }
@@ -126,9 +144,9 @@ package final class EmbeddingBatcher: Service, Sendable {
         }
     }
 
-    /// Waits for work, lets a pass fill up for at most `maxWait`, and takes the calls that fit
-    /// the token budget (calls cancelled meanwhile have left the line); `nil` once closed and
-    /// empty.
+    /// Waits for work, lets a pass of background calls fill up for at most `maxWait`, and takes
+    /// the calls that fit the token budget (calls cancelled meanwhile have left the line); `nil`
+    /// once closed and empty.
     private func nextBatch() async -> [Job]? {
         while true {
             let (hasWork, closed) = state.withLock { (!$0.queue.jobs.isEmpty, $0.queue.isClosed) }
@@ -154,9 +172,20 @@ package final class EmbeddingBatcher: Service, Sendable {
                 }
                 continue
             }
-            let full = state.withLock { $0.queue.queuedTokens >= tokenBudget }
-            if !full && maxWait > .zero && !closed {
-                try? await Task.sleep(for: maxWait)
+            let (full, backgroundOnly) = state.withLock { state in
+                (state.queue.queuedTokens >= tokenBudget, state.queue.jobs.allSatisfy { $0.payload.caller == .background })
+            }
+            if !full && backgroundOnly && maxWait > .zero && !closed {
+                let wait = Task<Void, Never> { [maxWait] in _ = try? await Task.sleep(for: maxWait) }
+                let joined = state.withLock { state in
+                    // An interactive call may have joined since the check above.
+                    guard state.queue.jobs.allSatisfy({ $0.payload.caller == .background }) else { return true }
+                    state.companyWait = wait
+                    return false
+                }
+                if joined { wait.cancel() }
+                await wait.value
+                state.withLock { $0.companyWait = nil }
             }
             let batch = state.withLock { $0.queue.takeBatch(tokenBudget: tokenBudget) }
             // Every call of the wait may have been cancelled.

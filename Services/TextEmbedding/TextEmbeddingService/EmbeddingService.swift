@@ -69,7 +69,7 @@ package struct EmbeddingService: Sendable {
     /// An item's text embedded through the shared passes (not the cache: each item is embedded
     /// once) with its attributes, for the queue worker.
     package func embedItem(text: String) async throws -> (embedding: SentenceEmbedding, attributes: [ExtractedAttribute]) {
-        let result = try await batcher.embed(engine.tokenize([text]))
+        let result = try await batcher.embed(engine.tokenize([text]), caller: .background)
         guard let embedding = result.embeddings.first else {
             throw InvalidInput(field: "text", rule: "produced no embedding")
         }

@@ -16,9 +16,8 @@ package struct TextEmbeddingConfiguration: Sendable {
 
     /// Most tokens in one encoder pass of the batcher (`STYLECAST_EMBED_BATCH_TOKENS`, default 4096).
     package var batchTokenBudget: Int
-    /// Longest wait of a call for others to share its pass when the encoder is idle
-    /// (`STYLECAST_EMBED_MAX_WAIT_MS`, default 0: a pass starts at once, and calls that arrive
-    /// during it share the next one).
+    /// Longest wait of a pass of the queue worker's items for more when the encoder is idle
+    /// (`STYLECAST_EMBED_MAX_WAIT_MS`, default 2); a pass holding an RPC call never waits.
     package var batchMaxWait: Duration
     /// Most tokens waiting for a pass; beyond, calls get RESOURCE_EXHAUSTED
     /// (`STYLECAST_EMBED_MAX_QUEUED_TOKENS`, default 131072).
@@ -47,7 +46,7 @@ package struct TextEmbeddingConfiguration: Sendable {
             maxTextsPerCall: reader.integer("STYLECAST_EMBED_MAX_TEXTS", default: 256, range: 1...4096),
             maxTextBytes: reader.integer("STYLECAST_EMBED_MAX_TEXT_BYTES", default: 65_536, range: 16...(16 << 20)),
             batchTokenBudget: reader.integer("STYLECAST_EMBED_BATCH_TOKENS", default: 4096, range: 256...(1 << 20)),
-            batchMaxWait: reader.milliseconds("STYLECAST_EMBED_MAX_WAIT_MS", default: 0, range: 0...1000),
+            batchMaxWait: reader.milliseconds("STYLECAST_EMBED_MAX_WAIT_MS", default: 2, range: 0...1000),
             maxQueuedTokens: reader.integer(
                 "STYLECAST_EMBED_MAX_QUEUED_TOKENS", default: 131_072, range: 256...(1 << 26)),
             workerConcurrency: reader.integer("STYLECAST_EMBED_WORKER_CONCURRENCY", default: 16, range: 1...256),
