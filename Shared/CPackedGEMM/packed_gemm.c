@@ -301,3 +301,73 @@ void stylecast_packed_attention(const float *qkv, int length, int hidden, int he
     gemm_packed(scores, length, length, length, values, dim, NULL, 0, out + head * dim, hidden);
   }
 }
+
+/* Sum of line[0..<count], eight running sums then the tail. */
+__attribute__((target("avx2,fma"))) static float sum_avx2(const float *line, size_t count) {
+  __m256 total = _mm256_setzero_ps();
+  size_t j = 0;
+  for (; j + 8 <= count; j += 8) total = _mm256_add_ps(total, _mm256_loadu_ps(line + j));
+  float lanes[8], sum = 0;
+  _mm256_storeu_ps(lanes, total);
+  for (int i = 0; i < 8; i++) sum += lanes[i];
+  for (; j < count; j++) sum += line[j];
+  return sum;
+}
+
+/* One row of stylecast_layer_norm with AVX2. */
+__attribute__((target("avx2,fma"))) static void layer_norm_row_avx2(float *line, const float *residual,
+                                                                     const float *gamma, const float *beta,
+                                                                     size_t width, float epsilon) {
+  size_t whole = width / 8 * 8;
+  if (residual) {
+    for (size_t j = 0; j < whole; j += 8)
+      _mm256_storeu_ps(line + j, _mm256_add_ps(_mm256_loadu_ps(line + j), _mm256_loadu_ps(residual + j)));
+    for (size_t j = whole; j < width; j++) line[j] += residual[j];
+  }
+  float mean = sum_avx2(line, width) / (float)width;
+  __m256 vmean = _mm256_set1_ps(mean), squares = _mm256_setzero_ps();
+  for (size_t j = 0; j < whole; j += 8) {
+    __m256 centred = _mm256_sub_ps(_mm256_loadu_ps(line + j), vmean);
+    squares = _mm256_fmadd_ps(centred, centred, squares);
+  }
+  float lanes[8], variance = 0;
+  _mm256_storeu_ps(lanes, squares);
+  for (int i = 0; i < 8; i++) variance += lanes[i];
+  for (size_t j = whole; j < width; j++) variance += (line[j] - mean) * (line[j] - mean);
+  float inverse = 1.0f / sqrtf(variance / (float)width + epsilon);
+  __m256 vinverse = _mm256_set1_ps(inverse);
+  for (size_t j = 0; j < whole; j += 8) {
+    __m256 normal = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(line + j), vmean), vinverse);
+    __m256 scale = gamma ? _mm256_loadu_ps(gamma + j) : _mm256_set1_ps(1);
+    __m256 shift = beta ? _mm256_loadu_ps(beta + j) : _mm256_setzero_ps();
+    _mm256_storeu_ps(line + j, _mm256_fmadd_ps(normal, scale, shift));
+  }
+  for (size_t j = whole; j < width; j++)
+    line[j] = (line[j] - mean) * inverse * (gamma ? gamma[j] : 1) + (beta ? beta[j] : 0);
+}
+
+/* One row of stylecast_layer_norm in scalar code. */
+static void layer_norm_row_scalar(float *line, const float *residual, const float *gamma, const float *beta,
+                                  size_t width, float epsilon) {
+  if (residual)
+    for (size_t j = 0; j < width; j++) line[j] += residual[j];
+  float mean = 0, variance = 0;
+  for (size_t j = 0; j < width; j++) mean += line[j];
+  mean /= (float)width;
+  for (size_t j = 0; j < width; j++) variance += (line[j] - mean) * (line[j] - mean);
+  float inverse = 1.0f / sqrtf(variance / (float)width + epsilon);
+  for (size_t j = 0; j < width; j++)
+    line[j] = (line[j] - mean) * inverse * (gamma ? gamma[j] : 1) + (beta ? beta[j] : 0);
+}
+
+void stylecast_layer_norm(float *x, const float *residual, const float *gamma, const float *beta, size_t rows,
+                          size_t width, float epsilon, int vectorised) {
+  if (width == 0) return;
+  int vector = vectorised && stylecast_packed_gemm_is_supported();
+  for (size_t row = 0; row < rows; row++) {
+    float *line = x + row * width;
+    const float *add = residual ? residual + row * width : NULL;
+    if (vector) layer_norm_row_avx2(line, add, gamma, beta, width, epsilon);
+    else layer_norm_row_scalar(line, add, gamma, beta, width, epsilon);
+  }
+}

@@ -1,5 +1,7 @@
 // Layer normalisation over the last axis.
 
+import CPackedGEMM
+
 extension Tensor {
     /// Layer normalisation over the last axis, as `torch.nn.LayerNorm(d)`:
     /// `(x - mean) / sqrt(var + epsilon) * weight + bias`, with the biased variance (divide by `d`).
@@ -11,6 +13,26 @@ extension Tensor {
     /// - Throws: ``TensorError/shapeMismatch`` when the tensor is rank 0 or `weight`/`bias` is
     ///   not `[d]`.
     public func layerNorm(weight: Tensor?, bias: Tensor?, epsilon: Float = 1e-5) throws(TensorError) -> Tensor {
+        var result = self
+        try result.formLayerNorm(weight: weight, bias: bias, epsilon: epsilon)
+        return result
+    }
+
+    /// `self = layerNorm(self + residual)` in place: a transformer's residual sum and the norm
+    /// after it in one pass per row (vectorised with AVX2 where the CPU has it).
+    ///
+    /// - Parameters:
+    ///   - residual: Added first; the same shape as `self`, or `nil`.
+    ///   - weight: `[d]` scale (gamma), or `nil` for 1.
+    ///   - bias: `[d]` shift (beta), or `nil` for 0.
+    ///   - epsilon: Added to the variance.
+    ///   - vectorised: `false` runs the scalar code even where AVX2 is available (for
+    ///     comparisons and tests).
+    /// - Throws: ``TensorError/shapeMismatch`` when the tensor is rank 0, `residual` differs in
+    ///   shape or `weight`/`bias` is not `[d]`.
+    public mutating func formLayerNorm(
+        adding residual: Tensor? = nil, weight: Tensor?, bias: Tensor?, epsilon: Float = 1e-5, vectorised: Bool = true
+    ) throws(TensorError) {
         guard rank >= 1 else { throw .shapeMismatch(operation: "layerNorm", shapes: [shape]) }
         let d = shape[rank - 1]
         for parameter in [weight, bias] {
@@ -18,29 +40,20 @@ extension Tensor {
                 throw .shapeMismatch(operation: "layerNorm", shapes: [shape, parameter.shape])
             }
         }
+        if let residual, residual.shape != shape {
+            throw .shapeMismatch(operation: "layerNorm", shapes: [shape, residual.shape])
+        }
         let rows = d == 0 ? 0 : count / d
-        let ones = Tensor.make(shape: [d]) { $0.update(repeating: 1) }
-        let zeros = Tensor(zeros: [d])
-        return Tensor.make(shape: shape) { out in
-            withUnsafeBufferPointer { input in
-                (weight ?? ones).withUnsafeBufferPointer { gamma in
-                    (bias ?? zeros).withUnsafeBufferPointer { beta in
-                        for row in 0..<rows {
-                            let start = row * d
-                            var mean: Float = 0
-                            for j in 0..<d { mean += input[start + j] }
-                            mean /= Float(d)
-                            var variance: Float = 0
-                            for j in 0..<d {
-                                let centred = input[start + j] - mean
-                                variance += centred * centred
-                            }
-                            variance /= Float(d)
-                            let inverse = 1 / (variance + epsilon).squareRoot()
-                            for j in 0..<d {
-                                out[start + j] = (input[start + j] - mean) * inverse * gamma[j] + beta[j]
-                            }
-                        }
+        withUnsafeMutableBufferPointer { values in
+            guard let x = values.baseAddress else { return }
+            func withOptional<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+                guard let tensor else { return body(nil) }
+                return tensor.withUnsafeBufferPointer { body($0.baseAddress) }
+            }
+            withOptional(residual) { residual in
+                withOptional(weight) { gamma in
+                    withOptional(bias) { beta in
+                        stylecast_layer_norm(x, residual, gamma, beta, rows, d, epsilon, vectorised ? 1 : 0)
                     }
                 }
             }

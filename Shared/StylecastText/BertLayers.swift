@@ -36,32 +36,9 @@ struct LayerNorm: Sendable {
     }
 
     /// `x = LayerNorm(x + residual)`, in `x`'s storage (no new tensor).
-    func forward(_ x: inout Tensor, residual: Tensor?) {
-        let width = weight.count
-        x.withUnsafeMutableBufferPointer { values in
-            weight.withUnsafeBufferPointer { gamma in
-                bias.withUnsafeBufferPointer { beta in
-                    let rows = values.count / width
-                    if let residual {
-                        residual.withUnsafeBufferPointer { r in
-                            for i in 0..<values.count { values[i] += r[i] }
-                        }
-                    }
-                    for row in 0..<rows {
-                        let line = UnsafeMutableBufferPointer(rebasing: values[(row * width)..<((row + 1) * width)])
-                        var sum: Float = 0
-                        for v in line { sum += v }
-                        let mean = sum / Float(width)
-                        var squares: Float = 0
-                        for v in line {
-                            let centred = v - mean
-                            squares += centred * centred
-                        }
-                        let inverse = 1 / (squares / Float(width) + epsilon).squareRoot()
-                        for j in 0..<width { line[j] = (line[j] - mean) * inverse * gamma[j] + beta[j] }
-                    }
-                }
-            }
+    func forward(_ x: inout Tensor, residual: Tensor?) throws(TextModelError) {
+        try tensorOperation { () throws(TensorError) in
+            try x.formLayerNorm(adding: residual, weight: weight, bias: bias, epsilon: epsilon)
         }
     }
 }
@@ -101,7 +78,7 @@ struct BertEmbeddings: Sendable {
                 }
             }
         }
-        layerNorm.forward(&x, residual: positions)
+        try layerNorm.forward(&x, residual: positions)
         return x
     }
 }
@@ -144,7 +121,7 @@ struct BertAttention: Sendable {
             try Tensor.packedSelfAttention(qkv: qkv, sequenceLengths: sequenceLengths, heads: heads)
         }
         var y = try output.forward(context)
-        layerNorm.forward(&y, residual: x)
+        try layerNorm.forward(&y, residual: x)
         return y
     }
 }
@@ -173,7 +150,7 @@ struct BertLayer: Sendable {
         let attended = try attention.forward(x, sequenceLengths: sequenceLengths)
         let hidden = try intermediate.forward(attended, activation: .gelu)
         var y = try output.forward(hidden)
-        layerNorm.forward(&y, residual: attended)
+        try layerNorm.forward(&y, residual: attended)
         return y
     }
 }

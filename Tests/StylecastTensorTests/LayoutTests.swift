@@ -15,6 +15,41 @@ struct LayoutTests {
         }
     }
 
+    // Widths around the 8-lane vectors (384 as in all-MiniLM), a residual and both code paths,
+    // against a double-precision reference of LayerNorm(x + residual).
+    @Test(
+        "formLayerNorm adding a residual is LayerNorm(x + residual), vectorised and scalar",
+        arguments: [1, 7, 8, 13, 384])
+    func formLayerNormWithResidual(width: Int) throws {
+        var generator = SplitMix64(seed: UInt64(width))
+        let rows = 5
+        let values = { (0..<(rows * width)).map { _ in 4 * generator.nextUnitFloat() - 2 } }
+        let (xs, rs) = (values(), values())
+        let gamma = (0..<width).map { _ in generator.nextUnitFloat() + 0.5 }
+        let beta = (0..<width).map { _ in generator.nextUnitFloat() - 0.5 }
+        var expected: [Double] = []
+        for row in 0..<rows {
+            let line = (0..<width).map { Double(xs[row * width + $0]) + Double(rs[row * width + $0]) }
+            let mean = line.reduce(0, +) / Double(width)
+            let variance = line.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(width)
+            expected += line.enumerated().map { j, v in
+                (v - mean) / (variance + 1e-12).squareRoot() * Double(gamma[j]) + Double(beta[j])
+            }
+        }
+        for vectorised in [true, false] {
+            var x = try Tensor(shape: [rows, width], values: xs)
+            try x.formLayerNorm(
+                adding: Tensor(shape: [rows, width], values: rs), weight: Tensor(shape: [width], values: gamma),
+                bias: Tensor(shape: [width], values: beta), epsilon: 1e-12, vectorised: vectorised)
+            let worst = zip(x.scalars, expected).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst < 1e-5, "vectorised \(vectorised): max |difference| \(worst)")
+        }
+        var x = Tensor(zeros: [2, width])
+        #expect(throws: TensorError.self) {
+            try x.formLayerNorm(adding: Tensor(zeros: [3, width]), weight: nil, bias: nil)
+        }
+    }
+
     @Test("transposed materialises a permutation")
     func transposed() throws {
         let x = try Fixtures.input("transposed", "x")

@@ -44,4 +44,11 @@ size_t stylecast_packed_attention_scratch_count(int length, int hidden, int head
 void stylecast_packed_attention(const float *qkv, int length, int hidden, int heads, float scale, float *out,
                                 float *scratch);
 
+/** Layer normalisation of each row of `x` (`rows x width`) in place, after adding `residual`
+    (same shape, or NULL): x = (x + r - mean) / sqrt(var + epsilon) * gamma + beta with the
+    biased variance, as torch.nn.LayerNorm; `gamma` and `beta` (`width` floats) may be NULL for
+    1 and 0. AVX2 where the CPU has it and `vectorised` is non-zero, scalar code otherwise. */
+void stylecast_layer_norm(float *x, const float *residual, const float *gamma, const float *beta, size_t rows,
+                          size_t width, float epsilon, int vectorised);
+
 #endif
