@@ -7,8 +7,8 @@ import CPackedGEMM
 /// call: at 10-60 rows (one short text) that packing is a fifth of the text encoder's time and the
 /// GEMM itself runs at 55-80% of its large-batch rate. Here the weight is packed into 16-column
 /// panels at load and a 6 x 16 AVX2/FMA register tile runs over them (`CPackedGEMM`), which
-/// reaches the large-batch rate from about 30 rows (`scripts/bench/embedding.sh` measures the
-/// encoder both ways). On a CPU without AVX2 and FMA the layer keeps the plain weight and calls
+/// reaches the large-batch rate from about 30 rows (`scripts/bench/gemm-small.sh` compares it
+/// with OpenBLAS, BLIS and oneDNN). On a CPU without AVX2 and FMA the layer keeps the plain weight and calls
 /// `Tensor.linear`, so results agree to float rounding either way. A GELU after the layer is
 /// applied as the kernel stores each tile (no second pass over the output).
 ///
