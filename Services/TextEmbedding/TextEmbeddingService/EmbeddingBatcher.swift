@@ -172,18 +172,17 @@ package final class EmbeddingBatcher: Service, Sendable {
                 }
                 continue
             }
-            let (full, backgroundOnly) = state.withLock { state in
-                (state.queue.queuedTokens >= tokenBudget, state.queue.jobs.allSatisfy { $0.payload.caller == .background })
-            }
-            if !full && backgroundOnly && maxWait > .zero && !closed {
+            // A pass of background calls only, below the budget, waits for company; an
+            // interactive call that joins cancels the wait.
+            let wait: Task<Void, Never>? = state.withLock { state in
+                guard maxWait > .zero, !closed, state.queue.queuedTokens < tokenBudget,
+                    state.queue.jobs.allSatisfy({ $0.payload.caller == .background })
+                else { return nil }
                 let wait = Task<Void, Never> { [maxWait] in _ = try? await Task.sleep(for: maxWait) }
-                let joined = state.withLock { state in
-                    // An interactive call may have joined since the check above.
-                    guard state.queue.jobs.allSatisfy({ $0.payload.caller == .background }) else { return true }
-                    state.companyWait = wait
-                    return false
-                }
-                if joined { wait.cancel() }
+                state.companyWait = wait
+                return wait
+            }
+            if let wait {
                 await wait.value
                 state.withLock { $0.companyWait = nil }
             }
