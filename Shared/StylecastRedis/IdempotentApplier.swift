@@ -8,6 +8,8 @@ import StylecastCalendar
 /// `HINCRBY`, `HINCRBYFLOAT`, `ZINCRBY`) is a finite number of at most ``maximumIncrement`` in
 /// absolute value, and refuses the whole entry without writing if one is not; then sets the
 /// marker (with an optional lifetime), runs the writes and returns `true`.
+/// ``apply(batch:shared:)`` does the same for the entries of a batch in one script, with the
+/// increments of one counter summed: a consumer's Redis time per entry falls severalfold.
 ///
 /// Key layout: the marker is `<markerPrefix><entryID>`, and the prefix carries a hash tag. On
 /// Redis Cluster all keys of one script must share a slot, so every key the writes touch must
@@ -66,9 +68,60 @@ public struct IdempotentApplier: Sendable {
     ///   ``RedisError/server(_:)`` when a write fails, or a connection error.
     @discardableResult
     public func apply(entryID: String, writes: [RedisWrite]) async throws(RedisError) -> Bool {
-        var keys = [markerKey(for: entryID)]
+        try await apply(batch: [EntryWrites(entryID: entryID, writes: writes)]).isEmpty
+    }
+
+    /// One unit of work's writes, for ``apply(batch:shared:)``.
+    public struct EntryWrites: Sendable {
+        /// The ID of the unit of work, e.g. the stream entry ID.
+        public var entryID: String
+        /// The commands to run for it; their keys must carry the applier's hash tag.
+        public var writes: [RedisWrite]
+
+        /// - Parameters:
+        ///   - entryID: The ID of the unit of work.
+        ///   - writes: Its commands.
+        public init(entryID: String, writes: [RedisWrite]) {
+            self.entryID = entryID
+            self.writes = writes
+        }
+    }
+
+    /// Runs the writes of several units of work in one script, each at most once: the writes of
+    /// the units none of which had run are applied together, coalesced (``RedisWrite/coalesced(_:limit:)``:
+    /// increments of one counter summed, set members merged), and every unit's marker is set.
+    /// When some units had already run, nothing is written in that call; they are left out and
+    /// the rest is tried again, so a redelivered unit never runs twice whatever batch it comes in.
+    /// - Parameters:
+    ///   - batch: The units, in the order their writes would run one by one.
+    ///   - shared: Writes that run once with the batch whenever any unit of it runs (e.g. what
+    ///     several units need, such as a vocabulary member); they must be idempotent.
+    /// - Returns: The IDs of the units that had already run; nothing was written for them.
+    /// - Throws: As ``apply(entryID:writes:)``; a failure may come after earlier rounds applied
+    ///   their units (each round is atomic).
+    public func apply(batch: [EntryWrites], shared: [RedisWrite] = []) async throws(RedisError) -> Set<String> {
+        guard Set(batch.map(\.entryID)).count == batch.count else {
+            throw .invalidArgument("a batch names an entry more than once")
+        }
+        var pending = batch
+        var alreadyApplied = Set<String>()
+        while !pending.isEmpty {
+            let marked = try await runScript(pending, shared: shared)
+            if marked.isEmpty { break }
+            for index in marked.sorted(by: >) { alreadyApplied.insert(pending.remove(at: index).entryID) }
+        }
+        return alreadyApplied
+    }
+
+    /// One run of ``script``: the indices (0-based) of the units whose marker was set, with
+    /// nothing written, or none when the writes ran.
+    private func runScript(_ batch: [EntryWrites], shared: [RedisWrite]) async throws(RedisError) -> [Int] {
+        var keys = batch.map { markerKey(for: $0.entryID) }
+        var keyIndex: [String: Int] = [:]
+        let writes = RedisWrite.coalesced(batch.flatMap(\.writes) + shared, limit: Self.maximumIncrement)
         var arguments: [RedisArgument] = [
             RedisArgument(markerLifetime.map { Swift.max(1, $0.wholeMilliseconds) } ?? 0),
+            RedisArgument(batch.count),
             RedisArgument(writes.count),
             RedisArgument(String(Self.maximumIncrement)),
         ]
@@ -81,29 +134,44 @@ public struct IdempotentApplier: Sendable {
                     guard RedisKey.hashTag(of: key) == hashTag else {
                         throw .invalidArgument("key '\(key)' does not carry the hash tag {\(hashTag)}")
                     }
-                    keys.append(key)
-                    arguments.append(RedisArgument("k\(keys.count)"))
+                    let index = keyIndex[key] ?? {
+                        keys.append(key)
+                        keyIndex[key] = keys.count
+                        return keys.count
+                    }()
+                    arguments.append(RedisArgument("k\(index)"))
                 case .argument(let argument):
                     arguments.append(RedisArgument([UInt8(ascii: "a")] + argument.bytes))
                 }
             }
         }
-        let reply = try await client.evaluate(
-            Self.script, keys: keys.map { RedisArgument($0) }, arguments: arguments)
-        return reply.integer == 1
+        let reply = try await client.evaluate(Self.script, keys: keys.map { RedisArgument($0) }, arguments: arguments)
+        guard let marked = reply.array else { throw .protocolError("the applier script answered \(reply)") }
+        return try marked.map { value throws(RedisError) in
+            guard let index = value.integer, index >= 1, index <= batch.count else {
+                throw .protocolError("the applier script answered \(reply)")
+            }
+            return Int(index) - 1
+        }
     }
 
-    /// KEYS[1]: the marker; KEYS[2...]: the writes' keys. ARGV[1]: marker lifetime in ms (0 =
-    /// none); ARGV[2]: number of writes; ARGV[3]: the largest increment; then per write its word
-    /// count and words, each either `k<index into KEYS>` or `a<argument bytes>`.
+    /// KEYS: the units' markers, then the written keys. ARGV: marker lifetime (ms, 0 for none),
+    /// number of units, number of writes, increment limit, then per write its word count and its
+    /// words, `k<index into KEYS>` or `a<argument>`. Answers the 1-based indices of the units
+    /// already marked (writing nothing), or an empty list once the writes ran.
     static let script = RedisScript(
         """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        local limit = tonumber(ARGV[3])
+        local units = tonumber(ARGV[2])
+        local marked = {}
+        for u = 1, units do
+            if redis.call('EXISTS', KEYS[u]) == 1 then marked[#marked + 1] = u end
+        end
+        if #marked > 0 then return marked end
+        local limit = tonumber(ARGV[4])
         local increments = {incrby = 3, incrbyfloat = 3, hincrby = 4, hincrbyfloat = 4, zincrby = 3}
         local calls = {}
-        local i = 4
-        for n = 1, tonumber(ARGV[2]) do
+        local i = 5
+        for n = 1, tonumber(ARGV[3]) do
             local count = tonumber(ARGV[i])
             i = i + 1
             local call = {}
@@ -121,18 +189,20 @@ public struct IdempotentApplier: Sendable {
                 local value = tonumber(call[at])
                 if value == nil or value ~= value or value > limit or value < -limit then
                     return redis.error_reply('ERR stylecast: write ' .. n .. ' (' .. call[1] .. ') increments by ' ..
-                        tostring(call[at]) .. ', not a finite number of at most ' .. ARGV[3] .. ' in absolute value')
+                        tostring(call[at]) .. ', not a finite number of at most ' .. ARGV[4] .. ' in absolute value')
                 end
             end
             calls[n] = call
         end
         local lifetime = tonumber(ARGV[1])
-        if lifetime > 0 then
-            redis.call('SET', KEYS[1], '1', 'PX', lifetime)
-        else
-            redis.call('SET', KEYS[1], '1')
+        for u = 1, units do
+            if lifetime > 0 then
+                redis.call('SET', KEYS[u], '1', 'PX', lifetime)
+            else
+                redis.call('SET', KEYS[u], '1')
+            end
         end
         for _, call in ipairs(calls) do redis.call(unpack(call)) end
-        return 1
+        return {}
         """)
 }

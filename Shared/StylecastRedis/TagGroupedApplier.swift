@@ -68,6 +68,43 @@ public struct TagGroupedApplier: Sendable {
         return applied
     }
 
+    /// Runs the writes of several units of work with one script per hash tag for the whole batch
+    /// (``IdempotentApplier/apply(batch:shared:)``: each unit at most once, increments of one
+    /// counter summed), the leading tag's first. A unit whose leading group had already run is
+    /// left out of every group and returned, for the caller to handle on its own
+    /// (``apply(entryID:group:)``), as a redelivery may need; a unit that had already run in
+    /// another group only is left out of that group.
+    /// - Parameters:
+    ///   - batch: The units, in order.
+    ///   - shared: Idempotent writes that run with the batch (with the units' group of their tag).
+    /// - Returns: The IDs of the units whose leading group had already run.
+    /// - Throws: As ``apply(entryID:writes:)``; the groups applied before a failure stay applied.
+    public func apply(batch: [IdempotentApplier.EntryWrites], shared: [RedisWrite] = []) async throws(RedisError)
+        -> Set<String>
+    {
+        var byTag: [String: [IdempotentApplier.EntryWrites]] = [:]
+        for unit in batch {
+            for group in try groups(unit.writes) {
+                byTag[group.tag, default: []].append(IdempotentApplier.EntryWrites(entryID: unit.entryID, writes: group.writes))
+            }
+        }
+        let sharedByTag = Dictionary(uniqueKeysWithValues: try groups(shared).map { ($0.tag, $0.writes) })
+        let tags = Set(byTag.keys).union(sharedByTag.keys).sorted { ($0 == leading ? 0 : 1, $0) < ($1 == leading ? 0 : 1, $1) }
+        var leftOut = Set<String>()
+        for tag in tags {
+            var units = (byTag[tag] ?? []).filter { !leftOut.contains($0.entryID) }
+            // A tag with only shared writes: they run with the markers of every unit still in.
+            if units.isEmpty {
+                units = batch.filter { !leftOut.contains($0.entryID) }.map { .init(entryID: $0.entryID, writes: []) }
+            }
+            guard !units.isEmpty else { continue }
+            let applier = IdempotentApplier(client: client, markerPrefix: markerPrefix(tag), markerLifetime: markerLifetime)
+            let alreadyRan = try await applier.apply(batch: units, shared: sharedByTag[tag] ?? [])
+            if tag == leading { leftOut = alreadyRan }
+        }
+        return leftOut
+    }
+
     /// Runs one group of ``groups(_:)`` unless it already ran for `entryID`: for a caller that
     /// decides after the leading group whether the others run.
     /// - Returns: `true` if the group ran now, `false` if it had already run.

@@ -276,9 +276,30 @@ public struct WorkQueue: Sendable {
         until shouldStop: @escaping @Sendable () -> Bool = { false },
         handler: @escaping @Sendable (Entry) async throws -> Void
     ) async throws(RedisError) {
+        try await run(until: shouldStop, batchHandler: nil, handler: handler)
+    }
+
+    /// ``run(until:handler:)`` with a fast path for whole batches: each batch read is first
+    /// given to `batchHandler`, which handles the entries it can at once (e.g. their writes in
+    /// one script, ``IdempotentApplier/apply(batch:shared:)``) and returns the others; those it
+    /// handled are acknowledged with one `XACK`. The entries it returns, and all of the batch
+    /// when it throws, go through `handler` one by one with every rule above, so `batchHandler`
+    /// may leave whatever needs care (a failure, a redelivery) to `handler`. Both must be
+    /// idempotent, and handling an entry either way must have the same effect. Entries replayed
+    /// for another group or delivered too often never reach `batchHandler`.
+    /// - Parameters:
+    ///   - shouldStop: Whether to stop (e.g. the service shuts down gracefully); default never.
+    ///   - batchHandler: Handles what it can of a batch; returns the entries it left.
+    ///   - handler: Handles one entry; must be idempotent.
+    /// - Throws: A ``RedisError`` that retrying cannot fix (e.g. a wrong key type).
+    public func run(
+        until shouldStop: @escaping @Sendable () -> Bool = { false },
+        batchHandler: (@Sendable ([Entry]) async throws -> [Entry])?,
+        handler: @escaping @Sendable (Entry) async throws -> Void
+    ) async throws(RedisError) {
         let reader = client.dedicatedClient()
         do {
-            try await consume(reader: reader, until: shouldStop, handler: handler)
+            try await consume(reader: reader, until: shouldStop, batchHandler: batchHandler, handler: handler)
         } catch {
             await reader.shutdown()
             throw error
@@ -289,6 +310,7 @@ public struct WorkQueue: Sendable {
     /// The loop of ``run(until:handler:)``, blocking reads through `reader`.
     private func consume(
         reader: RedisClient, until shouldStop: @escaping @Sendable () -> Bool,
+        batchHandler: (@Sendable ([Entry]) async throws -> [Entry])?,
         handler: @escaping @Sendable (Entry) async throws -> Void
     ) async throws(RedisError) {
         var groupReady = false
@@ -301,12 +323,12 @@ public struct WorkQueue: Sendable {
                 }
                 let (stale, next) = try await claimStale(count: nil, from: cursor)
                 cursor = next
-                try await processBatch(stale, shouldStop: shouldStop, handler: handler)
+                try await processBatch(stale, shouldStop: shouldStop, batchHandler: batchHandler, handler: handler)
                 guard !Task.isCancelled, !shouldStop() else { return }
                 // Block only when there was nothing stale, so claimed work is not delayed.
                 let fresh = try await readNew(
                     count: nil, block: stale.isEmpty && cursor == "0-0" ? configuration.blockTime : nil, on: reader)
-                try await processBatch(fresh, shouldStop: shouldStop, handler: handler)
+                try await processBatch(fresh, shouldStop: shouldStop, batchHandler: batchHandler, handler: handler)
             } catch where error.isUnavailable || error == .cancelled {
                 guard !Task.isCancelled else { return }
                 logger.warning("Redis unavailable; retrying", metadata: ["error": "\(error)"])
@@ -322,7 +344,9 @@ public struct WorkQueue: Sendable {
     /// Handles a batch, in order or ``Configuration/concurrency`` entries at once, renewing the
     /// entries not yet done while it works.
     private func processBatch(
-        _ batch: [Entry], shouldStop: @escaping @Sendable () -> Bool, handler: @escaping @Sendable (Entry) async throws -> Void
+        _ batch: [Entry], shouldStop: @escaping @Sendable () -> Bool,
+        batchHandler: (@Sendable ([Entry]) async throws -> [Entry])?,
+        handler: @escaping @Sendable (Entry) async throws -> Void
     ) async throws(RedisError) {
         guard !batch.isEmpty else { return }
         let remaining = RemainingEntries(batch.map(\.id))
@@ -334,6 +358,11 @@ public struct WorkQueue: Sendable {
             }
         }
         defer { heartbeat.cancel() }
+        var batch = batch
+        if let batchHandler {
+            batch = await handleAtOnce(batch, with: batchHandler, remaining: remaining)
+            guard !batch.isEmpty, !Task.isCancelled else { return }
+        }
         guard configuration.concurrency > 1, batch.count > 1 else {
             for entry in batch {
                 // Cancelled: the rest stays pending for a later claim. Stopping: the batch in hand
@@ -373,6 +402,32 @@ public struct WorkQueue: Sendable {
             return failure
         }
         if let failure { throw failure }
+    }
+
+    /// The fast path of ``run(until:batchHandler:handler:)``: gives the ordinary entries of
+    /// `batch` to `batchHandler`, acknowledges those it handled at once, and returns what is
+    /// left for the entry-by-entry path (all of the batch when the handler or the
+    /// acknowledgement failed).
+    private func handleAtOnce(
+        _ batch: [Entry], with batchHandler: @Sendable ([Entry]) async throws -> [Entry], remaining: RemainingEntries
+    ) async -> [Entry] {
+        let ordinary = batch.filter { $0[DeadLetters.replayField] == nil && $0.deliveryCount <= configuration.maxDeliveries }
+        guard !ordinary.isEmpty else { return batch }
+        do {
+            let left = Set(try await batchHandler(ordinary).map(\.id))
+            let handled = ordinary.map(\.id).filter { !left.contains($0) }
+            try await acknowledge(handled)
+            for id in handled { remaining.remove(id) }
+            let done = Set(handled)
+            return batch.filter { !done.contains($0.id) }
+        } catch {
+            if !Task.isCancelled {
+                logger.debug(
+                    "Batch not handled at once; its entries are handled one by one",
+                    metadata: ["entries": "\(ordinary.count)", "error": "\(error)"])
+            }
+            return batch
+        }
     }
 
     private func process(

@@ -9,7 +9,9 @@
 #   encoder      the encoder alone on the same item texts (every item of items.ingested, as the
 #                worker builds them), one engine per replica at once, one inference thread each,
 #                32 texts per pass (embedding-bench encoder);
-#   efficiency   drain rate / encoder-alone rate.
+#   efficiency   drain rate / encoder-alone rate;
+#   Redis        Redis's own time per command over the drain (INFO commandstats, reset before
+#                the first ingest), the ten costliest.
 # Release build; a throwaway Redis and the services are started with `stylecast up` and stopped
 # at the end. Prints a Markdown table (paste it into docs/benchmarks.md).
 #
@@ -65,6 +67,8 @@ for name, pid in processes:
 PY
 }
 
+redis_url=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["redisURL"])' "$run_dir/stack.json")
+redis-cli -u "$redis_url" CONFIG RESETSTAT >/dev/null
 cpu_seconds >"$run_dir/cpu-before.txt"
 started=$(date +%s.%N)
 index=0
@@ -76,9 +80,9 @@ done
 "$bin/stylecast" status --wait-drained --timeout 3600 >&2
 ended=$(date +%s.%N)
 cpu_seconds >"$run_dir/cpu-after.txt"
+redis-cli -u "$redis_url" INFO commandstats >"$run_dir/commandstats.txt"
 
 echo "pipeline.sh: the encoder alone on the same texts, $replicas engines at once ..." >&2
-redis_url=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["redisURL"])' "$run_dir/stack.json")
 "$bin/embedding-bench" encoder --redis "$redis_url" --threads "$replicas" --batch 32 --seconds "$seconds" \
   >"$run_dir/encoder.json"
 
@@ -109,6 +113,20 @@ print("|---|---|---|")
 for name in sorted(after, key=lambda n: -(after[n] - before.get(n, 0))):
     used = after[name] - before.get(name, 0)
     print(f"| {name} | {used:.1f} | {100 * used / elapsed:.0f}% |")
+print()
+# Redis's own time per command over the drain (INFO commandstats, reset before the first ingest).
+commands = []
+for line in open(f"{run_dir}/commandstats.txt"):
+    if line.startswith("cmdstat_"):
+        name, fields = line.strip()[len("cmdstat_"):].split(":", 1)
+        stats = dict(field.split("=") for field in fields.split(","))
+        commands.append((name, int(stats["calls"]), int(stats["usec"])))
+commands.sort(key=lambda c: -c[2])
+print("| Redis command | calls | calls per item | Redis CPU seconds | share of Redis's command time |")
+print("|---|---|---|---|---|")
+total_usec = sum(c[2] for c in commands) or 1
+for name, calls, usec in commands[:10]:
+    print(f"| {name} | {calls:,} | {calls / items:.2f} | {usec / 1e6:.1f} | {100 * usec / total_usec:.0f}% |")
 print()
 print(f"Target: efficiency >= 0.85: {'met' if rate / encoder['sentences_per_second'] >= 0.85 else 'NOT met'}.")
 PY

@@ -107,7 +107,10 @@ struct TrendAggregator: Service {
             for queue in aggregator.queues {
                 group.addTask {
                     // Stops between entries on graceful shutdown, finishing the batch in hand.
-                    try await queue.queue.run(until: { Task.isShuttingDownGracefully }) { entry in
+                    try await queue.queue.run(
+                        until: { Task.isShuttingDownGracefully },
+                        batchHandler: { entries in try await aggregator.handleAtOnce(entries, from: queue) }
+                    ) { entry in
                         try await aggregator.handle(entry, from: queue)
                     }
                 }
@@ -141,19 +144,47 @@ struct TrendAggregator: Service {
     static let maximumWeeklySales = 1e6
 
     private func itemWrites(_ entry: WorkQueue.Entry) async throws -> [RedisWrite] {
-        let embedded = EmbeddedItemEntry(fields: { entry[$0] })
-        let itemID = embedded[.itemID]
+        let itemID = try Self.embeddedItemID(entry)
+        let embedded = try Self.embeddedItem(entry, itemID: itemID, body: try await body(of: itemID))
+        guard let release = embedded.release else { return [] }
+        let (attributes, admissions) = try await vocabulary.admit(embedded.own)
+        return try admissions + itemCounts(embedded, attributes: attributes, release: release)
+    }
+
+    /// What an `items.embedded` entry counts: its item, its own and extracted attributes, and the
+    /// week it counts in (`nil` when it counts nothing: no attribute or no release date).
+    private struct EmbeddedItem {
+        let itemID: String
+        let item: Stylecast_V1_FashionItem
+        let own: [TrendAttribute]
+        let release: CivilDay?
+    }
+
+    private static func embeddedItemID(_ entry: WorkQueue.Entry) throws -> String {
+        let itemID = EmbeddedItemEntry(fields: { entry[$0] })[.itemID]
         guard !itemID.isEmpty else {
             throw InvalidInput(field: "item_id", rule: "entry \(entry.id) has no item_id")
         }
-        guard let item = try await body(of: itemID) else {
+        return itemID
+    }
+
+    private static func embeddedItem(_ entry: WorkQueue.Entry, itemID: String, body: Stylecast_V1_FashionItem?) throws
+        -> EmbeddedItem
+    {
+        guard let item = body else {
             throw InvalidInput(field: "item_id", rule: "item \(itemID) of entry \(entry.id) is not stored")
         }
-        let own = TrendAttribute.of(item: item, extracted: TrendAttribute.decode(json: embedded[.attributes]))
-        // Counted in its source's total even when the vocabulary refuses its values, so that a
-        // refused value changes no other attribute's share.
-        let (attributes, admissions) = try await vocabulary.admit(own)
-        guard !own.isEmpty, let release = CivilDay(iso: item.releaseDate, allowingTrailingText: true) else { return [] }
+        let own = TrendAttribute.of(
+            item: item, extracted: TrendAttribute.decode(json: EmbeddedItemEntry(fields: { entry[$0] })[.attributes]))
+        let release = own.isEmpty ? nil : CivilDay(iso: item.releaseDate, allowingTrailingText: true)
+        return EmbeddedItem(itemID: itemID, item: item, own: own, release: release)
+    }
+
+    /// An item's launch (and, for VISUELLE, its weekly sales) under its admitted attributes.
+    /// - Throws: `InvalidInput` for a weekly sales value that is not a finite number within
+    ///   ``maximumWeeklySales``.
+    private func itemCounts(_ embedded: EmbeddedItem, attributes: [TrendAttribute], release: CivilDay) throws -> [RedisWrite] {
+        let item = embedded.item
         let week = release.monday
         var sales: [(week: CivilDay, units: Double)] = []
         if let text = item.extra["weekly_sales"] {
@@ -162,17 +193,17 @@ struct TrendAggregator: Service {
                 guard value.isFinite, abs(value) <= Self.maximumWeeklySales else {
                     throw InvalidInput(
                         field: "extra.weekly_sales",
-                        rule: "item \(itemID): week \(offset) must be a finite number of at most \(Int(Self.maximumWeeklySales)) in absolute value, got \(part)")
+                        rule: "item \(embedded.itemID): week \(offset) must be a finite number of at most \(Int(Self.maximumWeeklySales)) in absolute value, got \(part)")
                 }
                 if value > 0 { sales.append((week.adding(days: 7 * offset), value * Self.visuelleUnitsScale)) }
             }
         }
         let launches = TrendSource(measure: .launches, source: item.source, market: item.market)
-        var writes = admissions + TrendSeriesStore.totalIncrement(launches, week: week, amount: 1)
+        var writes = TrendSeriesStore.totalIncrement(launches, week: week, amount: 1)
         writes += store.increments(launches, attributes: attributes, week: week, amount: 1)
-        writes += store.examples(itemID: itemID, market: launches.market, attributes: attributes, releaseDay: release)
+        writes += store.examples(itemID: embedded.itemID, market: launches.market, attributes: attributes, releaseDay: release)
         if item.extra["weekly_sales"] != nil {
-            writes.append(RedisWrite(["SADD", .key(NewProductModel.productsKey), .argument(RedisArgument(itemID))]))
+            writes.append(RedisWrite(["SADD", .key(NewProductModel.productsKey), .argument(RedisArgument(embedded.itemID))]))
             let source = TrendSource(measure: .sales, source: item.source, market: item.market)
             for (salesWeek, units) in sales {
                 writes += TrendSeriesStore.totalIncrement(source, week: salesWeek, amount: units)
@@ -223,9 +254,16 @@ struct TrendAggregator: Service {
         let own = TrendAttribute.ownFields(of: item)
         guard purchase.quantity > 0, !own.isEmpty else { return [] }
         let (attributes, admissions) = try await vocabulary.admit(own)
+        return admissions + purchaseCounts(purchase, of: item, attributes: attributes)
+    }
+
+    /// A purchase's increments under its item's admitted attributes.
+    private func purchaseCounts(_ purchase: Purchase, of item: Stylecast_V1_FashionItem, attributes: [TrendAttribute])
+        -> [RedisWrite]
+    {
         let source = TrendSource(measure: .purchases, source: item.source, market: item.market)
         let week = CivilDay(unixSeconds: purchase.timestamp).monday
-        return admissions + TrendSeriesStore.totalIncrement(source, week: week, amount: purchase.quantity)
+        return TrendSeriesStore.totalIncrement(source, week: week, amount: purchase.quantity)
             + store.increments(source, attributes: attributes, week: week, amount: purchase.quantity)
     }
 
@@ -259,6 +297,107 @@ struct TrendAggregator: Service {
             TrendSeriesStore.totalIncrement(source, week: week, amount: 1)
                 + store.increments(source, attributes: attributes, week: week, amount: value)
         }
+    }
+
+    // MARK: - Batches
+
+    /// What a batch read counts at once (``WorkQueue/run(until:batchHandler:handler:)``): the
+    /// purchases of stored items, embedded items and arrivals that release no parked purchase,
+    /// with their writes in one script per trend partition (increments of one series and week
+    /// summed) and one vocabulary read for the batch. Returns the entries left to
+    /// ``handle(_:from:)``, which has the rules for them: an invalid entry, a purchase whose item
+    /// is not stored yet, an arrival with parked purchases, a purchase already counted (a
+    /// redelivery, perhaps of a parked one), and every signal (a few, each a whole series).
+    func handleAtOnce(_ entries: [WorkQueue.Entry], from queue: Queue) async throws -> [WorkQueue.Entry] {
+        switch queue.kind {
+        case .signal: return entries
+        case .arrival: return try await arrivalsAtOnce(entries)
+        case .interaction: return try await purchasesAtOnce(entries, from: queue)
+        case .item: return try await itemsAtOnce(entries, from: queue)
+        }
+    }
+
+    private func arrivalsAtOnce(_ entries: [WorkQueue.Entry]) async throws -> [WorkQueue.Entry] {
+        let itemIDs = entries.map { entry in IngestedItemEntry(fields: { entry[$0] })[.itemID] }
+        let counted = entries.indices.filter { !itemIDs[$0].isEmpty }
+        let replies = try await redis.pipelineFailingOnError(
+            counted.map { ["EXISTS", RedisArgument(ParkedPurchases.key(itemID: itemIDs[$0]))] })
+        let released = Set(zip(counted, replies).compactMap { index, reply in reply.integer == 0 ? index : nil })
+        return entries.indices.filter { !released.contains($0) }.map { entries[$0] }
+    }
+
+    private func purchasesAtOnce(_ entries: [WorkQueue.Entry], from queue: Queue) async throws -> [WorkQueue.Entry] {
+        var left = Set<String>()
+        var purchases: [(entryID: String, purchase: Purchase)] = []
+        for entry in entries {
+            do {
+                // Not a purchase (a view, a click): nothing to count.
+                if let purchase = try Purchase(entry: entry, partition: queue.partition) { purchases.append((entry.id, purchase)) }
+            } catch {
+                left.insert(entry.id)
+            }
+        }
+        let items = try await bodies(of: purchases.map(\.purchase.itemID))
+        var counted: [(entryID: String, purchase: Purchase, item: Stylecast_V1_FashionItem, own: [TrendAttribute])] = []
+        for (entryID, purchase) in purchases {
+            guard let item = items[purchase.itemID] else {
+                left.insert(entryID)
+                continue
+            }
+            let own = purchase.quantity > 0 ? TrendAttribute.ownFields(of: item) : []
+            counted.append((entryID, purchase, item, own))
+        }
+        let (admitted, admissions) = try await vocabulary.admitted(counted.flatMap(\.own))
+        let batch = counted.map { entryID, purchase, item, own in
+            IdempotentApplier.EntryWrites(
+                entryID: entryID,
+                writes: own.isEmpty ? [] : purchaseCounts(purchase, of: item, attributes: own.filter { admitted.contains($0) }))
+        }
+        left.formUnion(try await queue.applier.apply(batch: batch.filter { !$0.writes.isEmpty }, shared: admissions))
+        return entries.filter { left.contains($0.id) }
+    }
+
+    private func itemsAtOnce(_ entries: [WorkQueue.Entry], from queue: Queue) async throws -> [WorkQueue.Entry] {
+        var left = Set<String>()
+        var itemIDs: [String: String] = [:]
+        for entry in entries {
+            do { itemIDs[entry.id] = try Self.embeddedItemID(entry) } catch { left.insert(entry.id) }
+        }
+        let items = try await bodies(of: Array(itemIDs.values))
+        var counted: [(entryID: String, embedded: EmbeddedItem, release: CivilDay)] = []
+        for entry in entries {
+            guard let itemID = itemIDs[entry.id] else { continue }
+            do {
+                let embedded = try Self.embeddedItem(entry, itemID: itemID, body: items[itemID])
+                if let release = embedded.release { counted.append((entry.id, embedded, release)) }
+            } catch {
+                left.insert(entry.id)
+            }
+        }
+        let (admitted, admissions) = try await vocabulary.admitted(counted.flatMap(\.embedded.own))
+        var batch: [IdempotentApplier.EntryWrites] = []
+        for (entryID, embedded, release) in counted {
+            do {
+                let attributes = embedded.own.filter { admitted.contains($0) }
+                batch.append(.init(entryID: entryID, writes: try itemCounts(embedded, attributes: attributes, release: release)))
+            } catch {
+                left.insert(entryID)
+            }
+        }
+        left.formUnion(try await queue.applier.apply(batch: batch, shared: admissions))
+        return entries.filter { left.contains($0.id) }
+    }
+
+    /// The stored bodies of `itemIDs` (one pipeline), by ID; an item not stored is missing.
+    private func bodies(of itemIDs: [String]) async throws -> [String: Stylecast_V1_FashionItem] {
+        let unique = Array(Set(itemIDs))
+        let replies = try await redis.pipelineFailingOnError(unique.map { ["GET", RedisArgument(StylecastKeys.item($0))] })
+        var items: [String: Stylecast_V1_FashionItem] = [:]
+        for (itemID, reply) in zip(unique, replies) {
+            guard let bytes = reply.bytes else { continue }
+            items[itemID] = try Stylecast_V1_FashionItem(serializedBytes: bytes)
+        }
+        return items
     }
 
     private func body(of itemID: String) async throws -> Stylecast_V1_FashionItem? {

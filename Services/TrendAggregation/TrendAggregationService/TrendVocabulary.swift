@@ -32,6 +32,15 @@ final class TrendVocabulary: Sendable {
     /// The attributes that may have a series, and the writes that record the values admitted now.
     /// - Parameter attributes: An entry's attributes.
     func admit(_ attributes: [TrendAttribute]) async throws -> (attributes: [TrendAttribute], writes: [RedisWrite]) {
+        let (admitted, writes) = try await admitted(attributes)
+        return (attributes.filter { admitted.contains($0) }, writes)
+    }
+
+    /// ``admit(_:)`` for the attributes of several entries at once (one Redis round trip): the
+    /// set admitted, in the order the attributes come, as admitting each entry's in turn would.
+    /// - Parameter attributes: The entries' attributes, in order.
+    /// - Returns: Which attributes may have a series, and the writes that record those admitted now.
+    func admitted(_ attributes: [TrendAttribute]) async throws -> (admitted: Set<TrendAttribute>, writes: [RedisWrite]) {
         var seen = Set<TrendAttribute>()
         let candidates = attributes.filter {
             !$0.value.isEmpty && $0.value.utf8.count <= Self.maximumValueBytes && seen.insert($0).inserted
@@ -74,6 +83,6 @@ final class TrendVocabulary: Sendable {
                 }
             }
         }
-        return (attributes.filter { admitted.contains($0) }, writes)
+        return (admitted, writes)
     }
 }
