@@ -210,6 +210,114 @@ struct RecommendationServiceTests {
         await harness.stop([service])
     }
 
+    @Test("request rules on the real H&M data: a category filter still gives k of it, cart items never appear, at most 2 per category, bad rules named")
+    func requestRules() async throws {
+        let harness = try await RecommendationHarness.start()
+        let service = try await harness.startRecommendation()
+        let purchases = try await harness.purchases()
+        _ = try await service.withClient(Stylecast_V1_Recommendation.Client.init) { try await $0.refresh(.init()) }
+        let (user, _) = try #require(purchases.max { $0.value.count < $1.value.count })
+        var categories: [String: String] = [:]
+        func categoryOf(_ itemID: String) async throws -> String {
+            if let known = categories[itemID] { return known }
+            // Some purchased articles have no stored record: no category (diversity counts them under "").
+            let found: String
+            do {
+                found = try await category(of: itemID, ingest: harness.ingest.ingest)
+            } catch let error as RPCError where error.code == .notFound {
+                found = ""
+            }
+            categories[itemID] = found
+            return found
+        }
+        try await service.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
+            let plain = try await rec.recommend(.with {
+                $0.userID = user
+                $0.k = 10
+            })
+            #expect(plain.items.count == 10)
+            // A category the plain list does not lead with: the filter must reach past the cut.
+            let dresses = try await rec.recommend(.with {
+                $0.userID = user
+                $0.k = 10
+                $0.rules.include = [.with { $0.attribute = "category"; $0.values = ["dress"] }]
+            })
+            #expect(dresses.items.count == 10)
+            #expect(!dresses.fromCache)
+            for item in dresses.items { #expect(try await categoryOf(item.itemID) == "dress", "\(item.itemID)") }
+
+            // The cart: the plain list's first five, never in the answer.
+            let cart = plain.items.prefix(5).map(\.itemID)
+            let withCart = try await rec.recommend(.with {
+                $0.userID = user
+                $0.k = 10
+                $0.rules.excludeItemIds = cart
+            })
+            #expect(withCart.items.count == 10)
+            #expect(Set(withCart.items.map(\.itemID)).isDisjoint(with: cart))
+            #expect(Array(withCart.items.prefix(5).map(\.itemID)) == plain.items.dropFirst(5).map(\.itemID))
+
+            let diverse = try await rec.recommend(.with {
+                $0.userID = user
+                $0.k = 10
+                $0.rules.diversity = .with { $0.attribute = "category"; $0.maxPerValue = 2 }
+            })
+            #expect(diverse.items.count == 10)
+            var perCategory: [String: Int] = [:]
+            for item in diverse.items { perCategory[try await categoryOf(item.itemID), default: 0] += 1 }
+            #expect(perCategory.values.allSatisfy { $0 <= 2 }, "\(perCategory)")
+
+            // The item RPCs take the same rules.
+            let seed = try #require(plain.items.first?.itemID)
+            let seedCategory = try await categoryOf(seed)
+            let similar = try await rec.similarItems(.with {
+                $0.itemID = seed
+                $0.k = 10
+                $0.rules.exclude = [.with { $0.attribute = "category"; $0.values = [seedCategory] }]
+                $0.rules.excludeItemIds = cart
+            })
+            #expect(similar.items.count == 10)
+            for item in similar.items {
+                #expect(try await categoryOf(item.itemID) != seedCategory)
+                #expect(!cart.contains(item.itemID))
+            }
+            let look = try await rec.completeTheLook(.with {
+                $0.itemID = seed
+                $0.k = 6
+                $0.rules.diversity = .with { $0.attribute = "category"; $0.maxPerValue = 1 }
+            })
+            #expect(!look.items.isEmpty)
+            var lookCategories: Set<String> = []
+            for item in look.items { lookCategories.insert(try await categoryOf(item.itemID)) }
+            #expect(lookCategories.count == look.items.count)
+
+            // Bad rules: INVALID_ARGUMENT naming the field.
+            let bad: [(String, Stylecast_V1_ListRules)] = [
+                ("rules.include[0].attribute", .with { $0.include = [.with { $0.attribute = "size"; $0.values = ["m"] }] }),
+                ("rules.max_price", .with { $0.minPrice = 50; $0.maxPrice = 10 }),
+                ("rules.exclude_item_ids", .with { $0.excludeItemIds = (0...10_000).map { "hm:\($0)" } }),
+                ("rules.diversity.max_per_value", .with { $0.diversity = .with { $0.attribute = "category" } }),
+            ]
+            for (field, rules) in bad {
+                await expectRPCError(.invalidArgument, containing: [field]) {
+                    try await rec.recommend(.with {
+                        $0.userID = user
+                        $0.k = 10
+                        $0.rules = rules
+                    })
+                }
+                await expectRPCError(.invalidArgument, containing: [field]) {
+                    try await rec.similarItems(.with {
+                        $0.itemID = seed
+                        $0.k = 10
+                        $0.rules = rules
+                    })
+                }
+            }
+        }
+        await harness.stop([service])
+    }
+
     /// `stylecast_rec_cache_lookups_total` by result, from the service's metrics endpoint.
     private func cacheLookups(metricsPort: Int) async throws -> [String: Double] {
         let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)

@@ -68,14 +68,20 @@ package struct ModelStore: Sendable {
     /// - Parameter itemIDs: The items.
     /// - Throws: A ``RedisError``.
     package func categories(of itemIDs: [String]) async throws(RedisError) -> [String: String] {
-        var categories: [String: String] = [:]
+        try await items(itemIDs).compactMapValues { $0.category.isEmpty ? nil : $0.category }
+    }
+
+    /// The stored bodies of the items that have one (a body that does not decode is left out).
+    /// - Parameter itemIDs: The items.
+    /// - Throws: A ``RedisError``.
+    package func items(_ itemIDs: [String]) async throws(RedisError) -> [String: Stylecast_V1_FashionItem] {
+        var items: [String: Stylecast_V1_FashionItem] = [:]
         let bodies = try await redis.values(of: itemIDs.map(StylecastKeys.item), chunk: 1000)
         for (id, bytes) in zip(itemIDs, bodies) {
-            guard let bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes), !item.category.isEmpty
-            else { continue }
-            categories[id] = item.category
+            guard let bytes, let item = try? Stylecast_V1_FashionItem(serializedBytes: bytes) else { continue }
+            items[id] = item
         }
-        return categories
+        return items
     }
 
     /// The embeddings of the items that have one (`EmbeddingCodec`).

@@ -27,6 +27,9 @@ package final class RecommendationEngine: Sendable {
     private let current = Mutex<RecommenderModel?>(nil)
     /// Embeddings for content kNN.
     package let content = ContentIndex()
+    /// What the request rules read of each known item (``ItemFacts``), from the stored bodies
+    /// of the model's items and of every item embedded since.
+    private let catalogue = Mutex<[String: ItemFacts]>([:])
 
     /// Creates the engine (no model until ``install(_:)``, ``refresh()`` or ``loadOrTrain()``).
     /// - Parameters:
@@ -81,11 +84,24 @@ package final class RecommendationEngine: Sendable {
     /// the recent log knows, best-effort) cached.
     /// - Throws: ``InvalidInput`` for a bad `k` or a user id that cannot be a key part
     ///   (``KeyIdentifier``), ``RecommendationError``, ``RedisError``.
-    package func recommend(userID: String, k rawK: UInt32) async throws -> Stylecast_V1_RecommendResponse {
+    package func recommend(userID: String, k rawK: UInt32, rules: ListRules = ListRules()) async throws
+        -> Stylecast_V1_RecommendResponse
+    {
         try KeyIdentifier.check(userID, field: "user_id")
         let k = try validate(k: rawK)
         let started = ContinuousClock.now
         let model = try requireModel()
+        guard rules.isEmpty else {
+            // A list with rules is computed every time: the cache keeps the plain list only.
+            let (events, _) = try await recent.read(userID: userID)
+            let facts = catalogue.withLock { $0 }
+            let items = await runOffEventLoop {
+                model.recommend(userID: userID, recent: events, count: k, rules: rules, facts: { facts[$0] })
+            }
+            var response = Self.response(items)
+            response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
+            return response
+        }
         if var hit = try await cache.lookup(userID: userID, k: k, version: model.version) {
             hit.fromCache = true
             hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
@@ -113,25 +129,46 @@ package final class RecommendationEngine: Sendable {
 
     /// SimilarItems: co-occurrence neighbours, or content kNN when the item has none.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` when neither knows the item.
-    package func similarItems(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+    package func similarItems(itemID: String, k rawK: UInt32, rules: ListRules = ListRules()) throws
+        -> Stylecast_V1_RecommendResponse
+    {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
         let index = model.items[itemID]
         guard index != nil || content.contains(itemID) else { throw RecommendationError.unknownItem(itemID) }
-        var items = index.map { model.coOccurring(with: $0, count: k) } ?? []
-        if items.isEmpty { items = content.similarItems(to: itemID, count: k) }
-        return Self.response(items)
+        guard !rules.isEmpty else {
+            var items = index.map { model.coOccurring(with: $0, count: k) } ?? []
+            if items.isEmpty { items = content.similarItems(to: itemID, count: k) }
+            return Self.response(items)
+        }
+        // With rules: the co-occurrence neighbours they allow, then the content neighbours they
+        // allow, so that k come back whenever k eligible items exist; the diversity limit walks both.
+        let facts = catalogue.withLock { $0 }
+        let admits = { (id: String) in rules.admits(id, facts: facts[id]) }
+        var candidates = index.map { index in
+            model.coOccurring(with: index, count: rules.diversity == nil ? k : .max) { admits(model.items.identifiers[$0]) }
+        } ?? []
+        if candidates.count < k || rules.diversity != nil {
+            let taken = Set(candidates.map(\.itemID)).union([itemID])
+            candidates += content.similarItems(to: itemID, count: content.count).filter {
+                !taken.contains($0.itemID) && admits($0.itemID)
+            }
+        }
+        return Self.response(rules.diverse(candidates, count: k, itemID: \.itemID) { facts[$0] })
     }
 
     /// CompleteTheLook: complementary categories bought together, topped up with popular ones.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` for an item the model does not know.
-    package func completeTheLook(itemID: String, k rawK: UInt32) throws -> Stylecast_V1_RecommendResponse {
+    package func completeTheLook(itemID: String, k rawK: UInt32, rules: ListRules = ListRules()) throws
+        -> Stylecast_V1_RecommendResponse
+    {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
         guard let index = model.items[itemID] else { throw RecommendationError.unknownItem(itemID) }
-        return Self.response(model.completeTheLook(for: index, count: k))
+        let facts = rules.isEmpty ? [:] : catalogue.withLock { $0 }
+        return Self.response(model.completeTheLook(for: index, count: k, rules: rules, facts: { facts[$0] }))
     }
 
     /// How long the Refresh lock holds if its owner dies while training.
@@ -224,10 +261,20 @@ package final class RecommendationEngine: Sendable {
     /// - Throws: A ``RedisError``.
     package func addEmbeddedItem(_ itemID: String) async throws(RedisError) {
         content.insert(try await store.embeddings(of: [itemID]))
+        try await loadFacts(of: [itemID])
     }
 
     private func loadEmbeddings(for model: RecommenderModel) async throws(RedisError) {
         content.insert(try await store.embeddings(of: model.items.identifiers))
+        try await loadFacts(of: model.items.identifiers)
+    }
+
+    /// Reads the stored bodies of `itemIDs` into the catalogue the request rules read.
+    private func loadFacts(of itemIDs: [String]) async throws(RedisError) {
+        let items = try await store.items(itemIDs)
+        catalogue.withLock { catalogue in
+            for (id, item) in items { catalogue[id] = ItemFacts(item) }
+        }
     }
 
     static func response(_ items: [RankedItem]) -> Stylecast_V1_RecommendResponse {

@@ -12,7 +12,12 @@ extension RecommenderModel {
     ///   - recent: The user's interactions logged since the model was trained (older ones and
     ///     unknown items are ignored).
     ///   - count: List length.
-    package func recommend(userID: String, recent: [LoggedInteraction], count: Int) -> [RankedItem] {
+    ///   - rules: What the list may contain, applied before the cut (``ListRules``).
+    ///   - facts: The catalogue the rules read.
+    package func recommend(
+        userID: String, recent: [LoggedInteraction], count: Int, rules: ListRules = ListRules(),
+        facts: (String) -> ItemFacts? = { _ in nil }
+    ) -> [RankedItem] {
         guard items.count > 0, count > 0 else { return [] }
         let user = users[userID]
         var events = user.map { histories[$0] } ?? []
@@ -23,7 +28,7 @@ extension RecommenderModel {
                 UserEvent(item: Int32(item), day: logged.day, weight: logged.weight, isPurchase: logged.kind == "purchase"))
             queryNow = max(queryNow, logged.day)
         }
-        guard !events.isEmpty, let als, let coOccurrence else { return popular(count: count) }
+        guard !events.isEmpty, let als, let coOccurrence else { return popular(count: count, rules: rules, facts: facts) }
         let query = RecommendationQuery(user: user, history: events.map(\.historyEvent), now: queryNow)
         let purchases = RecommendationQuery(
             user: user, history: events.filter(\.isPurchase).map(\.historyEvent), now: queryNow)
@@ -49,7 +54,7 @@ extension RecommenderModel {
                 blended[candidate.item] = scores
             }
         }
-        return TopKSelection.top(count, of: blended).filter { $0.score.isFinite }.map { scored in
+        return select(count, of: blended, rules: rules, facts: facts).map { scored in
             let reason = components.max { $0.weight * $0.scores[scored.item] < $1.weight * $1.scores[scored.item] }
             return RankedItem(
                 itemID: items.identifiers[scored.item], score: Double(scored.score), reason: reason?.name ?? .popular)
@@ -60,11 +65,32 @@ extension RecommenderModel {
     /// - Parameters:
     ///   - count: List length.
     ///   - where: Which items qualify (default all).
-    package func popular(count: Int, where include: (Int) -> Bool = { _ in true }) -> [RankedItem] {
+    ///   - rules: What the list may contain.
+    ///   - facts: The catalogue the rules read.
+    package func popular(
+        count: Int, where include: (Int) -> Bool = { _ in true }, rules: ListRules = ListRules(),
+        facts: (String) -> ItemFacts? = { _ in nil }
+    ) -> [RankedItem] {
         var scores = popularity.itemScores
         for index in scores.indices where !include(index) { scores[index] = -.infinity }
-        return TopKSelection.top(count, of: scores).filter { $0.score.isFinite }.map {
+        return select(count, of: scores, rules: rules, facts: facts).map {
             RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: .popular)
+        }
+    }
+
+    /// The best `count` of `scores` (finite ones, best first) that `rules` allow: items the
+    /// rules refuse are scored out before the cut, then the diversity limit walks the ranking.
+    func select(_ count: Int, of scores: [Float], rules: ListRules, facts: (String) -> ItemFacts?) -> [ScoredItem] {
+        guard !rules.isEmpty else { return TopKSelection.top(count, of: scores).filter { $0.score.isFinite } }
+        var scores = scores
+        for index in scores.indices where scores[index].isFinite {
+            let id = items.identifiers[index]
+            if !rules.admits(id, facts: facts(id)) { scores[index] = -.infinity }
+        }
+        guard rules.diversity != nil else { return TopKSelection.top(count, of: scores).filter { $0.score.isFinite } }
+        let ranked = scores.indices.filter { scores[$0].isFinite }.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+        return rules.diverse(ranked, count: count, itemID: { items.identifiers[$0] }, facts: facts).map {
+            ScoredItem(item: $0, score: scores[$0])
         }
     }
 
@@ -72,11 +98,16 @@ extension RecommenderModel {
     /// - Parameters:
     ///   - item: Item index.
     ///   - count: List length.
-    package func coOccurring(with item: Int, count: Int) -> [RankedItem] {
+    ///   - admit: Which items may be in it (default all).
+    package func coOccurring(with item: Int, count: Int, where admit: (Int) -> Bool = { _ in true }) -> [RankedItem] {
         guard let coOccurrence else { return [] }
-        return coOccurrence.neighbours(of: item).filter { $0.item != item && $0.score > 0 }.prefix(count).map {
-            RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: .cooccurrence)
+        var chosen: [RankedItem] = []
+        for neighbour in coOccurrence.neighbours(of: item) where neighbour.item != item && neighbour.score > 0 {
+            guard chosen.count < count else { break }
+            guard admit(neighbour.item) else { continue }
+            chosen.append(RankedItem(itemID: items.identifiers[neighbour.item], score: Double(neighbour.score), reason: .cooccurrence))
         }
+        return chosen
     }
 
     /// Items of complementary categories (``ComplementTable``) bought together with `item`,
@@ -84,27 +115,45 @@ extension RecommenderModel {
     /// - Parameters:
     ///   - item: Item index.
     ///   - count: List length.
-    package func completeTheLook(for item: Int, count: Int) -> [RankedItem] {
+    ///   - rules: What the list may contain.
+    ///   - facts: The catalogue the rules read.
+    package func completeTheLook(
+        for item: Int, count: Int, rules: ListRules = ListRules(), facts: (String) -> ItemFacts? = { _ in nil }
+    ) -> [RankedItem] {
         let own = categories[item]
         let wanted = ComplementTable.complements(of: own)
         func fits(_ index: Int) -> Bool {
             let category = categories[index]
             return index != item && !category.isEmpty && category != own && (wanted.isEmpty || wanted.contains(category))
+                && rules.admits(items.identifiers[index], facts: facts(items.identifiers[index]))
+        }
+        var perValue: [String: Int] = [:]
+        // Whether the diversity limit leaves room for `index`, counting it in when it does.
+        func roomFor(_ index: Int) -> Bool {
+            guard let diversity = rules.diversity else { return true }
+            let value = facts(items.identifiers[index])?.value(of: diversity.attribute) ?? ""
+            guard perValue[value, default: 0] < diversity.maxPerValue else { return false }
+            perValue[value, default: 0] += 1
+            return true
         }
         var chosen: [RankedItem] = []
         var taken = Set<String>()
         if let coOccurrence {
             for neighbour in coOccurrence.neighbours(of: item) where neighbour.score > 0 && fits(neighbour.item) {
                 guard chosen.count < count else { break }
+                guard roomFor(neighbour.item) else { continue }
                 let id = items.identifiers[neighbour.item]
                 chosen.append(RankedItem(itemID: id, score: Double(neighbour.score), reason: .cooccurrence))
                 taken.insert(id)
             }
         }
         if chosen.count < count {
-            let filler = popular(count: count + chosen.count) { fits($0) }.filter { !taken.contains($0.itemID) }
-            chosen += filler.prefix(count - chosen.count).map {
-                RankedItem(itemID: $0.itemID, score: 0, reason: .complementPopular)
+            // With a diversity limit any number may be skipped: the whole ranking is the pool.
+            let pool = rules.diversity == nil ? count + chosen.count : items.count
+            for candidate in popular(count: pool, where: { fits($0) }) where !taken.contains(candidate.itemID) {
+                guard chosen.count < count else { break }
+                guard let index = items[candidate.itemID], roomFor(index) else { continue }
+                chosen.append(RankedItem(itemID: candidate.itemID, score: 0, reason: .complementPopular))
             }
         }
         return chosen

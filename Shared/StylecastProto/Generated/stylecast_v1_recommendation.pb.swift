@@ -31,6 +31,90 @@ public nonisolated struct Stylecast_V1_RecommendRequest: Sendable {
 
   public var k: UInt32 = 0
 
+  /// What the list may contain (docs/recommendation.md, "Request rules"); none by default.
+  public var rules: Stylecast_V1_ListRules {
+    get {_rules ?? Stylecast_V1_ListRules()}
+    set {_rules = newValue}
+  }
+  /// Returns true if `rules` has been explicitly set.
+  public var hasRules: Bool {self._rules != nil}
+  /// Clears the value of `rules`. Subsequent reads from it will return its default value.
+  public mutating func clearRules() {self._rules = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _rules: Stylecast_V1_ListRules? = nil
+}
+
+/// Rules on one list, applied before the top-k cut: k items come back whenever k eligible items
+/// exist. A list with rules is computed on every call, never served from or stored in the cache.
+public nonisolated struct Stylecast_V1_ListRules: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Only items whose attribute has one of the values (each filter must hold).
+  public var include: [Stylecast_V1_AttributeFilter] = []
+
+  /// No item whose attribute has one of the values.
+  public var exclude: [Stylecast_V1_AttributeFilter] = []
+
+  /// Price band, inclusive, in the item's own currency; 0 = no bound. With a bound set, an item
+  /// of unknown price (0) is left out.
+  public var minPrice: Double = 0
+
+  public var maxPrice: Double = 0
+
+  /// Items never returned, e.g. what is in the cart or was hidden; at most 10,000.
+  public var excludeItemIds: [String] = []
+
+  /// At most max_per_value items per value of one attribute (e.g. 2 per category).
+  public var diversity: Stylecast_V1_Diversity {
+    get {_diversity ?? Stylecast_V1_Diversity()}
+    set {_diversity = newValue}
+  }
+  /// Returns true if `diversity` has been explicitly set.
+  public var hasDiversity: Bool {self._diversity != nil}
+  /// Clears the value of `diversity`. Subsequent reads from it will return its default value.
+  public mutating func clearDiversity() {self._diversity = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _diversity: Stylecast_V1_Diversity? = nil
+}
+
+/// One attribute and the values it is matched against.
+public nonisolated struct Stylecast_V1_AttributeFilter: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// One of "category", "color", "fabric", "season", "gender", "brand", "source", "market";
+  /// values are matched without regard to case.
+  public var attribute: String = String()
+
+  public var values: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Stylecast_V1_Diversity: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// As AttributeFilter.attribute; items without a value count under the empty value.
+  public var attribute: String = String()
+
+  /// At least 1.
+  public var maxPerValue: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -71,9 +155,20 @@ public nonisolated struct Stylecast_V1_SimilarItemsRequest: Sendable {
 
   public var k: UInt32 = 0
 
+  public var rules: Stylecast_V1_ListRules {
+    get {_rules ?? Stylecast_V1_ListRules()}
+    set {_rules = newValue}
+  }
+  /// Returns true if `rules` has been explicitly set.
+  public var hasRules: Bool {self._rules != nil}
+  /// Clears the value of `rules`. Subsequent reads from it will return its default value.
+  public mutating func clearRules() {self._rules = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _rules: Stylecast_V1_ListRules? = nil
 }
 
 public nonisolated struct Stylecast_V1_CompleteTheLookRequest: Sendable {
@@ -85,9 +180,20 @@ public nonisolated struct Stylecast_V1_CompleteTheLookRequest: Sendable {
 
   public var k: UInt32 = 0
 
+  public var rules: Stylecast_V1_ListRules {
+    get {_rules ?? Stylecast_V1_ListRules()}
+    set {_rules = newValue}
+  }
+  /// Returns true if `rules` has been explicitly set.
+  public var hasRules: Bool {self._rules != nil}
+  /// Clears the value of `rules`. Subsequent reads from it will return its default value.
+  public mutating func clearRules() {self._rules = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _rules: Stylecast_V1_ListRules? = nil
 }
 
 public nonisolated struct Stylecast_V1_RefreshRequest: Sendable {
@@ -124,7 +230,7 @@ fileprivate nonisolated let _protobuf_package = "stylecast.v1"
 
 nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecommendRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0\u{1}rules\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -134,24 +240,162 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.userID) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.k) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.userID.isEmpty {
       try visitor.visitSingularStringField(value: self.userID, fieldNumber: 1)
     }
     if self.k != 0 {
       try visitor.visitSingularUInt32Field(value: self.k, fieldNumber: 2)
     }
+    try { if let v = self._rules {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_RecommendRequest, rhs: Stylecast_V1_RecommendRequest) -> Bool {
     if lhs.userID != rhs.userID {return false}
     if lhs.k != rhs.k {return false}
+    if lhs._rules != rhs._rules {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_ListRules: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRules"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}include\0\u{1}exclude\0\u{3}min_price\0\u{3}max_price\0\u{3}exclude_item_ids\0\u{1}diversity\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.include) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.exclude) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.minPrice) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.maxPrice) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.excludeItemIds) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._diversity) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.include.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.include, fieldNumber: 1)
+    }
+    if !self.exclude.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.exclude, fieldNumber: 2)
+    }
+    if self.minPrice.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.minPrice, fieldNumber: 3)
+    }
+    if self.maxPrice.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.maxPrice, fieldNumber: 4)
+    }
+    if !self.excludeItemIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.excludeItemIds, fieldNumber: 5)
+    }
+    try { if let v = self._diversity {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_ListRules, rhs: Stylecast_V1_ListRules) -> Bool {
+    if lhs.include != rhs.include {return false}
+    if lhs.exclude != rhs.exclude {return false}
+    if lhs.minPrice != rhs.minPrice {return false}
+    if lhs.maxPrice != rhs.maxPrice {return false}
+    if lhs.excludeItemIds != rhs.excludeItemIds {return false}
+    if lhs._diversity != rhs._diversity {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_AttributeFilter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AttributeFilter"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attribute\0\u{1}values\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.attribute) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.values) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.attribute.isEmpty {
+      try visitor.visitSingularStringField(value: self.attribute, fieldNumber: 1)
+    }
+    if !self.values.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.values, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_AttributeFilter, rhs: Stylecast_V1_AttributeFilter) -> Bool {
+    if lhs.attribute != rhs.attribute {return false}
+    if lhs.values != rhs.values {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Stylecast_V1_Diversity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Diversity"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attribute\0\u{3}max_per_value\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.attribute) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.maxPerValue) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.attribute.isEmpty {
+      try visitor.visitSingularStringField(value: self.attribute, fieldNumber: 1)
+    }
+    if self.maxPerValue != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxPerValue, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Stylecast_V1_Diversity, rhs: Stylecast_V1_Diversity) -> Bool {
+    if lhs.attribute != rhs.attribute {return false}
+    if lhs.maxPerValue != rhs.maxPerValue {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -203,7 +447,7 @@ nonisolated extension Stylecast_V1_RecommendResponse: SwiftProtobuf.Message, Swi
 
 nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SimilarItemsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0\u{1}rules\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -213,24 +457,33 @@ nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, S
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.itemID) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.k) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.itemID.isEmpty {
       try visitor.visitSingularStringField(value: self.itemID, fieldNumber: 1)
     }
     if self.k != 0 {
       try visitor.visitSingularUInt32Field(value: self.k, fieldNumber: 2)
     }
+    try { if let v = self._rules {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_SimilarItemsRequest, rhs: Stylecast_V1_SimilarItemsRequest) -> Bool {
     if lhs.itemID != rhs.itemID {return false}
     if lhs.k != rhs.k {return false}
+    if lhs._rules != rhs._rules {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -238,7 +491,7 @@ nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, S
 
 nonisolated extension Stylecast_V1_CompleteTheLookRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CompleteTheLookRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0\u{1}rules\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -248,24 +501,33 @@ nonisolated extension Stylecast_V1_CompleteTheLookRequest: SwiftProtobuf.Message
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.itemID) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.k) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.itemID.isEmpty {
       try visitor.visitSingularStringField(value: self.itemID, fieldNumber: 1)
     }
     if self.k != 0 {
       try visitor.visitSingularUInt32Field(value: self.k, fieldNumber: 2)
     }
+    try { if let v = self._rules {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Stylecast_V1_CompleteTheLookRequest, rhs: Stylecast_V1_CompleteTheLookRequest) -> Bool {
     if lhs.itemID != rhs.itemID {return false}
     if lhs.k != rhs.k {return false}
+    if lhs._rules != rhs._rules {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

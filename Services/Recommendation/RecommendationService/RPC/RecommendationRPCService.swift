@@ -17,15 +17,17 @@ package struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServi
     }
 
     package func recommend(request: Stylecast_V1_RecommendRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        try await engine.recommend(userID: request.userID, k: request.k)
+        try await engine.recommend(userID: request.userID, k: request.k, rules: ListRules(request.rules))
     }
 
     package func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        try await runOffEventLoop { try engine.similarItems(itemID: request.itemID, k: request.k) }
+        let rules = try ListRules(request.rules)
+        return try await runOffEventLoop { try engine.similarItems(itemID: request.itemID, k: request.k, rules: rules) }
     }
 
     package func completeTheLook(request: Stylecast_V1_CompleteTheLookRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        try await runOffEventLoop { try engine.completeTheLook(itemID: request.itemID, k: request.k) }
+        let rules = try ListRules(request.rules)
+        return try await runOffEventLoop { try engine.completeTheLook(itemID: request.itemID, k: request.k, rules: rules) }
     }
 
     package func refresh(request: Stylecast_V1_RefreshRequest, context: ServerContext) async throws -> Stylecast_V1_RefreshResponse {
