@@ -318,6 +318,72 @@ struct RecommendationServiceTests {
         await harness.stop([service])
     }
 
+    @Test("an anonymous session of three viewed items gets items bought with them, not only popular ones; bad contexts named")
+    func anonymousSession() async throws {
+        let harness = try await RecommendationHarness.start()
+        let service = try await harness.startRecommendation()
+        let purchases = try await harness.purchases()
+        _ = try await service.withClient(Stylecast_V1_Recommendation.Client.init) { try await $0.refresh(.init()) }
+        // Three items one customer bought, as the session's views.
+        let (_, bought) = try #require(purchases.max { $0.value.count < $1.value.count })
+        var context: [String] = []
+        for purchase in bought where !context.contains(purchase.item) && context.count < 3 { context.append(purchase.item) }
+        try await service.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
+            let popular = try await rec.recommend(.with {
+                $0.userID = "hm:visitor-without-history"
+                $0.k = 10
+            })
+            #expect(popular.items.allSatisfy { $0.reason == RecommendationReason.popular.rawValue })
+            let session = try await rec.recommend(.with {
+                $0.k = 10
+                $0.contextItemIds = context
+            })
+            #expect(session.items.count == 10)
+            #expect(!session.fromCache)
+            #expect(Set(session.items.map(\.itemID)).isDisjoint(with: context))
+            // Related to the views: co-occurrence leads some items, and the list is not the popular one.
+            #expect(session.items.contains { $0.reason == RecommendationReason.cooccurrence.rawValue })
+            #expect(session.items.map(\.itemID) != popular.items.map(\.itemID))
+            // What it leads with was bought together with the views.
+            var neighbours = Set<String>()
+            for viewed in context {
+                let similar = try await rec.similarItems(.with {
+                    $0.itemID = viewed
+                    $0.k = 100
+                })
+                neighbours.formUnion(similar.items.map(\.itemID))
+            }
+            #expect(session.items.prefix(3).contains { neighbours.contains($0.itemID) })
+
+            // A session with rules: the rules hold.
+            let cart = Array(session.items.prefix(2).map(\.itemID))
+            let ruled = try await rec.recommend(.with {
+                $0.k = 10
+                $0.contextItemIds = context
+                $0.rules.excludeItemIds = cart
+            })
+            #expect(ruled.items.count == 10)
+            #expect(Set(ruled.items.map(\.itemID)).isDisjoint(with: cart))
+
+            await expectRPCError(.notFound, containing: ["context_item_ids"]) {
+                try await rec.recommend(.with {
+                    $0.k = 10
+                    $0.contextItemIds = ["hm:0000000001", "hm:0000000002"]
+                })
+            }
+            await expectRPCError(.invalidArgument, containing: ["context_item_ids"]) {
+                try await rec.recommend(.with {
+                    $0.k = 10
+                    $0.contextItemIds = (0...100).map { "hm:\($0)" }
+                })
+            }
+            await expectRPCError(.invalidArgument, containing: ["user_id"]) {
+                try await rec.recommend(.with { $0.k = 10 })
+            }
+        }
+        await harness.stop([service])
+    }
+
     /// `stylecast_rec_cache_lookups_total` by result, from the service's metrics endpoint.
     private func cacheLookups(metricsPort: Int) async throws -> [String: Double] {
         let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)

@@ -61,6 +61,19 @@ struct TrainingAndScoringTests {
         #expect(!items.map(\.itemID).contains("skirt"))
     }
 
+    @Test("an anonymous session that viewed the trousers gets the shoes and the hat bought with them first, the views left out")
+    func anonymousSession() throws {
+        let (log, categories) = shop()
+        let model = try trainer.train(log, categories: categories, version: 1)
+        let session = model.recommend(userID: "", recent: [], context: ["trousers", "unknown-item"], count: 3)
+        #expect(Set(session.prefix(2).map(\.itemID)) == ["shoes", "hat"])
+        #expect(!session.map(\.itemID).contains("trousers"))
+        // Without the context the same anonymous call is the popular list, which leads with the skirt and top.
+        let popular = model.recommend(userID: "", recent: [], count: 3)
+        #expect(popular.allSatisfy { $0.reason == .popular })
+        #expect(Set(popular.prefix(2).map(\.itemID)) == ["skirt", "top"])
+    }
+
     @Test("an item bought twice stays eligible (repurchase rule); one bought once long ago or reviewed does not")
     func repurchaseRule() throws {
         let (log, categories) = shop()

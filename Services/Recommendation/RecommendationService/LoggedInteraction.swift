@@ -38,8 +38,11 @@ package struct LoggedInteraction: Sendable, Equatable {
             day: (Double(entry[.timestamp]) ?? 0) / 86_400)
     }
 
-    /// Strength of the event for the models: a purchase or review counts 1, a cart 0.5, a view 0.2.
-    package var weight: Float {
+    /// Strength of the event for the models (``weight(of:)``).
+    package var weight: Float { Self.weight(of: kind) }
+
+    /// Strength of an event of `kind`: a purchase or review counts 1, a cart 0.5, a view 0.2.
+    package static func weight(of kind: String) -> Float {
         switch kind {
         case "cart": 0.5
         case "view": 0.2

@@ -84,19 +84,21 @@ package final class RecommendationEngine: Sendable {
     /// the recent log knows, best-effort) cached.
     /// - Throws: ``InvalidInput`` for a bad `k` or a user id that cannot be a key part
     ///   (``KeyIdentifier``), ``RecommendationError``, ``RedisError``.
-    package func recommend(userID: String, k rawK: UInt32, rules: ListRules = ListRules()) async throws
-        -> Stylecast_V1_RecommendResponse
+    package func recommend(userID: String, k rawK: UInt32, rules: ListRules = ListRules(), context: [String] = [])
+        async throws -> Stylecast_V1_RecommendResponse
     {
-        try KeyIdentifier.check(userID, field: "user_id")
+        try KeyIdentifier.check(userID, field: "user_id", allowEmpty: !context.isEmpty)
         let k = try validate(k: rawK)
         let started = ContinuousClock.now
         let model = try requireModel()
-        guard rules.isEmpty else {
-            // A list with rules is computed every time: the cache keeps the plain list only.
-            let (events, _) = try await recent.read(userID: userID)
+        try Self.check(context: context, known: { model.items[$0] != nil || self.content.contains($0) })
+        guard rules.isEmpty, context.isEmpty else {
+            // A list with rules or a session context is computed every time: the cache keeps the
+            // plain list of a user only.
+            let (events, _) = userID.isEmpty ? ([], 0) : try await recent.read(userID: userID)
             let facts = catalogue.withLock { $0 }
             let items = await runOffEventLoop {
-                model.recommend(userID: userID, recent: events, count: k, rules: rules, facts: { facts[$0] })
+                model.recommend(userID: userID, recent: events, context: context, count: k, rules: rules, facts: { facts[$0] })
             }
             var response = Self.response(items)
             response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
@@ -125,6 +127,22 @@ package final class RecommendationEngine: Sendable {
         }
         response.timings.totalMs = (ContinuousClock.now - started).milliseconds
         return response
+    }
+
+    /// Most items a session context may name.
+    package static let maximumContextItems = 100
+
+    /// Checks a session context: at most ``maximumContextItems`` valid ids, at least one of them known.
+    /// - Throws: ``InvalidInput`` naming `context_item_ids`; ``RecommendationError/unknownContext(_:)``
+    ///   when none of its items is known.
+    static func check(context: [String], known: (String) -> Bool) throws {
+        guard !context.isEmpty else { return }
+        guard context.count <= maximumContextItems else {
+            throw InvalidInput(
+                field: "context_item_ids", rule: "must name at most \(maximumContextItems) items, got \(context.count)")
+        }
+        for (index, itemID) in context.enumerated() { try KeyIdentifier.check(itemID, field: "context_item_ids[\(index)]") }
+        guard context.contains(where: known) else { throw RecommendationError.unknownContext(context.count) }
     }
 
     /// SimilarItems: co-occurrence neighbours, or content kNN when the item has none.

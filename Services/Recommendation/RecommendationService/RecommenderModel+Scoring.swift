@@ -12,14 +12,16 @@ extension RecommenderModel {
     ///   - recent: The user's interactions logged since the model was trained (older ones and
     ///     unknown items are ignored).
     ///   - count: List length.
+    ///   - context: Items viewed in this session, oldest first: views at the latest time known
+    ///     (unknown items are ignored). An empty `userID` with a context is an anonymous session.
     ///   - rules: What the list may contain, applied before the cut (``ListRules``).
     ///   - facts: The catalogue the rules read.
     package func recommend(
-        userID: String, recent: [LoggedInteraction], count: Int, rules: ListRules = ListRules(),
+        userID: String, recent: [LoggedInteraction], context: [String] = [], count: Int, rules: ListRules = ListRules(),
         facts: (String) -> ItemFacts? = { _ in nil }
     ) -> [RankedItem] {
         guard items.count > 0, count > 0 else { return [] }
-        let user = users[userID]
+        let user = userID.isEmpty ? nil : users[userID]
         var events = user.map { histories[$0] } ?? []
         var queryNow = now
         for logged in recent where StreamPosition.isAfter(logged.entryID, watermark: watermark) {
@@ -27,6 +29,11 @@ extension RecommenderModel {
             events.append(
                 UserEvent(item: Int32(item), day: logged.day, weight: logged.weight, isPurchase: logged.kind == "purchase"))
             queryNow = max(queryNow, logged.day)
+        }
+        let viewWeight = LoggedInteraction.weight(of: "view")
+        for itemID in context {
+            guard let item = items[itemID] else { continue }
+            events.append(UserEvent(item: Int32(item), day: queryNow, weight: viewWeight, isPurchase: false))
         }
         guard !events.isEmpty, let als, let coOccurrence else { return popular(count: count, rules: rules, facts: facts) }
         let query = RecommendationQuery(user: user, history: events.map(\.historyEvent), now: queryNow)

@@ -111,7 +111,8 @@ extension Stylecast_V1_Recommendation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry).
+        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry), or for
+        /// > an anonymous session from the items it viewed.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Stylecast_V1_RecommendRequest` messages.
@@ -192,7 +193,8 @@ extension Stylecast_V1_Recommendation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry).
+        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry), or for
+        /// > an anonymous session from the items it viewed.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_RecommendRequest` message.
@@ -271,7 +273,8 @@ extension Stylecast_V1_Recommendation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry).
+        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry), or for
+        /// > an anonymous session from the items it viewed.
         ///
         /// - Parameters:
         ///   - request: A `Stylecast_V1_RecommendRequest` message.
@@ -509,7 +512,8 @@ extension Stylecast_V1_Recommendation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry).
+        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry), or for
+        /// > an anonymous session from the items it viewed.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_RecommendRequest` message.
@@ -618,7 +622,8 @@ extension Stylecast_V1_Recommendation {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry).
+        /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry), or for
+        /// > an anonymous session from the items it viewed.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Stylecast_V1_RecommendRequest` message.
@@ -759,7 +764,8 @@ extension Stylecast_V1_Recommendation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry).
+    /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry), or for
+    /// > an anonymous session from the items it viewed.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Stylecast_V1_RecommendRequest` message.
@@ -879,7 +885,8 @@ extension Stylecast_V1_Recommendation.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry).
+    /// > Top-k items for a customer (cached per user; a new interaction invalidates the entry), or for
+    /// > an anonymous session from the items it viewed.
     ///
     /// - Parameters:
     ///   - message: request message to send.

@@ -41,6 +41,11 @@ public nonisolated struct Stylecast_V1_RecommendRequest: Sendable {
   /// Clears the value of `rules`. Subsequent reads from it will return its default value.
   public mutating func clearRules() {self._rules = nil}
 
+  /// Items the visitor viewed in this session, oldest first (at most 100): an anonymous visitor
+  /// (no user_id) gets a list built from them alone; with a user_id they join the user's history.
+  /// A request with a context is computed every call, never cached.
+  public var contextItemIds: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -230,7 +235,7 @@ fileprivate nonisolated let _protobuf_package = "stylecast.v1"
 
 nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecommendRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0\u{1}rules\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0\u{1}rules\0\u{3}context_item_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -241,6 +246,7 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
       case 1: try { try decoder.decodeSingularStringField(value: &self.userID) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.k) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.contextItemIds) }()
       default: break
       }
     }
@@ -260,6 +266,9 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
     try { if let v = self._rules {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if !self.contextItemIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.contextItemIds, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -267,6 +276,7 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
     if lhs.userID != rhs.userID {return false}
     if lhs.k != rhs.k {return false}
     if lhs._rules != rhs._rules {return false}
+    if lhs.contextItemIds != rhs.contextItemIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -17,7 +17,8 @@ package struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServi
     }
 
     package func recommend(request: Stylecast_V1_RecommendRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
-        try await engine.recommend(userID: request.userID, k: request.k, rules: ListRules(request.rules))
+        try await engine.recommend(
+            userID: request.userID, k: request.k, rules: ListRules(request.rules), context: request.contextItemIds)
     }
 
     package func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
