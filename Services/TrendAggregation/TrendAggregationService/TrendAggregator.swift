@@ -199,6 +199,8 @@ struct TrendAggregator: Service {
             }
         }
         let launches = TrendSource(measure: .launches, source: item.source, market: item.market)
+        // Counted in its source's total even when the vocabulary refuses its values, so that a
+        // refused value changes no other attribute's share.
         var writes = TrendSeriesStore.totalIncrement(launches, week: week, amount: 1)
         writes += store.increments(launches, attributes: attributes, week: week, amount: 1)
         writes += store.examples(itemID: embedded.itemID, market: launches.market, attributes: attributes, releaseDay: release)
@@ -322,8 +324,9 @@ struct TrendAggregator: Service {
         let counted = entries.indices.filter { !itemIDs[$0].isEmpty }
         let replies = try await redis.pipelineFailingOnError(
             counted.map { ["EXISTS", RedisArgument(ParkedPurchases.key(itemID: itemIDs[$0]))] })
-        let released = Set(zip(counted, replies).compactMap { index, reply in reply.integer == 0 ? index : nil })
-        return entries.indices.filter { !released.contains($0) }.map { entries[$0] }
+        // An arrival with no purchase parked for its item has nothing to release: handled.
+        let nothingParked = Set(zip(counted, replies).compactMap { index, reply in reply.integer == 0 ? index : nil })
+        return entries.indices.filter { !nothingParked.contains($0) }.map { entries[$0] }
     }
 
     private func purchasesAtOnce(_ entries: [WorkQueue.Entry], from queue: Queue) async throws -> [WorkQueue.Entry] {
