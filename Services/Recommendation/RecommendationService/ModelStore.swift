@@ -64,13 +64,6 @@ package struct ModelStore: Sendable {
         return try ModelCodec.decode(bytes)
     }
 
-    /// The canonical category of each item that has a body (ingest's `FashionItem.category`).
-    /// - Parameter itemIDs: The items.
-    /// - Throws: A ``RedisError``.
-    package func categories(of itemIDs: [String]) async throws(RedisError) -> [String: String] {
-        try await items(itemIDs).compactMapValues { $0.category.isEmpty ? nil : $0.category }
-    }
-
     /// The stored bodies of the items that have one (a body that does not decode is left out).
     /// - Parameter itemIDs: The items.
     /// - Throws: A ``RedisError``.

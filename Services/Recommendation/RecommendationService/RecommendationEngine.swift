@@ -82,8 +82,15 @@ package final class RecommendationEngine: Sendable {
 
     /// Recommend: the cached answer when it is a hit, else computed and (for a user the model or
     /// the recent log knows, best-effort) cached.
-    /// - Throws: ``InvalidInput`` for a bad `k` or a user id that cannot be a key part
-    ///   (``KeyIdentifier``), ``RecommendationError``, ``RedisError``.
+    /// With `rules` or a session `context` the list is computed on every call, neither read
+    /// from nor stored in the cache.
+    /// - Parameters:
+    ///   - userID: The customer; may be empty when `context` is not.
+    ///   - rawK: List length, 1 to `STYLECAST_REC_MAX_K`.
+    ///   - rules: What the list may contain (``ListRules``).
+    ///   - context: Items viewed in this session, oldest first (at most ``maximumContextItems``).
+    /// - Throws: ``InvalidInput`` for a bad `k`, context or user id (``KeyIdentifier``),
+    ///   ``RecommendationError`` (`unknownContext` when no context item is known), ``RedisError``.
     package func recommend(userID: String, k rawK: UInt32, rules: ListRules = ListRules(), context: [String] = [])
         async throws -> Stylecast_V1_RecommendResponse
     {
@@ -223,7 +230,9 @@ package final class RecommendationEngine: Sendable {
         let interactions = try await InteractionLog(redis: redis, partitions: partitions).readAll()
         var itemIDs = IdentifierIndex()
         for interaction in interactions { _ = itemIDs.insert(interaction.itemID) }
-        let categories = try await store.categories(of: itemIDs.identifiers)
+        // One read of the item records: their categories train the model, their facts serve the rules.
+        let bodies = try await store.items(itemIDs.identifiers)
+        let categories = bodies.compactMapValues { $0.category.isEmpty ? nil : $0.category }
         let version = max(UInt64(Date().timeIntervalSince1970 * 1000), (model?.version ?? 0) + 1)
         let trained: RecommenderModel
         do {
@@ -233,7 +242,7 @@ package final class RecommendationEngine: Sendable {
         }
         try await store.save(trained)
         install(trained)
-        try await loadEmbeddings(for: trained)
+        try await loadEmbeddings(for: trained, bodies: bodies)
         logger.info(
             "model trained",
             metadata: [
@@ -282,14 +291,23 @@ package final class RecommendationEngine: Sendable {
         try await loadFacts(of: [itemID])
     }
 
-    private func loadEmbeddings(for model: RecommenderModel) async throws(RedisError) {
+    /// Loads the model's items into the content index and the rules' catalogue.
+    /// - Parameters:
+    ///   - model: The model whose items are loaded.
+    ///   - bodies: Their records when the caller has just read them (training), else `nil`.
+    private func loadEmbeddings(for model: RecommenderModel, bodies: [String: Stylecast_V1_FashionItem]? = nil)
+        async throws(RedisError)
+    {
         content.insert(try await store.embeddings(of: model.items.identifiers))
-        try await loadFacts(of: model.items.identifiers)
+        if let bodies { addFacts(bodies) } else { try await loadFacts(of: model.items.identifiers) }
     }
 
     /// Reads the stored bodies of `itemIDs` into the catalogue the request rules read.
     private func loadFacts(of itemIDs: [String]) async throws(RedisError) {
-        let items = try await store.items(itemIDs)
+        addFacts(try await store.items(itemIDs))
+    }
+
+    private func addFacts(_ items: [String: Stylecast_V1_FashionItem]) {
         catalogue.withLock { catalogue in
             for (id, item) in items { catalogue[id] = ItemFacts(item) }
         }
