@@ -9,7 +9,7 @@ import StylecastCalendar
 /// absolute value, and refuses the whole entry without writing if one is not; then sets the
 /// marker (with an optional lifetime), runs the writes and returns `true`.
 /// ``apply(batch:shared:)`` does the same for the entries of a batch in one script, with the
-/// increments of one counter summed: a consumer's Redis time per entry falls severalfold.
+/// increments of one counter summed: fewer scripts and fewer commands per entry.
 ///
 /// Key layout: the marker is `<markerPrefix><entryID>`, and the prefix carries a hash tag. On
 /// Redis Cluster all keys of one script must share a slot, so every key the writes touch must
