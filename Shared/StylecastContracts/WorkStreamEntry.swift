@@ -62,11 +62,12 @@ public enum IngestedItemFields: WorkStreamSchema {
 
 /// Interactions accepted by ingest, on `stylecast:{interactions}`: every field of the
 /// `Interaction` message as text (numbers in decimal; `timestamp` in Unix seconds; `kind` one of
-/// `purchase`, `view`, `review`, `cart`).
+/// `purchase`, `view`, `review`, `cart`; `recommendation_id` empty unless the action came from a
+/// recommendation list).
 public enum InteractionFields: WorkStreamSchema {
     public enum Field: String, CaseIterable, Sendable {
         case interactionID = "interaction_id", userID = "user_id", itemID = "item_id", kind, timestamp, rating,
-            quantity, price, source, sequence
+            quantity, price, source, sequence, recommendationID = "recommendation_id"
     }
     public static let stream = WorkStream.interactions
 }

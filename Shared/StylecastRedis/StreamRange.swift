@@ -38,4 +38,13 @@ extension RedisClient {
             last = id
         }
     }
+
+    /// The id of the newest entry of `stream` (`XREVRANGE ... COUNT 1`), `nil` when it has none.
+    /// - Throws: A ``RedisError``.
+    public func lastStreamEntryID(_ stream: String) async throws(RedisError) -> String? {
+        let reply = try await send(["XREVRANGE", RedisArgument(stream), "+", "-", "COUNT", "1"])
+        guard let entries = reply.array else { throw .protocolError("XREVRANGE answered \(reply)") }
+        guard let newest = entries.first else { return nil }
+        return try WorkQueue.parseEntry(newest, deliveryCount: 0).id
+    }
 }

@@ -318,6 +318,109 @@ struct RecommendationServiceTests {
         await harness.stop([service])
     }
 
+    @Test("item state on the real H&M data: out of stock and hidden leave every list within 2 s, a price band gives k items in it, no-op updates are duplicates")
+    func itemState() async throws {
+        let harness = try await RecommendationHarness.start()
+        let service = try await harness.startRecommendation()
+        let purchases = try await harness.purchases()
+        _ = try await service.withClient(Stylecast_V1_Recommendation.Client.init) { try await $0.refresh(.init()) }
+        let (user, _) = try #require(purchases.max { $0.value.count < $1.value.count })
+        func update(_ updates: [Stylecast_V1_ItemUpdate]) async throws -> Stylecast_V1_IngestSummary {
+            try await harness.ingest.ingest.withClient(Stylecast_V1_Ingest.Client.init) {
+                try await $0.updateItems(.with { $0.updates = updates })
+            }
+        }
+        /// Asks `request` every 50 ms until `holds` is true of the answer; the time it took.
+        func waitFor(
+            within limit: Duration = .seconds(2), _ request: @escaping () async throws -> Stylecast_V1_RecommendResponse,
+            until holds: (Stylecast_V1_RecommendResponse) -> Bool
+        ) async throws -> (Duration, Stylecast_V1_RecommendResponse) {
+            let started = ContinuousClock.now
+            var answer = try await request()
+            while !holds(answer), ContinuousClock.now - started < limit + .seconds(3) {
+                try await Task.sleep(for: .milliseconds(50))
+                answer = try await request()
+            }
+            return (ContinuousClock.now - started, answer)
+        }
+        try await service.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
+            let plain = try await rec.recommend(.with { $0.userID = user; $0.k = 10 })
+            #expect(plain.items.count == 10)
+            #expect(try await rec.recommend(.with { $0.userID = user; $0.k = 10 }).fromCache)
+            let outOfStock = plain.items[0].itemID
+            let hidden = plain.items[1].itemID
+            // An item whose SimilarItems list holds the item going out of stock.
+            var neighbour: String?
+            for candidate in try await rec.similarItems(.with { $0.itemID = outOfStock; $0.k = 10 }).items {
+                let list = try await rec.similarItems(.with { $0.itemID = candidate.itemID; $0.k = 20 })
+                if list.items.contains(where: { $0.itemID == outOfStock }) {
+                    neighbour = candidate.itemID
+                    break
+                }
+            }
+            let similarSeed = try #require(neighbour)
+
+            let marked = try await update([
+                .with { $0.itemID = outOfStock; $0.outOfStock = true }, .with { $0.itemID = hidden; $0.hidden = true },
+            ])
+            #expect(marked.accepted == 2 && marked.duplicates == 0 && marked.rejected == 0, "\(marked)")
+            let gone = { (answer: Stylecast_V1_RecommendResponse) in
+                !answer.items.contains { $0.itemID == outOfStock || $0.itemID == hidden }
+            }
+            // The cached list is not served once it holds a withdrawn item.
+            let (elapsed, after) = try await waitFor({ try await rec.recommend(.with { $0.userID = user; $0.k = 10 }) }, until: gone)
+            #expect(elapsed < .seconds(2), "withdrawn items left the cached list after \(elapsed)")
+            #expect(gone(after) && after.items.count == 10)
+            #expect(Array(after.items.prefix(8).map(\.itemID)) == plain.items.dropFirst(2).map(\.itemID))
+            let similar = try await rec.similarItems(.with { $0.itemID = similarSeed; $0.k = 20 })
+            #expect(gone(similar) && similar.items.count == 20)
+            let withRules = try await rec.recommend(.with {
+                $0.userID = user
+                $0.k = 10
+                $0.rules.diversity = .with { $0.attribute = "category"; $0.maxPerValue = 10 }
+            })
+            #expect(gone(withRules) && withRules.items.count == 10)
+            let stored = try await harness.ingest.ingest.withClient(Stylecast_V1_Ingest.Client.init) {
+                try await $0.getItem(.with { $0.itemID = outOfStock })
+            }
+            #expect(stored.outOfStock && !stored.hidden)
+
+            // The same updates again change nothing: duplicates. Bad updates are named.
+            let again = try await update([
+                .with { $0.itemID = outOfStock; $0.outOfStock = true }, .with { $0.itemID = hidden; $0.hidden = true },
+            ])
+            #expect(again.accepted == 0 && again.duplicates == 2, "\(again)")
+            let bad = try await update([
+                .with { $0.itemID = "hm:no-such-article"; $0.hidden = true }, .with { $0.itemID = hidden; $0.price = -1 },
+                .with { $0.itemID = hidden },
+            ])
+            #expect(bad.rejected == 3)
+            #expect(bad.errors.sorted { $0.index < $1.index }.map(\.field) == ["item_id", "price", "out_of_stock/price/hidden"], "\(bad.errors)")
+
+            // Back in stock: a list computed afresh has it again, first.
+            #expect(try await update([.with { $0.itemID = outOfStock; $0.outOfStock = false }]).accepted == 1)
+            let (_, restored) = try await waitFor({
+                try await rec.recommend(.with { $0.userID = user; $0.k = 10; $0.rules.excludeItemIds = [hidden] })
+            }, until: { $0.items.first?.itemID == outOfStock })
+            #expect(restored.items.first?.itemID == outOfStock)
+
+            // A price band: H&M articles carry no price, so 60 listed items get one, cycling from 10
+            // to 105 (11 of every 20 in [50, 100]); some purchased articles have no stored record.
+            let pool = try await rec.recommend(.with { $0.userID = user; $0.k = 61 }).items.map(\.itemID).filter { $0 != hidden }
+            let prices = Dictionary(uniqueKeysWithValues: pool.enumerated().map { ($1, 10 + 5 * Double($0 % 20)) })
+            let pricing = try await update(pool.map { id in .with { $0.itemID = id; $0.price = prices[id]! } })
+            let unstored = Set(pricing.errors.map(\.recordID))
+            #expect(pricing.errors.allSatisfy { $0.field == "item_id" } && pricing.accepted + pricing.rejected == UInt64(pool.count))
+            #expect(prices.filter { !unstored.contains($0.key) && (50...100).contains($0.value) }.count >= 10)
+            let (_, banded) = try await waitFor({
+                try await rec.recommend(.with { $0.userID = user; $0.k = 10; $0.rules.minPrice = 50; $0.rules.maxPrice = 100 })
+            }, until: { $0.items.count == 10 })
+            #expect(banded.items.count == 10)
+            for item in banded.items { #expect((50...100).contains(prices[item.itemID] ?? 0), "\(item.itemID)") }
+        }
+        await harness.stop([service])
+    }
+
     @Test("an anonymous session of three viewed items gets items bought with them, not only popular ones; bad contexts named")
     func anonymousSession() async throws {
         let harness = try await RecommendationHarness.start()

@@ -200,4 +200,51 @@ struct IngestStoreTests {
         #expect(try await store.sweepPending(olderThan: .seconds(1)) == PendingSweepResult())
         await client.shutdown()
     }
+
+    @Test("item state: a change is written and published once, a no-op is not, an unknown item is named; a change cut off before publishing is published by the next update")
+    func itemState() async throws {
+        let redis = try await TestStackRedis.start()
+        defer { redis.stop() }
+        let client = RedisClient(url: redis.url, poolSize: 2)
+        let store = IngestStore(redis: client)
+        #expect(try await store.store(items: [(Self.item("shop:1", title: "a linen shirt"), "f1")]) == [.accepted])
+        #expect(try await store.store(items: [(Self.item("shop:2", title: "a wool coat"), "f2")]) == [.accepted])
+        func published() async throws -> [String] {
+            try await client.allStreamEntries(ItemStateLog.key) { $0[ItemStateLog.itemIDField] }
+        }
+        func stored(_ id: String) async throws -> Stylecast_V1_FashionItem {
+            try Stylecast_V1_FashionItem(serializedBytes: try #require(try await client.send("GET", RedisArgument(StylecastKeys.item(id))).bytes))
+        }
+
+        // Two updates of one item in a call: both count, one body write, one entry.
+        let outcomes = try await store.update(items: [
+            .with { $0.itemID = "shop:1"; $0.outOfStock = true }, .with { $0.itemID = "shop:9"; $0.hidden = true },
+            .with { $0.itemID = "shop:1"; $0.price = 20 }, .with { $0.itemID = "shop:2"; $0.outOfStock = false },
+        ])
+        #expect(outcomes == [.changed, .unknownItem, .changed, .unchanged])
+        #expect(try await published() == ["shop:1"])
+        let shirt = try await stored("shop:1")
+        #expect(shirt.outOfStock && shirt.price == 20 && !shirt.hidden && shirt.title == "a linen shirt")
+        #expect(try await client.send("EXISTS", RedisArgument(ItemStateLog.pendingKey("shop:1"))).integer == 0)
+
+        // The same again changes nothing and publishes nothing.
+        #expect(try await store.update(items: [.with { $0.itemID = "shop:1"; $0.outOfStock = true }]) == [.unchanged])
+        #expect(try await published() == ["shop:1"])
+
+        // A call cut off after writing the body, before publishing: its mark stays, and sending
+        // it again (a no-op now) publishes the change.
+        var coat = try await stored("shop:2")
+        let before: [UInt8] = try coat.serializedBytes()
+        coat.hidden = true
+        let reply = try await client.evaluate(
+            IngestStore.writeStateScript,
+            keys: [RedisArgument(StylecastKeys.item("shop:2")), RedisArgument(ItemStateLog.pendingKey("shop:2"))],
+            arguments: [RedisArgument(before), RedisArgument(try coat.serializedBytes() as [UInt8])])
+        #expect(reply.integer == 1)
+        #expect(try await published() == ["shop:1"])
+        #expect(try await store.update(items: [.with { $0.itemID = "shop:2"; $0.hidden = true }]) == [.unchanged])
+        #expect(try await published() == ["shop:1", "shop:2"])
+        #expect(try await client.send("EXISTS", RedisArgument(ItemStateLog.pendingKey("shop:2"))).integer == 0)
+        await client.shutdown()
+    }
 }

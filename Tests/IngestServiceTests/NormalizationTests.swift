@@ -139,6 +139,24 @@ struct PreparationTests {
         #expect(field { $0.quantity = -2 } == "quantity")
         #expect(field { $0.price = .nan } == "price")
         #expect(field { $0.rating = 4 } == nil)
+        #expect(field { $0.recommendationID = "AQx0b3Bfc2VsbGVy.a-b_c" } == nil)
+        #expect(field { $0.recommendationID = "has space" } == "recommendation_id")
+        #expect(field { $0.recommendationID = String(repeating: "a", count: 1025) } == "recommendation_id")
+    }
+
+    @Test("item updates: the id is required, a price finite and not negative, at least one field set; applying sets only what is set")
+    func itemUpdates() throws {
+        let preparation = ItemUpdatePreparation()
+        func field(_ update: Stylecast_V1_ItemUpdate) -> String? { self.field(preparation.prepare(update)) }
+        #expect(field(.with { $0.itemID = "hm:1"; $0.outOfStock = false }) == nil)
+        #expect(field(.with { $0.outOfStock = true }) == "item_id")
+        #expect(field(.with { $0.itemID = "hm:{1}"; $0.hidden = true }) == "item_id")
+        #expect(field(.with { $0.itemID = "hm:1"; $0.price = -1 }) == "price")
+        #expect(field(.with { $0.itemID = "hm:1"; $0.price = .nan }) == "price")
+        #expect(field(.with { $0.itemID = "hm:1" }) == "out_of_stock/price/hidden")
+        let stored = item { $0.price = 30 }
+        let updated = ItemUpdatePreparation.applying(.with { $0.itemID = stored.itemID; $0.hidden = true }, to: stored)
+        #expect(updated.hidden && !updated.outOfStock && updated.price == 30 && updated.title == stored.title)
     }
 
     @Test("series: weeks become days and are sorted; a repeated week or a NaN is refused")

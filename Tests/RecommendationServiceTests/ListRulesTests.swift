@@ -112,3 +112,38 @@ struct ListRulesTests {
         #expect(!look.contains { facts[$0.itemID]!.value(of: .category) == "dress" })
     }
 }
+
+@Suite("item state: withdrawn items leave every list; a slow bulk read never overwrites a newer state")
+struct ItemStateTests {
+    @Test("the catalogue keeps the state of the read that began last, whatever order the reads end in")
+    func catalogueStamps() {
+        let catalogue = ItemCatalogue()
+        let slowBulkRead = catalogue.stamp()
+        let followerRead = catalogue.stamp()
+        catalogue.merge(["i1": .with { $0.outOfStock = true; $0.price = 20 }], readAt: followerRead)
+        // The bulk read began first and ends last: its older body of i1 is not taken.
+        catalogue.merge(["i1": .with { $0.price = 10 }, "i2": .with { $0.hidden = true }], readAt: slowBulkRead)
+        #expect(catalogue.withdrawn == ["i1", "i2"])
+        #expect(catalogue.snapshot.facts["i1"]?.price == 20)
+        let backInStock = catalogue.stamp()
+        catalogue.merge(["i1": .with { $0.price = 20 }], readAt: backInStock)
+        #expect(catalogue.withdrawn == ["i2"])
+        #expect(catalogue.snapshot.facts["i1"]?.isListed == true)
+    }
+
+    @Test("withdrawn items are scored out before the cut: k items remain, in the order of the full ranking")
+    func withdrawnBeforeTheCut() {
+        let (model, facts) = catalogue()
+        let full = model.recommend(userID: "u3", recent: [], count: 12).map(\.itemID)
+        let withdrawn = Set(full.prefix(2))
+        var rules = ListRules()
+        rules.withdrawn = withdrawn
+        #expect(!rules.isEmpty && !rules.readsFacts)
+        let listed = model.recommend(userID: "u3", recent: [], count: 4, rules: rules, facts: { facts[$0] }).map(\.itemID)
+        #expect(listed == Array(full.filter { !withdrawn.contains($0) }.prefix(4)))
+        let popular = model.popular(count: 3, rules: rules).map(\.itemID)
+        #expect(popular == Array(model.popular(count: 12).map(\.itemID).filter { !withdrawn.contains($0) }.prefix(3)))
+        #expect(model.completeTheLook(for: model.items["i0"]!, count: 6, rules: rules, facts: { facts[$0] })
+            .allSatisfy { !withdrawn.contains($0.itemID) })
+    }
+}

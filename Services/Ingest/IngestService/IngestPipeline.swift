@@ -14,6 +14,7 @@ package struct IngestPipeline: Sendable {
     private let items: ItemPreparation
     private let interactions = InteractionPreparation()
     private let signals = SignalPreparation()
+    private let itemUpdates = ItemUpdatePreparation()
     private let imageFeatures: ImageFeatureExtractor?
     private let counters: RecordCounters
 
@@ -68,6 +69,27 @@ package struct IngestPipeline: Sendable {
     {
         let valid = prepared(batch, kind: .signal, into: &tally, recordID: \.term) { signals.prepare($0) }
         count(try await store.store(signals: valid.map(\.record)), kind: .signal, into: &tally)
+    }
+
+    /// Applies a batch of item-state updates (`UpdateItems`): a change is accepted, an update
+    /// that changes nothing a duplicate, an update of an unknown item rejected naming `item_id`.
+    func update(items batch: [(index: Int, update: Stylecast_V1_ItemUpdate)], into tally: inout IngestTally) async throws {
+        let valid = prepared(batch, kind: .itemUpdate, into: &tally, recordID: \.itemID) { itemUpdates.prepare($0) }
+        let outcomes = try await store.update(items: valid.map(\.record))
+        for ((index, update), outcome) in zip(valid, outcomes) {
+            switch outcome {
+            case .changed:
+                tally.accept()
+                counters.count(.itemUpdate, .accepted)
+            case .unchanged:
+                tally.duplicate()
+                counters.count(.itemUpdate, .duplicate)
+            case .unknownItem:
+                reject(
+                    RecordRejection(field: "item_id", rule: "must name a stored item, no item \"\(update.itemID)\" is stored"),
+                    index: index, recordID: update.itemID, kind: .itemUpdate, into: &tally)
+            }
+        }
     }
 
     /// The records of a batch that pass `prepare`, normalised, with their positions; each
@@ -136,7 +158,7 @@ package struct IngestPipeline: Sendable {
 
 /// `stylecast_ingest_records_total{kind, outcome}`: records by kind and what became of them.
 struct RecordCounters: Sendable {
-    enum Kind: String, CaseIterable { case item, interaction, signal }
+    enum Kind: String, CaseIterable { case item, interaction, signal, itemUpdate = "item_update" }
     enum Outcome: String, CaseIterable { case accepted, rejected, duplicate }
 
     private let counters: [String: Counter]

@@ -174,7 +174,7 @@ struct IngestStore: Sendable {
                 .interactionID: interaction.interactionID, .userID: interaction.userID, .itemID: interaction.itemID,
                 .kind: interaction.kind, .timestamp: String(interaction.timestamp), .rating: String(interaction.rating),
                 .quantity: String(interaction.quantity), .price: String(interaction.price), .source: interaction.source,
-                .sequence: String(interaction.sequence),
+                .sequence: String(interaction.sequence), .recommendationID: interaction.recommendationID,
             ])
             entries.append((interaction.interactionID, entry.orderedValues.map { RedisArgument($0) }))
         }

@@ -7,12 +7,24 @@ import StylecastProto
 /// Rules, first broken one reported: `source` as for items; `user_id` and `item_id` required,
 /// and these and `interaction_id` at most 256 bytes without `{` or `}` (``KeyIdentifier``); `kind` one of purchase, view, review, cart; `timestamp` 0 (unknown) or
 /// a Unix time no later than a day from now; `rating` 0 or 1-5; `quantity` finite and not
-/// negative (0 means 1); `price` finite and not negative; `sequence` not negative.
+/// negative (0 means 1); `price` finite and not negative; `sequence` not negative;
+/// `recommendation_id` empty or at most 1024 characters of `A-Z`, `a-z`, `0-9`, `-`, `_`, `.`.
 /// An empty `interaction_id` becomes `<source>:sha1:<digest of the other fields>`, so resending
 /// the same content is recognised as a duplicate.
 struct InteractionPreparation: Sendable {
     /// The interaction kinds of the v1 contract.
     static let kinds: Set<String> = ["purchase", "view", "review", "cart"]
+    /// Longest `recommendation_id`.
+    static let maximumRecommendationIDBytes = 1024
+
+    private static func isRecommendationIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            true
+        default: false
+        }
+    }
 
     /// The normalised interaction, or the first rule it breaks.
     func prepare(_ incoming: Stylecast_V1_Interaction, now: Date = Date()) -> Result<Stylecast_V1_Interaction, RecordRejection> {
@@ -48,6 +60,14 @@ struct InteractionPreparation: Sendable {
         }
         guard interaction.sequence >= 0 else {
             return .failure(.init(field: "sequence", rule: "must be >= 0, got \(interaction.sequence)"))
+        }
+        guard interaction.recommendationID.utf8.count <= Self.maximumRecommendationIDBytes,
+            interaction.recommendationID.utf8.allSatisfy(Self.isRecommendationIDByte)
+        else {
+            return .failure(
+                .init(
+                    field: "recommendation_id",
+                    rule: "must be empty or at most \(Self.maximumRecommendationIDBytes) characters of A-Z, a-z, 0-9, '-', '_' and '.' (as Recommend returned it)"))
         }
         interaction.interactionID = TextNormalization.normalized(interaction.interactionID)
         if let rule = KeyIdentifier.violation(of: interaction.interactionID, allowEmpty: true) {

@@ -21,6 +21,9 @@ package struct ListRules: Sendable {
     package var excludedItems: Set<String> = []
     /// At most `maxPerValue` items per value of `attribute`.
     package var diversity: (attribute: Attribute, maxPerValue: Int)?
+    /// Items out of stock or hidden (the ``ItemCatalogue``'s, set by the service, not the caller):
+    /// never returned.
+    package var withdrawn: Set<String> = []
 
     /// Most ids `exclude_item_ids` may name.
     package static let maximumExcludedItems = 10_000
@@ -28,8 +31,16 @@ package struct ListRules: Sendable {
     package static let maximumFilterValues = 1_000
 
     /// Whether the rules leave the list as it would be without them.
-    package var isEmpty: Bool {
-        include.isEmpty && exclude.isEmpty && minPrice == nil && maxPrice == nil && excludedItems.isEmpty && diversity == nil
+    package var isEmpty: Bool { !readsFacts && excludedItems.isEmpty && diversity == nil && withdrawn.isEmpty }
+
+    /// Whether the rules ask an item's attributes or price (not only its id).
+    package var readsFacts: Bool { !include.isEmpty || !exclude.isEmpty || minPrice != nil || maxPrice != nil }
+
+    /// These rules, also refusing the `withdrawn` items.
+    package func withdrawing(_ withdrawn: Set<String>) -> ListRules {
+        var rules = self
+        rules.withdrawn = withdrawn
+        return rules
     }
 
     /// Validates the request's rules.
@@ -72,7 +83,13 @@ package struct ListRules: Sendable {
     ///   - itemID: The item.
     ///   - facts: What the catalogue knows of it.
     package func admits(_ itemID: String, facts: ItemFacts?) -> Bool {
-        if excludedItems.contains(itemID) { return false }
+        if excludedItems.contains(itemID) || withdrawn.contains(itemID) { return false }
+        return admitsFacts(facts)
+    }
+
+    /// Whether an item's attributes and price pass the filters and the price band (its id is not
+    /// asked).
+    package func admitsFacts(_ facts: ItemFacts?) -> Bool {
         for filter in include where !filter.values.contains(facts?.value(of: filter.attribute) ?? "") { return false }
         for filter in exclude where filter.values.contains(facts?.value(of: filter.attribute) ?? "") { return false }
         if minPrice != nil || maxPrice != nil {
@@ -136,6 +153,8 @@ package struct ItemFacts: Sendable, Equatable {
     package var values: [ListRules.Attribute: String]
     /// The price in the item's currency, 0 when unknown.
     package var price: Double
+    /// Whether the item may be recommended: neither out of stock nor hidden (`UpdateItems`).
+    package var isListed: Bool
 
     /// The facts of a stored item.
     package init(_ item: Stylecast_V1_FashionItem) {
@@ -144,6 +163,7 @@ package struct ItemFacts: Sendable, Equatable {
             .gender: item.gender, .brand: item.brand, .source: item.source, .market: item.market,
         ].compactMapValues { $0.isEmpty ? nil : $0.lowercased() }
         price = item.price.isFinite ? item.price : 0
+        isListed = !item.outOfStock && !item.hidden
     }
 
     /// The item's value of `attribute`, empty when it has none.

@@ -21,6 +21,10 @@ package struct RecommendationConfiguration: Sendable {
     /// How often a replica checks Redis for a model trained elsewhere
     /// (`STYLECAST_REC_MODEL_POLL_MS`, default 2000, 100-600000).
     package var modelPollInterval: Duration
+    /// How often a replica reads the item state log when it had nothing new
+    /// (`STYLECAST_REC_ITEM_STATE_POLL_MS`, default 200, 10-60000): an item marked out of stock
+    /// or hidden leaves this replica's lists within about this long.
+    package var itemStatePollInterval: Duration
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
@@ -33,7 +37,8 @@ package struct RecommendationConfiguration: Sendable {
             alsFactors: reader.integer("STYLECAST_REC_ALS_FACTORS", default: 64, range: 1...512),
             alsIterations: reader.integer("STYLECAST_REC_ALS_ITERATIONS", default: 15, range: 1...100),
             repurchaseWindowDays: reader.integer("STYLECAST_REC_REPURCHASE_DAYS", default: 28, range: 0...3650),
-            modelPollInterval: reader.milliseconds("STYLECAST_REC_MODEL_POLL_MS", default: 2000, range: 100...600_000))
+            modelPollInterval: reader.milliseconds("STYLECAST_REC_MODEL_POLL_MS", default: 2000, range: 100...600_000),
+            itemStatePollInterval: reader.milliseconds("STYLECAST_REC_ITEM_STATE_POLL_MS", default: 200, range: 10...60_000))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

@@ -27,9 +27,10 @@ package final class RecommendationEngine: Sendable {
     private let current = Mutex<RecommenderModel?>(nil)
     /// Embeddings for content kNN.
     package let content = ContentIndex()
-    /// What the request rules read of each known item (``ItemFacts``), from the stored bodies
-    /// of the model's items and of every item embedded since.
-    private let catalogue = Mutex<[String: ItemFacts]>([:])
+    /// What the request rules read of each known item (``ItemFacts``) and which items are out of
+    /// stock or hidden, from the stored bodies of the model's items, of every item embedded
+    /// since, and of every item whose state changed (``ItemStateFollower``).
+    package let catalogue = ItemCatalogue()
 
     /// Creates the engine (no model until ``install(_:)``, ``refresh()`` or ``loadOrTrain()``).
     /// - Parameters:
@@ -99,11 +100,13 @@ package final class RecommendationEngine: Sendable {
         let started = ContinuousClock.now
         let model = try requireModel()
         try Self.check(context: context, known: { model.items[$0] != nil || self.content.contains($0) })
+        let withdrawn = catalogue.withdrawn
         guard rules.isEmpty, context.isEmpty else {
             // A list with rules or a session context is computed every time: the cache keeps the
             // plain list of a user only.
             let (events, _) = userID.isEmpty ? ([], 0) : try await recent.read(userID: userID)
-            let facts = catalogue.withLock { $0 }
+            let facts = rules.readsFacts || rules.diversity != nil ? catalogue.snapshot.facts : [:]
+            let rules = rules.withdrawing(withdrawn)
             let items = await runOffEventLoop {
                 model.recommend(userID: userID, recent: events, context: context, count: k, rules: rules, facts: { facts[$0] })
             }
@@ -111,15 +114,19 @@ package final class RecommendationEngine: Sendable {
             response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
             return response
         }
-        if var hit = try await cache.lookup(userID: userID, k: k, version: model.version) {
+        // A cached list that holds an item withdrawn since is not used: recomputed and stored again.
+        if var hit = try await cache.lookup(userID: userID, k: k, version: model.version),
+            withdrawn.isEmpty || !hit.items.contains(where: { withdrawn.contains($0.itemID) })
+        {
             hit.fromCache = true
             hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
             return hit
         }
         let (events, recentCount) = try await recent.read(userID: userID)
         let computing = ContinuousClock.now
+        let plain = ListRules().withdrawing(withdrawn)
         // A full ranking takes milliseconds: off the event loop that read the request.
-        let items = await runOffEventLoop { model.recommend(userID: userID, recent: events, count: k) }
+        let items = await runOffEventLoop { model.recommend(userID: userID, recent: events, count: k, rules: plain) }
         var response = Self.response(items)
         response.timings = .with { $0.inferenceMs = (ContinuousClock.now - computing).milliseconds }
         // Only users the model or the log knows are cached: an unknown id (whatever a caller
@@ -154,12 +161,14 @@ package final class RecommendationEngine: Sendable {
 
     /// SimilarItems: co-occurrence neighbours, or content kNN when the item has none.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` when neither knows the item.
-    package func similarItems(itemID: String, k rawK: UInt32, rules: ListRules = ListRules()) throws
+    package func similarItems(itemID: String, k rawK: UInt32, rules requested: ListRules = ListRules()) throws
         -> Stylecast_V1_RecommendResponse
     {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
+        let (facts, withdrawn) = catalogue.snapshot
+        let rules = requested.withdrawing(withdrawn)
         let index = model.items[itemID]
         guard index != nil || content.contains(itemID) else { throw RecommendationError.unknownItem(itemID) }
         guard !rules.isEmpty else {
@@ -169,7 +178,6 @@ package final class RecommendationEngine: Sendable {
         }
         // With rules: the co-occurrence neighbours they allow, then the content neighbours they
         // allow, so that k come back whenever k eligible items exist; the diversity limit walks both.
-        let facts = catalogue.withLock { $0 }
         let admits = { (id: String) in rules.admits(id, facts: facts[id]) }
         var candidates = index.map { index in
             model.coOccurring(with: index, count: rules.diversity == nil ? k : .max) { admits(model.items.identifiers[$0]) }
@@ -185,14 +193,15 @@ package final class RecommendationEngine: Sendable {
 
     /// CompleteTheLook: complementary categories bought together, topped up with popular ones.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` for an item the model does not know.
-    package func completeTheLook(itemID: String, k rawK: UInt32, rules: ListRules = ListRules()) throws
+    package func completeTheLook(itemID: String, k rawK: UInt32, rules requested: ListRules = ListRules()) throws
         -> Stylecast_V1_RecommendResponse
     {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
         guard let index = model.items[itemID] else { throw RecommendationError.unknownItem(itemID) }
-        let facts = rules.isEmpty ? [:] : catalogue.withLock { $0 }
+        let (facts, withdrawn) = catalogue.snapshot
+        let rules = requested.withdrawing(withdrawn)
         return Self.response(model.completeTheLook(for: index, count: k, rules: rules, facts: { facts[$0] }))
     }
 
@@ -231,6 +240,7 @@ package final class RecommendationEngine: Sendable {
         var itemIDs = IdentifierIndex()
         for interaction in interactions { _ = itemIDs.insert(interaction.itemID) }
         // One read of the item records: their categories train the model, their facts serve the rules.
+        let stamp = catalogue.stamp()
         let bodies = try await store.items(itemIDs.identifiers)
         let categories = bodies.compactMapValues { $0.category.isEmpty ? nil : $0.category }
         let version = max(UInt64(Date().timeIntervalSince1970 * 1000), (model?.version ?? 0) + 1)
@@ -242,7 +252,7 @@ package final class RecommendationEngine: Sendable {
         }
         try await store.save(trained)
         install(trained)
-        try await loadEmbeddings(for: trained, bodies: bodies)
+        try await loadEmbeddings(for: trained, bodies: (bodies, stamp))
         logger.info(
             "model trained",
             metadata: [
@@ -291,26 +301,40 @@ package final class RecommendationEngine: Sendable {
         try await loadFacts(of: [itemID])
     }
 
+    /// Reads the stored bodies of items whose state changed (``ItemStateFollower``) into the
+    /// catalogue: an item out of stock or hidden leaves every list from then on.
+    /// - Throws: A ``RedisError``.
+    package func itemStateChanged(_ itemIDs: [String]) async throws(RedisError) {
+        try await loadFacts(of: itemIDs)
+    }
+
+    /// Reads every known item's stored body again (the ``ItemStateFollower`` at its start, so
+    /// that no change between an earlier read and its first position is missed).
+    /// - Throws: A ``RedisError``.
+    package func reloadCatalogue() async throws(RedisError) {
+        try await loadFacts(of: catalogue.itemIDs)
+    }
+
     /// Loads the model's items into the content index and the rules' catalogue.
     /// - Parameters:
     ///   - model: The model whose items are loaded.
-    ///   - bodies: Their records when the caller has just read them (training), else `nil`.
-    private func loadEmbeddings(for model: RecommenderModel, bodies: [String: Stylecast_V1_FashionItem]? = nil)
-        async throws(RedisError)
-    {
+    ///   - bodies: Their records and the catalogue stamp taken before they were read, when the
+    ///     caller has just read them (training), else `nil`.
+    private func loadEmbeddings(
+        for model: RecommenderModel, bodies: (items: [String: Stylecast_V1_FashionItem], stamp: UInt64)? = nil
+    ) async throws(RedisError) {
         content.insert(try await store.embeddings(of: model.items.identifiers))
-        if let bodies { addFacts(bodies) } else { try await loadFacts(of: model.items.identifiers) }
-    }
-
-    /// Reads the stored bodies of `itemIDs` into the catalogue the request rules read.
-    private func loadFacts(of itemIDs: [String]) async throws(RedisError) {
-        addFacts(try await store.items(itemIDs))
-    }
-
-    private func addFacts(_ items: [String: Stylecast_V1_FashionItem]) {
-        catalogue.withLock { catalogue in
-            for (id, item) in items { catalogue[id] = ItemFacts(item) }
+        if let bodies {
+            catalogue.merge(bodies.items, readAt: bodies.stamp)
+        } else {
+            try await loadFacts(of: model.items.identifiers)
         }
+    }
+
+    /// Reads the stored bodies of `itemIDs` into the catalogue.
+    private func loadFacts(of itemIDs: [String]) async throws(RedisError) {
+        let stamp = catalogue.stamp()
+        catalogue.merge(try await store.items(itemIDs), readAt: stamp)
     }
 
     static func response(_ items: [RankedItem]) -> Stylecast_V1_RecommendResponse {

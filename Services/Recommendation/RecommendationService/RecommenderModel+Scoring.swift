@@ -90,9 +90,14 @@ extension RecommenderModel {
     func select(_ count: Int, of scores: [Float], rules: ListRules, facts: (String) -> ItemFacts?) -> [ScoredItem] {
         guard !rules.isEmpty else { return TopKSelection.top(count, of: scores).filter { $0.score.isFinite } }
         var scores = scores
-        for index in scores.indices where scores[index].isFinite {
-            let id = items.identifiers[index]
-            if !rules.admits(id, facts: facts(id)) { scores[index] = -.infinity }
+        // Refused ids are few: scored out by index. Attribute and price filters read every item.
+        for refused in [rules.excludedItems, rules.withdrawn] {
+            for id in refused { if let index = items[id] { scores[index] = -.infinity } }
+        }
+        if rules.readsFacts {
+            for index in scores.indices where scores[index].isFinite && !rules.admitsFacts(facts(items.identifiers[index])) {
+                scores[index] = -.infinity
+            }
         }
         guard rules.diversity != nil else { return TopKSelection.top(count, of: scores).filter { $0.score.isFinite } }
         let ranked = scores.indices.filter { scores[$0].isFinite }.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }

@@ -75,12 +75,26 @@ public enum Stylecast_V1_Ingest: Sendable {
                 type: .clientStreaming
             )
         }
+        /// Namespace for "UpdateItems" metadata.
+        public enum UpdateItems: Sendable {
+            /// Request type for "UpdateItems".
+            public typealias Input = Stylecast_V1_UpdateItemsRequest
+            /// Response type for "UpdateItems".
+            public typealias Output = Stylecast_V1_IngestSummary
+            /// Descriptor for "UpdateItems".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "stylecast.v1.Ingest"),
+                method: "UpdateItems",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "stylecast.v1.Ingest" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             IngestItems.descriptor,
             IngestInteractions.descriptor,
             GetItem.descriptor,
-            IngestSignals.descriptor
+            IngestSignals.descriptor,
+            UpdateItems.descriptor
         ]
     }
 }
@@ -180,6 +194,26 @@ extension Stylecast_V1_Ingest {
             request: GRPCCore.StreamingServerRequest<Stylecast_V1_SearchInterestSeries>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_IngestSummary>
+
+        /// Handle the "UpdateItems" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes the state of stored items (stock, price, hidden). An update that changes nothing
+        /// > counts as a duplicate; an unknown item is rejected. Every change is published to the
+        /// > recommendation replicas, which drop an out-of-stock or hidden item from every list.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Stylecast_V1_UpdateItemsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Stylecast_V1_IngestSummary` messages.
+        func updateItems(
+            request: GRPCCore.StreamingServerRequest<Stylecast_V1_UpdateItemsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_IngestSummary>
     }
 
     /// Service protocol for the "stylecast.v1.Ingest" service.
@@ -263,6 +297,26 @@ extension Stylecast_V1_Ingest {
             request: GRPCCore.StreamingServerRequest<Stylecast_V1_SearchInterestSeries>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_IngestSummary>
+
+        /// Handle the "UpdateItems" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes the state of stored items (stock, price, hidden). An update that changes nothing
+        /// > counts as a duplicate; an unknown item is rejected. Every change is published to the
+        /// > recommendation replicas, which drop an out-of-stock or hidden item from every list.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Stylecast_V1_UpdateItemsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Stylecast_V1_IngestSummary` message.
+        func updateItems(
+            request: GRPCCore.ServerRequest<Stylecast_V1_UpdateItemsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_IngestSummary>
     }
 
     /// Simple service protocol for the "stylecast.v1.Ingest" service.
@@ -344,6 +398,26 @@ extension Stylecast_V1_Ingest {
             request: GRPCCore.RPCAsyncSequence<Stylecast_V1_SearchInterestSeries, any Swift.Error>,
             context: GRPCCore.ServerContext
         ) async throws -> Stylecast_V1_IngestSummary
+
+        /// Handle the "UpdateItems" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes the state of stored items (stock, price, hidden). An update that changes nothing
+        /// > counts as a duplicate; an unknown item is rejected. Every change is published to the
+        /// > recommendation replicas, which drop an out-of-stock or hidden item from every list.
+        ///
+        /// - Parameters:
+        ///   - request: A `Stylecast_V1_UpdateItemsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Stylecast_V1_IngestSummary` to respond with.
+        func updateItems(
+            request: Stylecast_V1_UpdateItemsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Stylecast_V1_IngestSummary
     }
 }
 
@@ -395,6 +469,17 @@ extension Stylecast_V1_Ingest.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Stylecast_V1_Ingest.Method.UpdateItems.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_UpdateItemsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_IngestSummary>(),
+            handler: { request, context in
+                try await self.updateItems(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -440,6 +525,17 @@ extension Stylecast_V1_Ingest.ServiceProtocol {
     ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_IngestSummary> {
         let response = try await self.ingestSignals(
             request: request,
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func updateItems(
+        request: GRPCCore.StreamingServerRequest<Stylecast_V1_UpdateItemsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Stylecast_V1_IngestSummary> {
+        let response = try await self.updateItems(
+            request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
         return GRPCCore.StreamingServerResponse(single: response)
@@ -495,6 +591,19 @@ extension Stylecast_V1_Ingest.SimpleServiceProtocol {
         return GRPCCore.ServerResponse<Stylecast_V1_IngestSummary>(
             message: try await self.ingestSignals(
                 request: request.messages,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func updateItems(
+        request: GRPCCore.ServerRequest<Stylecast_V1_UpdateItemsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Stylecast_V1_IngestSummary> {
+        return GRPCCore.ServerResponse<Stylecast_V1_IngestSummary>(
+            message: try await self.updateItems(
+                request: request.message,
                 context: context
             ),
             metadata: [:]
@@ -600,6 +709,31 @@ extension Stylecast_V1_Ingest {
         func ingestSignals<Result>(
             request: GRPCCore.StreamingClientRequest<Stylecast_V1_SearchInterestSeries>,
             serializer: some GRPCCore.MessageSerializer<Stylecast_V1_SearchInterestSeries>,
+            deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_IngestSummary>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateItems" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes the state of stored items (stock, price, hidden). An update that changes nothing
+        /// > counts as a duplicate; an unknown item is rejected. Every change is published to the
+        /// > recommendation replicas, which drop an out-of-stock or hidden item from every list.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Stylecast_V1_UpdateItemsRequest` message.
+        ///   - serializer: A serializer for `Stylecast_V1_UpdateItemsRequest` messages.
+        ///   - deserializer: A deserializer for `Stylecast_V1_IngestSummary` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateItems<Result>(
+            request: GRPCCore.ClientRequest<Stylecast_V1_UpdateItemsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Stylecast_V1_UpdateItemsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_IngestSummary>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result
@@ -759,6 +893,42 @@ extension Stylecast_V1_Ingest {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "UpdateItems" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes the state of stored items (stock, price, hidden). An update that changes nothing
+        /// > counts as a duplicate; an unknown item is rejected. Every change is published to the
+        /// > recommendation replicas, which drop an out-of-stock or hidden item from every list.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Stylecast_V1_UpdateItemsRequest` message.
+        ///   - serializer: A serializer for `Stylecast_V1_UpdateItemsRequest` messages.
+        ///   - deserializer: A deserializer for `Stylecast_V1_IngestSummary` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func updateItems<Result>(
+            request: GRPCCore.ClientRequest<Stylecast_V1_UpdateItemsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Stylecast_V1_UpdateItemsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Stylecast_V1_IngestSummary>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Stylecast_V1_Ingest.Method.UpdateItems.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -877,6 +1047,37 @@ extension Stylecast_V1_Ingest.ClientProtocol {
         try await self.ingestSignals(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_SearchInterestSeries>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_IngestSummary>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateItems" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes the state of stored items (stock, price, hidden). An update that changes nothing
+    /// > counts as a duplicate; an unknown item is rejected. Every change is published to the
+    /// > recommendation replicas, which drop an out-of-stock or hidden item from every list.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Stylecast_V1_UpdateItemsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateItems<Result>(
+        request: GRPCCore.ClientRequest<Stylecast_V1_UpdateItemsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateItems(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Stylecast_V1_UpdateItemsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Stylecast_V1_IngestSummary>(),
             options: options,
             onResponse: handleResponse
@@ -1017,6 +1218,41 @@ extension Stylecast_V1_Ingest.ClientProtocol {
             producer: producer
         )
         return try await self.ingestSignals(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateItems" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes the state of stored items (stock, price, hidden). An update that changes nothing
+    /// > counts as a duplicate; an unknown item is rejected. Every change is published to the
+    /// > recommendation replicas, which drop an out-of-stock or hidden item from every list.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateItems<Result>(
+        _ message: Stylecast_V1_UpdateItemsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Stylecast_V1_IngestSummary>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Stylecast_V1_UpdateItemsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateItems(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -143,6 +143,18 @@ public nonisolated struct Stylecast_V1_FashionItem: @unchecked Sendable {
     set {_uniqueStorage()._market = newValue}
   }
 
+  /// Item state after ingest (Ingest.UpdateItems): an item out of stock or hidden is in no
+  /// recommendation list. Both false for a new item.
+  public var outOfStock: Bool {
+    get {_storage._outOfStock}
+    set {_uniqueStorage()._outOfStock = newValue}
+  }
+
+  public var hidden: Bool {
+    get {_storage._hidden}
+    set {_uniqueStorage()._hidden = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -245,6 +257,11 @@ public nonisolated struct Stylecast_V1_Interaction: Sendable {
   /// (Amazon 5-core sequences), 0-based; 0 otherwise.
   public var sequence: Int64 = 0
 
+  /// The RecommendResponse.recommendation_id of the list the customer acted from, when the
+  /// action came from a recommendation (attribution counters, docs/recommendation.md); at most
+  /// 1024 characters.
+  public var recommendationID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -323,7 +340,7 @@ public nonisolated struct Stylecast_V1_ScoredItem: Sendable {
   public var score: Double = 0
 
   /// Which model or rule produced it (StylecastContracts' RecommendationReason): "als",
-  /// "cooccurrence", "content", "popular", "repurchase" or "complement-popular".
+  /// "cooccurrence", "content", "popular", "repurchase", "complement-popular" or "explore".
   public var reason: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -381,7 +398,7 @@ fileprivate nonisolated let _protobuf_package = "stylecast.v1"
 
 nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FashionItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}source\0\u{3}source_id\0\u{1}title\0\u{1}description\0\u{1}category\0\u{1}color\0\u{1}fabric\0\u{1}season\0\u{1}gender\0\u{1}brand\0\u{1}price\0\u{3}release_date\0\u{1}attributes\0\u{1}image\0\u{3}image_features\0\u{1}extra\0\u{1}market\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}source\0\u{3}source_id\0\u{1}title\0\u{1}description\0\u{1}category\0\u{1}color\0\u{1}fabric\0\u{1}season\0\u{1}gender\0\u{1}brand\0\u{1}price\0\u{3}release_date\0\u{1}attributes\0\u{1}image\0\u{3}image_features\0\u{1}extra\0\u{1}market\0\u{3}out_of_stock\0\u{1}hidden\0")
 
   fileprivate class _StorageClass {
     var _itemID: String = String()
@@ -402,6 +419,8 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
     var _imageFeatures: Stylecast_V1_ImageFeatures? = nil
     var _extra: Dictionary<String,String> = [:]
     var _market: String = String()
+    var _outOfStock: Bool = false
+    var _hidden: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -430,6 +449,8 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
       _imageFeatures = source._imageFeatures
       _extra = source._extra
       _market = source._market
+      _outOfStock = source._outOfStock
+      _hidden = source._hidden
     }
   }
 
@@ -466,6 +487,8 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
         case 16: try { try decoder.decodeSingularMessageField(value: &_storage._imageFeatures) }()
         case 17: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._extra) }()
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._market) }()
+        case 19: try { try decoder.decodeSingularBoolField(value: &_storage._outOfStock) }()
+        case 20: try { try decoder.decodeSingularBoolField(value: &_storage._hidden) }()
         default: break
         }
       }
@@ -532,6 +555,12 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
       if !_storage._market.isEmpty {
         try visitor.visitSingularStringField(value: _storage._market, fieldNumber: 18)
       }
+      if _storage._outOfStock != false {
+        try visitor.visitSingularBoolField(value: _storage._outOfStock, fieldNumber: 19)
+      }
+      if _storage._hidden != false {
+        try visitor.visitSingularBoolField(value: _storage._hidden, fieldNumber: 20)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -559,6 +588,8 @@ nonisolated extension Stylecast_V1_FashionItem: SwiftProtobuf.Message, SwiftProt
         if _storage._imageFeatures != rhs_storage._imageFeatures {return false}
         if _storage._extra != rhs_storage._extra {return false}
         if _storage._market != rhs_storage._market {return false}
+        if _storage._outOfStock != rhs_storage._outOfStock {return false}
+        if _storage._hidden != rhs_storage._hidden {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -695,7 +726,7 @@ nonisolated extension Stylecast_V1_DominantColor: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Interaction"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}item_id\0\u{1}kind\0\u{1}timestamp\0\u{1}rating\0\u{1}quantity\0\u{1}price\0\u{1}source\0\u{3}interaction_id\0\u{1}sequence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}item_id\0\u{1}kind\0\u{1}timestamp\0\u{1}rating\0\u{1}quantity\0\u{1}price\0\u{1}source\0\u{3}interaction_id\0\u{1}sequence\0\u{3}recommendation_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -713,6 +744,7 @@ nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProt
       case 8: try { try decoder.decodeSingularStringField(value: &self.source) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.interactionID) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.sequence) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.recommendationID) }()
       default: break
       }
     }
@@ -749,6 +781,9 @@ nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProt
     if self.sequence != 0 {
       try visitor.visitSingularInt64Field(value: self.sequence, fieldNumber: 10)
     }
+    if !self.recommendationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recommendationID, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -763,6 +798,7 @@ nonisolated extension Stylecast_V1_Interaction: SwiftProtobuf.Message, SwiftProt
     if lhs.source != rhs.source {return false}
     if lhs.interactionID != rhs.interactionID {return false}
     if lhs.sequence != rhs.sequence {return false}
+    if lhs.recommendationID != rhs.recommendationID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

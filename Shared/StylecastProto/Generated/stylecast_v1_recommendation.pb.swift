@@ -46,6 +46,11 @@ public nonisolated struct Stylecast_V1_RecommendRequest: Sendable {
   /// A request with a context is computed every call, never cached.
   public var contextItemIds: [String] = []
 
+  /// Where the list is shown, e.g. "product_page", "cart", "newsletter": the surface label of
+  /// the attribution counters. Lower-case letters, digits, '_' and '-', at most 32; empty reads
+  /// as "unspecified".
+  public var surface: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -144,6 +149,11 @@ public nonisolated struct Stylecast_V1_RecommendResponse: Sendable {
   /// Clears the value of `timings`. Subsequent reads from it will return its default value.
   public mutating func clearTimings() {self._timings = nil}
 
+  /// Names this list: pass it back as Interaction.recommendation_id with the clicks and
+  /// purchases made from it. It encodes the surface and each position's reason, so attribution
+  /// needs no server-side state.
+  public var recommendationID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -169,6 +179,9 @@ public nonisolated struct Stylecast_V1_SimilarItemsRequest: Sendable {
   /// Clears the value of `rules`. Subsequent reads from it will return its default value.
   public mutating func clearRules() {self._rules = nil}
 
+  /// As RecommendRequest.surface.
+  public var surface: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -193,6 +206,9 @@ public nonisolated struct Stylecast_V1_CompleteTheLookRequest: Sendable {
   public var hasRules: Bool {self._rules != nil}
   /// Clears the value of `rules`. Subsequent reads from it will return its default value.
   public mutating func clearRules() {self._rules = nil}
+
+  /// As RecommendRequest.surface.
+  public var surface: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -235,7 +251,7 @@ fileprivate nonisolated let _protobuf_package = "stylecast.v1"
 
 nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecommendRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0\u{1}rules\0\u{3}context_item_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0\u{1}rules\0\u{3}context_item_ids\0\u{1}surface\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -247,6 +263,7 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.k) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.contextItemIds) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.surface) }()
       default: break
       }
     }
@@ -269,6 +286,9 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
     if !self.contextItemIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.contextItemIds, fieldNumber: 4)
     }
+    if !self.surface.isEmpty {
+      try visitor.visitSingularStringField(value: self.surface, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -277,6 +297,7 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
     if lhs.k != rhs.k {return false}
     if lhs._rules != rhs._rules {return false}
     if lhs.contextItemIds != rhs.contextItemIds {return false}
+    if lhs.surface != rhs.surface {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -413,7 +434,7 @@ nonisolated extension Stylecast_V1_Diversity: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Stylecast_V1_RecommendResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecommendResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0\u{3}from_cache\0\u{1}timings\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0\u{3}from_cache\0\u{1}timings\0\u{3}recommendation_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -424,6 +445,7 @@ nonisolated extension Stylecast_V1_RecommendResponse: SwiftProtobuf.Message, Swi
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
       case 2: try { try decoder.decodeSingularBoolField(value: &self.fromCache) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._timings) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.recommendationID) }()
       default: break
       }
     }
@@ -443,6 +465,9 @@ nonisolated extension Stylecast_V1_RecommendResponse: SwiftProtobuf.Message, Swi
     try { if let v = self._timings {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if !self.recommendationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recommendationID, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -450,6 +475,7 @@ nonisolated extension Stylecast_V1_RecommendResponse: SwiftProtobuf.Message, Swi
     if lhs.items != rhs.items {return false}
     if lhs.fromCache != rhs.fromCache {return false}
     if lhs._timings != rhs._timings {return false}
+    if lhs.recommendationID != rhs.recommendationID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -457,7 +483,7 @@ nonisolated extension Stylecast_V1_RecommendResponse: SwiftProtobuf.Message, Swi
 
 nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SimilarItemsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0\u{1}rules\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0\u{1}rules\0\u{1}surface\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -468,6 +494,7 @@ nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, S
       case 1: try { try decoder.decodeSingularStringField(value: &self.itemID) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.k) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.surface) }()
       default: break
       }
     }
@@ -487,6 +514,9 @@ nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, S
     try { if let v = self._rules {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if !self.surface.isEmpty {
+      try visitor.visitSingularStringField(value: self.surface, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -494,6 +524,7 @@ nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, S
     if lhs.itemID != rhs.itemID {return false}
     if lhs.k != rhs.k {return false}
     if lhs._rules != rhs._rules {return false}
+    if lhs.surface != rhs.surface {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -501,7 +532,7 @@ nonisolated extension Stylecast_V1_SimilarItemsRequest: SwiftProtobuf.Message, S
 
 nonisolated extension Stylecast_V1_CompleteTheLookRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CompleteTheLookRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0\u{1}rules\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}k\0\u{1}rules\0\u{1}surface\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -512,6 +543,7 @@ nonisolated extension Stylecast_V1_CompleteTheLookRequest: SwiftProtobuf.Message
       case 1: try { try decoder.decodeSingularStringField(value: &self.itemID) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.k) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.surface) }()
       default: break
       }
     }
@@ -531,6 +563,9 @@ nonisolated extension Stylecast_V1_CompleteTheLookRequest: SwiftProtobuf.Message
     try { if let v = self._rules {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if !self.surface.isEmpty {
+      try visitor.visitSingularStringField(value: self.surface, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -538,6 +573,7 @@ nonisolated extension Stylecast_V1_CompleteTheLookRequest: SwiftProtobuf.Message
     if lhs.itemID != rhs.itemID {return false}
     if lhs.k != rhs.k {return false}
     if lhs._rules != rhs._rules {return false}
+    if lhs.surface != rhs.surface {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

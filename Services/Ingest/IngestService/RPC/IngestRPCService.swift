@@ -1,5 +1,6 @@
 import GRPCCore
 import StylecastContracts
+import StylecastErrors
 import StylecastGRPC
 import StylecastProto
 import StylecastServiceKit
@@ -43,6 +44,23 @@ package struct IngestRPCService: Stylecast_V1_Ingest.SimpleServiceProtocol {
         for start in stride(from: 0, to: indexed.count, by: size) {
             let batch = Array(indexed[start..<min(start + size, indexed.count)])
             try await pipeline.ingest(interactions: batch, into: &tally)
+        }
+        return tally.summary()
+    }
+
+    package func updateItems(
+        request: Stylecast_V1_UpdateItemsRequest, context: ServerContext
+    ) async throws -> Stylecast_V1_IngestSummary {
+        guard request.updates.count <= ItemUpdatePreparation.maximumUpdates else {
+            throw InvalidInput(
+                field: "updates",
+                rule: "must hold at most \(ItemUpdatePreparation.maximumUpdates) updates, got \(request.updates.count)")
+        }
+        var tally = pipeline.makeTally()
+        let indexed = request.updates.enumerated().map { (index: $0.offset, update: $0.element) }
+        let size = pipeline.configuration.batchSize
+        for start in stride(from: 0, to: indexed.count, by: size) {
+            try await pipeline.update(items: Array(indexed[start..<min(start + size, indexed.count)]), into: &tally)
         }
         return tally.summary()
     }

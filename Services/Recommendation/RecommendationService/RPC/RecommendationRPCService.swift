@@ -44,7 +44,8 @@ package struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServi
 
 /// Builds the recommendation service's parts for ``ServiceMain``: reads its settings, then a
 /// background loader brings the model (stored, trained or empty; NOT_SERVING until then) and
-/// the worker follows the interaction and embedded-item streams.
+/// the worker follows the interaction and embedded-item streams, the item-state follower the
+/// item state log.
 package enum RecommendationServiceBuilder {
     /// The RPC handlers and background work of the recommendation service.
     package static func parts(context: ServiceContext) async throws -> ServiceParts {
@@ -60,13 +61,15 @@ package enum RecommendationServiceBuilder {
             consumer: context.configuration.consumerName,
             claimIdle: context.configuration.queueClaimIdle, maxDeliveries: context.configuration.queueMaxDeliveries,
             engine: engine, logger: context.logger)
+        let itemState = ItemStateFollower(
+            redis: context.redis, engine: engine, pollInterval: configuration.itemStatePollInterval, logger: context.logger)
         let invalidation = engine.nearCache.map {
             NearCacheInvalidation(redis: context.redis, nearCache: $0, logger: context.logger)
         }
         // Cache hits are the hot path: handled on the event loops; rankings, training and
         // similarity searches move off them (runOffEventLoop).
         return ServiceParts(
-            rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker] + (invalidation.map { [$0] } ?? []),
+            rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker, itemState] + (invalidation.map { [$0] } ?? []),
             handlerPlacement: .eventLoops)
     }
 }
