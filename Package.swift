@@ -323,7 +323,7 @@ targets += [
         "RecommendationServiceTests",
         [
             "StylecastContracts", "RecommendationService", "StylecastProto", "StylecastRecommender", "StylecastRedis",
-            "StylecastTestSupport",
+            "StylecastTestSupport", "StylecastErrors", .prometheus,
         ]),
     tests("StylecastRedisTests", ["StylecastRedis", "StylecastErrors", "StylecastProcess", "StylecastTestSupport"]),
     tests(

@@ -13,6 +13,8 @@ public enum RecommendationReason: String, CaseIterable, Sendable {
     case repurchase
     /// Popular in a category that completes the look (`CompleteTheLook`).
     case complementPopular = "complement-popular"
+    /// A new item shown to learn how it does (exploration, off by default).
+    case explore
 
     /// What the reason means, in words for a shop's page.
     public var explanation: String {
@@ -23,6 +25,7 @@ public enum RecommendationReason: String, CaseIterable, Sendable {
         case .popular: "popular in recent weeks"
         case .repurchase: "bought again by this customer recently"
         case .complementPopular: "popular in a category that completes the look"
+        case .explore: "new in the catalogue, shown to learn what customers make of it"
         }
     }
 }

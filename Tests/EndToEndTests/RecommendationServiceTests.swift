@@ -243,8 +243,16 @@ struct RecommendationServiceTests {
                 $0.rules.include = [.with { $0.attribute = "category"; $0.values = ["dress"] }]
             })
             #expect(dresses.items.count == 10)
-            #expect(!dresses.fromCache)
             for item in dresses.items { #expect(try await categoryOf(item.itemID) == "dress", "\(item.itemID)") }
+            // Deeper than the cached list (50): computed over the whole ranking. Its head is the
+            // answer above, whether that came from the cached list or not.
+            let deepDresses = try await rec.recommend(.with {
+                $0.userID = user
+                $0.k = 60
+                $0.rules.include = [.with { $0.attribute = "category"; $0.values = ["dress"] }]
+            })
+            #expect(!deepDresses.fromCache)
+            #expect(Array(deepDresses.items.prefix(10).map(\.itemID)) == dresses.items.map(\.itemID))
 
             // The cart: the plain list's first five, never in the answer.
             let cart = plain.items.prefix(5).map(\.itemID)
@@ -254,6 +262,7 @@ struct RecommendationServiceTests {
                 $0.rules.excludeItemIds = cart
             })
             #expect(withCart.items.count == 10)
+            #expect(withCart.fromCache, "45 of the 50 cached items pass the rules")
             #expect(Set(withCart.items.map(\.itemID)).isDisjoint(with: cart))
             #expect(Array(withCart.items.prefix(5).map(\.itemID)) == plain.items.dropFirst(5).map(\.itemID))
 
@@ -397,11 +406,13 @@ struct RecommendationServiceTests {
             #expect(bad.rejected == 3)
             #expect(bad.errors.sorted { $0.index < $1.index }.map(\.field) == ["item_id", "price", "out_of_stock/price/hidden"], "\(bad.errors)")
 
-            // Back in stock: a list computed afresh has it again, first.
+            // Back in stock: a list computed afresh (deeper than the cached 50) has it again, first;
+            // the cached list, recomputed while it was out, gets it back when recomputed again.
             #expect(try await update([.with { $0.itemID = outOfStock; $0.outOfStock = false }]).accepted == 1)
             let (_, restored) = try await waitFor({
-                try await rec.recommend(.with { $0.userID = user; $0.k = 10; $0.rules.excludeItemIds = [hidden] })
+                try await rec.recommend(.with { $0.userID = user; $0.k = 60; $0.rules.excludeItemIds = [hidden] })
             }, until: { $0.items.first?.itemID == outOfStock })
+            #expect(!restored.fromCache)
             #expect(restored.items.first?.itemID == outOfStock)
 
             // A price band: H&M articles carry no price, so 60 listed items get one, cycling from 10
@@ -419,6 +430,101 @@ struct RecommendationServiceTests {
             for item in banded.items { #expect((50...100).contains(prices[item.itemID] ?? 0), "\(item.itemID)") }
         }
         await harness.stop([service])
+    }
+
+    @Test("outcome tracking on the real H&M data: each list has a recommendation_id, impressions count per reason and surface, clicks and purchases sent back with it count under their item's reason; exploration shows new items")
+    func outcomeTracking() async throws {
+        let harness = try await RecommendationHarness.start()
+        let metricsPort = try TestRedisServer.freeLoopbackPort()
+        let service = try await harness.startRecommendation(environment: [
+            "STYLECAST_METRICS_PORT": "\(metricsPort)", "STYLECAST_REC_EXPLORE_PERCENT": "20",
+        ])
+        let purchases = try await harness.purchases()
+        _ = try await service.withClient(Stylecast_V1_Recommendation.Client.init) { try await $0.refresh(.init()) }
+        let (user, _) = try #require(purchases.max { $0.value.count < $1.value.count })
+        // New items: stored articles nobody bought (outside the model); a price update makes the
+        // replica read them, as text-embedding's embedded-item entries do.
+        let bought = Set(purchases.values.flatMap { $0.map(\.item) })
+        let stored = try await harness.ingest.client.send("SRANDMEMBER", RedisArgument(StylecastKeys.itemIDs), "400").array ?? []
+        let newItems = Array(stored.compactMap(\.string).filter { !bought.contains($0) }.prefix(20))
+        try #require(newItems.count == 20)
+        let priced = try await harness.ingest.ingest.withClient(Stylecast_V1_Ingest.Client.init) {
+            try await $0.updateItems(.with { $0.updates = newItems.map { id in .with { $0.itemID = id; $0.price = 25 } } })
+        }
+        #expect(priced.accepted == 20)
+
+        try await service.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
+            var list = try await rec.recommend(.with { $0.userID = user; $0.k = 10; $0.surface = "product_page" })
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !list.items.contains(where: { $0.reason == "explore" }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                list = try await rec.recommend(.with { $0.userID = user; $0.k = 10; $0.surface = "product_page" })
+            }
+            #expect(list.items.count == 10)
+            let explored = list.items.filter { $0.reason == "explore" }
+            #expect(explored.count == 2, "20% of 10 slots")
+            #expect(explored.allSatisfy { newItems.contains($0.itemID) })
+            #expect(!list.recommendationID.isEmpty)
+            let other = try await rec.recommend(.with { $0.userID = user; $0.k = 10; $0.surface = "product_page" })
+            #expect(other.recommendationID != list.recommendationID)
+            let seed = try #require(list.items.first { $0.reason != "explore" })
+            let similar = try await rec.similarItems(.with { $0.itemID = seed.itemID; $0.k = 5; $0.surface = "cart" })
+            #expect(!similar.recommendationID.isEmpty)
+            await expectRPCError(.invalidArgument, containing: ["surface"]) {
+                try await rec.recommend(.with { $0.userID = user; $0.k = 10; $0.surface = "Product Page" })
+            }
+
+            // A click on a ranked item, a cart and a purchase of an explored one, all from `list`.
+            let clicked = try #require(list.items.first { $0.reason != "explore" })
+            let explore = explored[0]
+            let summary = try await harness.ingest.ingest.withClient(Stylecast_V1_Ingest.Client.init) { ingest in
+                try await ingest.ingestInteractions(.with {
+                    $0.interactions = [("view", clicked.itemID), ("cart", explore.itemID), ("purchase", explore.itemID)].enumerated()
+                        .map { index, action in
+                            .with {
+                                $0.userID = user
+                                $0.itemID = action.1
+                                $0.kind = action.0
+                                $0.timestamp = 1_600_992_000
+                                $0.source = "test"
+                                $0.interactionID = "test:attributed:\(index)"
+                                $0.recommendationID = list.recommendationID
+                            }
+                        }
+                })
+            }
+            #expect(summary.accepted == 3, "\(summary)")
+            var counts = try await attributed(metricsPort: metricsPort)
+            let waitUntil = ContinuousClock.now + .seconds(10)
+            while counts["purchase/explore/product_page"] == nil, ContinuousClock.now < waitUntil {
+                try await Task.sleep(for: .milliseconds(100))
+                counts = try await attributed(metricsPort: metricsPort)
+            }
+            #expect(counts["click/\(clicked.reason)/product_page"] == 1, "\(counts)")
+            #expect(counts["cart/explore/product_page"] == 1, "\(counts)")
+            #expect(counts["purchase/explore/product_page"] == 1, "\(counts)")
+            let impressions = counts.filter { $0.key.hasPrefix("impression/") && $0.key.hasSuffix("/product_page") }.values.reduce(0, +)
+            #expect(impressions >= 20 && Int(impressions) % 10 == 0, "\(counts)")
+            #expect(counts.filter { $0.key.hasPrefix("impression/") && $0.key.hasSuffix("/cart") }.values.reduce(0, +) == 5)
+        }
+        await harness.stop([service])
+    }
+
+    /// `stylecast_rec_attributed_total` by `event/reason/surface`.
+    private func attributed(metricsPort: Int) async throws -> [String: Double] {
+        let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+        var counts: [String: Double] = [:]
+        for line in String(decoding: body, as: UTF8.self).split(separator: "\n") where line.hasPrefix("stylecast_rec_attributed_total{") {
+            var labels: [String: String] = [:]
+            let inside = line.drop(while: { $0 != "{" }).dropFirst().prefix(while: { $0 != "}" })
+            for pair in inside.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                labels[String(parts[0])] = parts.count == 2 ? String(parts[1].dropFirst().dropLast()) : ""
+            }
+            counts["\(labels["event"] ?? "")/\(labels["reason"] ?? "")/\(labels["surface"] ?? "")"] =
+                line.split(separator: " ").last.flatMap { Double($0) }
+        }
+        return counts
     }
 
     @Test("an anonymous session of three viewed items gets items bought with them, not only popular ones; bad contexts named")

@@ -63,9 +63,9 @@ package final class RecommendationNearCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The copied answer for `key`, cut to `k` items, if it was computed by model `version`
-    /// for at least `k` items and has not expired.
-    package func lookup(key: String, k: Int, version: UInt64) -> Stylecast_V1_RecommendResponse? {
+    /// The copied answer for `key`, cut to `k` items (whole with `whole`), if it was computed by
+    /// model `version` for at least `k` items and has not expired.
+    package func lookup(key: String, k: Int, version: UInt64, whole: Bool = false) -> Stylecast_V1_RecommendResponse? {
         let now = ContinuousClock.now
         return state.withLock { state in
             guard state.isLive, let entry = state.entries[key] else { return nil }
@@ -75,7 +75,7 @@ package final class RecommendationNearCache: Sendable {
             }
             guard entry.k >= k else { return nil }
             var response = entry.response
-            if response.items.count > k { response.items.removeSubrange(k...) }
+            if !whole, response.items.count > k { response.items.removeSubrange(k...) }
             return response
         }
     }

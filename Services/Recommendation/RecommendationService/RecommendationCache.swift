@@ -57,11 +57,14 @@ package struct RecommendationCache: Sendable {
     ///   - userID: The user.
     ///   - k: Items wanted.
     ///   - version: The current model's version.
+    ///   - whole: Return every item the entry holds (at least `k`), not only the first `k`.
     /// - Throws: A ``RedisError`` (Redis down: UNAVAILABLE for the caller).
-    package func lookup(userID: String, k: Int, version: UInt64) async throws(RedisError) -> Stylecast_V1_RecommendResponse? {
+    package func lookup(userID: String, k: Int, version: UInt64, whole: Bool = false) async throws(RedisError)
+        -> Stylecast_V1_RecommendResponse?
+    {
         guard isEnabled else { return nil }
         let key = StylecastKeys.Recommendation.cache(userID: userID)
-        if let near, let copy = near.lookup(key: key, k: k, version: version) {
+        if let near, let copy = near.lookup(key: key, k: k, version: version, whole: whole) {
             lookups?.near.increment()
             return copy
         }
@@ -90,7 +93,7 @@ package struct RecommendationCache: Sendable {
                         : nil
                 })
         }
-        return hit?.response
+        return whole ? hit?.whole : hit?.response
     }
 
     /// Decodes an entry that is a hit for `k` and `version`: the answer cut to `k` and the whole

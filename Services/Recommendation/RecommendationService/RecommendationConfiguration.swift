@@ -11,6 +11,10 @@ package struct RecommendationConfiguration: Sendable {
     package var nearCacheEntries: Int
     /// Largest `k` of one call (`STYLECAST_REC_MAX_K`, default 100, 1-1000).
     package var maxK: Int
+    /// How many items a cached `Recommend` list holds (`STYLECAST_REC_CACHE_DEPTH`, default 50,
+    /// 1-1000; a call for more caches its own k): a call with rules is answered from the cached
+    /// list when k of its items pass the rules.
+    package var cacheDepth: Int
     /// ALS latent dimension (`STYLECAST_REC_ALS_FACTORS`, default 64, 1-512).
     package var alsFactors: Int
     /// ALS alternating sweeps (`STYLECAST_REC_ALS_ITERATIONS`, default 15, 1-100).
@@ -25,6 +29,10 @@ package struct RecommendationConfiguration: Sendable {
     /// (`STYLECAST_REC_ITEM_STATE_POLL_MS`, default 200, 10-60000): an item marked out of stock
     /// or hidden leaves this replica's lists within about this long.
     package var itemStatePollInterval: Duration
+    /// Share of each `Recommend` list, in percent, given to new items the model has not seen
+    /// (reason `explore`; `STYLECAST_REC_EXPLORE_PERCENT`, default 0 = off, 0-50). At least one
+    /// slot when on and k >= 2.
+    package var explorePercent: Int
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
@@ -34,11 +42,13 @@ package struct RecommendationConfiguration: Sendable {
             cacheTimeToLive: .seconds(reader.integer("STYLECAST_REC_CACHE_TTL_S", default: 300, range: 0...(30 * 86_400))),
             nearCacheEntries: reader.integer("STYLECAST_REC_NEAR_CACHE_ENTRIES", default: 100_000, range: 0...10_000_000),
             maxK: reader.integer("STYLECAST_REC_MAX_K", default: 100, range: 1...1000),
+            cacheDepth: reader.integer("STYLECAST_REC_CACHE_DEPTH", default: 50, range: 1...1000),
             alsFactors: reader.integer("STYLECAST_REC_ALS_FACTORS", default: 64, range: 1...512),
             alsIterations: reader.integer("STYLECAST_REC_ALS_ITERATIONS", default: 15, range: 1...100),
             repurchaseWindowDays: reader.integer("STYLECAST_REC_REPURCHASE_DAYS", default: 28, range: 0...3650),
             modelPollInterval: reader.milliseconds("STYLECAST_REC_MODEL_POLL_MS", default: 2000, range: 100...600_000),
-            itemStatePollInterval: reader.milliseconds("STYLECAST_REC_ITEM_STATE_POLL_MS", default: 200, range: 10...60_000))
+            itemStatePollInterval: reader.milliseconds("STYLECAST_REC_ITEM_STATE_POLL_MS", default: 200, range: 10...60_000),
+            explorePercent: reader.integer("STYLECAST_REC_EXPLORE_PERCENT", default: 0, range: 0...50))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

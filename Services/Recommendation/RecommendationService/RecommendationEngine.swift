@@ -31,6 +31,11 @@ package final class RecommendationEngine: Sendable {
     /// stock or hidden, from the stored bodies of the model's items, of every item embedded
     /// since, and of every item whose state changed (``ItemStateFollower``).
     package let catalogue = ItemCatalogue()
+    /// Impressions, clicks, carts and purchases per reason and surface, `nil` without metrics.
+    package let attribution: AttributionCounters?
+    /// Items the catalogue knows and the model does not (embedded or changed since it was
+    /// trained): what exploration may show.
+    private let explorationPool = Mutex<(ids: [String], members: Set<String>)>(([], []))
 
     /// Creates the engine (no model until ``install(_:)``, ``refresh()`` or ``loadOrTrain()``).
     /// - Parameters:
@@ -58,6 +63,7 @@ package final class RecommendationEngine: Sendable {
             factors: configuration.alsFactors, iterations: configuration.alsIterations,
             repurchaseWindowDays: Double(configuration.repurchaseWindowDays))
         self.logger = logger
+        self.attribution = metrics.map(AttributionCounters.init)
     }
 
     /// The model in use, `nil` before the first is ready.
@@ -66,6 +72,11 @@ package final class RecommendationEngine: Sendable {
     /// Replaces the model in use.
     package func install(_ model: RecommenderModel) {
         current.withLock { $0 = model }
+        let known = catalogue.itemIDs
+        explorationPool.withLock { pool in
+            let ids = (pool.ids + known.filter { !pool.members.contains($0) }).filter { model.items[$0] == nil }
+            pool = (ids, Set(ids))
+        }
     }
 
     private func requireModel() throws(RecommendationError) -> RecommenderModel {
@@ -82,25 +93,48 @@ package final class RecommendationEngine: Sendable {
     }
 
     /// Recommend: the cached answer when it is a hit, else computed and (for a user the model or
-    /// the recent log knows, best-effort) cached.
-    /// With `rules` or a session `context` the list is computed on every call, neither read
-    /// from nor stored in the cache.
+    /// the recent log knows, best-effort) cached, ``RecommendationConfiguration/cacheDepth``
+    /// items deep.
+    /// With `rules` the cached list is used when k of its items pass them (the first k that do
+    /// are exactly the first k of the whole ranking with the rules); else, and with a session
+    /// `context`, the list is computed and not stored.
     /// - Parameters:
     ///   - userID: The customer; may be empty when `context` is not.
     ///   - rawK: List length, 1 to `STYLECAST_REC_MAX_K`.
     ///   - rules: What the list may contain (``ListRules``).
     ///   - context: Items viewed in this session, oldest first (at most ``maximumContextItems``).
+    ///   - surface: Where the list is shown (``Surface/validated(_:)``), for the
+    ///     `recommendation_id` and the attribution counters.
     /// - Throws: ``InvalidInput`` for a bad `k`, context or user id (``KeyIdentifier``),
     ///   ``RecommendationError`` (`unknownContext` when no context item is known), ``RedisError``.
-    package func recommend(userID: String, k rawK: UInt32, rules: ListRules = ListRules(), context: [String] = [])
-        async throws -> Stylecast_V1_RecommendResponse
-    {
+    package func recommend(
+        userID: String, k rawK: UInt32, rules: ListRules = ListRules(), context: [String] = [],
+        surface: String = Surface.unspecified
+    ) async throws -> Stylecast_V1_RecommendResponse {
         try KeyIdentifier.check(userID, field: "user_id", allowEmpty: !context.isEmpty)
         let k = try validate(k: rawK)
         let started = ContinuousClock.now
         let model = try requireModel()
         try Self.check(context: context, known: { model.items[$0] != nil || self.content.contains($0) })
         let withdrawn = catalogue.withdrawn
+        if !rules.isEmpty, context.isEmpty, !userID.isEmpty,
+            let cached = try await cache.lookup(userID: userID, k: k, version: model.version, whole: true)
+        {
+            // The cached list is the whole ranking's head: the first k items of it the rules
+            // allow are the answer whenever there are k.
+            let facts = rules.readsFacts || rules.diversity != nil ? catalogue.snapshot.facts : [:]
+            let allowed = rules.withdrawing(withdrawn)
+            let kept = allowed.diverse(
+                cached.items.lazy.filter { allowed.admits($0.itemID, facts: facts[$0.itemID]) }, count: k, itemID: \.itemID
+            ) { facts[$0] }
+            if kept.count == k {
+                var hit = cached
+                hit.items = kept
+                hit.fromCache = true
+                hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
+                return served(explored(hit, k: k, model: model, rules: allowed, facts: { facts[$0] }), surface: surface)
+            }
+        }
         guard rules.isEmpty, context.isEmpty else {
             // A list with rules or a session context is computed every time: the cache keeps the
             // plain list of a user only.
@@ -112,7 +146,7 @@ package final class RecommendationEngine: Sendable {
             }
             var response = Self.response(items)
             response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
-            return response
+            return served(explored(response, k: k, model: model, rules: rules, facts: { facts[$0] }, shown: context), surface: surface)
         }
         // A cached list that holds an item withdrawn since is not used: recomputed and stored again.
         if var hit = try await cache.lookup(userID: userID, k: k, version: model.version),
@@ -120,13 +154,14 @@ package final class RecommendationEngine: Sendable {
         {
             hit.fromCache = true
             hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
-            return hit
+            return served(explored(hit, k: k, model: model, rules: ListRules().withdrawing(withdrawn)), surface: surface)
         }
         let (events, recentCount) = try await recent.read(userID: userID)
         let computing = ContinuousClock.now
         let plain = ListRules().withdrawing(withdrawn)
+        let depth = max(k, configuration.cacheDepth)
         // A full ranking takes milliseconds: off the event loop that read the request.
-        let items = await runOffEventLoop { model.recommend(userID: userID, recent: events, count: k, rules: plain) }
+        let items = await runOffEventLoop { model.recommend(userID: userID, recent: events, count: depth, rules: plain) }
         var response = Self.response(items)
         response.timings = .with { $0.inferenceMs = (ContinuousClock.now - computing).milliseconds }
         // Only users the model or the log knows are cached: an unknown id (whatever a caller
@@ -134,13 +169,73 @@ package final class RecommendationEngine: Sendable {
         // not fail it.
         if model.users[userID] != nil || !events.isEmpty {
             do {
-                try await cache.fill(response, userID: userID, k: k, version: model.version, recentCount: recentCount)
+                try await cache.fill(response, userID: userID, k: depth, version: model.version, recentCount: recentCount)
             } catch {
                 logger.warning("Recommend cache fill failed; answered without it", metadata: ["error": "\(error)"])
             }
         }
+        if response.items.count > k { response.items.removeSubrange(k...) }
         response.timings.totalMs = (ContinuousClock.now - started).milliseconds
+        return served(explored(response, k: k, model: model, rules: plain), surface: surface)
+    }
+
+    /// A served list: its `recommendation_id`, and one impression per item counted.
+    private func served(_ response: Stylecast_V1_RecommendResponse, surface: String) -> Stylecast_V1_RecommendResponse {
+        var response = response
+        let items = response.items.map { (itemID: $0.itemID, reason: RecommendationReason(rawValue: $0.reason) ?? .popular) }
+        response.recommendationID = RecommendationID(surface: surface, items: items).text
+        attribution?.countImpressions(of: items.map(\.reason), surface: surface)
         return response
+    }
+
+    /// `response` with ``RecommendationConfiguration/explorePercent`` of its slots (at least one
+    /// when exploring, none in a list of one) given to items of the ``explorationPool`` the
+    /// rules allow, at random positions, with reason `explore`; unchanged when exploration is off
+    /// or nothing qualifies.
+    private func explored(
+        _ response: Stylecast_V1_RecommendResponse, k: Int, model: RecommenderModel, rules: ListRules,
+        facts: (String) -> ItemFacts? = { _ in nil }, shown: [String] = []
+    ) -> Stylecast_V1_RecommendResponse {
+        let slots = configuration.explorePercent == 0 || k < 2 ? 0 : max(1, k * configuration.explorePercent / 100)
+        guard slots > 0 else { return response }
+        let pool = explorationPool.withLock { $0.ids }
+        guard !pool.isEmpty else { return response }
+        var taken = Set(response.items.map(\.itemID)).union(shown)
+        var picks: [String] = []
+        for _ in 0..<(8 * slots) where picks.count < slots {
+            let candidate = pool[Int.random(in: 0..<pool.count)]
+            guard model.items[candidate] == nil, !taken.contains(candidate), rules.admits(candidate, facts: facts(candidate)) else {
+                continue
+            }
+            picks.append(candidate)
+            taken.insert(candidate)
+        }
+        guard !picks.isEmpty else { return response }
+        var explored = response
+        explored.items = Array(response.items.prefix(k - picks.count))
+        for pick in picks {
+            explored.items.insert(
+                .with {
+                    $0.itemID = pick
+                    $0.reason = RecommendationReason.explore.rawValue
+                },
+                at: Int.random(in: 0...explored.items.count))
+        }
+        return explored
+    }
+
+    /// Counts an interaction made from a recommended list (`recommendation_id` set) under the
+    /// reason the list gave its item; one that names no list this service wrote, or an item the
+    /// list did not hold, counts nothing.
+    /// - Parameters:
+    ///   - kind: The interaction kind (`view` counts as a click).
+    ///   - itemID: The item acted on.
+    ///   - recommendationID: The list's id.
+    package func attribute(kind: String, itemID: String, recommendationID: String) {
+        guard let attribution, let event = AttributionCounters.Event(interactionKind: kind),
+            let list = RecommendationID(decoding: recommendationID), let reason = list.reason(of: itemID)
+        else { return }
+        attribution.count(event, reason: reason, surface: list.surface)
     }
 
     /// Most items a session context may name.
@@ -161,9 +256,9 @@ package final class RecommendationEngine: Sendable {
 
     /// SimilarItems: co-occurrence neighbours, or content kNN when the item has none.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` when neither knows the item.
-    package func similarItems(itemID: String, k rawK: UInt32, rules requested: ListRules = ListRules()) throws
-        -> Stylecast_V1_RecommendResponse
-    {
+    package func similarItems(
+        itemID: String, k rawK: UInt32, rules requested: ListRules = ListRules(), surface: String = Surface.unspecified
+    ) throws -> Stylecast_V1_RecommendResponse {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
@@ -174,7 +269,7 @@ package final class RecommendationEngine: Sendable {
         guard !rules.isEmpty else {
             var items = index.map { model.coOccurring(with: $0, count: k) } ?? []
             if items.isEmpty { items = content.similarItems(to: itemID, count: k) }
-            return Self.response(items)
+            return served(Self.response(items), surface: surface)
         }
         // With rules: the co-occurrence neighbours they allow, then the content neighbours they
         // allow, so that k come back whenever k eligible items exist; the diversity limit walks both.
@@ -188,21 +283,22 @@ package final class RecommendationEngine: Sendable {
                 !taken.contains($0.itemID) && admits($0.itemID)
             }
         }
-        return Self.response(rules.diverse(candidates, count: k, itemID: \.itemID) { facts[$0] })
+        return served(Self.response(rules.diverse(candidates, count: k, itemID: \.itemID) { facts[$0] }), surface: surface)
     }
 
     /// CompleteTheLook: complementary categories bought together, topped up with popular ones.
     /// - Throws: ``RecommendationError/unknownItem(_:)`` for an item the model does not know.
-    package func completeTheLook(itemID: String, k rawK: UInt32, rules requested: ListRules = ListRules()) throws
-        -> Stylecast_V1_RecommendResponse
-    {
+    package func completeTheLook(
+        itemID: String, k rawK: UInt32, rules requested: ListRules = ListRules(), surface: String = Surface.unspecified
+    ) throws -> Stylecast_V1_RecommendResponse {
         try KeyIdentifier.check(itemID, field: "item_id")
         let k = try validate(k: rawK)
         let model = try requireModel()
         guard let index = model.items[itemID] else { throw RecommendationError.unknownItem(itemID) }
         let (facts, withdrawn) = catalogue.snapshot
         let rules = requested.withdrawing(withdrawn)
-        return Self.response(model.completeTheLook(for: index, count: k, rules: rules, facts: { facts[$0] }))
+        return served(
+            Self.response(model.completeTheLook(for: index, count: k, rules: rules, facts: { facts[$0] })), surface: surface)
     }
 
     /// How long the Refresh lock holds if its owner dies while training.
@@ -334,7 +430,12 @@ package final class RecommendationEngine: Sendable {
     /// Reads the stored bodies of `itemIDs` into the catalogue.
     private func loadFacts(of itemIDs: [String]) async throws(RedisError) {
         let stamp = catalogue.stamp()
-        catalogue.merge(try await store.items(itemIDs), readAt: stamp)
+        let items = try await store.items(itemIDs)
+        catalogue.merge(items, readAt: stamp)
+        guard let model else { return }
+        explorationPool.withLock { pool in
+            for id in items.keys where model.items[id] == nil && pool.members.insert(id).inserted { pool.ids.append(id) }
+        }
     }
 
     static func response(_ items: [RankedItem]) -> Stylecast_V1_RecommendResponse {

@@ -9,7 +9,8 @@ import StylecastServiceKit
 /// the `recommendation` consumer group.
 ///
 /// An interaction is recorded in the user's recent events and deletes the user's cached answer
-/// (``RecentInteractions``), so new behaviour reaches Recommend before the next refresh. An
+/// (``RecentInteractions``), so new behaviour reaches Recommend before the next refresh; one
+/// with a `recommendation_id` is also counted by the attribution counters. An
 /// embedded item is added to the content index of this replica. Each entry is acknowledged after
 /// it is handled (at least once); handling twice changes nothing (the recent events are keyed
 /// by interaction id). An entry without `user_id`/`item_id` fails every delivery and is
@@ -67,8 +68,13 @@ package struct RecommendationWorker: Service {
     /// Records one interaction of `partition`; throws for an entry without user or item.
     func handleInteraction(_ entry: WorkQueue.Entry, partition: Int = 0) async throws {
         let position = StreamPosition.make(entryID: entry.id, partition: partition)
-        guard let interaction = LoggedInteraction(entryID: position, entry: InteractionEntry(fields: { entry[$0] })) else {
+        let fields = InteractionEntry(fields: { entry[$0] })
+        guard let interaction = LoggedInteraction(entryID: position, entry: fields) else {
             throw InvalidInput(field: "user_id/item_id", rule: "entry \(entry.id) has no user_id or item_id")
+        }
+        // Attribution counts every interaction once read, the ones a model was trained on too.
+        if !fields[.recommendationID].isEmpty {
+            engine.attribute(kind: interaction.kind, itemID: interaction.itemID, recommendationID: fields[.recommendationID])
         }
         // Entries the model was trained on are already in its histories.
         if let model = engine.model, !StreamPosition.isAfter(position, watermark: model.watermark) { return }

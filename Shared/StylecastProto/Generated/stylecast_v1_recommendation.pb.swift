@@ -59,7 +59,8 @@ public nonisolated struct Stylecast_V1_RecommendRequest: Sendable {
 }
 
 /// Rules on one list, applied before the top-k cut: k items come back whenever k eligible items
-/// exist. A list with rules is computed on every call, never served from or stored in the cache.
+/// exist. Recommend answers from the user's cached list when k of its items pass the rules, else
+/// computes the list with them (not stored).
 public nonisolated struct Stylecast_V1_ListRules: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

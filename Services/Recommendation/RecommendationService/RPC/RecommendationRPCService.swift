@@ -18,17 +18,24 @@ package struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServi
 
     package func recommend(request: Stylecast_V1_RecommendRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
         try await engine.recommend(
-            userID: request.userID, k: request.k, rules: ListRules(request.rules), context: request.contextItemIds)
+            userID: request.userID, k: request.k, rules: ListRules(request.rules), context: request.contextItemIds,
+            surface: Surface.validated(request.surface))
     }
 
     package func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
         let rules = try ListRules(request.rules)
-        return try await runOffEventLoop { try engine.similarItems(itemID: request.itemID, k: request.k, rules: rules) }
+        let surface = try Surface.validated(request.surface)
+        return try await runOffEventLoop {
+            try engine.similarItems(itemID: request.itemID, k: request.k, rules: rules, surface: surface)
+        }
     }
 
     package func completeTheLook(request: Stylecast_V1_CompleteTheLookRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
         let rules = try ListRules(request.rules)
-        return try await runOffEventLoop { try engine.completeTheLook(itemID: request.itemID, k: request.k, rules: rules) }
+        let surface = try Surface.validated(request.surface)
+        return try await runOffEventLoop {
+            try engine.completeTheLook(itemID: request.itemID, k: request.k, rules: rules, surface: surface)
+        }
     }
 
     package func refresh(request: Stylecast_V1_RefreshRequest, context: ServerContext) async throws -> Stylecast_V1_RefreshResponse {
