@@ -1,15 +1,20 @@
 import StylecastRecommender
 
-/// Metrics of one ranking over a stage's evaluated users: HR@10 and NDCG@10 for sequences,
-/// MAP@12 (the H&M competition's) for days.
+/// Metrics of one ranking over a stage's evaluated users (or a sample of them): HR@10 and
+/// NDCG@10 for sequences, MAP@12 (the H&M competition's) for days.
 struct Metrics {
     var values: [String: Double]
 
     /// The metric tuning maximises: NDCG@10 or MAP@12.
     var primary: Double { values["ndcg@10"] ?? values["map@12"] ?? 0 }
 
-    init(stage: Stage, rankings: [Int: [Int]]) {
-        let users = stage.evaluatedUsers
+    /// The metrics of `rankings` averaged over `users`.
+    /// - Parameters:
+    ///   - stage: The split stage, which holds the targets.
+    ///   - rankings: Each user's ranked items; a user without one counts as a miss.
+    ///   - users: The users averaged over, each with a target (default: every evaluated user).
+    init(stage: Stage, rankings: [Int: [Int]], users: [Int]? = nil) {
+        let users = users ?? stage.evaluatedUsers
         if stage.kind == .sequence {
             var hits = 0.0
             var gain = 0.0
@@ -27,9 +32,10 @@ struct Metrics {
         }
     }
 
-    /// The metrics of the list `ranked` makes for each evaluated user.
-    init(stage: Stage, ranked: (Int) throws -> [Int]) rethrows {
-        self.init(stage: stage, rankings: Dictionary(uniqueKeysWithValues: try stage.evaluatedUsers.map { ($0, try ranked($0)) }))
+    /// The metrics of the list `ranked` makes for each of `users` (default: every evaluated user).
+    init(stage: Stage, users: [Int]? = nil, ranked: (Int) throws -> [Int]) rethrows {
+        let users = users ?? stage.evaluatedUsers
+        self.init(stage: stage, rankings: Dictionary(uniqueKeysWithValues: try users.map { ($0, try ranked($0)) }), users: users)
     }
 }
 

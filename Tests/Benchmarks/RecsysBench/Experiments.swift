@@ -75,12 +75,35 @@ struct Experiments {
         }
     }
 
-    /// The hybrid: weights chosen on (a sample of) the valid stage's users, then the library's
-    /// `HybridRanker.recommend` on every test user.
-    func hybrid(als: ALSConfiguration, coOccurrence: CoOccurrenceConfiguration, repurchaseWindow: Double?) throws -> Outcome {
+    /// The hybrid's components trained on both stages with the configurations chosen for them alone.
+    func hybridComponents(
+        als: ALSConfiguration, coOccurrence: CoOccurrenceConfiguration, repurchaseWindow: Double?
+    ) throws -> (valid: HybridComponents, test: HybridComponents) {
+        (
+            try parts(valid, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow),
+            try parts(test, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
+        )
+    }
+
+    /// The validation users the hybrid's weights are chosen on: a systematic sample of about
+    /// 8,000 (all of them below 16,000).
+    var hybridValidationUsers: [Int] {
+        let users = valid.evaluatedUsers
+        let step = max(1, users.count / 8000)
+        return users.enumerated().filter { $0.offset % step == 0 }.map(\.element)
+    }
+
+    /// The hybrid: weights chosen on ``hybridValidationUsers`` (the validation figures are
+    /// theirs), then the library's `HybridRanker.recommend` on every test user.
+    /// - Parameters:
+    ///   - components: From ``hybridComponents(als:coOccurrence:repurchaseWindow:)``.
+    ///   - repurchaseWindow: The repurchase window of `components` (H&M), for the report.
+    func hybrid(
+        components: (valid: HybridComponents, test: HybridComponents), repurchaseWindow: Double?
+    ) throws -> Outcome {
         let weightSets = Grids.hybridWeights(kind)
-        let sample = Array(valid.evaluatedUsers.enumerated().filter { $0.offset % max(1, valid.evaluatedUsers.count / 8000) == 0 }.map(\.element))
-        let validParts = try parts(valid, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
+        let sample = hybridValidationUsers
+        let validParts = components.valid
         var perWeights = [[Int: [Int]]](repeating: [:], count: weightSets.count)
         var componentScores = [[Float]](repeating: [], count: validParts.others.count + 1)
         var block = [Float]()
@@ -105,15 +128,11 @@ struct Experiments {
             }
             first = users.upperBound
         }
-        let scored = perWeights.map { Metrics(stage: valid, rankings: $0) }
+        let scored = perWeights.map { Metrics(stage: valid, rankings: $0, users: sample) }
         let bestIndex = scored.indices.max { scored[$0].primary < scored[$1].primary || (scored[$0].primary == scored[$1].primary && $0 > $1) }!
         let weights = weightSets[bestIndex]
 
-        let testParts = try parts(test, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
-        let models: [any ItemScorer] = [testParts.als] + testParts.others
-        let ranker = try HybridRanker(
-            components: zip(zip(Self.hybridNames, models), weights).map { .init(name: $0.0, model: $0.1, weight: $1) },
-            repurchase: testParts.repurchase)
+        let ranker = try components.test.ranker(weights: weights)
         var parameters: [String: Any] = ["validation_users": sample.count]
         for (name, weight) in zip(Self.hybridNames, weights) { parameters["w_" + name] = weight }
         if let repurchaseWindow { parameters["repurchase_window_days"] = repurchaseWindow }
@@ -121,6 +140,33 @@ struct Experiments {
             model: "ours hybrid", parameters: parameters, excludeSeen: repurchaseWindow == nil, valid: scored[bestIndex],
             test: Metrics(stage: test) { ranker.recommend(test.query(user: $0), count: test.cutoff).map(\.item) },
             weights: weights)
+    }
+
+    /// The anonymous session (``AnonymousSession``): each user's id hidden and the last items of
+    /// their training sequence given as views, ranked by the library's `HybridRanker` with the
+    /// logged-in hybrid's components and weights, which is what the service computes for such a
+    /// request. Nothing is tuned on it; the validation figures are on ``hybridValidationUsers``,
+    /// as the hybrid's.
+    /// - Parameters:
+    ///   - weights: The hybrid's weights, chosen on validation.
+    ///   - components: The hybrid's components on both stages.
+    func session(weights: [Float], components: (valid: HybridComponents, test: HybridComponents)) throws -> Outcome {
+        func run(_ stage: Stage, _ components: HybridComponents, users: [Int]? = nil) throws -> Metrics {
+            let ranker = try components.ranker(weights: weights)
+            return Metrics(stage: stage, users: users) {
+                ranker.recommend(stage.sessionQuery(user: $0), count: stage.cutoff).map(\.item)
+            }
+        }
+        let sample = hybridValidationUsers
+        var parameters: [String: Any] = [
+            "context_items": AnonymousSession.contextLength, "view_weight": AnonymousSession.viewWeight,
+            "validation_users": sample.count,
+        ]
+        for (name, weight) in zip(Self.hybridNames, weights) { parameters["w_" + name] = weight }
+        return Outcome(
+            model: "ours session (anonymous, last \(AnonymousSession.contextLength) items as context)",
+            parameters: parameters, excludeSeen: false, valid: try run(valid, components.valid, users: sample),
+            test: try run(test, components.test), weights: weights)
     }
 
     /// The hybrid with the trend boost (``AttributeTrendSignals`` over the stage's own training
@@ -141,11 +187,7 @@ struct Experiments {
         } fit: { stage, strength in
             let parts = try parts(stage, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
             let signals = rule.itemSignals(itemAttributes: stage.itemAttributes, interactions: stage.train, now: stage.now)
-            let ranker = try HybridRanker(
-                components: zip(zip(Self.hybridNames, [parts.als] + parts.others), weights).map {
-                    .init(name: $0.0, model: $0.1, weight: $1)
-                },
-                repurchase: parts.repurchase, boost: ItemBoost(signals: signals, strength: strength))
+            let ranker = try parts.ranker(weights: weights, boost: ItemBoost(signals: signals, strength: strength))
             return { _ in Metrics(stage: stage) { ranker.recommend(stage.query(user: $0), count: stage.cutoff).map(\.item) } }
         }.0
     }
@@ -186,17 +228,17 @@ struct Experiments {
 
     private func parts(
         _ stage: Stage, als: ALSConfiguration, coOccurrence: CoOccurrenceConfiguration, repurchaseWindow: Double?
-    ) throws -> (als: ALSModel, others: [any ItemScorer], repurchase: RepurchaseModel?) {
+    ) throws -> HybridComponents {
         let model = try ALSModel.train(try matrix(stage), configuration: als)
         let co = try train(stage, coOccurrence)
         if let repurchaseWindow {
             let popularity = try PopularityModel(
                 interactions: stage.train, itemCount: stage.items, now: stage.now, window: 28, decay: TimeDecay(halfLife: 7))
             let repurchase = try RepurchaseModel(itemCount: stage.items, window: repurchaseWindow)
-            return (model, [co, popularity, repurchase], repurchase)
+            return HybridComponents(als: model, others: [co, popularity, repurchase], repurchase: repurchase)
         }
         let popularity = try PopularityModel(interactions: stage.train, itemCount: stage.items, now: .infinity)
-        return (model, [co, popularity], nil)
+        return HybridComponents(als: model, others: [co, popularity], repurchase: nil)
     }
 
     private func matrix(_ stage: Stage) throws -> InteractionMatrix {
@@ -206,5 +248,25 @@ struct Experiments {
     private func train(_ stage: Stage, _ configuration: CoOccurrenceConfiguration) throws -> CoOccurrenceModel {
         try CoOccurrenceModel.train(
             stage.train, itemCount: stage.items, now: kind == .days ? stage.now : 0, configuration: configuration)
+    }
+}
+
+/// The hybrid's components trained on one stage, in ``Experiments/hybridNames`` order.
+struct HybridComponents {
+    let als: ALSModel
+    /// Co-occurrence, popularity and, for H&M, repurchase.
+    let others: [any ItemScorer]
+    /// The repurchase rule that keeps likely re-buys eligible (H&M); `nil` excludes every seen item.
+    let repurchase: RepurchaseModel?
+
+    /// The library's ranker over these components.
+    /// - Parameters:
+    ///   - weights: One weight per component, in ``Experiments/hybridNames`` order.
+    ///   - boost: The trend boost (default off).
+    func ranker(weights: [Float], boost: ItemBoost = .off) throws -> HybridRanker {
+        let models: [any ItemScorer] = [als] + others
+        return try HybridRanker(
+            components: zip(zip(Experiments.hybridNames, models), weights).map { .init(name: $0.0, model: $0.1, weight: $1) },
+            repurchase: repurchase, boost: boost)
     }
 }

@@ -23,6 +23,8 @@ struct Stage {
     let histories: [[HistoryEvent]]
     /// Each item's attribute values (`items.tsv`, H&M only; empty lists elsewhere).
     let itemAttributes: [[String]]
+    /// The latest time of any training event: the latest time a model trained on the stage knows.
+    let latestTrainingTime: Double
 
     /// Users with a target, ascending.
     var evaluatedUsers: [Int] { targets.keys.sorted() }
@@ -35,6 +37,7 @@ struct Stage {
         now = (meta["now"] as! NSNumber).doubleValue
         kind = Kind(rawValue: meta["kind"] as! String)!
         train = try Self.read(directory + "/train.tsv")
+        latestTrainingTime = train.map(\.time).max() ?? 0
         var targets: [Int: Set<Int>] = [:]
         for event in try Self.read(directory + "/target.tsv") { targets[event.user, default: []].insert(event.item) }
         self.targets = targets

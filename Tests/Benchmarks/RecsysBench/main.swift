@@ -1,6 +1,8 @@
 // recsys-bench: the Swift side of scripts/bench/recsys.sh. Reads the shared splits written by
 // scripts/bench/recsys_anchors.py and prints one JSON object per line: the ALS training time
-// (1 BLAS thread) and each model's tuned validation and test metrics.
+// (1 BLAS thread) and each model's tuned validation and test metrics; on the Amazon sequences
+// also the anonymous session (Session.swift: the hybrid with the user id hidden and the last 3
+// training items as context).
 //
 //   recsys-bench --splits DIR [--datasets amazon,hm1w,hm4w] [--repeats 3]
 //
@@ -72,9 +74,13 @@ for dataset in datasets {
     emit(alsOutcome, dataset: dataset)
     let (coOutcome, coConfiguration) = try experiments.coOccurrence()
     emit(coOutcome, dataset: dataset)
-    let hybrid = try experiments.hybrid(
+    let components = try experiments.hybridComponents(
         als: alsConfiguration, coOccurrence: coConfiguration, repurchaseWindow: repurchaseWindow)
+    let hybrid = try experiments.hybrid(components: components, repurchaseWindow: repurchaseWindow)
     emit(hybrid, dataset: dataset)
+    if experiments.kind == .sequence {
+        emit(try experiments.session(weights: hybrid.weights, components: components), dataset: dataset)
+    }
     if experiments.kind == .days {
         emit(
             try experiments.trendBoost(
