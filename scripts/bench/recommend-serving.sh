@@ -20,6 +20,12 @@
 #     in flight on one connection, so every call misses and runs the whole miss path (cache
 #     GET, the user's recent events, the hybrid ranking over all items, the fill script);
 #     latency measured at the client.
+#   - request rules (issue 23), on the H&M sample because the Amazon sequences carry no
+#     categories: articles and transactions ingested into a Redis of their own, one Refresh,
+#     then for the customer with the most purchases the plain cache hit and a hit with rules
+#     (only the category of the customer's first recommended item, and the first five items of
+#     the plain list excluded, as a cart), both as above; one more call tells whether the rule
+#     answer came from the cached list (`stylecast recommend ... --json`, `from_cache`);
 #   - with --cluster, the same set-up again on a Redis Cluster of 3 primaries and 3 replicas
 #     (redis-server --cluster-enabled yes, loopback, no persistence, joined by
 #     `redis-cli --cluster create --cluster-replicas 1`) with the services given every node as
@@ -42,7 +48,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 sequences="$data/amazon/clothing_5core_sequences.txt.gz"
-[ -f "$sequences" ] || { echo "recommend-serving.sh: no $sequences (pass --data DIR)" >&2; exit 1; }
+hm_articles="$data/hm/articles_train.csv.gz"
+hm_transactions="$data/hm/transactions_train.csv.gz"
+for file in "$sequences" "$hm_articles" "$hm_transactions"; do
+  [ -f "$file" ] || { echo "recommend-serving.sh: no $file (pass --data DIR)" >&2; exit 1; }
+done
 command -v h2load >/dev/null || { echo "recommend-serving.sh: needs h2load (apt-get install nghttp2-client)" >&2; exit 1; }
 
 echo "recommend-serving: release build ..." >&2
@@ -120,6 +130,25 @@ if len(sys.argv) > 1:
 sys.stdout.buffer.write(b"\x00" + struct.pack(">I", len(message)) + message)
 PY
 }
+rules_body() { # user k category cart-ids-comma-separated -> gRPC-framed RecommendRequest with rules
+  python3 - "$@" <<'PY'
+import struct, sys
+def varint(n):
+    out = b""
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+def field(number, payload):  # a length-delimited field
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+user, k, category, cart = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split(",")
+include = field(1, field(1, b"category") + field(2, category.encode()))
+rules = include + b"".join(field(5, item.encode()) for item in cart)
+message = field(1, user.encode()) + varint(2 << 3) + varint(k) + field(3, rules)
+sys.stdout.buffer.write(b"\x00" + struct.pack(">I", len(message)) + message)
+PY
+}
 grpc_load() { # port path body-file log-file requests connections streams
   h2load -n "$5" -c "$6" -m "$7" -d "$3" --log-file "$4" \
     -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$1/$2"
@@ -176,6 +205,48 @@ misses=$((requests / 10))
 "$bin/rec-load" --target "127.0.0.1:$hit_port" --user-prefix amazon-seq: --first 2 --count "$misses" \
   --concurrency 16 --k 10 >"$work/miss.json"
 
+# Request rules on the H&M sample, on the cores alone: the Amazon pass's processes go first.
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+pids=()
+out="$work/rules"
+mkdir -p "$out"
+start_single_redis
+ingest_port=$(free_port)
+rules_port=$(free_port)
+start_service "$bin/ingest" "$ingest_port"
+start_service "$bin/recommendation" "$rules_port"
+rules_pid=${pids[-1]}
+echo "recommend-serving: ingesting the H&M articles and transactions ..." >&2
+for file in "$hm_articles" "$hm_transactions"; do
+  "$bin/stylecast" ingest --source hm "$file" --target "127.0.0.1:$ingest_port" >&2
+done
+"$bin/stylecast" status --redis-url "$redis_url" --wait-drained --timeout 900 >/dev/null
+"$bin/stylecast" recommend --refresh --json --target "127.0.0.1:$rules_port" >"$out/refresh.json"
+hm_user=$(python3 - "$hm_transactions" <<'PY'
+import collections, csv, gzip, sys
+rows = csv.DictReader(gzip.open(sys.argv[1], "rt"))
+print("hm:" + collections.Counter(row["customer_id"] for row in rows).most_common(1)[0][0])
+PY
+)
+"$bin/stylecast" recommend "$hm_user" --k 10 --json --target "127.0.0.1:$rules_port" --ingest "127.0.0.1:$ingest_port" \
+  >"$out/plain.json"
+cart=$(python3 -c 'import json, sys; print(",".join(i["item_id"] for i in json.load(open(sys.argv[1]))["items"][:5]))' "$out/plain.json")
+first_item=${cart%%,*}
+category=$("$bin/stylecast" item "$first_item" --json --target "127.0.0.1:$ingest_port" |
+  python3 -c 'import json, sys; print(json.loads(sys.stdin.readline()).get("category", ""))')
+body "$hm_user" 10 >"$work/hm-plain.bin"
+rules_body "$hm_user" 10 "$category" "$cart" >"$work/hm-rules.bin"
+for file in "$work/hm-plain.bin" "$work/hm-rules.bin"; do
+  grpc_load "$rules_port" "$recommend" "$file" "$out/warm.log" 100 1 1 >/dev/null
+done
+echo "recommend-serving: H&M cache hits without rules ..." >&2
+measured_load plain-hit "$rules_port" "$rules_pid" "$recommend" "$work/hm-plain.bin"
+echo "recommend-serving: H&M cache hits with a category filter ($category) and 5 excluded items ..." >&2
+measured_load rules-hit "$rules_port" "$rules_pid" "$recommend" "$work/hm-rules.bin"
+"$bin/stylecast" recommend "$hm_user" --k 10 --category "$category" --exclude "$cart" --json \
+  --target "127.0.0.1:$rules_port" --ingest "127.0.0.1:$ingest_port" >"$out/rules.json"
+echo "$category" >"$out/category"
+
 if [ "$cluster" = 1 ]; then
   echo "recommend-serving: the same on a Redis Cluster (3 primaries, 3 replicas) ..." >&2
   # The single server's processes go first, so that both passes have the cores to themselves.
@@ -213,6 +284,18 @@ print(f"| Recommend, cache miss (distinct users), 16 in flight (rec-load) | {mis
       f"{miss['p99_ms']:.2f} ms | - | p99 <= 30 ms |")
 if miss["errors"]:
     print(f"first error: {miss['first_error']}", file=sys.stderr)
+refresh = json.load(open(f"{work}/rules/refresh.json"))
+answer = json.load(open(f"{work}/rules/rules.json"))
+category = open(f"{work}/rules/category").read().strip()
+print()
+print(f"| Call on the H&M sample (k = 10, {refresh['items']:,} items), same run | calls | req/s | p50 | p99 | service CPU per call | target |")
+print("|---|---|---|---|---|---|---|")
+rate, p50, p99, ok, n, cpu = figures("plain-hit", "rules")
+print(f"| Recommend, cache hit from the near cache, no rules, 16 streams | {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {cpu:.0f} us | - |")
+rate, p50, p99, ok, n, cpu = figures("rules-hit", "rules")
+served = "from the cached list" if answer["from_cache"] else "computed (fewer than k of the cached items pass)"
+print(f"| Recommend with rules: category `{category}` and 5 excluded items ({len(answer['items'])} items, {served}), 16 streams "
+      f"| {ok} of {n} | {rate:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {cpu:.0f} us | >= 10,000 req/s, p99 <= 5 ms |")
 if sys.argv[2] == "1":
     print()
     print("| Same run, 16 streams | one Redis: req/s | cluster: req/s | cluster / one | one Redis: p99 | cluster: p99 | target |")

@@ -16,6 +16,7 @@ struct RecommendCommand: AsyncParsableCommand {
 
             Examples:
               stylecast recommend 0b0fd5b4... --k 5
+              stylecast recommend 0b0fd5b4... --category dress --exclude hm:0706016001,hm:0372860001
               stylecast recommend --similar 0706016001
               stylecast recommend --look 0706016001 --json
               stylecast recommend --refresh
@@ -42,6 +43,15 @@ struct RecommendCommand: AsyncParsableCommand {
     @Option(help: "Items to return.")
     var k: UInt32 = 10
 
+    @Option(help: "Only items of these categories (comma-separated; request rules, docs/recommendation.md).")
+    var category: String?
+
+    @Option(help: "Never these items, e.g. the cart (comma-separated item ids).")
+    var exclude: String?
+
+    @Option(help: "Where the list is shown, e.g. product_page (the attribution counters' surface).")
+    var surface = ""
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -67,11 +77,20 @@ struct RecommendCommand: AsyncParsableCommand {
             }
             return
         }
-        let response = try await withStylecastConnection(to: target) { client in
+        var rules = Stylecast_V1_ListRules()
+        if let category {
+            rules.include = [.with { $0.attribute = "category"; $0.values = category.split(separator: ",").map(String.init) }]
+        }
+        if let exclude { rules.excludeItemIds = exclude.split(separator: ",").map(String.init) }
+        let response = try await withStylecastConnection(to: target) { [rules, surface, k] client in
             let service = Stylecast_V1_Recommendation.Client(wrapping: client)
-            if let similar { return try await service.similarItems(.with { $0.itemID = similar; $0.k = k }) }
-            if let look { return try await service.completeTheLook(.with { $0.itemID = look; $0.k = k }) }
-            return try await service.recommend(.with { $0.userID = user ?? ""; $0.k = k })
+            if let similar {
+                return try await service.similarItems(.with { $0.itemID = similar; $0.k = k; $0.rules = rules; $0.surface = surface })
+            }
+            if let look {
+                return try await service.completeTheLook(.with { $0.itemID = look; $0.k = k; $0.rules = rules; $0.surface = surface })
+            }
+            return try await service.recommend(.with { $0.userID = user ?? ""; $0.k = k; $0.rules = rules; $0.surface = surface })
         }
         let items = await knownItems(response.items.map(\.itemID), ingest: ingest)
         if json {
@@ -80,6 +99,7 @@ struct RecommendCommand: AsyncParsableCommand {
                     ["item_id": $0.itemID, "score": $0.score, "reason": $0.reason, "title": items[$0.itemID]?.displayName ?? ""] as [String: Any]
                 },
                 "from_cache": response.fromCache, "total_ms": response.timings.totalMs,
+                "recommendation_id": response.recommendationID,
             ])
             return
         }
