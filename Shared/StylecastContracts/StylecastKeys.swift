@@ -84,7 +84,9 @@ public enum StylecastKeys {
         /// A user's cached Recommend answer.
         public static func cache(userID: String) -> String { "\(cachePrefix)\(userID)}" }
         /// A user's interactions logged since training (hash: interaction id -> event).
-        public static func recent(userID: String) -> String { cache(userID: userID) + ":recent" }
+        public static func recent(userID: String) -> String { cache(userID: userID) + recentSuffix }
+        /// What a user's cache key is followed by in the key of their recent events.
+        public static let recentSuffix = ":recent"
     }
 
     /// The keys of trend-aggregation. They are split into as many trend partitions as the work

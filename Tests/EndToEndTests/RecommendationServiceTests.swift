@@ -254,6 +254,28 @@ struct RecommendationServiceTests {
             #expect(!deepDresses.fromCache)
             #expect(Array(deepDresses.items.prefix(10).map(\.itemID)) == dresses.items.map(\.itemID))
 
+            // A category the cached plain list (50 deep) has too few of: the first call ranks with
+            // the filter and keeps that rule list; the next, with another cart, is answered from it.
+            var headCategories: [String: Int] = [:]
+            for item in try await rec.recommend(.with { $0.userID = user; $0.k = 50 }).items {
+                headCategories[try await categoryOf(item.itemID), default: 0] += 1
+            }
+            let rare = try #require(["trousers", "sweater", "t-shirt", "skirt", "shorts", "blouse", "jacket", "top", "dress"]
+                .first { headCategories[$0, default: 0] < 10 })
+            func rareList(excluding cart: [String]) async throws -> Stylecast_V1_RecommendResponse {
+                try await rec.recommend(.with {
+                    $0.userID = user
+                    $0.k = 10
+                    $0.rules.include = [.with { $0.attribute = "category"; $0.values = [rare] }]
+                    $0.rules.excludeItemIds = cart
+                })
+            }
+            let ranked = try await rareList(excluding: [])
+            #expect(!ranked.fromCache && ranked.items.count == 10, "\(rare): \(headCategories)")
+            let again = try await rareList(excluding: [ranked.items[0].itemID])
+            #expect(again.fromCache)
+            #expect(Array(again.items.map(\.itemID).prefix(9)) == ranked.items.dropFirst().map(\.itemID))
+
             // The cart: the plain list's first five, never in the answer.
             let cart = plain.items.prefix(5).map(\.itemID)
             let withCart = try await rec.recommend(.with {

@@ -113,6 +113,33 @@ struct ListRulesTests {
     }
 }
 
+@Suite("rule lists: the key of a rule list")
+struct RuleListKeyTests {
+    @Test("the filter key ignores order and case, exclusions and diversity, and no value reads as two")
+    func filterKey() throws {
+        func rules(_ change: (inout Stylecast_V1_ListRules) -> Void) throws -> ListRules {
+            var message = Stylecast_V1_ListRules()
+            change(&message)
+            return try ListRules(message)
+        }
+        let a = try rules {
+            $0.include = [.with { $0.attribute = "category"; $0.values = ["Dress", "skirt"] }, .with { $0.attribute = "color"; $0.values = ["red"] }]
+            $0.excludeItemIds = ["i1"]
+        }
+        let b = try rules {
+            $0.include = [.with { $0.attribute = "color"; $0.values = ["red"] }, .with { $0.attribute = "category"; $0.values = ["skirt", "dress"] }]
+            $0.diversity = .with { $0.attribute = "category"; $0.maxPerValue = 2 }
+        }
+        #expect(a.filterKey == b.filterKey)
+        let joined = try rules { $0.include = [.with { $0.attribute = "category"; $0.values = ["a|b"] }] }
+        let split = try rules { $0.include = [.with { $0.attribute = "category"; $0.values = ["a", "b"] }] }
+        #expect(joined.filterKey != split.filterKey)
+        #expect(try rules { $0.maxPrice = 50 }.filterKey != ListRules().filterKey)
+        let filters = a.filtersOnly
+        #expect(filters.excludedItems.isEmpty && filters.readsFacts && filters.diversity == nil)
+    }
+}
+
 @Suite("item state: withdrawn items leave every list; a slow bulk read never overwrites a newer state")
 struct ItemStateTests {
     @Test("the catalogue keeps the state of the read that began last, whatever order the reads end in")

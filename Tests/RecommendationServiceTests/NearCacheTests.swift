@@ -1,4 +1,5 @@
 import RecommendationService
+import StylecastContracts
 import StylecastProto
 import Testing
 
@@ -39,6 +40,48 @@ struct NearCacheTests {
         #expect(cache.lookup(key: "a", k: 1, version: 7)?.items.first?.itemID == "new")
         cache.apply(.invalidated(["a"]))
         #expect(cache.lookup(key: "a", k: 1, version: 7) == nil)
+    }
+
+    @Test("rule lists: stored under a ticket, served for their filters and model, dropped with the user's entry or recent events")
+    func ruleLists() throws {
+        let cache = RecommendationNearCache(capacity: 10)
+        cache.apply(.subscribed)
+        let user = StylecastKeys.Recommendation.cache(userID: "u1")
+        let recent = StylecastKeys.Recommendation.recent(userID: "u1")
+        func store(_ ids: [String], filters: String = "in:category=5:dress") throws {
+            let ticket = try #require(cache.beginRead(of: user))
+            cache.endRead(ticket, storingRuleList: entry(ids), filters: filters)
+        }
+        try store(["d1", "d2"])
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 7)?.response.items.map(\.itemID) == ["d1", "d2"])
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 7)?.k == 2)
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=4:coat", version: 7) == nil)
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 8) == nil)
+        // The other model's list was dropped; a new one is kept, and the user's recent events
+        // changing drops it.
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 7) == nil)
+        try store(["d3"])
+        cache.apply(.invalidated([recent]))
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 7) == nil)
+        try store(["d4"])
+        cache.apply(.invalidated([StylecastKeys.Recommendation.cache(userID: "u2")]))
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 7) != nil)
+        cache.apply(.invalidated([user]))
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 7) == nil)
+
+        // A change of the user's events while the list is computed: it is not stored.
+        let raced = try #require(cache.beginRead(of: user))
+        cache.apply(.invalidated([recent]))
+        cache.endRead(raced, storingRuleList: entry(["stale"]), filters: "in:category=5:dress")
+        #expect(cache.lookupRuleList(key: user, filters: "in:category=5:dress", version: 7) == nil)
+
+        // Rule lists count toward the capacity, and go with everything when it is lost.
+        for index in 0...10 { try store(["x"], filters: "f\(index)") }
+        #expect(cache.lookupRuleList(key: user, filters: "f10", version: 7) != nil)
+        #expect(cache.lookupRuleList(key: user, filters: "f0", version: 7) == nil, "the eleventh list replaced the ten")
+        cache.apply(.lost("gone"))
+        cache.apply(.subscribed)
+        #expect(cache.lookupRuleList(key: user, filters: "f10", version: 7) == nil)
     }
 
     @Test func losingTheSubscriptionDropsEverythingAndVoidsOpenReads() throws {

@@ -31,8 +31,8 @@ package final class AttributionCounters: Sendable {
     package static let maximumSurfaces = 32
 
     private let metrics: PrometheusCollectorRegistry
-    private let counters = Mutex<[String: Counter]>([:])
-    private let surfaces = Mutex<Set<String>>([])
+    /// Per surface label, one counter per event and reason (``slot(_:_:)``), made on first use.
+    private let counters = Mutex<[String: [Counter?]]>([:])
     private static var descriptor: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "stylecast", metricName: "rec_attributed", unitName: "total",
@@ -46,9 +46,11 @@ package final class AttributionCounters: Sendable {
 
     /// Counts one list served: one impression per item, under its reason.
     package func countImpressions(of reasons: some Sequence<RecommendationReason>, surface: String) {
-        var perReason: [RecommendationReason: Int] = [:]
-        for reason in reasons { perReason[reason, default: 0] += 1 }
-        for (reason, count) in perReason { counter(.impression, reason, surface).increment(by: Int64(count)) }
+        var perReason = [Int](repeating: 0, count: Self.reasons.count)
+        for reason in reasons { perReason[Self.reasons.firstIndex(of: reason)!] += 1 }
+        for (index, count) in perReason.enumerated() where count > 0 {
+            counter(.impression, Self.reasons[index], surface).increment(by: Int64(count))
+        }
     }
 
     /// Counts one interaction made from a list.
@@ -57,20 +59,25 @@ package final class AttributionCounters: Sendable {
     }
 
     private func counter(_ event: Event, _ reason: RecommendationReason, _ surface: String) -> Counter {
-        let label = surfaces.withLock { known in
-            if known.contains(surface) { return surface }
-            guard known.count < Self.maximumSurfaces else { return "other" }
-            known.insert(surface)
-            return surface
-        }
-        let key = "\(event.rawValue)|\(reason.rawValue)|\(label)"
+        let slot = Self.slot(event, reason)
         return counters.withLock { counters in
-            if let counter = counters[key] { return counter }
+            let label = counters[surface] != nil || counters.count < Self.maximumSurfaces ? surface : "other"
+            var row = counters[label] ?? [Counter?](repeating: nil, count: Self.slots)
+            if let counter = row[slot] { return counter }
             let counter = metrics.makeCounter(
                 descriptor: Self.descriptor,
                 labels: [("event", event.rawValue), ("reason", reason.rawValue), ("surface", label)])
-            counters[key] = counter
+            row[slot] = counter
+            counters[label] = row
             return counter
         }
+    }
+
+    private static let reasons = RecommendationReason.allCases
+    private static let slots = Event.allCases.count * reasons.count
+
+    /// The place of an event and reason in a surface's row.
+    private static func slot(_ event: Event, _ reason: RecommendationReason) -> Int {
+        Event.allCases.firstIndex(of: event)! * reasons.count + reasons.firstIndex(of: reason)!
     }
 }

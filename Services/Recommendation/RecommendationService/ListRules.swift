@@ -36,6 +36,28 @@ package struct ListRules: Sendable {
     /// Whether the rules ask an item's attributes or price (not only its id).
     package var readsFacts: Bool { !include.isEmpty || !exclude.isEmpty || minPrice != nil || maxPrice != nil }
 
+    /// Only the attribute filters and the price band of these rules (what a rule list is
+    /// computed with; exclusions and diversity are applied when it is read).
+    package var filtersOnly: ListRules {
+        var filters = ListRules()
+        filters.include = include
+        filters.exclude = exclude
+        filters.minPrice = minPrice
+        filters.maxPrice = maxPrice
+        return filters
+    }
+
+    /// The attribute filters and price band as one canonical text (values sorted): the key of a
+    /// rule list in the near cache.
+    package var filterKey: String {
+        func text(_ filters: [(attribute: Attribute, values: Set<String>)]) -> String {
+            // Each value length-prefixed, so that no value can read as two.
+            filters.map { "\($0.attribute.rawValue)=" + $0.values.sorted().map { "\($0.utf8.count):\($0)" }.joined() }.sorted()
+                .joined(separator: ";")
+        }
+        return "in:\(text(include)) out:\(text(exclude)) price:\(minPrice ?? 0)-\(maxPrice ?? 0)"
+    }
+
     /// These rules, also refusing the `withdrawn` items.
     package func withdrawing(_ withdrawn: Set<String>) -> ListRules {
         var rules = self

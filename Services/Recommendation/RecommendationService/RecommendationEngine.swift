@@ -118,22 +118,11 @@ package final class RecommendationEngine: Sendable {
         try Self.check(context: context, known: { model.items[$0] != nil || self.content.contains($0) })
         let withdrawn = catalogue.withdrawn
         if !rules.isEmpty, context.isEmpty, !userID.isEmpty,
-            let cached = try await cache.lookup(userID: userID, k: k, version: model.version, whole: true)
+            let answer = try await cachedAnswer(userID: userID, k: k, rules: rules, withdrawn: withdrawn, model: model)
         {
-            // The cached list is the whole ranking's head: the first k items of it the rules
-            // allow are the answer whenever there are k.
-            let facts = rules.readsFacts || rules.diversity != nil ? catalogue.snapshot.facts : [:]
-            let allowed = rules.withdrawing(withdrawn)
-            let kept = allowed.diverse(
-                cached.items.lazy.filter { allowed.admits($0.itemID, facts: facts[$0.itemID]) }, count: k, itemID: \.itemID
-            ) { facts[$0] }
-            if kept.count == k {
-                var hit = cached
-                hit.items = kept
-                hit.fromCache = true
-                hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
-                return served(explored(hit, k: k, model: model, rules: allowed, facts: { facts[$0] }), surface: surface)
-            }
+            var hit = answer.response
+            hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
+            return served(explored(hit, k: k, model: model, rules: answer.rules, facts: answer.facts), surface: surface)
         }
         guard rules.isEmpty, context.isEmpty else {
             // A list with rules or a session context is computed every time: the cache keeps the
@@ -236,6 +225,72 @@ package final class RecommendationEngine: Sendable {
             let list = RecommendationID(decoding: recommendationID), let reason = list.reason(of: itemID)
         else { return }
         attribution.count(event, reason: reason, surface: list.surface)
+    }
+
+    /// A rule request's answer from a cached list, `nil` when none holds k items the rules
+    /// allow (the caller then ranks with the rules):
+    /// 1. the user's cached list (Redis or the near cache, ``RecommendationConfiguration/cacheDepth``
+    ///    deep), the head of the ranking without rules;
+    /// 2. with attribute or price filters and a near cache, the user's *rule list* for those
+    ///    filters (the ranking computed with them, as deep), computed and stored when missing.
+    ///
+    /// Either list is the head of a ranking the rules' remaining checks (exclusions, withdrawn
+    /// items, diversity) only remove from, so its first k allowed items are exactly the first k
+    /// of the whole ranking with the rules.
+    private func cachedAnswer(
+        userID: String, k: Int, rules: ListRules, withdrawn: Set<String>, model: RecommenderModel
+    ) async throws -> (response: Stylecast_V1_RecommendResponse, rules: ListRules, facts: (String) -> ItemFacts?)? {
+        let facts = rules.readsFacts || rules.diversity != nil ? catalogue.snapshot.facts : [:]
+        let lookup: (String) -> ItemFacts? = { facts[$0] }
+        let allowed = rules.withdrawing(withdrawn)
+        // A list shorter than its depth holds the whole ranking: its allowed items are the answer
+        // even when fewer than k.
+        func answer(from list: [Stylecast_V1_ScoredItem], depth: Int) -> [Stylecast_V1_ScoredItem]? {
+            let kept = allowed.diverse(
+                list.lazy.filter { allowed.admits($0.itemID, facts: lookup($0.itemID)) }, count: k, itemID: \.itemID, facts: lookup)
+            return kept.count == k || list.count < depth ? kept : nil
+        }
+        if let cached = try await cache.lookup(userID: userID, k: k, version: model.version, whole: true),
+            let items = answer(from: cached.items, depth: max(k, configuration.cacheDepth))
+        {
+            var hit = cached
+            hit.items = items
+            hit.fromCache = true
+            return (hit, allowed, lookup)
+        }
+        guard rules.readsFacts, let nearCache, cache.isEnabled else { return nil }
+        let key = StylecastKeys.Recommendation.cache(userID: userID)
+        let filterKey = rules.filterKey
+        if let list = nearCache.lookupRuleList(key: key, filters: filterKey, version: model.version) {
+            guard let items = answer(from: list.response.items, depth: list.k) else { return nil }
+            return (.with { $0.items = items; $0.fromCache = true }, allowed, lookup)
+        }
+        // Computed with the filters alone and kept, if no invalidation of the user comes first.
+        let ticket = nearCache.beginRead(of: key)
+        let events: [LoggedInteraction]
+        do {
+            events = try await recent.read(userID: userID).0
+        } catch {
+            if let ticket { nearCache.endRead(ticket, storing: nil) }
+            throw error
+        }
+        let filters = rules.filtersOnly.withdrawing(withdrawn)
+        let depth = max(k, configuration.cacheDepth)
+        let items = await runOffEventLoop {
+            model.recommend(userID: userID, recent: events, count: depth, rules: filters, facts: { facts[$0] })
+        }
+        let list = Self.response(items)
+        if let ticket {
+            if model.users[userID] != nil || !events.isEmpty {
+                nearCache.endRead(
+                    ticket, storingRuleList: .init(
+                        version: model.version, k: depth, response: list, expires: .now + configuration.cacheTimeToLive),
+                    filters: filterKey)
+            } else {
+                nearCache.endRead(ticket, storing: nil)
+            }
+        }
+        return answer(from: list.items, depth: depth).map { items in (.with { $0.items = items }, allowed, lookup) }
     }
 
     /// Most items a session context may name.
