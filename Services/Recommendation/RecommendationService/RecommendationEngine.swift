@@ -229,10 +229,11 @@ package final class RecommendationEngine: Sendable {
 
     /// A rule request's answer from a cached list, `nil` when none holds k items the rules
     /// allow (the caller then ranks with the rules):
-    /// 1. the user's cached list (Redis or the near cache, ``RecommendationConfiguration/cacheDepth``
-    ///    deep), the head of the ranking without rules;
-    /// 2. with attribute or price filters and a near cache, the user's *rule list* for those
-    ///    filters (the ranking computed with them, as deep), computed and stored when missing.
+    /// 1. with attribute or price filters and a near cache, the user's *rule list* for those
+    ///    filters (the ranking computed with them, ``RecommendationConfiguration/cacheDepth`` deep);
+    /// 2. the user's cached list (Redis or the near cache, as deep), the head of the ranking
+    ///    without rules;
+    /// 3. with filters and a near cache, the rule list computed and stored.
     ///
     /// Either list is the head of a ranking the rules' remaining checks (exclusions, withdrawn
     /// items, diversity) only remove from, so its first k allowed items are exactly the first k
@@ -250,6 +251,14 @@ package final class RecommendationEngine: Sendable {
                 list.lazy.filter { allowed.admits($0.itemID, facts: lookup($0.itemID)) }, count: k, itemID: \.itemID, facts: lookup)
             return kept.count == k || list.count < depth ? kept : nil
         }
+        let key = StylecastKeys.Recommendation.cache(userID: userID)
+        let keepsRuleLists = rules.readsFacts && nearCache != nil && cache.isEnabled
+        let filterKey = keepsRuleLists ? rules.filterKey : ""
+        // With filters, the rule list is the closer head: read it first.
+        if keepsRuleLists, let list = nearCache?.lookupRuleList(key: key, filters: filterKey, version: model.version) {
+            guard let items = answer(from: list.response.items, depth: list.k) else { return nil }
+            return (.with { $0.items = items; $0.fromCache = true }, allowed, lookup)
+        }
         if let cached = try await cache.lookup(userID: userID, k: k, version: model.version, whole: true),
             let items = answer(from: cached.items, depth: max(k, configuration.cacheDepth))
         {
@@ -258,13 +267,7 @@ package final class RecommendationEngine: Sendable {
             hit.fromCache = true
             return (hit, allowed, lookup)
         }
-        guard rules.readsFacts, let nearCache, cache.isEnabled else { return nil }
-        let key = StylecastKeys.Recommendation.cache(userID: userID)
-        let filterKey = rules.filterKey
-        if let list = nearCache.lookupRuleList(key: key, filters: filterKey, version: model.version) {
-            guard let items = answer(from: list.response.items, depth: list.k) else { return nil }
-            return (.with { $0.items = items; $0.fromCache = true }, allowed, lookup)
-        }
+        guard keepsRuleLists, let nearCache else { return nil }
         // Computed with the filters alone and kept, if no invalidation of the user comes first.
         let ticket = nearCache.beginRead(of: key)
         let events: [LoggedInteraction]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import StylecastContracts
 import StylecastErrors
 
@@ -58,7 +59,7 @@ package struct RecommendationID: Sendable, Equatable {
     /// The id as sent: base64url without padding.
     package var text: String {
         var bytes: [UInt8] = [Self.version, UInt8(surface.utf8.count)] + Array(surface.utf8)
-        var nonce = UInt64.random(in: 0..<(1 << 48))
+        var nonce = Self.nextNonce()
         for _ in 0..<6 {
             bytes.append(UInt8(truncatingIfNeeded: nonce))
             nonce >>= 8
@@ -67,6 +68,19 @@ package struct RecommendationID: Sendable, Equatable {
             bytes += [Self.codes[position.reason]!, UInt8(position.fingerprint >> 8), UInt8(truncatingIfNeeded: position.fingerprint)]
         }
         return Self.base64URL(bytes)
+    }
+
+    /// A random start and a per-process counter: unique within the process and unlikely to meet
+    /// another replica's, without a system call per answer (this runs for every answer).
+    private static let nonceSeed = UInt64.random(in: 0...UInt64.max)
+    private static let nonceCounter = Atomic<UInt64>(0)
+
+    /// The next 48-bit nonce: the counter mixed with the seed (SplitMix64's finaliser).
+    static func nextNonce() -> UInt64 {
+        var z = nonceSeed &+ nonceCounter.wrappingAdd(1, ordering: .relaxed).newValue &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return (z ^ (z >> 31)) & 0xFFFF_FFFF_FFFF
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
