@@ -34,6 +34,7 @@ struct EntriesAndCodecsTests {
         #expect(IngestedItemEntry.Field.allCases.map(\.rawValue) == ["item_id", "source", "title", "description"])
         #expect(InteractionEntry.Field.allCases.map(\.rawValue) == [
             "interaction_id", "user_id", "item_id", "kind", "timestamp", "rating", "quantity", "price", "source", "sequence",
+            "recommendation_id",
         ])
         #expect(SignalEntry.Field.allCases.map(\.rawValue) == ["signal_id", "source", "term", "geo", "group", "points"])
         #expect(EmbeddedItemEntry.Field.allCases.map(\.rawValue) == ["item_id", "ingested_entry", "attributes", "token_count"])

@@ -8,7 +8,8 @@ import StylecastErrors
 /// the surface and the reason of the item acted on without any state kept per list.
 ///
 /// Layout, then base64url without padding: version (1), the surface's length and UTF-8 bytes, a
-/// random 48-bit nonce (6) that tells two lists apart, then per position (at most
+/// 48-bit nonce (6; a per-process counter mixed with a random seed) that tells two lists apart,
+/// then per position (at most
 /// ``maximumPositions``) the reason's code (1) and a 16-bit fingerprint of the item id (2).
 /// An item is found by its fingerprint; if two positions share one, the first counts.
 package struct RecommendationID: Sendable, Equatable {
