@@ -152,10 +152,16 @@ struct ItemStateTests {
         catalogue.merge(["i1": .with { $0.price = 10 }, "i2": .with { $0.hidden = true }], readAt: slowBulkRead)
         #expect(catalogue.withdrawn == ["i1", "i2"])
         #expect(catalogue.snapshot.facts["i1"]?.price == 20)
+        let generation = catalogue.factsGeneration
         let backInStock = catalogue.stamp()
         catalogue.merge(["i1": .with { $0.price = 20 }], readAt: backInStock)
         #expect(catalogue.withdrawn == ["i2"])
         #expect(catalogue.snapshot.facts["i1"]?.isListed == true)
+        // A known item's facts changed: the generation rises; the same facts again or a new item
+        // leave it.
+        #expect(catalogue.factsGeneration == generation + 1)
+        catalogue.merge(["i1": .with { $0.price = 20 }, "i3": .with { $0.price = 5 }], readAt: catalogue.stamp())
+        #expect(catalogue.factsGeneration == generation + 1)
     }
 
     @Test("withdrawn items are scored out before the cut: k items remain, in the order of the full ranking")

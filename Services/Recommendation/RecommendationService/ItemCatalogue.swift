@@ -13,6 +13,8 @@ package final class ItemCatalogue: Sendable {
         var facts: [String: ItemFacts] = [:]
         var withdrawn: Set<String> = []
         var merges: UInt64 = 0
+        /// Raised whenever a known item's facts change.
+        var factsGeneration: UInt64 = 0
         /// The stamp of the read that last set each item.
         var readStamp: [String: UInt64] = [:]
     }
@@ -39,6 +41,7 @@ package final class ItemCatalogue: Sendable {
         state.withLock { state in
             for (id, item) in items where state.readStamp[id, default: 0] <= stamp {
                 let facts = ItemFacts(item)
+                if let known = state.facts[id], known != facts { state.factsGeneration += 1 }
                 state.facts[id] = facts
                 state.readStamp[id] = stamp
                 if facts.isListed { state.withdrawn.remove(id) } else { state.withdrawn.insert(id) }
@@ -50,6 +53,10 @@ package final class ItemCatalogue: Sendable {
     package var snapshot: (facts: [String: ItemFacts], withdrawn: Set<String>) {
         state.withLock { ($0.facts, $0.withdrawn) }
     }
+
+    /// Counts the changes of known items' facts (a price, an attribute, stock or hidden): what a
+    /// list computed with filters depends on beyond the model. A new item does not count.
+    package var factsGeneration: UInt64 { state.withLock { $0.factsGeneration } }
 
     /// The items out of stock or hidden.
     package var withdrawn: Set<String> { state.withLock { $0.withdrawn } }

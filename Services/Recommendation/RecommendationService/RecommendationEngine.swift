@@ -241,6 +241,9 @@ package final class RecommendationEngine: Sendable {
     private func cachedAnswer(
         userID: String, k: Int, rules: ListRules, withdrawn: Set<String>, model: RecommenderModel
     ) async throws -> (response: Stylecast_V1_RecommendResponse, rules: ListRules, facts: (String) -> ItemFacts?)? {
+        // Read before the facts: a list computed with filters holds for the facts it read, so it
+        // is keyed with their generation, and a change of any known item's facts leaves it unread.
+        let factsGeneration = catalogue.factsGeneration
         let facts = rules.readsFacts || rules.diversity != nil ? catalogue.snapshot.facts : [:]
         let lookup: (String) -> ItemFacts? = { facts[$0] }
         let allowed = rules.withdrawing(withdrawn)
@@ -253,7 +256,7 @@ package final class RecommendationEngine: Sendable {
         }
         let key = StylecastKeys.Recommendation.cache(userID: userID)
         let keepsRuleLists = rules.readsFacts && nearCache != nil && cache.isEnabled
-        let filterKey = keepsRuleLists ? rules.filterKey : ""
+        let filterKey = keepsRuleLists ? rules.filterKey + " facts:\(factsGeneration)" : ""
         // With filters, the rule list is the closer head: read it first.
         if keepsRuleLists, let list = nearCache?.lookupRuleList(key: key, filters: filterKey, version: model.version) {
             guard let items = answer(from: list.response.items, depth: list.k) else { return nil }
