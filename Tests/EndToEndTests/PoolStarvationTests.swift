@@ -26,7 +26,7 @@ struct PoolStarvationTests {
         return Int((group["lag"]?.integer ?? 0) + (group["pending"]?.integer ?? 0))
     }
 
-    @Test("trend-aggregation with a pool of one connection (the smallest allowed) and four consumers: ListMarkets p99 under a 30,000-purchase backlog within 2x of idle")
+    @Test("trend-aggregation with a pool of one connection (the smallest allowed) and four consumers: ListMarkets p99 under a 30,000-purchase backlog within 3x of idle")
     func backlogDoesNotStarveRPCs() async throws {
         let harness = try await IngestHarness.start()
         let combos = [("dress", "black"), ("dress", "red"), ("coat", "black"), ("shirt", "red"), ("jeans", "blue")]
@@ -72,7 +72,11 @@ struct PoolStarvationTests {
             let (busyP99, idleP99) = (Self.p99(busy), Self.p99(idle))
             print("ListMarkets p99 with a pool of 1: \(busyP99) under a backlog of \(before) entries, \(idleP99) idle")
             #expect(idleP99 < .milliseconds(250), "idle p99 \(idleP99): calls wait for consumers' blocking reads")
-            #expect(busyP99 <= idleP99 * 2, "p99 \(busyP99) under the backlog, \(idleP99) idle")
+            // Starved calls would wait for consumers' blocking reads (seconds); sharing one
+            // connection with four consumers' batches costs a few milliseconds. On 2 cores the
+            // ratio measured 1.5-2.5x (2026-12-07, eight runs, before and after that day's
+            // changes), so 3x separates the two without failing on the machine's noise.
+            #expect(busyP99 <= idleP99 * 3, "p99 \(busyP99) under the backlog, \(idleP99) idle")
         }
         #expect(await trend.stop() == 0)
         await harness.stop()
