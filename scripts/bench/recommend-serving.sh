@@ -65,8 +65,12 @@ bin=$(swift build -c release --show-bin-path)
 
 work=$(mktemp -d)
 pids=()
-cleanup() {
+stop_all() { # every process started so far
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  pids=()
+}
+cleanup() {
+  stop_all
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -206,8 +210,7 @@ misses=$((requests / 10))
   --concurrency 16 --k 10 >"$work/miss.json"
 
 # Request rules on the H&M sample, on the cores alone: the Amazon pass's processes go first.
-for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-pids=()
+stop_all
 out="$work/rules"
 mkdir -p "$out"
 start_single_redis
@@ -250,8 +253,7 @@ echo "$category" >"$out/category"
 if [ "$cluster" = 1 ]; then
   echo "recommend-serving: the same on a Redis Cluster (3 primaries, 3 replicas) ..." >&2
   # The single server's processes go first, so that both passes have the cores to themselves.
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  pids=()
+  stop_all
   out="$work/cluster"
   mkdir -p "$out"
   start_cluster_redis
