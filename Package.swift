@@ -184,8 +184,8 @@ let services: [(folder: String, library: String, executable: String, dependencie
     (
         "Recommendation", "RecommendationService", "recommendation",
         [
-            "StylecastRecommender", "StylecastModelFormat", "StylecastTensor", "StylecastErrors", .swiftProtobuf,
-            .serviceLifecycle, .prometheus,
+            "StylecastRecommender", "StylecastModelFormat", "StylecastTensor", "StylecastErrors", "StylecastClient",
+            .grpcHTTP2, .swiftProtobuf, .serviceLifecycle, .prometheus,
         ], false
     ),
     (
@@ -301,7 +301,7 @@ targets += [
     // The Swift side of scripts/bench/recsys.sh: our recommenders on the shared splits.
     tool(
         "recsys-bench", in: "Benchmarks/RecsysBench",
-        ["BenchmarkSupport", "StylecastCalendar", "StylecastRecommender", "StylecastTensor"], numeric: true),
+        ["BenchmarkSupport", "StylecastCalendar", "StylecastRecommender", "StylecastTensor", "StylecastTrends"], numeric: true),
     tests("StylecastRecommenderTests", ["StylecastRecommender", "StylecastTensor", "StylecastModelFormat"]),
     tests("StylecastTensorTests", ["StylecastTensor"], fixtures: true),
     // trend-aggregation's attributes, topics, request rules and report text without gRPC or Redis.

@@ -549,6 +549,108 @@ struct RecommendationServiceTests {
         return counts
     }
 
+    @Test("trend_boost on the real H&M data: items of the categories and colours trend-aggregation calls up score 1 + strength x confidence times their plain score; bad strengths named")
+    func trendBoost() async throws {
+        let harness = try await RecommendationHarness.start()
+        let trends = try await TrendCallsTests.startTrends(harness.ingest)
+        try await TrendCallsTests.drain(harness.ingest.client, stream: WorkStream.interactions.key)
+        // The rising calls, as the service will read them: kind:value -> the strongest confidence.
+        var rising: [String: Float] = [:]
+        try await trends.withClient(Stylecast_V1_TrendAggregation.Client.init) { client in
+            for kind in ["category", "color"] {
+                let response = try await client.listTrends(.with {
+                    $0.kind = kind
+                    $0.stage = "up"
+                    $0.limit = 1000
+                })
+                for trend in response.trends {
+                    let key = "\(kind):\(trend.attribute.value.lowercased())"
+                    rising[key] = max(rising[key] ?? 0, Float(trend.confidence))
+                }
+            }
+        }
+        try #require(!rising.isEmpty, "trend-aggregation called nothing up on the H&M purchases")
+        let service = try await harness.startRecommendation(environment: [
+            "STYLECAST_TRENDS_TARGET": "127.0.0.1:\(trends.endpoint.port)", "STYLECAST_REC_TRENDS_REFRESH_S": "1",
+        ])
+        let purchases = try await harness.purchases()
+        let (user, _) = try #require(purchases.max { $0.value.count < $1.value.count })
+        var signals: [String: Float] = [:]
+        func signal(of itemID: String) async throws -> Float {
+            if let known = signals[itemID] { return known }
+            // Some purchased articles have no stored record: no category or colour, no signal.
+            let item: Stylecast_V1_FashionItem
+            do {
+                item = try await harness.ingest.ingest.withClient(Stylecast_V1_Ingest.Client.init) {
+                    try await $0.getItem(.with { $0.itemID = itemID })
+                }
+            } catch let error as RPCError where error.code == .notFound {
+                item = Stylecast_V1_FashionItem()
+            }
+            let found = max(rising["category:\(item.category.lowercased())"] ?? 0, rising["color:\(item.color.lowercased())"] ?? 0)
+            signals[itemID] = found
+            return found
+        }
+        try await service.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
+            // A known user (the blend) and a visitor without history (the popular list).
+            for userID in [user, "hm:visitor-without-history"] {
+                let plain = try await rec.recommend(.with {
+                    $0.userID = userID
+                    $0.k = 50
+                })
+                func boosted(_ strength: Float) async throws -> Stylecast_V1_RecommendResponse {
+                    try await rec.recommend(.with {
+                        $0.userID = userID
+                        $0.k = 50
+                        $0.trendBoost = strength
+                    })
+                }
+                // The follower reads the calls at start and every second: wait until the boost shows.
+                var full = try await boosted(1)
+                let deadline = ContinuousClock.now + .seconds(10)
+                while full.items.map(\.score) == plain.items.map(\.score), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                    full = try await boosted(1)
+                }
+                #expect(full.items.count == 50 && !full.fromCache)
+                let half = try await boosted(0.5)
+                let plainScores = Dictionary(uniqueKeysWithValues: plain.items.map { ($0.itemID, $0.score) })
+                var compared = 0
+                var raised = 0
+                for (strength, list) in [(Float(1), full), (0.5, half)] {
+                    for item in list.items {
+                        guard let before = plainScores[item.itemID], before > 0 else { continue }
+                        let expected = 1 + Double(strength * (try await signal(of: item.itemID)))
+                        #expect(abs(item.score / before - expected) < 1e-4, "\(userID) \(item.itemID) at \(strength): \(before) -> \(item.score)")
+                        compared += 1
+                        if expected > 1 { raised += 1 }
+                    }
+                }
+                #expect(compared >= 20 && raised >= 1, "\(userID): \(compared) items in both lists, \(raised) raised")
+                // Rising items gain places: their share of the top 10 does not fall, and the list changes.
+                func risingInTop10(_ list: Stylecast_V1_RecommendResponse) async throws -> Int {
+                    var count = 0
+                    for item in list.items.prefix(10) where try await signal(of: item.itemID) > 0 { count += 1 }
+                    return count
+                }
+                let (risingBefore, risingAfter) = (try await risingInTop10(plain), try await risingInTop10(full))
+                #expect(risingAfter > risingBefore || risingBefore == 10, "\(userID): \(risingBefore) -> \(risingAfter) rising in the top 10")
+                #expect(full.items.map(\.itemID) != plain.items.map(\.itemID))
+            }
+            for bad: Float in [1.5, -0.1, .nan] {
+                await expectRPCError(.invalidArgument, prefix: "trend_boost:") {
+                    try await rec.recommend(.with {
+                        $0.userID = user
+                        $0.k = 10
+                        $0.trendBoost = bad
+                    })
+                }
+            }
+        }
+        await trends.stop()
+        await harness.stop([service])
+    }
+
     @Test("an anonymous session of three viewed items gets items bought with them, not only popular ones; bad contexts named")
     func anonymousSession() async throws {
         let harness = try await RecommendationHarness.start()

@@ -173,6 +173,13 @@ def test_image_generation_reaches_text_embedding_and_trends_by_service_name():
     assert compose_env["STYLECAST_TRENDS_TARGET"] == f"trend-aggregation:{ports['trend-aggregation'][0]}"
 
 
+def test_recommendation_reaches_trends_by_service_name():
+    target = f"trend-aggregation:{code_ports()['trend-aggregation'][0]}"
+    [container] = of_kind("Deployment")["recommendation"]["spec"]["template"]["spec"]["containers"]
+    assert env_of(container)["STYLECAST_TRENDS_TARGET"] == target
+    assert compose()["services"]["recommendation"]["environment"]["STYLECAST_TRENDS_TARGET"] == target
+
+
 @pytest.mark.parametrize("name", SERVICE_NAMES)
 def test_compose_runs_each_service_with_health_check_and_restart_policy(name):
     grpc_port, metrics_port = code_ports()[name]

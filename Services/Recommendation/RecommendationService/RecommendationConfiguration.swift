@@ -1,3 +1,5 @@
+import StylecastClient
+import StylecastContracts
 import StylecastServiceKit
 
 /// The recommendation service's own settings, from environment variables (documented in
@@ -33,6 +35,12 @@ package struct RecommendationConfiguration: Sendable {
     /// (reason `explore`; `STYLECAST_REC_EXPLORE_PERCENT`, default 0 = off, 0-50). At least one
     /// slot when on and k >= 2.
     package var explorePercent: Int
+    /// trend-aggregation, which calls the rising attributes `trend_boost` raises
+    /// (`STYLECAST_TRENDS_TARGET`, `host:port`, default `127.0.0.1:50055`).
+    package var trends: Endpoint
+    /// How often the rising attributes are read (`STYLECAST_REC_TRENDS_REFRESH_S`, default 300,
+    /// 0-86400; 0 never reads them, so `trend_boost` changes nothing).
+    package var trendsRefresh: Duration
 
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming every invalid variable.
@@ -48,7 +56,11 @@ package struct RecommendationConfiguration: Sendable {
             repurchaseWindowDays: reader.integer("STYLECAST_REC_REPURCHASE_DAYS", default: 28, range: 0...3650),
             modelPollInterval: reader.milliseconds("STYLECAST_REC_MODEL_POLL_MS", default: 2000, range: 100...600_000),
             itemStatePollInterval: reader.milliseconds("STYLECAST_REC_ITEM_STATE_POLL_MS", default: 200, range: 10...60_000),
-            explorePercent: reader.integer("STYLECAST_REC_EXPLORE_PERCENT", default: 0, range: 0...50))
+            explorePercent: reader.integer("STYLECAST_REC_EXPLORE_PERCENT", default: 0, range: 0...50),
+            trends: reader.parsed(
+                "STYLECAST_TRENDS_TARGET", default: StylecastServiceName.trendAggregation.defaultTarget, Endpoint.init(parsing:))
+                ?? .defaultEndpoint(of: .trendAggregation),
+            trendsRefresh: .seconds(reader.integer("STYLECAST_REC_TRENDS_REFRESH_S", default: 300, range: 0...86_400)))
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

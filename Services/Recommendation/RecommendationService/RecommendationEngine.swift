@@ -5,6 +5,7 @@ import StylecastCalendar
 import StylecastContracts
 import StylecastErrors
 import StylecastProto
+import StylecastRecommender
 import StylecastRedis
 import StylecastServiceKit
 import Synchronization
@@ -36,6 +37,10 @@ package final class RecommendationEngine: Sendable {
     /// Items the catalogue knows and the model does not (embedded or changed since it was
     /// trained): what exploration may show.
     private let explorationPool = Mutex<(ids: [String], members: Set<String>)>(([], []))
+    /// The rising attributes (``TrendCallFollower``) and, once asked, their signal per item of
+    /// one model.
+    private let trends = Mutex<(signals: TrendSignals, perItem: (version: UInt64, generation: UInt64, values: [Float])?)>(
+        (.none, nil))
 
     /// Creates the engine (no model until ``install(_:)``, ``refresh()`` or ``loadOrTrain()``).
     /// - Parameters:
@@ -105,33 +110,41 @@ package final class RecommendationEngine: Sendable {
     ///   - context: Items viewed in this session, oldest first (at most ``maximumContextItems``).
     ///   - surface: Where the list is shown (``Surface/validated(_:)``), for the
     ///     `recommendation_id` and the attribution counters.
+    ///   - trendBoost: 0 (off) to 1, how much items of rising attributes are raised; a boosted
+    ///     list is computed every call.
     /// - Throws: ``InvalidInput`` for a bad `k`, context or user id (``KeyIdentifier``),
     ///   ``RecommendationError`` (`unknownContext` when no context item is known), ``RedisError``.
     package func recommend(
         userID: String, k rawK: UInt32, rules: ListRules = ListRules(), context: [String] = [],
-        surface: String = Surface.unspecified
+        surface: String = Surface.unspecified, trendBoost: Float = 0
     ) async throws -> Stylecast_V1_RecommendResponse {
+        guard trendBoost.isFinite, (0...1).contains(trendBoost) else {
+            throw InvalidInput(field: "trend_boost", rule: "must be between 0 (off) and 1, got \(trendBoost)")
+        }
         try KeyIdentifier.check(userID, field: "user_id", allowEmpty: !context.isEmpty)
         let k = try validate(k: rawK)
         let started = ContinuousClock.now
         let model = try requireModel()
         try Self.check(context: context, known: { model.items[$0] != nil || self.content.contains($0) })
         let withdrawn = catalogue.withdrawn
-        if !rules.isEmpty, context.isEmpty, !userID.isEmpty,
+        if !rules.isEmpty, context.isEmpty, trendBoost == 0, !userID.isEmpty,
             let answer = try await cachedAnswer(userID: userID, k: k, rules: rules, withdrawn: withdrawn, model: model)
         {
             var hit = answer.response
             hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
             return served(explored(hit, k: k, model: model, rules: answer.rules, facts: answer.facts), surface: surface)
         }
-        guard rules.isEmpty, context.isEmpty else {
-            // A list with rules or a session context is computed every time: the cache keeps the
-            // plain list of a user only.
+        guard rules.isEmpty, context.isEmpty, trendBoost == 0 else {
+            // A list with rules, a session context or a boost is computed here: the cache keeps
+            // the plain list of a user only.
             let (events, _) = userID.isEmpty ? ([], 0) : try await recent.read(userID: userID)
-            let facts = rules.readsFacts || rules.diversity != nil ? catalogue.snapshot.facts : [:]
+            let boosting = trendBoost > 0
+            let facts = rules.readsFacts || rules.diversity != nil || boosting ? catalogue.snapshot.facts : [:]
             let rules = rules.withdrawing(withdrawn)
+            let boost = boosting ? ItemBoost(signals: trendSignals(for: model, facts: facts), strength: trendBoost) : .off
             let items = await runOffEventLoop {
-                model.recommend(userID: userID, recent: events, context: context, count: k, rules: rules, facts: { facts[$0] })
+                model.recommend(
+                    userID: userID, recent: events, context: context, count: k, rules: rules, facts: { facts[$0] }, boost: boost)
             }
             var response = Self.response(items)
             response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
@@ -211,6 +224,23 @@ package final class RecommendationEngine: Sendable {
                 at: Int.random(in: 0...explored.items.count))
         }
         return explored
+    }
+
+    /// Takes in the attributes trend-aggregation calls rising now (``TrendCallFollower``).
+    package func updateRisingAttributes(_ attributes: [RisingAttribute]) {
+        trends.withLock { trends in
+            trends = (TrendSignals(attributes, generation: trends.signals.generation + 1), nil)
+        }
+    }
+
+    /// The trend signal of every item of `model`, built once per model and set of calls.
+    private func trendSignals(for model: RecommenderModel, facts: [String: ItemFacts]) -> [Float]? {
+        let (signals, cached) = trends.withLock { ($0.signals, $0.perItem) }
+        guard !signals.isEmpty else { return nil }
+        if let cached, cached.version == model.version, cached.generation == signals.generation { return cached.values }
+        let values = signals.itemSignals(of: model, facts: { facts[$0] })
+        trends.withLock { $0.perItem = (model.version, signals.generation, values) }
+        return values
     }
 
     /// Counts an interaction made from a recommended list (`recommendation_id` set) under the

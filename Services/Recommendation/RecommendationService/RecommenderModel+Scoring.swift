@@ -16,9 +16,10 @@ extension RecommenderModel {
     ///     (unknown items are ignored). An empty `userID` with a context is an anonymous session.
     ///   - rules: What the list may contain, applied before the cut (``ListRules``).
     ///   - facts: The catalogue the rules read.
+    ///   - boost: The trend boost (``TrendSignals``), off by default.
     package func recommend(
         userID: String, recent: [LoggedInteraction], context: [String] = [], count: Int, rules: ListRules = ListRules(),
-        facts: (String) -> ItemFacts? = { _ in nil }
+        facts: (String) -> ItemFacts? = { _ in nil }, boost: ItemBoost = .off
     ) -> [RankedItem] {
         guard items.count > 0, count > 0 else { return [] }
         let user = userID.isEmpty ? nil : users[userID]
@@ -35,7 +36,9 @@ extension RecommenderModel {
             guard let item = items[itemID] else { continue }
             events.append(UserEvent(item: Int32(item), day: queryNow, weight: viewWeight, isPurchase: false))
         }
-        guard !events.isEmpty, let als, let coOccurrence else { return popular(count: count, rules: rules, facts: facts) }
+        guard !events.isEmpty, let als, let coOccurrence else {
+            return popular(count: count, rules: rules, facts: facts, boost: boost)
+        }
         let query = RecommendationQuery(user: user, history: events.map(\.historyEvent), now: queryNow)
         let purchases = RecommendationQuery(
             user: user, history: events.filter(\.isPurchase).map(\.historyEvent), now: queryNow)
@@ -61,6 +64,8 @@ extension RecommenderModel {
                 blended[candidate.item] = scores
             }
         }
+        // Every eligible item's score, repurchase candidates included, times 1 + strength x signal.
+        boost.apply(to: &blended)
         return select(count, of: blended, rules: rules, facts: facts).map { scored in
             let reason = components.max { $0.weight * $0.scores[scored.item] < $1.weight * $1.scores[scored.item] }
             return RankedItem(
@@ -74,11 +79,13 @@ extension RecommenderModel {
     ///   - where: Which items qualify (default all).
     ///   - rules: What the list may contain.
     ///   - facts: The catalogue the rules read.
+    ///   - boost: The trend boost, off by default.
     package func popular(
         count: Int, where include: (Int) -> Bool = { _ in true }, rules: ListRules = ListRules(),
-        facts: (String) -> ItemFacts? = { _ in nil }
+        facts: (String) -> ItemFacts? = { _ in nil }, boost: ItemBoost = .off
     ) -> [RankedItem] {
         var scores = popularity.itemScores
+        boost.apply(to: &scores)
         for index in scores.indices where !include(index) { scores[index] = -.infinity }
         return select(count, of: scores, rules: rules, facts: facts).map {
             RankedItem(itemID: items.identifiers[$0.item], score: Double($0.score), reason: .popular)

@@ -51,6 +51,12 @@ public nonisolated struct Stylecast_V1_RecommendRequest: Sendable {
   /// as "unspecified".
   public var surface: String = String()
 
+  /// 0 (off) to 1: how much the items of rising attributes (the category or colour that
+  /// trend-aggregation calls up) are raised: a score times 1 + trend_boost x the call's
+  /// confidence. A request with a boost is computed every call (docs/recommendation.md,
+  /// "Trend boost").
+  public var trendBoost: Float = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -252,7 +258,7 @@ fileprivate nonisolated let _protobuf_package = "stylecast.v1"
 
 nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecommendRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0\u{1}rules\0\u{3}context_item_ids\0\u{1}surface\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}k\0\u{1}rules\0\u{3}context_item_ids\0\u{1}surface\0\u{3}trend_boost\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -265,6 +271,7 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
       case 3: try { try decoder.decodeSingularMessageField(value: &self._rules) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.contextItemIds) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.surface) }()
+      case 6: try { try decoder.decodeSingularFloatField(value: &self.trendBoost) }()
       default: break
       }
     }
@@ -290,6 +297,9 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
     if !self.surface.isEmpty {
       try visitor.visitSingularStringField(value: self.surface, fieldNumber: 5)
     }
+    if self.trendBoost.bitPattern != 0 {
+      try visitor.visitSingularFloatField(value: self.trendBoost, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -299,6 +309,7 @@ nonisolated extension Stylecast_V1_RecommendRequest: SwiftProtobuf.Message, Swif
     if lhs._rules != rhs._rules {return false}
     if lhs.contextItemIds != rhs.contextItemIds {return false}
     if lhs.surface != rhs.surface {return false}
+    if lhs.trendBoost != rhs.trendBoost {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -169,25 +169,41 @@ struct Experiments {
             test: try run(test, components.test), weights: weights)
     }
 
-    /// The hybrid with the trend boost (``AttributeTrendSignals`` over the stage's own training
-    /// events): strength chosen on all validation users, from `Grids.boostStrengths` (0 = the
-    /// plain hybrid), then reported on test, so the boost's effect is measured on data it did
-    /// not pick its strength on.
+    /// The hybrid with the trend boost: strength chosen on all validation users, from
+    /// `Grids.boostStrengths` (0 = the plain hybrid), then reported on test, so the boost's
+    /// effect is measured on data it did not pick its strength on. The signals come from either
+    /// ``AttributeTrendSignals`` (growth over the last 14 days against the 28 before) or the
+    /// trend calls (``TrendCallSignals``), each over the stage's own training events.
     func trendBoost(
-        weights: [Float], als: ALSConfiguration, coOccurrence: CoOccurrenceConfiguration, repurchaseWindow: Double?
+        calls: Bool, weights: [Float], als: ALSConfiguration, coOccurrence: CoOccurrenceConfiguration,
+        repurchaseWindow: Double?
     ) throws -> Outcome {
         let rule = AttributeTrendSignals()
-        let testSignals = rule.itemSignals(itemAttributes: test.itemAttributes, interactions: test.train, now: test.now)
-        return try tune("ours hybrid + trend boost", Grids.boostStrengths, exclusions: [false]) { strength, tried in
-            [
+        func signals(_ stage: Stage) -> (items: [Float], description: [String: Any]) {
+            guard calls else {
+                let items = rule.itemSignals(itemAttributes: stage.itemAttributes, interactions: stage.train, now: stage.now)
+                return (items, ["recent_days": rule.recentDays, "baseline_days": rule.baselineDays])
+            }
+            let made = TrendCallSignals.signals(of: stage)
+            let top = made.rising.strengths.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
+            return (made.items, [
+                "values_called_test": made.called, "values_up_test": made.rising.strengths.count,
+                "strongest_up_test": top.map { "\($0.key) \(String(format: "%.2f", $0.value))" }.joined(separator: ", "),
+            ])
+        }
+        let test = signals(self.test)
+        let model = calls ? "ours hybrid + trend-call boost" : "ours hybrid + trend boost"
+        return try tune(model, Grids.boostStrengths, exclusions: [false]) { strength, tried in
+            var parameters: [String: Any] = [
                 "strength": strength, "valid_by_strength": Dictionary(uniqueKeysWithValues: tried.map { (String($0), $1.primary) }),
-                "rising_items_test": testSignals.filter { $0 > 0 }.count,
-                "recent_days": rule.recentDays, "baseline_days": rule.baselineDays,
+                "rising_items_test": test.items.filter { $0 > 0 }.count,
             ]
+            parameters.merge(test.description) { $1 }
+            return parameters
         } fit: { stage, strength in
             let parts = try parts(stage, als: als, coOccurrence: coOccurrence, repurchaseWindow: repurchaseWindow)
-            let signals = rule.itemSignals(itemAttributes: stage.itemAttributes, interactions: stage.train, now: stage.now)
-            let ranker = try parts.ranker(weights: weights, boost: ItemBoost(signals: signals, strength: strength))
+            let boost = ItemBoost(signals: signals(stage).items, strength: strength)
+            let ranker = try parts.ranker(weights: weights, boost: boost)
             return { _ in Metrics(stage: stage) { ranker.recommend(stage.query(user: $0), count: stage.cutoff).map(\.item) } }
         }.0
     }

@@ -82,10 +82,12 @@ for dataset in datasets {
         emit(try experiments.session(weights: hybrid.weights, components: components), dataset: dataset)
     }
     if experiments.kind == .days {
-        emit(
-            try experiments.trendBoost(
-                weights: hybrid.weights, als: alsConfiguration, coOccurrence: coConfiguration,
-                repurchaseWindow: repurchaseWindow),
-            dataset: dataset)
+        for calls in [false, true] {
+            emit(
+                try experiments.trendBoost(
+                    calls: calls, weights: hybrid.weights, als: alsConfiguration, coOccurrence: coConfiguration,
+                    repurchaseWindow: repurchaseWindow),
+                dataset: dataset)
+        }
     }
 }

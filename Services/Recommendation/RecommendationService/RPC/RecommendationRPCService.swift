@@ -19,7 +19,7 @@ package struct RecommendationRPCService: Stylecast_V1_Recommendation.SimpleServi
     package func recommend(request: Stylecast_V1_RecommendRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
         try await engine.recommend(
             userID: request.userID, k: request.k, rules: ListRules(request.rules), context: request.contextItemIds,
-            surface: Surface.validated(request.surface))
+            surface: Surface.validated(request.surface), trendBoost: request.trendBoost)
     }
 
     package func similarItems(request: Stylecast_V1_SimilarItemsRequest, context: ServerContext) async throws -> Stylecast_V1_RecommendResponse {
@@ -70,13 +70,18 @@ package enum RecommendationServiceBuilder {
             engine: engine, logger: context.logger)
         let itemState = ItemStateFollower(
             redis: context.redis, engine: engine, pollInterval: configuration.itemStatePollInterval, logger: context.logger)
+        let trendCalls = configuration.trendsRefresh > .zero
+            ? try TrendCallFollower(
+                engine: engine, trends: configuration.trends, interval: configuration.trendsRefresh, logger: context.logger)
+            : nil
         let invalidation = engine.nearCache.map {
             NearCacheInvalidation(redis: context.redis, nearCache: $0, logger: context.logger)
         }
         // Cache hits are the hot path: handled on the event loops; rankings, training and
         // similarity searches move off them (runOffEventLoop).
         return ServiceParts(
-            rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker, itemState] + (invalidation.map { [$0] } ?? []),
+            rpcServices: [RecommendationRPCService(engine: engine)], backgroundServices: [loader, worker, itemState] + (invalidation.map { [$0] } ?? [])
+                + (trendCalls.map { [$0] } ?? []),
             handlerPlacement: .eventLoops)
     }
 }
