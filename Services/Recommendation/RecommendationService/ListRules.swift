@@ -50,12 +50,32 @@ package struct ListRules: Sendable {
     /// The attribute filters and price band as one canonical text (values sorted): the key of a
     /// rule list in the near cache.
     package var filterKey: String {
-        func text(_ filters: [(attribute: Attribute, values: Set<String>)]) -> String {
-            // Each value length-prefixed, so that no value can read as two.
-            filters.map { "\($0.attribute.rawValue)=" + $0.values.sorted().map { "\($0.utf8.count):\($0)" }.joined() }.sorted()
-                .joined(separator: ";")
+        // Built by appending: this runs for every rule request, cache hits included.
+        func append(_ filters: [(attribute: Attribute, values: Set<String>)], to key: inout String) {
+            var texts: [String] = []
+            texts.reserveCapacity(filters.count)
+            for filter in filters {
+                var text = filter.attribute.rawValue + "="
+                // Each value length-prefixed, so that no value can read as two.
+                for value in filter.values.sorted() {
+                    text += String(value.utf8.count)
+                    text += ":"
+                    text += value
+                }
+                texts.append(text)
+            }
+            texts.sort()
+            for (index, text) in texts.enumerated() {
+                if index > 0 { key += ";" }
+                key += text
+            }
         }
-        return "in:\(text(include)) out:\(text(exclude)) price:\(minPrice ?? 0)-\(maxPrice ?? 0)"
+        var key = "in:"
+        append(include, to: &key)
+        key += " out:"
+        append(exclude, to: &key)
+        key += " price:\(minPrice ?? 0)-\(maxPrice ?? 0)"
+        return key
     }
 
     /// These rules, also refusing the `withdrawn` items.
@@ -105,8 +125,13 @@ package struct ListRules: Sendable {
     ///   - itemID: The item.
     ///   - facts: What the catalogue knows of it.
     package func admits(_ itemID: String, facts: ItemFacts?) -> Bool {
-        if excludedItems.contains(itemID) || withdrawn.contains(itemID) { return false }
-        return admitsFacts(facts)
+        admitsID(itemID) && admitsFacts(facts)
+    }
+
+    /// Whether an item's id is neither excluded nor withdrawn (its attributes and price are not
+    /// asked).
+    package func admitsID(_ itemID: String) -> Bool {
+        !(!excludedItems.isEmpty && excludedItems.contains(itemID)) && !(!withdrawn.isEmpty && withdrawn.contains(itemID))
     }
 
     /// Whether an item's attributes and price pass the filters and the price band (its id is not

@@ -278,10 +278,14 @@ package final class RecommendationEngine: Sendable {
         let lookup: (String) -> ItemFacts? = { facts[$0] }
         let allowed = rules.withdrawing(withdrawn)
         // A list shorter than its depth holds the whole ranking: its allowed items are the answer
-        // even when fewer than k.
-        func answer(from list: [Stylecast_V1_ScoredItem], depth: Int) -> [Stylecast_V1_ScoredItem]? {
-            let kept = allowed.diverse(
-                list.lazy.filter { allowed.admits($0.itemID, facts: lookup($0.itemID)) }, count: k, itemID: \.itemID, facts: lookup)
+        // even when fewer than k. A rule list was computed with these filters on the same facts
+        // (its key holds their generation): only its ids are asked again.
+        func answer(from list: [Stylecast_V1_ScoredItem], depth: Int, filtersHold: Bool = false) -> [Stylecast_V1_ScoredItem]? {
+            let kept = filtersHold
+                ? allowed.diverse(list.lazy.filter { allowed.admitsID($0.itemID) }, count: k, itemID: \.itemID, facts: lookup)
+                : allowed.diverse(
+                    list.lazy.filter { allowed.admits($0.itemID, facts: lookup($0.itemID)) }, count: k, itemID: \.itemID,
+                    facts: lookup)
             return kept.count == k || list.count < depth ? kept : nil
         }
         let key = StylecastKeys.Recommendation.cache(userID: userID)
@@ -289,7 +293,7 @@ package final class RecommendationEngine: Sendable {
         let filterKey = keepsRuleLists ? rules.filterKey + " facts:\(factsGeneration)" : ""
         // With filters, the rule list is the closer head: read it first.
         if keepsRuleLists, let list = nearCache?.lookupRuleList(key: key, filters: filterKey, version: model.version) {
-            guard let items = answer(from: list.response.items, depth: list.k) else { return nil }
+            guard let items = answer(from: list.response.items, depth: list.k, filtersHold: true) else { return nil }
             return (.with { $0.items = items; $0.fromCache = true }, allowed, lookup)
         }
         if let cached = try await cache.lookup(userID: userID, k: k, version: model.version, whole: true),

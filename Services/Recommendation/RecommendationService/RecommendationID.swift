@@ -59,14 +59,20 @@ package struct RecommendationID: Sendable, Equatable {
 
     /// The id as sent: base64url without padding.
     package var text: String {
-        var bytes: [UInt8] = [Self.version, UInt8(surface.utf8.count)] + Array(surface.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2 + surface.utf8.count + 6 + 3 * positions.count)
+        bytes.append(Self.version)
+        bytes.append(UInt8(surface.utf8.count))
+        bytes.append(contentsOf: surface.utf8)
         var nonce = Self.nextNonce()
         for _ in 0..<6 {
             bytes.append(UInt8(truncatingIfNeeded: nonce))
             nonce >>= 8
         }
         for position in positions {
-            bytes += [Self.codes[position.reason]!, UInt8(position.fingerprint >> 8), UInt8(truncatingIfNeeded: position.fingerprint)]
+            bytes.append(Self.codes[position.reason]!)
+            bytes.append(UInt8(position.fingerprint >> 8))
+            bytes.append(UInt8(truncatingIfNeeded: position.fingerprint))
         }
         return Self.base64URL(bytes)
     }
@@ -94,7 +100,10 @@ package struct RecommendationID: Sendable, Equatable {
         var index = 0
         while index + 3 <= bytes.count {
             let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            for shift in [18, 12, 6, 0] { out.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            out.append(alphabet[Int(chunk >> 6 & 63)])
+            out.append(alphabet[Int(chunk & 63)])
             index += 3
         }
         let rest = bytes.count - index
