@@ -73,11 +73,13 @@ package final class AttributionCounters: Sendable {
         }
     }
 
+    // Kept: `allCases` builds a new array on every use, and these are read for every answer.
     private static let reasons = RecommendationReason.allCases
-    private static let slots = Event.allCases.count * reasons.count
+    private static let events = Event.allCases
+    private static let slots = events.count * reasons.count
 
     /// The place of an event and reason in a surface's row.
     private static func slot(_ event: Event, _ reason: RecommendationReason) -> Int {
-        Event.allCases.firstIndex(of: event)! * reasons.count + reasons.firstIndex(of: reason)!
+        events.firstIndex(of: event)! * reasons.count + reasons.firstIndex(of: reason)!
     }
 }

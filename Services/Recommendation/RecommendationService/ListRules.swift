@@ -91,10 +91,9 @@ package struct ListRules: Sendable {
     package init(_ message: Stylecast_V1_ListRules) throws(InvalidInput) {
         include = try Self.filters(message.include, field: "rules.include")
         exclude = try Self.filters(message.exclude, field: "rules.exclude")
-        for (field, price) in [("rules.min_price", message.minPrice), ("rules.max_price", message.maxPrice)] {
-            guard price.isFinite, price >= 0 else {
-                throw InvalidInput(field: field, rule: "must be a finite price of at least 0 (0: no bound), got \(price)")
-            }
+        for (field, price) in [("rules.min_price", message.minPrice), ("rules.max_price", message.maxPrice)]
+        where !(price.isFinite && price >= 0) {
+            throw InvalidInput(field: field, rule: "must be a finite price of at least 0 (0: no bound), got \(price)")
         }
         minPrice = message.minPrice > 0 ? message.minPrice : nil
         maxPrice = message.maxPrice > 0 ? message.maxPrice : nil
@@ -174,7 +173,10 @@ package struct ListRules: Sendable {
     {
         var filters: [(attribute: Attribute, values: Set<String>)] = []
         for (index, message) in messages.enumerated() {
-            let attribute = try attribute(message.attribute, field: "\(field)[\(index)].attribute")
+            // The field's name is built only for an error: this runs for every rule request.
+            guard let attribute = Attribute(rawValue: message.attribute) else {
+                throw unknownAttribute(message.attribute, field: "\(field)[\(index)].attribute")
+            }
             guard !message.values.isEmpty, message.values.count <= maximumFilterValues else {
                 throw InvalidInput(
                     field: "\(field)[\(index)].values",
@@ -186,12 +188,13 @@ package struct ListRules: Sendable {
     }
 
     private static func attribute(_ name: String, field: String) throws(InvalidInput) -> Attribute {
-        guard let attribute = Attribute(rawValue: name) else {
-            throw InvalidInput(
-                field: field,
-                rule: "must be one of \(Attribute.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name.prefix(64))'")
-        }
+        guard let attribute = Attribute(rawValue: name) else { throw unknownAttribute(name, field: field) }
         return attribute
+    }
+
+    private static func unknownAttribute(_ name: String, field: String) -> InvalidInput {
+        InvalidInput(
+            field: field, rule: "must be one of \(Attribute.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name.prefix(64))'")
     }
 }
 

@@ -186,7 +186,7 @@ package final class RecommendationEngine: Sendable {
         var response = response
         let items = response.items.map { (itemID: $0.itemID, reason: RecommendationReason(rawValue: $0.reason) ?? .popular) }
         response.recommendationID = RecommendationID(surface: surface, items: items).text
-        attribution?.countImpressions(of: items.map(\.reason), surface: surface)
+        attribution?.countImpressions(of: items.lazy.map(\.reason), surface: surface)
         return response
     }
 
