@@ -647,8 +647,41 @@ struct RecommendationServiceTests {
                 }
             }
         }
+        // Exploration with the same calls: new items and items of rising attributes take turns.
+        let exploring = try await harness.startRecommendation(environment: [
+            "STYLECAST_TRENDS_TARGET": "127.0.0.1:\(trends.endpoint.port)", "STYLECAST_REC_TRENDS_REFRESH_S": "1",
+            "STYLECAST_REC_EXPLORE_PERCENT": "20",
+        ])
+        // The model knows the purchased items: a new item is one nobody bought.
+        let bought = Set(purchases[user]?.map(\.item) ?? [])
+        let modelItems = Set(purchases.values.flatMap { $0.map(\.item) })
+        try await exploring.withClient(Stylecast_V1_Recommendation.Client.init) { rec in
+            var explored: [Stylecast_V1_ScoredItem] = []
+            var risingKnown = 0
+            let deadline = ContinuousClock.now + .seconds(10)
+            repeat {
+                let list = try await rec.recommend(.with {
+                    $0.userID = user
+                    $0.k = 10
+                })
+                #expect(list.items.count == 10)
+                explored = list.items.filter { $0.reason == RecommendationReason.explore.rawValue }
+                risingKnown = 0
+                for item in explored where modelItems.contains(item.itemID) {
+                    #expect(try await signal(of: item.itemID) > 0, "\(item.itemID): explored, known to the model, not rising")
+                    risingKnown += 1
+                }
+                if risingKnown > 0 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            } while ContinuousClock.now < deadline
+            #expect(explored.count == 2, "\(explored.map(\.itemID))")
+            // Every H&M article stored is bought in the sample, so no new item is left to explore:
+            // both slots go to items of rising attributes (without the calls, exploration shows nothing).
+            #expect(risingKnown >= 1, "no explored item of a rising category or colour: \(explored.map(\.itemID))")
+            #expect(explored.allSatisfy { !bought.contains($0.itemID) })
+        }
         await trends.stop()
-        await harness.stop([service])
+        await harness.stop([service, exploring])
     }
 
     @Test("an anonymous session of three viewed items gets items bought with them, not only popular ones; bad contexts named")

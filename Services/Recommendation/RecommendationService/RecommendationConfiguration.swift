@@ -31,9 +31,9 @@ package struct RecommendationConfiguration: Sendable {
     /// (`STYLECAST_REC_ITEM_STATE_POLL_MS`, default 200, 10-60000): an item marked out of stock
     /// or hidden leaves this replica's lists within about this long.
     package var itemStatePollInterval: Duration
-    /// Share of each `Recommend` list, in percent, given to new items the model has not seen
-    /// (reason `explore`; `STYLECAST_REC_EXPLORE_PERCENT`, default 0 = off, 0-50). At least one
-    /// slot when on and k >= 2.
+    /// Share of each `Recommend` list, in percent, given to new items the model has not seen and
+    /// to items of rising categories and colours (reason `explore`; `STYLECAST_REC_EXPLORE_PERCENT`,
+    /// default 0 = off, 0-50). At least one slot when on and k >= 2.
     package var explorePercent: Int
     /// trend-aggregation, which calls the rising attributes `trend_boost` raises
     /// (`STYLECAST_TRENDS_TARGET`, `host:port`, default `127.0.0.1:50055`).

@@ -39,8 +39,7 @@ package final class RecommendationEngine: Sendable {
     private let explorationPool = Mutex<(ids: [String], members: Set<String>)>(([], []))
     /// The rising attributes (``TrendCallFollower``) and, once asked, their signal per item of
     /// one model.
-    private let trends = Mutex<(signals: TrendSignals, perItem: (version: UInt64, generation: UInt64, values: [Float])?)>(
-        (.none, nil))
+    private let trends = Mutex<(signals: TrendSignals, perItem: TrendItemSignals?)>((.none, nil))
 
     /// Creates the engine (no model until ``install(_:)``, ``refresh()`` or ``loadOrTrain()``).
     /// - Parameters:
@@ -132,7 +131,7 @@ package final class RecommendationEngine: Sendable {
         {
             var hit = answer.response
             hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
-            return served(explored(hit, k: k, model: model, rules: answer.rules, facts: answer.facts), surface: surface)
+            return served(explored(hit, k: k, model: model, userID: userID, rules: answer.rules, facts: answer.facts), surface: surface)
         }
         guard rules.isEmpty, context.isEmpty, trendBoost == 0 else {
             // A list with rules, a session context or a boost is computed here: the cache keeps
@@ -141,14 +140,14 @@ package final class RecommendationEngine: Sendable {
             let boosting = trendBoost > 0
             let facts = rules.readsFacts || rules.diversity != nil || boosting ? catalogue.snapshot.facts : [:]
             let rules = rules.withdrawing(withdrawn)
-            let boost = boosting ? ItemBoost(signals: trendSignals(for: model, facts: facts), strength: trendBoost) : .off
+            let boost = boosting ? ItemBoost(signals: trendSignals(for: model, facts: { facts })?.values, strength: trendBoost) : .off
             let items = await runOffEventLoop {
                 model.recommend(
                     userID: userID, recent: events, context: context, count: k, rules: rules, facts: { facts[$0] }, boost: boost)
             }
             var response = Self.response(items)
             response.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
-            return served(explored(response, k: k, model: model, rules: rules, facts: { facts[$0] }, shown: context), surface: surface)
+            return served(explored(response, k: k, model: model, userID: userID, rules: rules, facts: { facts[$0] }, shown: context), surface: surface)
         }
         // A cached list that holds an item withdrawn since is not used: recomputed and stored again.
         if var hit = try await cache.lookup(userID: userID, k: k, version: model.version),
@@ -156,7 +155,7 @@ package final class RecommendationEngine: Sendable {
         {
             hit.fromCache = true
             hit.timings = .with { $0.totalMs = (ContinuousClock.now - started).milliseconds }
-            return served(explored(hit, k: k, model: model, rules: ListRules().withdrawing(withdrawn)), surface: surface)
+            return served(explored(hit, k: k, model: model, userID: userID, rules: ListRules().withdrawing(withdrawn)), surface: surface)
         }
         let (events, recentCount) = try await recent.read(userID: userID)
         let computing = ContinuousClock.now
@@ -178,7 +177,7 @@ package final class RecommendationEngine: Sendable {
         }
         if response.items.count > k { response.items.removeSubrange(k...) }
         response.timings.totalMs = (ContinuousClock.now - started).milliseconds
-        return served(explored(response, k: k, model: model, rules: plain), surface: surface)
+        return served(explored(response, k: k, model: model, userID: userID, rules: plain), surface: surface)
     }
 
     /// A served list: its `recommendation_id`, and one impression per item counted.
@@ -191,22 +190,32 @@ package final class RecommendationEngine: Sendable {
     }
 
     /// `response` with ``RecommendationConfiguration/explorePercent`` of its slots (at least one
-    /// when exploring, none in a list of one) given to items of the ``explorationPool`` the
-    /// rules allow, at random positions, with reason `explore`; unchanged when exploration is off
-    /// or nothing qualifies.
+    /// when exploring, none in a list of one) given to items the rules allow, at random
+    /// positions, with reason `explore`: new items (the ``explorationPool``) and items of the
+    /// attributes trend-aggregation calls rising that `userID` has not interacted with, in
+    /// turns; unchanged when exploration is off or nothing qualifies.
     private func explored(
-        _ response: Stylecast_V1_RecommendResponse, k: Int, model: RecommenderModel, rules: ListRules,
+        _ response: Stylecast_V1_RecommendResponse, k: Int, model: RecommenderModel, userID: String, rules: ListRules,
         facts: (String) -> ItemFacts? = { _ in nil }, shown: [String] = []
     ) -> Stylecast_V1_RecommendResponse {
         let slots = configuration.explorePercent == 0 || k < 2 ? 0 : max(1, k * configuration.explorePercent / 100)
         guard slots > 0 else { return response }
-        let pool = explorationPool.withLock { $0.ids }
-        guard !pool.isEmpty else { return response }
+        let newItems = explorationPool.withLock { $0.ids }
+        let rising = trendSignals(for: model, facts: { self.catalogue.snapshot.facts })?.rising ?? []
+        guard !newItems.isEmpty || !rising.isEmpty else { return response }
         var taken = Set(response.items.map(\.itemID)).union(shown)
+        if !rising.isEmpty, let user = model.users[userID] {
+            taken.formUnion(model.histories[user].map { model.items.identifiers[Int($0.item)] })
+        }
         var picks: [String] = []
         for _ in 0..<(8 * slots) where picks.count < slots {
-            let candidate = pool[Int.random(in: 0..<pool.count)]
-            guard model.items[candidate] == nil, !taken.contains(candidate), rules.admits(candidate, facts: facts(candidate)) else {
+            // New items and items of rising attributes take turns; either alone when the other is empty.
+            let fromNew = rising.isEmpty || (!newItems.isEmpty && picks.count % 2 == 0)
+            let candidate = fromNew
+                ? newItems[Int.random(in: 0..<newItems.count)] : model.items.identifiers[rising[Int.random(in: 0..<rising.count)]]
+            guard !fromNew || model.items[candidate] == nil, !taken.contains(candidate),
+                rules.admits(candidate, facts: facts(candidate))
+            else {
                 continue
             }
             picks.append(candidate)
@@ -233,14 +242,19 @@ package final class RecommendationEngine: Sendable {
         }
     }
 
-    /// The trend signal of every item of `model`, built once per model and set of calls.
-    private func trendSignals(for model: RecommenderModel, facts: [String: ItemFacts]) -> [Float]? {
+    /// The trend signal of every item of `model`, built once per model and set of calls (the
+    /// catalogue's facts are read only then); `nil` while no attribute rises.
+    private func trendSignals(for model: RecommenderModel, facts: () -> [String: ItemFacts]) -> TrendItemSignals? {
         let (signals, cached) = trends.withLock { ($0.signals, $0.perItem) }
         guard !signals.isEmpty else { return nil }
-        if let cached, cached.version == model.version, cached.generation == signals.generation { return cached.values }
-        let values = signals.itemSignals(of: model, facts: { facts[$0] })
-        trends.withLock { $0.perItem = (model.version, signals.generation, values) }
-        return values
+        if let cached, cached.version == model.version, cached.generation == signals.generation { return cached }
+        let catalogue = facts()
+        let values = signals.itemSignals(of: model, facts: { catalogue[$0] })
+        let built = TrendItemSignals(
+            version: model.version, generation: signals.generation, values: values,
+            rising: values.indices.filter { values[$0] > 0 })
+        trends.withLock { $0.perItem = built }
+        return built
     }
 
     /// Counts an interaction made from a recommended list (`recommendation_id` set) under the
@@ -544,4 +558,13 @@ package final class RecommendationEngine: Sendable {
             }
         }
     }
+}
+
+/// The trend signals of one model's items for one set of trend calls: one per item, in the
+/// model's item order, and the items whose signal is above 0 (what exploration may show).
+struct TrendItemSignals: Sendable {
+    var version: UInt64
+    var generation: UInt64
+    var values: [Float]
+    var rising: [Int]
 }
