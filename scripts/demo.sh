@@ -57,12 +57,13 @@ fi
 say "setup (system packages, MiniLM model)"
 scripts/setup.sh
 say "release build (about 10 minutes on 2 cores the first time)"
-# One product per call: `swift build` takes a single --product.
+# shellcheck source=lib/release-build.sh
+. scripts/lib/release-build.sh
 for product in ingest text-embedding image-generation recommendation trend-aggregation stylecast; do
-  swift build -c release -j "${SWIFT_JOBS:-2}" --product "$product" 2>&1 | grep --line-buffered -E "error|warning:|Compiling|Build" >&2 || true
-  [ -x "$(swift build -c release --show-bin-path)/$product" ] || { say "build of $product failed"; exit 1; }
+  release_build "$product" 2>&1 | grep --line-buffered -E "error|warning:|Compiling|Build" >&2 || true
+  [ -x "$(release_bin_path)/$product" ] || { say "build of $product failed"; exit 1; }
 done
-bin=$(swift build -c release --show-bin-path)
+bin=$(release_bin_path)
 stylecast="$bin/stylecast"
 
 # shellcheck source=lib/blas-kernel.sh

@@ -229,6 +229,36 @@ def test_image_builds_every_executable_and_ships_resources_beside_them():
     assert 'ENTRYPOINT ["/usr/local/bin/stylecast-entrypoint"]' in stages["run"]
 
 
+def release_flags() -> list:
+    """The flags every release build shares: stylecast_release_flags in scripts/lib/release-build.sh."""
+    text = (ROOT / "scripts/lib/release-build.sh").read_text()
+    return re.search(r"^stylecast_release_flags=\(([^)]*)\)$", text, flags=re.M).group(1).split()
+
+
+def test_every_release_build_uses_the_shared_flags():
+    flags = release_flags()
+    assert flags[:2] == ["-c", "release"] and "--static-swift-stdlib" in flags
+    # The image's binaries are built as the demo and the benchmarks build theirs.
+    build = dockerfile_stages()["build"]
+    calls = re.findall(r"swift build [^;]*", build)
+    assert len(calls) == 2, calls
+    assert all(" ".join(flags) in call for call in calls), calls
+    # No script builds release binaries by itself (scripts/fuzz.sh builds its instrumented
+    # binary in a scratch path of its own): a second set of flags would rebuild every module.
+    direct = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "scripts").rglob("*.sh"))
+        if path.name != "fuzz.sh"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"swift build\b.*-c release", line)
+    ]
+    assert not direct, f"release builds outside scripts/lib/release-build.sh: {', '.join(direct)}"
+    users = [
+        path for path in (ROOT / "scripts").rglob("*.sh") if path.parent.name != "lib" and "release_build " in path.read_text()
+    ]
+    assert len(users) >= 10 and all(". scripts/lib/release-build.sh" in path.read_text() for path in users)
+
+
 def test_image_carries_the_text_model_where_stylecast_models_dir_points():
     stages = dockerfile_stages()
     assert "COPY --from=model /models/ /opt/stylecast/models/" in stages["run"]

@@ -14,8 +14,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 echo "attributes-eval: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-2}" --product attributes-eval >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build attributes-eval >&2
+bin=$(release_bin_path)
 echo "Lexicon (\`attributes-eval lexicon\`):"
 echo
 "$bin/attributes-eval" lexicon

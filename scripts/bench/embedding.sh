@@ -37,9 +37,10 @@ done
 scripts/setup.sh
 models="${STYLECAST_MODELS_DIR:-$PWD/models}"
 echo "embedding-bench: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-1}" --product embedding-bench >&2
-swift build -c release -j "${SWIFT_JOBS:-1}" --product text-embedding >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build embedding-bench text-embedding >&2
+bin=$(release_bin_path)
 
 venv=.venv-bench
 if ! "$venv/bin/python" -c 'import onnx, onnxruntime, sentence_transformers, torch' 2>/dev/null; then

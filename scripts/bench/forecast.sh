@@ -28,8 +28,10 @@ done
 [ -f "$data/gtrends/covid19_fashion_weekly.csv.gz" ] || { echo "forecast.sh: no shared data in $data (pass --data DIR)" >&2; exit 1; }
 
 echo "forecast-bench: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-2}" --product forecast-bench >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build forecast-bench >&2
+bin=$(release_bin_path)
 
 venv=.venv-bench
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

@@ -20,8 +20,10 @@ export OPENBLAS_NUM_THREADS=1
 # shellcheck source=../lib/blas-kernel.sh
 . scripts/lib/blas-kernel.sh
 echo "generator-bench: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-2}" --product generator-bench >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build generator-bench >&2
+bin=$(release_bin_path)
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for batch in 1 64; do

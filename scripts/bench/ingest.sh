@@ -27,10 +27,10 @@ myntra="$data/myntra/styles.csv.gz"
 scripts/setup.sh >&2
 source scripts/lib/blas-kernel.sh
 echo "ingest.sh: release build ..." >&2
-for product in ingest text-embedding stylecast; do
-  swift build -c release -j "${SWIFT_JOBS:-2}" --product "$product" >&2
-done
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build ingest text-embedding stylecast >&2
+bin=$(release_bin_path)
 
 work=$(mktemp -d)
 pids=()

@@ -33,10 +33,10 @@ for file in visuelle/test.csv visuelle/train.csv hm/articles_train.csv.gz hm/tra
   [ -f "$data/$file" ] || { echo "load.sh: $data/$file is missing (--data DIR)" >&2; exit 2; }
 done
 echo "load.sh: release build ..." >&2
-for product in ingest text-embedding image-generation recommendation trend-aggregation stylecast load-gen; do
-  swift build -c release -j "${SWIFT_JOBS:-2}" --product "$product" >&2
-done
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build ingest text-embedding image-generation recommendation trend-aggregation stylecast load-gen >&2
+bin=$(release_bin_path)
 # shellcheck source=../lib/blas-kernel.sh
 . scripts/lib/blas-kernel.sh
 run_dir=$(mktemp -d -t stylecast-load.XXXXXX)

@@ -20,6 +20,8 @@ done
 [ -f "$data/visuelle/train.csv" ] || { echo "new-product.sh: no VISUELLE data in $data (pass --data DIR)" >&2; exit 1; }
 
 echo "new-product-bench: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-2}" --product new-product-bench >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build new-product-bench >&2
+bin=$(release_bin_path)
 "$bin/new-product-bench" "$data/visuelle"

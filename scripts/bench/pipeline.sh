@@ -41,10 +41,10 @@ done
 
 scripts/setup.sh
 echo "pipeline.sh: release build ..." >&2
-for product in ingest text-embedding image-generation recommendation trend-aggregation stylecast embedding-bench; do
-  swift build -c release -j "${SWIFT_JOBS:-2}" --product "$product" >&2
-done
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build ingest text-embedding image-generation recommendation trend-aggregation stylecast embedding-bench >&2
+bin=$(release_bin_path)
 # shellcheck source=../lib/blas-kernel.sh
 . scripts/lib/blas-kernel.sh
 run_dir=$(mktemp -d -t stylecast-pipeline.XXXXXX)

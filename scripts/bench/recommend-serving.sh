@@ -56,10 +56,10 @@ done
 command -v h2load >/dev/null || { echo "recommend-serving.sh: needs h2load (apt-get install nghttp2-client)" >&2; exit 1; }
 
 echo "recommend-serving: release build ..." >&2
-for product in recommendation ingest stylecast rec-load; do
-  swift build -c release -j "${SWIFT_JOBS:-1}" --product "$product" >&2
-done
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build recommendation ingest stylecast rec-load >&2
+bin=$(release_bin_path)
 # shellcheck source=../lib/blas-kernel.sh
 . scripts/lib/blas-kernel.sh
 

@@ -49,8 +49,10 @@ export OPENBLAS_NUM_THREADS=1
 . scripts/lib/blas-kernel.sh
 
 echo "recsys-bench: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-1}" --product recsys-bench >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build recsys-bench >&2
+bin=$(release_bin_path)
 
 venv=.venv-bench
 if ! "$venv/bin/python" -c 'import implicit, scipy, numpy, pandas' 2>/dev/null; then

@@ -46,10 +46,10 @@ for file in "$articles" "$sequences"; do
 done
 
 echo "redis-capacity: release build ..." >&2
-for product in ingest text-embedding trend-aggregation recommendation stylecast rec-load; do
-  swift build -c release -j "${SWIFT_JOBS:-1}" --product "$product" >&2
-done
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build ingest text-embedding trend-aggregation recommendation stylecast rec-load >&2
+bin=$(release_bin_path)
 # shellcheck source=../lib/blas-kernel.sh
 . scripts/lib/blas-kernel.sh
 

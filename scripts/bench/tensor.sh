@@ -15,8 +15,10 @@ seconds=3
 
 scripts/setup.sh
 echo "tensor-bench: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-2}" --product tensor-bench >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build tensor-bench >&2
+bin=$(release_bin_path)
 [ -x Training/.venv/bin/python ] || Training/setup.sh >&2
 
 results=$(mktemp)

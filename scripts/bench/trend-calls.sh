@@ -28,8 +28,10 @@ done
 [ -f "$data/gtrends/covid19_fashion_weekly.csv.gz" ] || { echo "trend-calls.sh: no shared data in $data (pass --data DIR)" >&2; exit 1; }
 
 echo "trend-calls-bench: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-2}" --product trend-calls-bench >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build trend-calls-bench >&2
+bin=$(release_bin_path)
 if [ ${#mode[@]} -eq 0 ]; then
   "$bin/trend-calls-bench" --data "$data"
 else

@@ -21,6 +21,8 @@ export OPENBLAS_NUM_THREADS=1
 # shellcheck source=../lib/blas-kernel.sh
 . scripts/lib/blas-kernel.sh
 echo "generation-eval: release build ..." >&2
-swift build -c release -j "${SWIFT_JOBS:-2}" --product generation-eval >&2
-bin=$(swift build -c release --show-bin-path)
+# shellcheck source=../lib/release-build.sh
+. scripts/lib/release-build.sh
+release_build generation-eval >&2
+bin=$(release_bin_path)
 "$bin/generation-eval" --per-class "$per_class" --truncations 1,0.7 --contact-sheet docs/generation-contact-sheet.png
