@@ -24,9 +24,10 @@ public enum KeyIdentifier {
         if value.utf8.count > maximumBytes {
             return "must be at most \(maximumBytes) bytes, got \(value.utf8.count)"
         }
-        if value.utf8.contains(UInt8(ascii: "{")) || value.utf8.contains(UInt8(ascii: "}")) {
-            return "must not contain '{' or '}'"
-        }
-        return nil
+        // One pass over the bytes (every request's ids come here).
+        let isBrace = { (byte: UInt8) in byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") }
+        let hasBrace = value.utf8.withContiguousStorageIfAvailable { $0.contains(where: isBrace) }
+            ?? value.utf8.contains(where: isBrace)
+        return hasBrace ? "must not contain '{' or '}'" : nil
     }
 }

@@ -1,5 +1,6 @@
+import Foundation
 import Prometheus
-import RecommendationService
+@testable import RecommendationService
 import StylecastContracts
 import StylecastErrors
 import Testing
@@ -29,6 +30,26 @@ struct AttributionTests {
         let long = RecommendationID(surface: "newsletter", items: (0..<1000).map { ("amazon-seq:\($0)", .als) }).text
         #expect(long.count < 450)
         #expect(RecommendationID(decoding: long)?.positions.count == RecommendationID.maximumPositions)
+    }
+
+    @Test("the id's wire pieces stay as issued: FNV-1a fingerprints and base64url without padding, at every length")
+    func wirePieces() {
+        // Ids outlive a deployment (a click may come back to a newer replica): the fingerprint is
+        // FNV-1a 32 folded to 16 bits. Published FNV-1a 32 values: "" 0x811c9dc5, "a" 0xe40c292c,
+        // "foobar" 0xbf9cf968.
+        #expect(RecommendationID.fingerprint("") == 0x811c ^ 0x9dc5)
+        #expect(RecommendationID.fingerprint("a") == 0xe40c ^ 0x292c)
+        #expect(RecommendationID.fingerprint("foobar") == 0xbf9c ^ 0xf968)
+        // base64url of every length from 0 to 12 bytes (no padding, three remainders) equals
+        // Foundation's base64 with '+' and '/' replaced and the padding dropped.
+        for length in 0...12 {
+            // 0xfb 0xff 0xbf is "+/+/" in base64: both replaced characters are exercised.
+            let bytes = Array(([0xfb, 0xff, 0xbf] + (0..<12).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 13) }).prefix(length))
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(RecommendationID.base64URL(bytes) == expected, "length \(length)")
+        }
     }
 
     @Test("surfaces: empty reads as unspecified; anything but 1-32 of a-z, 0-9, '_', '-' is refused naming surface")

@@ -155,6 +155,7 @@ package struct ListRules: Sendable {
         _ ranked: some Sequence<Candidate>, count: Int, itemID: (Candidate) -> String, facts: (String) -> ItemFacts?
     ) -> [Candidate] {
         var chosen: [Candidate] = []
+        chosen.reserveCapacity(count)
         var perValue: [String: Int] = [:]
         for candidate in ranked {
             guard chosen.count < count else { break }

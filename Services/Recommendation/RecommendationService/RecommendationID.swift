@@ -21,11 +21,20 @@ package struct RecommendationID: Sendable, Equatable {
     /// Positions an id describes; items further down a longer list are not attributed.
     package static let maximumPositions = 100
     private static let version: UInt8 = 1
-    /// The wire code of each reason (never renumbered).
-    private static let codes: [RecommendationReason: UInt8] = [
-        .als: 1, .cooccurrence: 2, .content: 3, .popular: 4, .repurchase: 5, .complementPopular: 6, .explore: 7,
-    ]
-    private static let reasons = Dictionary(uniqueKeysWithValues: codes.map { ($1, $0) })
+    /// The wire code of a reason (never renumbered); a switch, not a dictionary: this runs for
+    /// every position of every answer.
+    private static func code(of reason: RecommendationReason) -> UInt8 {
+        switch reason {
+        case .als: 1
+        case .cooccurrence: 2
+        case .content: 3
+        case .popular: 4
+        case .repurchase: 5
+        case .complementPopular: 6
+        case .explore: 7
+        }
+    }
+    private static let reasons = Dictionary(uniqueKeysWithValues: RecommendationReason.allCases.map { (code(of: $0), $0) })
 
     /// The id of a list.
     /// - Parameters:
@@ -70,7 +79,7 @@ package struct RecommendationID: Sendable, Equatable {
             nonce >>= 8
         }
         for position in positions {
-            bytes.append(Self.codes[position.reason]!)
+            bytes.append(Self.code(of: position.reason))
             bytes.append(UInt8(position.fingerprint >> 8))
             bytes.append(UInt8(truncatingIfNeeded: position.fingerprint))
         }
@@ -95,23 +104,32 @@ package struct RecommendationID: Sendable, Equatable {
     /// Base64url without padding (RFC 4648, section 5), written directly: this runs for every
     /// answer, cache hits included.
     static func base64URL(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(alphabet[Int(chunk >> 6 & 63)])
-            out.append(alphabet[Int(chunk & 63)])
-            index += 3
+        let alphabet = Self.alphabet
+        let rest = bytes.count % 3
+        let length = bytes.count / 3 * 4 + (rest == 0 ? 0 : rest + 1)
+        return String(unsafeUninitializedCapacity: length) { out in
+            var written = 0
+            func put(_ chunk: UInt32, _ shift: UInt32) {
+                out[written] = alphabet[Int(chunk >> shift & 63)]
+                written += 1
+            }
+            var index = 0
+            while index + 3 <= bytes.count {
+                let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                put(chunk, 18)
+                put(chunk, 12)
+                put(chunk, 6)
+                put(chunk, 0)
+                index += 3
+            }
+            if rest > 0 {
+                let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+                put(chunk, 18)
+                put(chunk, 12)
+                if rest == 2 { put(chunk, 6) }
+            }
+            return written
         }
-        let rest = bytes.count - index
-        if rest > 0 {
-            let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
-            for shift in [18, 12, 6].prefix(rest + 1) { out.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The reason the list gave `itemID`, `nil` when the list did not hold it (as far as its
@@ -123,11 +141,16 @@ package struct RecommendationID: Sendable, Equatable {
 
     /// FNV-1a 32 of the id's UTF-8 bytes, folded to 16 bits.
     static func fingerprint(_ itemID: String) -> UInt16 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in itemID.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 16_777_619
+        func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt32 {
+            var hash: UInt32 = 2_166_136_261
+            for byte in bytes {
+                hash ^= UInt32(byte)
+                hash = hash &* 16_777_619
+            }
+            return hash
         }
+        // Over the contiguous bytes of a native string: this runs for every position of every answer.
+        let hash = itemID.utf8.withContiguousStorageIfAvailable { fnv1a($0) } ?? fnv1a(itemID.utf8)
         return UInt16(truncatingIfNeeded: hash >> 16) ^ UInt16(truncatingIfNeeded: hash)
     }
 

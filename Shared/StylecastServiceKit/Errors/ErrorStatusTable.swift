@@ -69,13 +69,14 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         let logger = self.logger
-        let method = context.descriptor.fullyQualifiedMethod
+        // The method's full name is built only for the log line: this runs for every call.
+        let descriptor = context.descriptor
         @Sendable func mapped(_ error: any Error) -> RPCError {
             let rpcError = ErrorStatusTable.rpcError(for: error)
             if rpcError.code == .internalError {
                 logger.error(
                     "internal error",
-                    metadata: ["rpc": "\(method)", "error": "\(String(reflecting: error))"])
+                    metadata: ["rpc": "\(descriptor.fullyQualifiedMethod)", "error": "\(String(reflecting: error))"])
             }
             return rpcError
         }

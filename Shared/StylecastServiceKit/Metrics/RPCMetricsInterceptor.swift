@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// The metric objects of a method are made once and kept (``MethodMetrics``), so a call costs
 /// two small dictionary lookups (method, then code) instead of the registry building metric
-/// names and looking them up with their labels.
+/// names and looking them up with their labels; the method's full name is built only the first
+/// time it is seen.
 public struct RPCMetricsInterceptor: ServerInterceptor {
     private let registry: PrometheusCollectorRegistry
     private let methods = MethodTable()
@@ -51,13 +52,13 @@ public struct RPCMetricsInterceptor: ServerInterceptor {
 
     /// The metrics of every method seen so far.
     final class MethodTable: Sendable {
-        let byMethod = Mutex<[String: MethodMetrics]>([:])
+        let byMethod = Mutex<[MethodDescriptor: MethodMetrics]>([:])
     }
 
-    private func metrics(of method: String) -> MethodMetrics {
+    private func metrics(of method: MethodDescriptor) -> MethodMetrics {
         methods.byMethod.withLock { methods in
             if let metrics = methods[method] { return metrics }
-            let metrics = MethodMetrics(method: method, registry: registry)
+            let metrics = MethodMetrics(method: method.fullyQualifiedMethod, registry: registry)
             methods[method] = metrics
             return metrics
         }
@@ -68,7 +69,7 @@ public struct RPCMetricsInterceptor: ServerInterceptor {
         context: ServerContext,
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
-        let metrics = metrics(of: context.descriptor.fullyQualifiedMethod)
+        let metrics = metrics(of: context.descriptor)
         let start = ContinuousClock.now
         let response: StreamingServerResponse<Output>
         do {
