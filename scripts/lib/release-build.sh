@@ -6,10 +6,11 @@
 # builds with the same: SWIFT_JOBS, default 2.
 #
 # --static-swift-stdlib links the Swift runtime, the standard library, Concurrency and Foundation
-# into each binary. Retain/release and the task runtime are then direct calls with initial-exec
-# thread-locals instead of calls through the dynamic linker's tables and __tls_get_addr: on this
-# 2-core machine a Recommend cache hit with rules took 175 us of service CPU instead of 187 us,
-# and Health/Check 145 us instead of 153 us (docs/benchmarks.md, "Static Swift runtime").
+# into each binary. Retain/release and the task runtime are then direct calls, not calls through
+# the dynamic linker's tables (and __tls_get_addr for their thread-locals). On this 2-core machine,
+# alternating the two builds in the same minutes: a Recommend cache hit with rules took 178-182 us
+# of service CPU instead of 190-213 us, Health/Check 140-149 us instead of 155-162 us
+# (docs/benchmarks.md, "Static Swift runtime").
 stylecast_release_flags=(-c release --static-swift-stdlib)
 
 # Builds each named product in release, one `swift build` per product (it takes a single
