@@ -3,7 +3,19 @@
    in place (six row pointers, no packing: at the row counts of online inference the input is a
    few hundred KiB and stays in L2). Blocks of KC inputs keep a weight panel (16 x KC floats,
    24 KiB) in L1 while MC rows pass over it. Compiled with AVX2 enabled per function, so the
-   file builds for any x86-64 and the caller decides at run time. */
+   file builds for any x86-64 and the caller decides at run time.
+
+   Two things matter at the row counts of one short text (10-60 rows), where each weight panel
+   serves only a few tiles:
+   - The rows are shared evenly among the tiles (44 rows: four tiles of 6 and four of 5, not seven
+     of 6 and one of 2). A tile of fewer than 5 rows has too few accumulators to hide the FMA
+     latency, so a 1- or 2-row remainder costs nearly as much as a full tile.
+   - The encoder's weights (42 MB) do not fit in the caches, so every panel comes from memory.
+     The first tile on a panel prefetches the next panel into L2 (one line per step of its inner
+     loop), so the next panel's first tile does not wait on memory.
+   On a 2-core AMD EPYC (Zen 3), the six layers' dense layers in turn, the two builds alternating
+   in one process (medians of 60 slices): 13 rows 33 -> 43 GFLOP/s, 44 rows 49 -> 51, 356 rows
+   52 -> 52. */
 #include "packed_gemm.h"
 
 #include <immintrin.h>
@@ -116,10 +128,12 @@ void stylecast_gelu(float *values, size_t count) {
 
 /* c[rows, 16] = (first ? bias : c) + x[rows, kc] . b[kc, 16], then GELU when `gelu` (the last
    block of the inner dimension); rows <= 6 is a constant once inlined, so the accumulators stay
-   in registers. */
+   in registers. The first tile on a panel gets the next panel as `next` (NULL for the others)
+   and prefetches its line k (16 floats) into L2 at step k. A prefetch never faults, so the last
+   lines of a shorter next block may point past it. */
 __attribute__((target("avx2,fma"), always_inline)) static inline void tile(
     const int rows, const float *x, int ldx, const float *b, int kc, float *c, int ldc, const float *bias,
-    int first, int gelu) {
+    int first, int gelu, const float *next) {
   __m256 acc[TILE_ROWS][2];
   UNROLL_ROWS
   for (int r = 0; r < rows; r++) {
@@ -129,6 +143,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void tile(
   for (int k = 0; k < kc; k++) {
     __m256 b0 = _mm256_loadu_ps(b + PANEL * k);
     __m256 b1 = _mm256_loadu_ps(b + PANEL * k + 8);
+    if (next) _mm_prefetch((const char *)(next + PANEL * k), _MM_HINT_T1);
     UNROLL_ROWS
   for (int r = 0; r < rows; r++) {
       __m256 a = _mm256_broadcast_ss(x + r * ldx + k);
@@ -150,12 +165,13 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void tile(
   }
 }
 
-typedef void (*tile_function)(const float *, int, const float *, int, float *, int, const float *, int, int);
+typedef void (*tile_function)(const float *, int, const float *, int, float *, int, const float *, int, int,
+                              const float *);
 #define TILE_OF(ROWS)                                                                                       \
   __attribute__((target("avx2,fma"))) static void tile_##ROWS(                                              \
       const float *x, int ldx, const float *b, int kc, float *c, int ldc, const float *bias, int first,    \
-      int gelu) {                                                                                           \
-    tile(ROWS, x, ldx, b, kc, c, ldc, bias, first, gelu);                                                   \
+      int gelu, const float *next) {                                                                        \
+    tile(ROWS, x, ldx, b, kc, c, ldc, bias, first, gelu, next);                                             \
   }
 TILE_OF(1)
 TILE_OF(2)
@@ -168,16 +184,16 @@ static const tile_function tiles[TILE_ROWS + 1] = {0, tile_1, tile_2, tile_3, ti
 /* One tile of up to 6 rows and up to 16 columns; a last panel narrower than 16 goes through a
    16-wide scratch tile (its packed columns beyond out_features are zero). */
 static void run_tile(int rows, int columns, const float *x, int ldx, const float *b, int kc, float *c, int ldc,
-                     const float *bias, int first, int gelu) {
+                     const float *bias, int first, int gelu, const float *next) {
   if (columns == PANEL) {
-    tiles[rows](x, ldx, b, kc, c, ldc, bias, first, gelu);
+    tiles[rows](x, ldx, b, kc, c, ldc, bias, first, gelu, next);
     return;
   }
   float scratch[TILE_ROWS * PANEL] = {0};
   float scratch_bias[PANEL] = {0};
   for (int r = 0; r < rows && !first; r++) memcpy(scratch + r * PANEL, c + r * ldc, columns * sizeof(float));
   memcpy(scratch_bias, bias, columns * sizeof(float));
-  tiles[rows](x, ldx, b, kc, scratch, PANEL, scratch_bias, first, gelu);
+  tiles[rows](x, ldx, b, kc, scratch, PANEL, scratch_bias, first, gelu, next);
   for (int r = 0; r < rows; r++) memcpy(c + r * ldc, scratch + r * PANEL, columns * sizeof(float));
 }
 
@@ -204,10 +220,18 @@ static void gemm_packed(const float *x, ptrdiff_t ldx, int rows, int depth, cons
         int columns = width - p * PANEL < PANEL ? width - p * PANEL : PANEL;
         const float *panel = packed + ((size_t)p * depth + kb) * PANEL;
         const float *panel_bias = bias ? bias + p * PANEL : zeros;
-        for (int r = 0; r < mc; r += TILE_ROWS) {
-          int tile_rows = mc - r < TILE_ROWS ? mc - r : TILE_ROWS;
+        /* The panel after this one: the next 16 columns, else the first panel of the next block
+           of inputs, else none. */
+        const float *next = p + 1 < panels    ? packed + ((size_t)(p + 1) * depth + kb) * PANEL
+                            : kb + KC < depth ? packed + (size_t)(kb + KC) * PANEL
+                                              : NULL;
+        /* ceil(mc / 6) tiles, the rows shared evenly: the first mc % tiles take one more. */
+        int tiles_here = (mc + TILE_ROWS - 1) / TILE_ROWS;
+        for (int t = 0, r = 0; t < tiles_here; t++) {
+          int tile_rows = mc / tiles_here + (t < mc % tiles_here ? 1 : 0);
           run_tile(tile_rows, columns, x + (mb + r) * ldx + kb, (int)ldx, panel, kc, y + (mb + r) * ldy + p * PANEL,
-                   (int)ldy, panel_bias, kb == 0, gelu && kb + kc >= depth);
+                   (int)ldy, panel_bias, kb == 0, gelu && kb + kc >= depth, t == 0 ? next : NULL);
+          r += tile_rows;
         }
       }
     }

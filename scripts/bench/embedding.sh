@@ -13,8 +13,10 @@
 # sgemm-bound limit (every matrix product of the model at the sgemm rate measured in the run);
 # and the latency (p50, p99) of one 10-word text (the first ten words of the corpus' first
 # text, a search query's length), one call at a time: ours without gRPC, over gRPC (cache off,
-# and a cache hit) and ONNX Runtime's. Prints Markdown tables (paste them into
-# docs/benchmarks.md).
+# and a cache hit) and ONNX Runtime's. The gRPC latency is taken from two clients: embedding-bench
+# (grpc-swift, as the services call each other) and h2load (nghttp2's C client, the same request
+# bytes), each with its bare round trip (Health/Check) beside it, so that the client's share of a
+# call shows. Prints Markdown tables (paste them into docs/benchmarks.md).
 #
 #   scripts/bench/embedding.sh [--seconds S] [--data DIR]
 #     S: least measuring time per figure (default 3; every figure covers whole passes over the
@@ -35,6 +37,7 @@ done
 [ -d "$data/hm" ] || { echo "embedding.sh: no shared data in $data (pass --data DIR)" >&2; exit 1; }
 
 scripts/setup.sh
+command -v h2load >/dev/null || { echo "embedding.sh: needs h2load (apt-get install nghttp2-client)" >&2; exit 1; }
 models="${STYLECAST_MODELS_DIR:-$PWD/models}"
 echo "embedding-bench: release build ..." >&2
 # shellcheck source=../lib/release-build.sh
@@ -62,6 +65,16 @@ corpus=$work/corpus.jsonl
 results=$work/results.jsonl
 python3 scripts/bench/embedding_corpus.py "$data" "$corpus"
 query=$(python3 -c 'import json, sys; print(" ".join(json.loads(open(sys.argv[1]).readline()).split()[:10]))' "$corpus")
+# The gRPC request bodies h2load sends: Embed with the query as its one text, and an empty
+# Health/Check (5-byte gRPC framing, then the protobuf message).
+python3 - "$query" "$work" <<'PY'
+import struct, sys
+query, work = sys.argv[1].encode(), sys.argv[2]
+assert len(query) < 128  # one-byte length varint
+message = b"\x0a" + bytes([len(query)]) + query  # EmbedRequest.texts (field 1)
+open(f"{work}/embed.bin", "wb").write(b"\x00" + struct.pack(">I", len(message)) + message)
+open(f"{work}/empty.bin", "wb").write(b"\x00" + struct.pack(">I", 0))
+PY
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -104,9 +117,33 @@ run_service() {
     cat "$work/text-embedding-$label-$path.log" >&2
     exit 1
   fi
+  if [ "$path" = grpc ]; then
+    echo "embedding-bench: the 10-word call and the bare round trip from h2load, $label ..." >&2
+    h2load_latency "$label" grpc-h2load stylecast.v1.TextEmbedding/Embed "$work/embed.bin" \
+      "$(python3 -c "print(max(100, int(100 * $seconds)))")" "$grpc_port"
+    h2load_latency "$label" grpc-h2load-health grpc.health.v1.Health/Check "$work/empty.bin" 2000 "$grpc_port"
+  fi
   kill -TERM "$service_pid"
   wait "$service_pid" || true
   service_pid=""
+}
+# One call at a time from h2load: appends the p50 and p99 (from its per-request log) and the
+# response bytes per call to the results.
+#   h2load_latency SETTING PATH METHOD BODY REQUESTS PORT
+h2load_latency() {
+  h2load -n "$5" -c 1 -m 1 -d "$4" --log-file "$work/h2load-$2.log" \
+    -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$6/$3" >"$work/h2load-$2.out"
+  python3 - "$1" "$2" "$work/h2load-$2.out" "$work/h2load-$2.log" >>"$results" <<'PY'
+import json, re, sys
+setting, path, out, log = sys.argv[1:]
+text = open(out).read()
+succeeded = int(re.search(r"(\d+) succeeded", text).group(1))
+data = int(re.search(r"\((\d+)\) data", text).group(1))
+latencies = sorted(int(line.split()[2]) / 1000 for line in open(log) if line.strip())
+pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+print(json.dumps({"setting": setting, "bench": "latency", "path": path, "p50_ms": pick(0.5), "p99_ms": pick(0.99),
+                  "calls": succeeded, "response_bytes": data / max(succeeded, 1)}))
+PY
 }
 run_ours environment env
 run_ours launcher env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ${launcher_kernel:+OPENBLAS_CORETYPE=$launcher_kernel}
@@ -181,14 +218,25 @@ anchor = latency[(None, "onnxruntime")]
 print(f"Latency of one call embedding one 10-word text ({anchor['tokens']} tokens: \"{query}\"), one call at a time, "
       f"milliseconds, p50 / p99:")
 print()
-print("| OpenBLAS setting | ours, no gRPC | ours, gRPC Embed (cache off) | ours, gRPC Embed (cache hit) "
-      "| ONNX Runtime (anchor, no server) | ORT / ours, p50 (no gRPC, gRPC; above 1: ours faster) |")
-print("|---|---|---|---|---|---|")
+print("| OpenBLAS setting | ours, no gRPC | ours, gRPC Embed (cache off), grpc-swift client "
+      "| ours, gRPC Embed (cache off), h2load client | ours, gRPC Embed (cache hit) "
+      "| ONNX Runtime (anchor, no server) | ORT / ours, p50 (no gRPC; gRPC from grpc-swift, from h2load; above 1: ours faster) |")
+print("|---|---|---|---|---|---|---|")
 for setting in limits:
-    engine, grpc = latency[(setting, "engine")], latency[(setting, "grpc")]
+    engine, grpc, lean = latency[(setting, "engine")], latency[(setting, "grpc")], latency[(setting, "grpc-h2load")]
+    # An error answer (wrong request bytes) would be a few bytes: an embedding is 384 floats.
+    assert lean["response_bytes"] >= 4 * 384, f"h2load's Embed calls did not return embeddings: {lean}"
     hit = latency.get((setting, "grpc-cached"))
     hit_text = f"{hit['p50_ms']:.2f} / {hit['p99_ms']:.2f}" if hit else "-"
     print(f"| {names[setting]} | {engine['p50_ms']:.2f} / {engine['p99_ms']:.2f} | {grpc['p50_ms']:.2f} / {grpc['p99_ms']:.2f} "
-          f"| {hit_text} | {anchor['p50_ms']:.2f} / {anchor['p99_ms']:.2f} "
-          f"| {anchor['p50_ms'] / engine['p50_ms']:.2f}, {anchor['p50_ms'] / grpc['p50_ms']:.2f} |")
+          f"| {lean['p50_ms']:.2f} / {lean['p99_ms']:.2f} | {hit_text} | {anchor['p50_ms']:.2f} / {anchor['p99_ms']:.2f} "
+          f"| {anchor['p50_ms'] / engine['p50_ms']:.2f}; {anchor['p50_ms'] / grpc['p50_ms']:.2f}, "
+          f"{anchor['p50_ms'] / lean['p50_ms']:.2f} |")
+print()
+print("The round trip alone (grpc.health.v1.Health/Check, no work in the service), one call at a time, p50 / p99:")
+print()
+for setting in limits:
+    swift, lean = latency[(setting, "grpc-health")], latency[(setting, "grpc-h2load-health")]
+    print(f"- {names[setting]}: {swift['p50_ms']:.2f} / {swift['p99_ms']:.2f} ms from the grpc-swift client "
+          f"(embedding-bench), {lean['p50_ms']:.2f} / {lean['p99_ms']:.2f} ms from h2load.")
 PY

@@ -8,8 +8,9 @@
 //   embedding-bench grpc --target HOST:PORT --corpus FILE [--seconds S] [--batch-sizes ...]
 //                        [--query TEXT] [--warm] [--label NAME]
 //       the text-embedding service's Embed, one call at a time, batches as above; --query as
-//       for engine; --warm sends the corpus once before timing (so that a service with its
-//       cache on answers from it); --label names the path in the output (default grpc).
+//       for engine, plus the latency of Health/Check (the round trip alone); --warm sends the
+//       corpus once before timing (so that a service with its cache on answers from it);
+//       --label names the path in the output (default grpc).
 //   embedding-bench encoder --redis URL [--models DIR] [--threads N] [--batch B] [--seconds S]
 //       the encoder alone on the texts the queue worker embeds (every item of items.ingested,
 //       all partitions): N engines, one inference thread each, on every N-th text, B texts per
@@ -141,6 +142,11 @@ func benchmarkGRPC(
                 "bench": "service_timings", "path": label, "queue_p50_ms": median(timings.map(\.queue)),
                 "inference_p50_ms": median(timings.map(\.inference)), "total_p50_ms": median(timings.map(\.total)),
             ])
+            // The round trip alone from this client (no work in the service): what any call
+            // through it costs beyond the service's own time.
+            try await emitLatency(path: label + "-health", tokens: 0, seconds: seconds) {
+                _ = try await probe.health(service: "")
+            }
         }
     }
 }
