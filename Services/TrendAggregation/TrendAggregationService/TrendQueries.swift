@@ -78,6 +78,10 @@ struct TrendQueries: Sendable {
         var lastWeek: CivilDay?
         /// How many attributes matched before the limit.
         var matched: Int
+        /// The trend view build the list was read from (``TrendView/Contents/build``), or `nil`
+        /// when it was computed for the request: within one build, an attribute's trend is the same
+        /// whatever the filters.
+        var viewBuild: Int? = nil
     }
 
     /// Attributes with their fused stage, strongest calls first; empty filters select everything.
@@ -102,8 +106,9 @@ struct TrendQueries: Sendable {
             // Fusion is per attribute, so the view's fused list filtered by kind and value is
             // what fusing the filtered series would give. One pass, copying only what is returned.
             let wanted = limit == 0 ? Self.defaultLimit : limit
-            var list = TrendList(trends: [], lastWeek: nil, matched: 0)
-            for attribute in try await view.current().fused
+            let contents = try await view.current()
+            var list = TrendList(trends: [], lastWeek: nil, matched: 0, viewBuild: contents.build)
+            for attribute in contents.fused
             where (kind == nil || attribute.attribute.kind == kind) && (prefix.isEmpty || attribute.attribute.value.hasPrefix(prefix)) {
                 if let week = attribute.lastWeek, list.lastWeek.map({ week > $0 }) ?? true { list.lastWeek = week }
                 guard stageFilter.admits(attribute.fused.stage) else { continue }

@@ -18,6 +18,9 @@ import Synchronization
 actor TrendView {
     /// One build.
     struct Contents: Sendable {
+        /// This build's number, unique in the process and larger for a later build: what was
+        /// derived from one build (``TrendQueries/TrendList/viewBuild``) holds while it is current.
+        var build: Int
         /// The view versions read before the series.
         var version: [Int64]
         /// Every series' call at each source's latest week.
@@ -98,6 +101,9 @@ actor TrendView {
     /// a rebuild (every series' forecast) never holds a pool thread the RPCs are waiting for.
     private static let computeQueue = DispatchQueue(label: "stylecast.trend-view", qos: .utility)
 
+    /// The last build's number (``Contents/build``).
+    private static let builds = Atomic<Int>(0)
+
     private static func build(store: TrendSeriesStore) async throws -> Contents {
         let started = ContinuousClock.now
         let version = try await store.viewVersion()
@@ -114,7 +120,7 @@ actor TrendView {
             }
         }
         return Contents(
-            version: version, latest: latest, quarterBefore: quarterBefore, fused: fused,
+            build: builds.add(1, ordering: .relaxed).newValue, version: version, latest: latest, quarterBefore: quarterBefore, fused: fused,
             buildTime: ContinuousClock.now - started)
     }
 }

@@ -17,6 +17,8 @@ package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleS
     private let queries: TrendQueries
     private let newProducts: NewProductModel
     private let reports: ReportRenderer
+    /// `ListTrends`'s messages of the trend view's attributes, built once per view build.
+    private let viewMessages = AttributeTrendMessages()
 
     /// Creates the service.
     /// - Parameters:
@@ -39,7 +41,8 @@ package struct TrendAggregationRPCService: Stylecast_V1_TrendAggregation.SimpleS
         TrendMessages.list(
             try await queries.listTrends(
                 kind: request.kind, stage: request.stage, market: request.market, source: request.source,
-                valuePrefix: request.valuePrefix, limit: Int(request.limit), asOf: request.asOf))
+                valuePrefix: request.valuePrefix, limit: Int(request.limit), asOf: request.asOf),
+            kept: viewMessages)
     }
 
     package func getSeries(request: Stylecast_V1_GetSeriesRequest, context: ServerContext) async throws -> Stylecast_V1_GetSeriesResponse {

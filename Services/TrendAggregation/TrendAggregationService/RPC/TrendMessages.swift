@@ -92,9 +92,16 @@ enum TrendMessages {
             $0.evidence = series.map(evidence)
         }
     }
-    static func list(_ list: TrendQueries.TrendList) -> Stylecast_V1_ListTrendsResponse {
+
+    /// The list, each attribute's message taken from `kept` when the list was read from the trend
+    /// view (built there once per view build), else built here.
+    static func list(_ list: TrendQueries.TrendList, kept: AttributeTrendMessages? = nil) -> Stylecast_V1_ListTrendsResponse {
         .with {
-            $0.trends = list.trends.map { attributeTrend($0.attribute, series: $0.series, fused: $0.fused) }
+            if let kept, let build = list.viewBuild {
+                $0.trends = kept.messages(for: list.trends, viewBuild: build)
+            } else {
+                $0.trends = list.trends.map { attributeTrend($0.attribute, series: $0.series, fused: $0.fused) }
+            }
             $0.asOfWeek = list.lastWeek?.iso ?? ""
             $0.matched = UInt32(list.matched)
         }
