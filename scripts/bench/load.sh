@@ -2,11 +2,14 @@
 # Load benchmark (issue 10): all five services at once for S seconds (default 60) under a mix of
 # calls (Recommend, SimilarItems, Embed, ExtractAttributes, Generate, ListTrends, Forecast,
 # GetItem), each RPC kind from W workers (default 2) over its own HTTP/2 connection, on data
-# that went through the real pipeline (VISUELLE test products, H&M articles and purchases).
-# Prints per RPC: calls, rate, p50/p99, errors and RESOURCE_EXHAUSTED answers; per service the
-# resident memory of the first and the last 10 seconds. During the load the VISUELLE training
-# products (5,000 more items) are ingested, so that text-embedding and trend-aggregation consume
-# a backlog while serving (the trend view is rebuilt as it goes); --no-backlog leaves that out.
+# that went through the real pipeline (VISUELLE test products, H&M articles and purchases). Each
+# kind is called once before the clock starts (the first ListTrends waits for the first trend
+# view build). Prints per RPC: calls, rate, p50/p99, errors and RESOURCE_EXHAUSTED answers; per
+# service the resident memory of the first and the last 10 seconds and the CPU seconds used
+# during the load (with --only one RPC kind: its service's CPU per call). During the load the
+# VISUELLE training products (5,000 more items) are ingested, so that text-embedding and
+# trend-aggregation consume a backlog while serving (the trend view is rebuilt as it goes);
+# --no-backlog leaves that out.
 # Release build; a throwaway Redis and the services are started with `stylecast up` and stopped
 # at the end.
 #
@@ -92,15 +95,24 @@ for rpc in result["rpcs"]:
 total = sum(rpc["calls"] for rpc in result["rpcs"])
 print(f"| all | | {total:,} | {total / result['seconds']:,.0f} | | | | {errors} |")
 print()
-print("| service | RSS, first 10 s | RSS, last 10 s | growth |")
-print("|---|---|---|---|")
+print("| service | RSS, first 10 s | RSS, last 10 s | growth | CPU seconds | share of one core |")
+print("|---|---|---|---|---|---|")
 worst = 0.0
 for entry in result["memory"]:
     first, last = entry["first_10s_kib"], entry["last_10s_kib"]
     growth = (last - first) / first * 100 if first else 0
     worst = max(worst, growth)
-    print(f"| {entry['service']} | {first / 1024:.1f} MiB | {last / 1024:.1f} MiB | {growth:+.1f}% |")
+    cpu = entry["cpu_seconds"]
+    print(f"| {entry['service']} | {first / 1024:.1f} MiB | {last / 1024:.1f} MiB | {growth:+.1f}% | {cpu:.1f} | "
+          f"{cpu / result['seconds'] * 100:.0f}% |")
 print()
+if len(result["rpcs"]) == 1:
+    # One RPC kind driven (--only): what one call costs its service.
+    rpc = result["rpcs"][0]
+    cpu = next(entry["cpu_seconds"] for entry in result["memory"] if entry["service"] == rpc["service"])
+    print(f"{rpc['service']}: {cpu / max(rpc['calls'], 1) * 1e6:,.0f} us of CPU per {rpc['rpc']} call "
+          f"({cpu:.1f} s over {rpc['calls']:,} calls).")
+    print()
 print(f"Targets: 0 errors other than RESOURCE_EXHAUSTED: {'met' if errors == 0 else 'NOT met'} ({errors}); "
       f"RSS growth < 10%: {'met' if worst < 10 else 'NOT met'} (worst {worst:+.1f}%).")
 trends = next((rpc for rpc in result["rpcs"] if rpc["rpc"] == "ListTrends"), None)

@@ -1,9 +1,9 @@
-// load-gen: the Swift side of scripts/bench/load.sh. Drives all five services at once for a
-// fixed time with a mix of calls, each RPC kind from its own workers over its own HTTP/2
-// connection, and samples every service's resident memory once a second (pids from the
-// `stylecast up` stack file). Prints one JSON object: per RPC the calls, rate, p50/p99 latency,
-// errors and RESOURCE_EXHAUSTED answers; per service the mean RSS of the first and the last
-// 10 seconds.
+// load-gen: the Swift side of scripts/bench/load.sh. Calls each RPC kind once, then drives all
+// five services at once for a fixed time with a mix of calls, each RPC kind from its own workers
+// over its own HTTP/2 connection, and samples every service's resident memory once a second (pids
+// from the `stylecast up` stack file). Prints one JSON object: per RPC the calls, rate, p50/p99
+// latency, errors and RESOURCE_EXHAUSTED answers; per service the mean RSS of the first and the
+// last 10 seconds and the CPU seconds it used during the load.
 //
 //   load-gen --stack RUN_DIR/stack.json --users FILE --items FILE [--seconds 60] [--workers 2]
 //            [--only RPC,RPC]   (only these RPC kinds, e.g. --only ListTrends: one call's cost alone)
@@ -26,6 +26,17 @@ func residentKiB(_ pid: Int) -> Int {
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
     return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+}
+
+/// The CPU time (user and system) the process has used so far, in seconds.
+func cpuSeconds(_ pid: Int) -> Double {
+    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+    // The command name (field 2) may hold spaces: count from its closing parenthesis, after
+    // which field 3 (the state) comes first, so utime (14) and stime (15) are the 12th and 13th.
+    guard let close = stat.lastIndex(of: ")") else { return 0 }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 struct StackFile: Decodable {
@@ -137,11 +148,21 @@ guard !kinds.isEmpty else {
     exit(2)
 }
 
+// One call of each kind before the clock starts, failures ignored: the first ListTrends waits
+// for the first trend view build, which would otherwise count in the first seconds' latencies
+// and in trend-aggregation's CPU.
+for kind in kinds {
+    try? await withStylecastConnection(to: Endpoint(host: "127.0.0.1", port: port(kind.service))) { client in
+        try await kind.call(client, 0)
+    }
+}
+
 // RSS sampler: one sample per service per second.
 let samples = Mutex<[String: [Int]]>([:])
 let clock = ContinuousClock()
 let started = clock.now
 let end = started + .seconds(seconds)
+let cpuAtStart = Dictionary(uniqueKeysWithValues: stack.services.map { ($0.name, cpuSeconds($0.pid)) })
 let sampler = Task {
     while clock.now < end {
         samples.withLock { table in
@@ -190,6 +211,8 @@ let results = try await withThrowingTaskGroup(of: (String, Tally).self) { group 
 }
 _ = await sampler.result
 let elapsed = (clock.now - started).milliseconds / 1000
+let cpuDuringLoad = Dictionary(
+    uniqueKeysWithValues: stack.services.map { ($0.name, cpuSeconds($0.pid) - (cpuAtStart[$0.name] ?? 0)) })
 
 var rpcs: [[String: Any]] = []
 for kind in kinds {
@@ -207,7 +230,10 @@ for (name, values) in samples.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
     let first = values.prefix(10), last = values.suffix(10)
     let firstMean = first.isEmpty ? 0 : first.reduce(0, +) / first.count
     let lastMean = last.isEmpty ? 0 : last.reduce(0, +) / last.count
-    memory.append(["service": name, "first_10s_kib": firstMean, "last_10s_kib": lastMean, "samples": values.count])
+    memory.append([
+        "service": name, "first_10s_kib": firstMean, "last_10s_kib": lastMean, "samples": values.count,
+        "cpu_seconds": cpuDuringLoad[name] ?? 0,
+    ])
 }
 let summary: [String: Any] = ["seconds": elapsed, "workers_per_rpc": workers, "rpcs": rpcs, "memory": memory]
 print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
