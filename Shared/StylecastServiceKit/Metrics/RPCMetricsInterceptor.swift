@@ -114,8 +114,8 @@ public struct RPCMetricsInterceptor: ServerInterceptor {
     }
 
     fileprivate static let buckets: [Duration] = [
-        .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5),
-        .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500),
-        .seconds(1), .seconds(5),
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
 }
