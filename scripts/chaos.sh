@@ -12,7 +12,8 @@
 #   scripts/chaos.sh --cluster       on a Redis Cluster of 3 primaries and 3 replicas: 1,000 slots
 #                                    holding the item streams resharded, a primary killed, one frozen
 #   scripts/chaos.sh --partitions 3  every work stream split into 3 partitions (STYLECAST_STREAM_PARTITIONS)
-#   scripts/chaos.sh --no-build      use the binaries of the last debug build
+#   scripts/chaos.sh --no-build      use the binaries of the last debug build, or those in
+#                                    $STYLECAST_BIN_DIR when set (scripts/test.sh: its .build-test)
 #
 # Other options go to the drill (`.build/debug/chaos-drill --help`), e.g. --work-dir DIR to keep
 # the logs and Redis data, --time-limit SECONDS. SWIFT_JOBS (default 2) limits compile jobs.
@@ -39,7 +40,11 @@ if [ "$build" = 1 ]; then
   # Every executable product (the services, the client, the drill) in one debug build.
   swift build -j "${SWIFT_JOBS:-2}"
 fi
-bin="$(swift build --show-bin-path)"
+if [ "$build" = 0 ] && [ -n "${STYLECAST_BIN_DIR:-}" ]; then
+  bin="$STYLECAST_BIN_DIR"
+else
+  bin="$(swift build --show-bin-path)"
+fi
 for executable in chaos-drill stylecast ingest text-embedding trend-aggregation recommendation; do
   [ -x "$bin/$executable" ] || { echo "chaos.sh: $bin/$executable is missing; run without --no-build" >&2; exit 1; }
 done

@@ -7,12 +7,19 @@
 # then the bounded chaos drill (scripts/chaos.sh --quick), which starts its own Redis, on one
 # server and on a Redis Cluster with partitioned streams (--cluster --partitions 3).
 #
+# Everything runs on a build of its own in .build-test/: a debug build (assertions, testability)
+# compiled with -O, dependencies included. The end-to-end tests start the real executables and
+# send the real datasets through them, which unoptimised gRPC, SwiftNIO and parsing made 2-3x
+# slower (docs/operations.md, "The test build"). Its own scratch path keeps it from rebuilding,
+# or being rebuilt by, the plain `swift build` of everyday work.
+#
 #   scripts/test.sh            everything
 #   SWIFT_JOBS=1 scripts/test.sh   fewer parallel compile jobs (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=${SWIFT_JOBS:-2}
+test_build=(--scratch-path .build-test)
 started=$(date +%s)
 step() { echo; echo "== $* ($(( $(date +%s) - started )) s)"; }
 
@@ -71,32 +78,33 @@ redis-cli -p "$redis_port" ping >/dev/null
 export STYLECAST_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
 echo "redis-server pid $redis_pid on port $redis_port"
 
-step "build (debug, -j $jobs)"
-swift build --build-tests -j "$jobs"
+step "build (debug with -O, in .build-test, -j $jobs)"
+swift build "${test_build[@]}" --build-tests -j "$jobs" -Xswiftc -O
+bin=$(swift build "${test_build[@]}" --show-bin-path)
 
 step "interop tests with Python grpcio"
 # (the deployment-file tests ran in their own step above)
-STYLECAST_BIN_DIR="$(swift build --show-bin-path)" .venv-test/bin/python -m pytest -q Tests/Interop \
+STYLECAST_BIN_DIR="$bin" .venv-test/bin/python -m pytest -q Tests/Interop \
   --ignore=Tests/Interop/test_deploy_manifests.py
 
 step "swift test"
 # Serially: several tests compute for tens of seconds on a cooperative-pool thread, and run in
 # parallel on 2 cores they would starve the timing-sensitive Redis and lifecycle tests.
-swift test --skip-build --no-parallel
+swift test "${test_build[@]}" --skip-build --no-parallel
 
 step "swift test on Redis Cluster: the queue, ingest, trend and recommendation tests again"
 # STYLECAST_TEST_REDIS_CLUSTER=1: library tests share one cluster of 3 primaries and 3 replicas,
 # and each end-to-end harness starts a cluster of its own (TestStackRedis) instead of one server.
-env -u STYLECAST_TEST_REDIS_URL STYLECAST_TEST_REDIS_CLUSTER=1 swift test --skip-build --no-parallel \
+env -u STYLECAST_TEST_REDIS_URL STYLECAST_TEST_REDIS_CLUSTER=1 swift test "${test_build[@]}" --skip-build --no-parallel \
   --skip 'scriptsFallBackAfterFlush' --filter 'StylecastRedisTests\.(RedisClientTests|WorkQueueTests|BatchApplyTests|WorkQueueFailureTests|StreamStatusTests|QueueDrillProcessTests)|EndToEndTests\.(IngestServiceTests|IngestDeliveryTests|IngestBadInputTests|IngestBodyTests|TrendForecastRPCTests|TrendAggregationTests|TrendCallsTests|RecommendationServiceTests|PipelineReliabilityTests|ReliabilityTests|RefreshRaceTests)|IngestServiceTests\.IngestStoreTests'
 
 step "chaos drill, bounded (scripts/chaos.sh --quick)"
 # Its own append-only redis-server on a free port and the services built above, killed,
 # restarted and frozen while data flows (docs/operations.md, "Chaos drill").
-scripts/chaos.sh --quick --no-build
+STYLECAST_BIN_DIR="$bin" scripts/chaos.sh --quick --no-build
 
 step "chaos drill on Redis Cluster with 3 stream partitions, bounded (scripts/chaos.sh --quick --cluster --partitions 3)"
 # A cluster of 3 primaries and 3 replicas (append-only): slots holding the item streams
 # resharded, a primary killed and one frozen while data flows through streams split into 3
 # partitions (docs/operations.md, "On Redis Cluster", "Choosing partitions").
-scripts/chaos.sh --quick --no-build --cluster --partitions 3
+STYLECAST_BIN_DIR="$bin" scripts/chaos.sh --quick --no-build --cluster --partitions 3
